@@ -1,0 +1,35 @@
+# vetted: `make` builds, `make test` runs every test, `make demo` serves the demo site.
+BUILD ?= build
+LISTEN ?= 127.0.0.1:8080
+STAMP := $(BUILD)/.deps-installed
+
+.PHONY: all vetted deps test demo bench clean format
+all: vetted
+
+$(STAMP): scripts/install-deps.sh $(wildcard e2e/package.json)
+	bash scripts/install-deps.sh
+	@mkdir -p $(BUILD) && touch $@
+
+deps: $(STAMP)
+
+$(BUILD)/build.ninja: CMakeLists.txt $(STAMP)
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release
+
+vetted: $(BUILD)/build.ninja
+	cmake --build $(BUILD)
+
+test: vetted
+	cd $(BUILD) && ctest --output-on-failure -j2
+
+demo: vetted
+	$(BUILD)/vetted build demo -o $(BUILD)/demo-site
+	$(BUILD)/vetted serve $(BUILD)/demo-site --listen $(LISTEN)
+
+bench: vetted
+	bash bench/build-vs-hugo.sh
+
+format:
+	clang-format -i $$(git ls-files 'src/*.cc' 'src/*.h' 'tests/*.cc')
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,25 @@
+// `vetted revision FILE...`: prints the revision hash a reviewer signs off.
+#include <cstdio>
+
+#include "cli/commands.h"
+#include "load/load.h"
+
+namespace vetted::cli {
+
+int RunRevision(const RevisionArgs& args) {
+  int status = 0;
+  for (const auto& file : args.files) {
+    Result<std::string> text = load::Disk().Read(file);
+    if (!text.ok()) {
+      std::fprintf(stderr, "vetted revision: %s\n", text.status().message().c_str());
+      status = 2;
+      continue;
+    }
+    std::vector<Diagnostic> diagnostics;
+    Article article = load::ParseArticle(*text, file, diagnostics);
+    std::printf("%s  %s\n", article.revision.c_str(), file.c_str());
+  }
+  return status;
+}
+
+}  // namespace vetted::cli

@@ -1,0 +1,89 @@
+// markup/: Markdown -> safe HTML fragments, through md4c's callback API and
+// our own renderer. Thread-safe: Render may run on many threads at once.
+//
+// Guarantees for every fragment: raw HTML in the source is escaped, never
+// passed through; link and image URLs survive only when http:, https:,
+// mailto: or relative (anything else becomes an inert, marked-up text);
+// no attribute can carry script.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "model/model.h"
+
+namespace vetted::markup {
+
+struct TocEntry {
+  int level = 2;          // 2..6
+  std::string id;         // unique within the document, stable across builds
+  std::string text;       // plain text of the heading
+};
+
+// Glossary terms matched case-insensitively on word boundaries, first use only
+// (not in headings, links or code). Built once per site, shared read-only.
+class Glossary {
+ public:
+  explicit Glossary(const std::vector<GlossaryTerm>& terms);
+  ~Glossary();
+  Glossary(const Glossary&) = delete;
+  Glossary& operator=(const Glossary&) = delete;
+  struct Impl;
+  const Impl& impl() const { return *impl_; }
+
+ private:
+  Impl* impl_;
+};
+
+struct Context {
+  std::string file;    // for diagnostics, e.g. "content/a/b.md"
+  int first_line = 1;  // file line of the fragment's first line
+  // Looks up a citation key; nullptr = unknown key (an error, rule
+  // "unknown-citation"). Empty function: citations are left as text.
+  std::function<const Reference*(std::string_view key)> find_reference;
+  // Resolves an internal link target (a site URL like "/a/b/" or a path to a
+  // .md file relative to `file`) to the canonical URL; nullopt = broken link
+  // (an error, rule "broken-link"). Empty function: links are not checked.
+  std::function<std::optional<std::string>(std::string_view target)> resolve_link;
+  const Glossary* glossary = nullptr;  // nullptr: no glossary marking
+  // Named callouts for `::: {callout=name}` includes; nullptr: none.
+  std::function<const Callout*(std::string_view name)> find_callout;
+  int toc_min = 2, toc_max = 3;  // heading levels collected into Document::toc
+};
+
+struct Document {
+  std::string html;                // the fragment
+  std::vector<TocEntry> toc;       // headings within [toc_min, toc_max], in order
+  std::vector<std::string> cited;  // citation keys in order of first citation; number = index + 1
+  std::vector<std::string> links;  // resolved internal URLs linked from the body
+  std::vector<std::string> glossary_terms;  // terms marked
+  std::string plain_text;          // visible text, blocks separated by "\n\n"
+  int words = 0;
+  std::vector<Diagnostic> diagnostics;  // stage "markup"
+};
+
+// Renders one Markdown fragment. See the syntax in docs/writing.md.
+Document Render(std::string_view markdown, const Context& ctx);
+
+// Every Markdown text of a site rendered, with citations, links and glossary
+// resolved against the site. Vectors are parallel to the Site's.
+struct SiteDocs {
+  std::vector<Document> articles;
+  std::vector<Document> sections;
+  std::vector<Document> pages;
+  std::map<std::string, Document> people;    // by person id
+  std::map<std::string, Document> callouts;  // by callout name
+  // Every URL the site will have (articles, sections, pages, people, aliases).
+  std::vector<std::string> urls;
+  // An article's references: its cited keys resolved, in citation order.
+  std::vector<std::vector<const Reference*>> article_refs;
+};
+
+// Renders everything, on several threads. `site` must outlive the result.
+SiteDocs RenderSite(const Site& site);
+
+}  // namespace vetted::markup

@@ -1,0 +1,45 @@
+// Small pure helpers shared by every module: text, HTML escaping, slugs,
+// parallel loops. std only (plus libsodium for SHA-256, behind Sha256Hex).
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace vetted::util {
+
+// Appends s to out with & < > " ' escaped for HTML text and attribute values.
+void AppendEscaped(std::string& out, std::string_view s);
+std::string Escape(std::string_view s);
+
+// Lower-case ASCII slug: letters and digits kept, runs of anything else
+// become one '-', no leading/trailing '-'. Non-ASCII UTF-8 letters are kept as is.
+std::string Slugify(std::string_view s);
+
+std::string_view Trim(std::string_view s);
+std::vector<std::string_view> Split(std::string_view s, char sep);
+bool StartsWith(std::string_view s, std::string_view prefix);
+bool EndsWith(std::string_view s, std::string_view suffix);
+std::string ToLower(std::string_view s);
+// Replaces every occurrence of `from` (non-empty) by `to`.
+std::string ReplaceAll(std::string_view s, std::string_view from, std::string_view to);
+
+// Percent-encodes everything but unreserved characters (for query strings).
+std::string UrlEncode(std::string_view s);
+
+// Lower-case hex SHA-256 of the bytes. Thread-safe.
+std::string Sha256Hex(std::string_view bytes);
+
+// Number of worker threads to use: hardware concurrency, at least 1.
+unsigned WorkerCount();
+
+// Calls fn(i) for i in [0, n) on up to WorkerCount() threads; returns when
+// all calls have finished. fn must be thread-safe and must not throw.
+void ParallelFor(size_t n, const std::function<void(size_t)>& fn);
+
+// Counts Unicode code points (UTF-8 input).
+size_t Utf8Length(std::string_view s);
+
+}  // namespace vetted::util
