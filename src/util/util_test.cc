@@ -1,0 +1,49 @@
+#include "util/util.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+
+namespace vetted::util {
+namespace {
+
+TEST(UtilTest, Escape) {
+  EXPECT_EQ(Escape("<a href=\"x\">'&'</a>"), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+  EXPECT_EQ(Escape("plain"), "plain");
+}
+
+TEST(UtilTest, Slugify) {
+  struct Case {
+    const char* in;
+    const char* out;
+  } cases[] = {
+      {"Why you might cry", "why-you-might-cry"}, {"  Hello, World!  ", "hello-world"},
+      {"Don't panic", "dont-panic"},              {"Step 1: rest", "step-1-rest"},
+      {"Ünïcode stays", "Ünïcode-stays"},         {"---", ""},
+  };
+  for (const auto& c : cases) EXPECT_EQ(Slugify(c.in), c.out) << c.in;
+}
+
+TEST(UtilTest, TrimSplitReplace) {
+  EXPECT_EQ(Trim("  a b \n"), "a b");
+  auto parts = Split("a,,b", ',');
+  ASSERT_EQ(parts.size(), 3u);
+  EXPECT_EQ(parts[1], "");
+  EXPECT_EQ(ReplaceAll("a--b--c", "--", "-"), "a-b-c");
+  EXPECT_EQ(UrlEncode("a b&c/é"), "a%20b%26c%2F%C3%A9");
+  EXPECT_EQ(Utf8Length("héllo"), 5u);
+}
+
+TEST(UtilTest, Sha256) {
+  EXPECT_EQ(Sha256Hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+}
+
+TEST(UtilTest, ParallelForVisitsEachIndexOnce) {
+  std::vector<std::atomic<int>> seen(1000);
+  ParallelFor(seen.size(), [&](size_t i) { seen[i]++; });
+  for (auto& s : seen) EXPECT_EQ(s.load(), 1);
+  ParallelFor(0, [&](size_t) { FAIL(); });
+}
+
+}  // namespace
+}  // namespace vetted::util
