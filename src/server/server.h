@@ -1,0 +1,130 @@
+// server/: vetted's HTTP server. Today it serves a built site folder
+// (`vetted serve`, `make demo`); later it renders pages from the store.
+//
+// Two halves, kept apart on purpose:
+//   - StaticSite::Handle is a plain function from Request to Response. It does
+//     no I/O after Open and is unit-tested without sockets.
+//   - Serve() owns the sockets (Boost.Beast, in listener.cc only; no Boost
+//     header is reachable from here) and calls Handle for every request.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "model/status.h"
+
+namespace vetted::server {
+
+using Fields = std::vector<std::pair<std::string, std::string>>;
+
+// One parsed HTTP request. Header names are matched case-insensitively.
+struct Request {
+  std::string method;  // "GET", "HEAD", ...
+  std::string target;  // origin-form as sent: "/a/b/?q=1" (still percent-encoded)
+  Fields headers;
+  std::string body;
+
+  // Value of the first header named `name` (any case); empty when absent.
+  std::string_view Header(std::string_view name) const;
+};
+
+// One response. Handle always sets Content-Length (except on 304) so that a
+// HEAD response, whose body is empty, still announces the GET length.
+struct Response {
+  int status = 200;
+  Fields headers;
+  std::string body;
+
+  // Value of the first header named `name` (any case); empty when absent.
+  std::string_view Header(std::string_view name) const;
+};
+
+// A built site folder held in memory and answered from there.
+//
+// Open reads every regular file under root once (symlinks and names starting
+// with '.' are skipped, except ".well-known"), so no request can ever reach a
+// file outside root: a URL is only ever a key into that in-memory table.
+// Text types (html, css, js, svg, xml, txt, json) of 256 bytes or more are
+// gzip-compressed on the first request that accepts gzip, and the copy is kept
+// (served only when smaller). Changes to the folder after Open are not seen.
+//
+// Thread safety: immutable after Open; Handle may be called from any number
+// of threads at once. Copies are cheap and share the same data.
+class StaticSite {
+ public:
+  // Fails with kNotFound when root is not a directory, kIo when a file cannot
+  // be read.
+  static Result<StaticSite> Open(const std::string& root);
+
+  // Answers a request (never fails; errors are 4xx responses):
+  //   GET/HEAD only (405 + Allow otherwise); "/a/b/" serves a/b/index.html;
+  //   "/a/b" -> 301 "/a/b/" when that folder page exists; unknown -> 404 with
+  //   the site's 404.html; bad or hostile paths (.., %2e%2e, NUL, backslash,
+  //   control characters, bad %-escapes) -> 400; If-None-Match -> 304;
+  //   gzip when Accept-Encoding allows it (Vary: Accept-Encoding).
+  // Every response carries the security headers (see AddSecurityHeaders).
+  Response Handle(const Request& req) const;
+
+  const std::string& root() const;
+  size_t file_count() const;
+
+ private:
+  struct Data;
+  explicit StaticSite(std::shared_ptr<const Data> data) : data_(std::move(data)) {}
+  std::shared_ptr<const Data> data_;
+};
+
+// Appends Content-Security-Policy, X-Content-Type-Options, Referrer-Policy,
+// Permissions-Policy and X-Frame-Options to headers.
+void AddSecurityHeaders(Fields& headers);
+
+// A small text/plain error response (e.g. 400 for a request the socket layer
+// could not parse) with the security headers and Content-Length.
+Response PlainResponse(int status, std::string_view text);
+
+// Lets another thread stop a running Serve() the way SIGTERM does.
+// Thread-safe. Stop() before Serve starts makes Serve return right after it
+// has bound its port.
+class ServeControl {
+ public:
+  void Stop();
+  bool stopped() const;
+  // For Serve: `action` runs on Stop (at once if already stopped); an empty
+  // function detaches. Runs under the control's lock: keep it short.
+  void OnStop(std::function<void()> action);
+
+ private:
+  mutable std::mutex mu_;
+  bool stopped_ = false;
+  std::function<void()> action_;
+};
+
+struct ServeOptions {
+  std::string listen = "127.0.0.1:8080";  // host:port, [v6]:port; port 0 = any free port
+  int threads = 0;                        // 0 = hardware concurrency
+  // Called once the socket is bound and listening, with the actual port.
+  std::function<void(int port)> on_listening;
+  ServeControl* control = nullptr;  // optional; not owned; must outlive Serve
+};
+
+// Serves `site` until SIGINT or SIGTERM (or options.control->Stop()); then
+// stops accepting, lets requests being answered finish (idle keep-alive
+// connections are closed; anything left after a grace period is cut) and
+// returns Ok. Fails with kInvalid for a bad `listen` value and kIo when the
+// address cannot be bound.
+//
+// `log` receives one line at start ("serving <root> on http://host:port/"),
+// one access line per request
+//   access method=GET target="/a/" status=200 bytes=5120 us=87
+// (bytes = body bytes sent; us = microseconds from request parsed to response
+// written) and error lines. Calls to `log` are serialized by Serve. Client
+// addresses are not logged: readers of health content deserve that.
+Status Serve(const StaticSite& site, const ServeOptions& options,
+             const std::function<void(const std::string&)>& log);
+
+}  // namespace vetted::server

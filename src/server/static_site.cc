@@ -1,0 +1,431 @@
+// StaticSite: a built site folder in memory, and the request -> response
+// function over it. No sockets here (see listener.cc).
+#include <zlib.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <unordered_map>
+#include <vector>
+
+#include "server/server.h"
+#include "util/util.h"
+
+namespace vetted::server {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::string_view kCsp =
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+    "frame-ancestors 'none'; base-uri 'self'; object-src 'none'";
+constexpr std::string_view kPermissionsPolicy =
+    "camera=(), microphone=(), geolocation=(), interest-cohort=()";
+constexpr std::string_view kCacheImmutable = "public, max-age=31536000, immutable";
+constexpr std::string_view kCacheRevalidate = "no-cache";
+constexpr std::string_view kAssetsPrefix = "/assets/";
+// Fingerprints are the first 10 hex digits of a SHA-256; accept 8 or more.
+constexpr size_t kMinFingerprintLength = 8;
+// Hex digits of the SHA-256 used in an ETag.
+constexpr size_t kEtagHashLength = 20;
+// Bodies shorter than this are not worth a gzip copy.
+constexpr size_t kMinGzipSize = 256;
+
+struct MimeType {
+  std::string_view extension;
+  std::string_view type;
+  bool compressible;
+};
+
+constexpr MimeType kMimeTypes[] = {
+    {"html", "text/html; charset=utf-8", true},
+    {"css", "text/css; charset=utf-8", true},
+    {"js", "text/javascript; charset=utf-8", true},
+    {"mjs", "text/javascript; charset=utf-8", true},
+    {"svg", "image/svg+xml", true},
+    {"xml", "application/xml; charset=utf-8", true},
+    {"txt", "text/plain; charset=utf-8", true},
+    {"json", "application/json", true},
+    {"webmanifest", "application/manifest+json", true},
+    {"png", "image/png", false},
+    {"jpg", "image/jpeg", false},
+    {"jpeg", "image/jpeg", false},
+    {"gif", "image/gif", false},
+    {"webp", "image/webp", false},
+    {"avif", "image/avif", false},
+    {"ico", "image/x-icon", true},
+    {"woff2", "font/woff2", false},
+    {"woff", "font/woff", false},
+    {"pdf", "application/pdf", false},
+};
+constexpr MimeType kAtom = {"xml", "application/atom+xml; charset=utf-8", true};
+constexpr MimeType kUnknownType = {"", "application/octet-stream", false};
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
+std::string_view FindField(const Fields& fields, std::string_view name) {
+  for (const auto& [k, v] : fields) {
+    if (EqualsIgnoreCase(k, name)) return v;
+  }
+  return {};
+}
+
+const MimeType& TypeOf(std::string_view url_path) {
+  size_t slash = url_path.rfind('/');
+  std::string_view name = url_path.substr(slash + 1);
+  if (name == "feed.xml") return kAtom;
+  size_t dot = name.rfind('.');
+  if (dot == std::string_view::npos) return kUnknownType;
+  std::string ext = util::ToLower(name.substr(dot + 1));
+  for (const MimeType& m : kMimeTypes) {
+    if (m.extension == ext) return m;
+  }
+  return kUnknownType;
+}
+
+// "/assets/site.0123abcdef.css": under assets/, with a hex fingerprint
+// between the name and the extension.
+bool IsFingerprintedAsset(std::string_view url_path) {
+  if (!util::StartsWith(url_path, kAssetsPrefix)) return false;
+  std::string_view name = url_path.substr(url_path.rfind('/') + 1);
+  size_t last = name.rfind('.');
+  if (last == std::string_view::npos || last == 0) return false;
+  size_t prev = name.rfind('.', last - 1);
+  if (prev == std::string_view::npos || prev == 0) return false;
+  std::string_view hash = name.substr(prev + 1, last - prev - 1);
+  if (hash.size() < kMinFingerprintLength) return false;
+  return std::all_of(hash.begin(), hash.end(),
+                     [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+// gzip (RFC 1952) of data at the default level; nullopt if zlib fails.
+std::optional<std::string> Gzip(std::string_view data) {
+  z_stream zs{};
+  constexpr int kGzipWindowBits = 15 + 16;  // 32 KB window, gzip wrapper
+  constexpr int kMemLevel = 8;
+  if (deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, kGzipWindowBits, kMemLevel, Z_DEFAULT_STRATEGY) !=
+      Z_OK) {
+    return std::nullopt;
+  }
+  std::string out(deflateBound(&zs, data.size()) + 32, '\0');
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  zs.avail_in = static_cast<uInt>(data.size());
+  zs.next_out = reinterpret_cast<Bytef*>(out.data());
+  zs.avail_out = static_cast<uInt>(out.size());
+  int rc = deflate(&zs, Z_FINISH);
+  size_t written = zs.total_out;
+  deflateEnd(&zs);
+  if (rc != Z_STREAM_END) return std::nullopt;
+  out.resize(written);
+  return out;
+}
+
+Status ReadFile(const fs::path& path, std::string& out) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) return Status::Io("cannot open " + path.string());
+  out.clear();
+  char buf[1 << 16];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
+  bool failed = std::ferror(f) != 0;
+  std::fclose(f);
+  if (failed) return Status::Io("cannot read " + path.string());
+  return Status::Ok();
+}
+
+// Percent-decodes a URL path; nullopt on a malformed escape.
+std::optional<std::string> PercentDecode(std::string_view s) {
+  auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '%') {
+      out += s[i];
+      continue;
+    }
+    if (i + 2 >= s.size()) return std::nullopt;
+    int hi = hex(s[i + 1]), lo = hex(s[i + 2]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    out += static_cast<char>(hi * 16 + lo);
+    i += 2;
+  }
+  return out;
+}
+
+bool IsControl(unsigned char c) {
+  return c < 0x20 || c == 0x7f;
+}
+
+struct ParsedTarget {
+  std::string raw_path;  // still encoded; safe to echo in Location
+  std::string query;     // without '?'
+  std::string path;      // decoded
+};
+
+// Splits and validates an origin-form target; nullopt means 400.
+std::optional<ParsedTarget> ParseTarget(std::string_view target) {
+  if (target.empty() || target[0] != '/') return std::nullopt;
+  for (char c : target) {
+    auto u = static_cast<unsigned char>(c);
+    if (u <= 0x20 || u >= 0x7f || c == '\\' || c == '#') return std::nullopt;
+  }
+  ParsedTarget t;
+  size_t q = target.find('?');
+  t.raw_path = std::string(target.substr(0, q));
+  if (q != std::string_view::npos) t.query = std::string(target.substr(q + 1));
+  std::optional<std::string> decoded = PercentDecode(t.raw_path);
+  if (!decoded) return std::nullopt;
+  t.path = std::move(*decoded);
+  if (t.path.empty() || t.path[0] != '/') return std::nullopt;
+  for (char c : t.path) {
+    if (IsControl(static_cast<unsigned char>(c)) || c == '\\') return std::nullopt;
+  }
+  for (std::string_view seg : util::Split(std::string_view(t.path).substr(1), '/')) {
+    if (seg == "." || seg == "..") return std::nullopt;
+  }
+  return t;
+}
+
+// True when the If-None-Match list names etag (weak comparison) or is "*".
+bool EtagMatches(std::string_view if_none_match, std::string_view etag) {
+  for (std::string_view item : util::Split(if_none_match, ',')) {
+    item = util::Trim(item);
+    if (item == "*") return true;
+    if (util::StartsWith(item, "W/")) item.remove_prefix(2);
+    if (item == etag) return true;
+  }
+  return false;
+}
+
+// True when Accept-Encoding allows gzip (explicitly or via "*", q > 0).
+bool AcceptsGzip(std::string_view accept_encoding) {
+  std::optional<double> gzip_q, star_q;
+  for (std::string_view item : util::Split(accept_encoding, ',')) {
+    std::vector<std::string_view> parts = util::Split(item, ';');
+    std::string coding = util::ToLower(util::Trim(parts[0]));
+    double q = 1.0;
+    for (size_t i = 1; i < parts.size(); ++i) {
+      std::string_view p = util::Trim(parts[i]);
+      if (p.size() >= 2 && (p[0] == 'q' || p[0] == 'Q') && p[1] == '=') {
+        q = std::strtod(std::string(p.substr(2)).c_str(), nullptr);
+      }
+    }
+    if (coding == "gzip" || coding == "x-gzip") gzip_q = q;
+    if (coding == "*") star_q = q;
+  }
+  if (gzip_q) return *gzip_q > 0;
+  return star_q && *star_q > 0;
+}
+
+}  // namespace
+
+struct StaticSite::Data {
+  struct Entry {
+    std::string body;
+    bool compressible = false;  // a text type big enough to try gzip
+    mutable std::once_flag gzip_once;
+    mutable std::string gzip;  // made on first demand; stays empty when not smaller than body
+
+    // The gzip copy of body, compressed on first use (thread-safe); empty when
+    // gzip would not make it smaller. Compressing lazily keeps Open fast on big sites.
+    const std::string& Gzipped() const {
+      std::call_once(gzip_once, [this] {
+        std::optional<std::string> z = Gzip(body);
+        if (z && z->size() < body.size()) gzip = std::move(*z);
+      });
+      return gzip;
+    }
+    std::string_view content_type;
+    std::string etag;       // quoted
+    std::string gzip_etag;  // quoted
+    std::string_view cache_control;
+  };
+  std::string root;
+  std::unordered_map<std::string, std::unique_ptr<const Entry>> files;  // key: URL path "/a/b/index.html"
+  std::string not_found_body;                                           // 404.html, or a short text
+  std::string_view not_found_type;
+};
+
+std::string_view Request::Header(std::string_view name) const {
+  return FindField(headers, name);
+}
+std::string_view Response::Header(std::string_view name) const {
+  return FindField(headers, name);
+}
+
+void AddSecurityHeaders(Fields& headers) {
+  headers.emplace_back("Content-Security-Policy", kCsp);
+  headers.emplace_back("X-Content-Type-Options", "nosniff");
+  headers.emplace_back("Referrer-Policy", "strict-origin-when-cross-origin");
+  headers.emplace_back("Permissions-Policy", kPermissionsPolicy);
+  headers.emplace_back("X-Frame-Options", "DENY");
+}
+
+Response PlainResponse(int status, std::string_view text) {
+  Response res;
+  res.status = status;
+  res.body = std::string(text) + "\n";
+  res.headers.emplace_back("Content-Type", "text/plain; charset=utf-8");
+  res.headers.emplace_back("Content-Length", std::to_string(res.body.size()));
+  res.headers.emplace_back("Cache-Control", kCacheRevalidate);
+  AddSecurityHeaders(res.headers);
+  return res;
+}
+
+void ServeControl::Stop() {
+  std::lock_guard<std::mutex> lock(mu_);
+  stopped_ = true;
+  if (action_) action_();
+}
+
+bool ServeControl::stopped() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return stopped_;
+}
+
+void ServeControl::OnStop(std::function<void()> action) {
+  std::lock_guard<std::mutex> lock(mu_);
+  action_ = std::move(action);
+  if (stopped_ && action_) action_();
+}
+
+Result<StaticSite> StaticSite::Open(const std::string& root) {
+  std::error_code ec;
+  if (!fs::is_directory(root, ec)) return Status::NotFound("not a directory: " + root);
+  std::vector<fs::path> paths;
+  std::vector<std::string> keys;
+  fs::recursive_directory_iterator it(root, ec), end;
+  for (; !ec && it != end; it.increment(ec)) {
+    const fs::directory_entry& entry = *it;
+    std::string name = entry.path().filename().string();
+    bool hidden = !name.empty() && name[0] == '.' && name != ".well-known";
+    std::error_code entry_ec;  // a file that vanishes or cannot be stat'ed is skipped
+    if (hidden || entry.is_symlink(entry_ec)) {
+      if (entry.is_directory(entry_ec)) it.disable_recursion_pending();
+      continue;
+    }
+    if (!entry.is_regular_file(entry_ec)) continue;
+    paths.push_back(entry.path());
+    keys.push_back("/" + entry.path().lexically_relative(root).generic_string());
+  }
+  if (ec) return Status::Io("cannot list " + root + ": " + ec.message());
+
+  std::vector<std::unique_ptr<Data::Entry>> entries(paths.size());
+  std::vector<Status> errors(paths.size());
+  util::ParallelFor(paths.size(), [&](size_t i) {
+    entries[i] = std::make_unique<Data::Entry>();
+    Data::Entry& e = *entries[i];
+    errors[i] = ReadFile(paths[i], e.body);
+    if (!errors[i].ok()) return;
+    const MimeType& type = TypeOf(keys[i]);
+    e.content_type = type.type;
+    std::string hash = util::Sha256Hex(e.body).substr(0, kEtagHashLength);
+    e.etag = "\"" + hash + "\"";
+    e.gzip_etag = "\"" + hash + "-gz\"";
+    e.cache_control = IsFingerprintedAsset(keys[i]) ? kCacheImmutable : kCacheRevalidate;
+    e.compressible = type.compressible && e.body.size() >= kMinGzipSize;
+  });
+  auto data = std::make_shared<Data>();
+  data->root = root;
+  data->files.reserve(paths.size());
+  for (size_t i = 0; i < paths.size(); ++i) {
+    if (!errors[i].ok()) return errors[i];
+    data->files.emplace(std::move(keys[i]), std::move(entries[i]));
+  }
+  auto nf = data->files.find("/404.html");
+  if (nf != data->files.end()) {
+    data->not_found_body = nf->second->body;
+    data->not_found_type = nf->second->content_type;
+  } else {
+    data->not_found_body = "Not Found\n";
+    data->not_found_type = "text/plain; charset=utf-8";
+  }
+  return StaticSite(std::move(data));
+}
+
+const std::string& StaticSite::root() const {
+  return data_->root;
+}
+size_t StaticSite::file_count() const {
+  return data_->files.size();
+}
+
+Response StaticSite::Handle(const Request& req) const {
+  bool head = req.method == "HEAD";
+  if (req.method != "GET" && !head) {
+    Response res = PlainResponse(405, "Method Not Allowed");
+    res.headers.emplace_back("Allow", "GET, HEAD");
+    return res;
+  }
+  std::optional<ParsedTarget> target = ParseTarget(req.target);
+  if (!target) {
+    Response res = PlainResponse(400, "Bad Request");
+    if (head) res.body.clear();
+    return res;
+  }
+  const std::string& path = target->path;
+  bool folder = path.back() == '/';
+  auto it = data_->files.find(folder ? path + "index.html" : path);
+  if (it == data_->files.end() && !folder && data_->files.count(path + "/index.html") != 0) {
+    std::string location = target->raw_path + "/";
+    if (!target->query.empty()) location += "?" + target->query;
+    Response res = PlainResponse(301, "Moved Permanently");
+    res.headers.emplace_back("Location", location);
+    if (head) res.body.clear();
+    return res;
+  }
+
+  Response res;
+  if (it == data_->files.end()) {
+    res.status = 404;
+    res.body = head ? std::string() : data_->not_found_body;
+    res.headers.emplace_back("Content-Type", data_->not_found_type);
+    res.headers.emplace_back("Content-Length", std::to_string(data_->not_found_body.size()));
+    res.headers.emplace_back("Cache-Control", kCacheRevalidate);
+    AddSecurityHeaders(res.headers);
+    return res;
+  }
+
+  const Data::Entry& e = *it->second;
+  bool use_gzip = e.compressible && AcceptsGzip(req.Header("Accept-Encoding")) && !e.Gzipped().empty();
+  const std::string& etag = use_gzip ? e.gzip_etag : e.etag;
+  const std::string& body = use_gzip ? e.Gzipped() : e.body;
+  std::string_view inm = req.Header("If-None-Match");
+  if (!inm.empty() && EtagMatches(inm, etag)) {
+    res.status = 304;
+  } else {
+    res.status = 200;
+    res.headers.emplace_back("Content-Type", e.content_type);
+    res.headers.emplace_back("Content-Length", std::to_string(body.size()));
+    if (use_gzip) res.headers.emplace_back("Content-Encoding", "gzip");
+    if (!head) res.body = body;
+  }
+  res.headers.emplace_back("ETag", etag);
+  res.headers.emplace_back("Cache-Control", e.cache_control);
+  if (e.compressible) res.headers.emplace_back("Vary", "Accept-Encoding");
+  AddSecurityHeaders(res.headers);
+  return res;
+}
+
+}  // namespace vetted::server
