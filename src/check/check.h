@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "markup/markup.h"
@@ -28,10 +29,28 @@ struct Options {
 };
 
 // All diagnostics for the site: the load and markup diagnostics already in
-// `site` and `docs`, plus those of the check rules; sorted by file and line.
+// `site` and `docs`, plus those of the check rules; sorted by file, line,
+// rule (then message), exact duplicates removed. `docs` vectors are expected
+// parallel to the site's (as RenderSite makes them); rules that need a
+// Document skip articles without one. Never fails; thread-safe for
+// concurrent calls on shared read-only inputs.
 std::vector<Diagnostic> Run(const Site& site, const markup::SiteDocs& docs, const Options& options);
 
-// Flesch-Kincaid grade level of English prose.
+// Flesch-Kincaid grade level of English prose:
+//   0.39 * words/sentences + 11.8 * syllables/words - 15.59.
+// Words are runs of letters, digits and apostrophes ("2.5" and "e.g" are one
+// word). Sentences end at . ! ? (not after a few abbreviations such as "e.g."
+// or "Dr."), at blank lines and at list items. Syllables: vowel groups (y is a
+// vowel except first), minus a silent final e (but "-le" after a consonant
+// counts), minus "-es"/"-ed" endings that add no syllable; at least 1.
+// Returns 0 for text without words. Thread-safe.
 double FleschKincaidGrade(std::string_view text);
+
+// Syllables of one word by the heuristic above (exposed for tests).
+int CountSyllables(std::string_view word);
+
+// The diagnostics as a JSON array of
+// {"file","line","severity":"error"|"warning","message","rule","stage"}.
+std::string ToJson(const std::vector<Diagnostic>& diagnostics);
 
 }  // namespace vetted::check

@@ -1,0 +1,143 @@
+// The rule table, Run() (merge, apply, sort, deduplicate) and JSON output.
+#include "check/check.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <tuple>
+
+#include "check/rules.h"
+
+namespace vetted::check {
+namespace {
+
+constexpr Severity kE = Severity::kError;
+constexpr Severity kW = Severity::kWarning;
+
+Severity SeverityOf(std::string_view id) {
+  for (const auto& r : Rules())
+    if (r.id == id) return r.severity;
+  return Severity::kError;
+}
+
+void Append(std::vector<Diagnostic>& out, const std::vector<Diagnostic>& more) {
+  out.insert(out.end(), more.begin(), more.end());
+}
+
+auto Key(const Diagnostic& d) {
+  return std::tie(d.pos.file, d.pos.line, d.rule, d.message, d.severity);
+}
+
+void AppendJsonString(std::string& out, std::string_view s) {
+  out.push_back('"');
+  for (char ch : s) {
+    unsigned char c = static_cast<unsigned char>(ch);
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      default:
+        if (c < 0x20 || c == 0x7f) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out.push_back(ch);  // UTF-8 passes through unchanged
+        }
+    }
+  }
+  out.push_back('"');
+}
+
+}  // namespace
+
+const std::vector<RuleInfo>& Rules() {
+  static const std::vector<RuleInfo> kRules = {
+      // load stage
+      {"required-key", kE, "a required front-matter or site.toml key is missing"},
+      {"yaml-syntax", kE, "front matter or a YAML file cannot be parsed"},
+      {"toml-syntax", kE, "site.toml cannot be parsed"},
+      {"invalid-value", kE, "a value has the wrong form (a bad date, a list where a string belongs, ...)"},
+      {"bibliography-syntax", kE, "a CSL-JSON, BibTeX or RIS bibliography entry cannot be read"},
+      // markup stage
+      {"unknown-citation", kE, "[@key] cites a key in no bibliography and no inline reference"},
+      {"broken-link", kE, "an internal link points to no page of the site"},
+      {"image-alt", kE, "an image (in the body or the front matter) has no alt text"},
+      {"unknown-callout", kE, "a callout names a box that is not in callouts/"},
+      {"unsafe-url", kW, "a link or image URL with a scheme other than http, https or mailto was dropped"},
+      // check stage
+      {"unknown-person", kE, "an author, reviewer or fact checker is not in people/"},
+      {"uncited-reference", kW, "a reference (inline or in the site bibliography) is never cited"},
+      {"duplicate-url", kE, "two articles, sections, pages, people or aliases produce the same URL"},
+      {"review-overdue", kW, "the last medical review is older than review_interval, or there is none"},
+      {"revision-changed", kW, "the text changed since the revision the latest reviewer approved"},
+      {"reviewer-credentials", kE, "a reviewer lacks the medical-reviewer role or credentials"},
+      {"self-review", kE, "an author is also a medical reviewer of the same article"},
+      {"readability", kW, "the Flesch-Kincaid grade of an article is above the configured limit"},
+  };
+  return kRules;
+}
+
+std::vector<Diagnostic> Run(const Site& site, const markup::SiteDocs& docs, const Options& options) {
+  std::vector<Diagnostic> out = site.diagnostics;
+  for (const auto& d : docs.articles) Append(out, d.diagnostics);
+  for (const auto& d : docs.sections) Append(out, d.diagnostics);
+  for (const auto& d : docs.pages) Append(out, d.diagnostics);
+  for (const auto& [id, d] : docs.people) Append(out, d.diagnostics);
+  for (const auto& [id, d] : docs.callouts) Append(out, d.diagnostics);
+
+  internal::Input input{site, docs, options};
+  for (const auto& rule : internal::CheckRules()) {
+    internal::Sink sink(rule.id, SeverityOf(rule.id), out);
+    rule.fn(input, sink);
+  }
+
+  std::sort(out.begin(), out.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    return std::tuple_cat(Key(a), std::tie(a.stage)) < std::tuple_cat(Key(b), std::tie(b.stage));
+  });
+  // The same problem found twice (whatever the stage) is reported once.
+  out.erase(std::unique(out.begin(), out.end(),
+                        [](const Diagnostic& a, const Diagnostic& b) { return Key(a) == Key(b); }),
+            out.end());
+  return out;
+}
+
+std::string ToJson(const std::vector<Diagnostic>& diagnostics) {
+  std::string out = "[";
+  for (size_t i = 0; i < diagnostics.size(); ++i) {
+    const Diagnostic& d = diagnostics[i];
+    out += i ? ",\n  {" : "\n  {";
+    out += "\"file\": ";
+    AppendJsonString(out, d.pos.file);
+    out += ", \"line\": " + std::to_string(d.pos.line);
+    out += d.severity == Severity::kError ? ", \"severity\": \"error\"" : ", \"severity\": \"warning\"";
+    out += ", \"message\": ";
+    AppendJsonString(out, d.message);
+    out += ", \"rule\": ";
+    AppendJsonString(out, d.rule);
+    out += ", \"stage\": ";
+    AppendJsonString(out, d.stage);
+    out += "}";
+  }
+  out += diagnostics.empty() ? "]" : "\n]";
+  return out;
+}
+
+}  // namespace vetted::check

@@ -1,0 +1,388 @@
+#include "check/check.h"
+
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "check/rules.h"
+
+namespace vetted::check {
+namespace {
+
+constexpr const char* kFile = "content/a/one.md";
+constexpr const char* kOther = "content/a/two.md";
+const Date kToday{2026, 11, 26};
+
+Person MakePerson(const std::string& id, std::vector<std::string> roles, const std::string& credentials) {
+  Person p;
+  p.id = id;
+  p.name = "Name of " + id;
+  p.roles = std::move(roles);
+  p.credentials = credentials;
+  p.pos = SourcePos{"people/" + id + ".md", 1};
+  return p;
+}
+
+Article MakeArticle(const std::string& file, const std::string& url) {
+  Article a;
+  a.file = file;
+  a.section_path = {"a"};
+  a.url = url;
+  a.title = "Title";
+  a.authors = {"ann"};
+  a.reviewers = {Review{"rev", Date{2026, 1, 10}, "", 8}};
+  a.key_lines = {{"title", 2},  {"authors", 4},     {"reviewers", 7}, {"fact_checkers", 10},
+                 {"image", 12}, {"references", 14}, {"aliases", 16}};
+  a.body = "The cat sat on the mat.";
+  a.body_line = 20;
+  a.revision = RevisionOf(a.body);
+  return a;
+}
+
+markup::Document MakeDoc(std::vector<std::string> cited) {
+  markup::Document d;
+  d.plain_text = "The cat sat on the mat.";
+  d.cited = std::move(cited);
+  return d;
+}
+
+// A small site on which no rule fires.
+struct Fixture {
+  Site site;
+  markup::SiteDocs docs;
+  Options options;
+
+  Fixture() {
+    site.people["ann"] = MakePerson("ann", {"writer"}, "");
+    site.people["rev"] = MakePerson("rev", {"medical-reviewer"}, "MD");
+    site.people["nocred"] = MakePerson("nocred", {"medical-reviewer"}, " ");
+    site.people["writer2"] = MakePerson("writer2", {"writer"}, "PhD");
+    site.articles = {MakeArticle(kFile, "/a/one/"), MakeArticle(kOther, "/a/two/")};
+    site.sections = {Section{{"a"}, "/a/", "A", "", "", 1, "content/a/_section.md"}};
+    Page page;
+    page.file = "pages/about.md";
+    page.slug = "about";
+    page.url = "/about/";
+    site.pages = {page};
+    Reference bib;
+    bib.id = "smith";
+    bib.pos = SourcePos{"references.json", 30};
+    site.bibliography = {bib};
+    docs.articles = {MakeDoc({"smith"}), MakeDoc({})};
+    docs.sections = {MakeDoc({})};
+    docs.pages = {MakeDoc({})};
+    options.today = kToday;
+  }
+  std::vector<Diagnostic> Run() const { return check::Run(site, docs, options); }
+};
+
+struct Expect {
+  std::string file;
+  int line;
+  std::string rule;
+  Severity severity;
+  std::string text;  // a part of the message
+};
+
+struct RuleCase {
+  const char* name;
+  std::function<void(Fixture&)> change;
+  std::vector<Expect> expected;  // in output order; nothing else may be reported
+};
+
+constexpr Severity kE = Severity::kError;
+constexpr Severity kW = Severity::kWarning;
+
+Article& One(Fixture& f) {
+  return f.site.articles[0];
+}
+
+Reference InlineRef(const std::string& id, int line) {
+  Reference r;
+  r.id = id;
+  r.pos = SourcePos{kFile, line};
+  return r;
+}
+
+const std::vector<RuleCase>& Cases() {
+  static const std::vector<RuleCase> kCases = {
+      {"clean site", [](Fixture&) {}, {}},
+      // Without every article's Document, the rules that need one skip what they cannot know.
+      {"documents missing",
+       [](Fixture& f) {
+         f.docs.articles.resize(1);
+         f.docs.articles[0].cited.clear();
+         f.site.articles[1].body = "Changed.";
+         f.site.articles[1].revision.clear();  // recomputed from the body
+         f.site.articles[1].reviewers[0].revision = RevisionOf("The cat sat on the mat.");
+       },
+       {{kOther, 8, "revision-changed", kW, "current revision is " + RevisionOf("Changed.")}}},
+      // unknown-person
+      {"unknown author",
+       [](Fixture& f) { One(f).authors.push_back("ghost"); },
+       {{kFile, 4, "unknown-person", kE, "author \"ghost\" is not a known person (no people/ghost.md)"}}},
+      {"unknown reviewer",
+       [](Fixture& f) { One(f).reviewers[0].by = "ghost"; },
+       {{kFile, 8, "unknown-person", kE, "reviewer \"ghost\""}}},
+      {"unknown fact checker",
+       [](Fixture& f) {
+         One(f).fact_checkers = {"rev", "nobody"};
+       },
+       {{kFile, 10, "unknown-person", kE, "fact checker \"nobody\""}}},
+      // uncited-reference
+      {"inline reference cited",
+       [](Fixture& f) {
+         One(f).references = {InlineRef("jones", 15)};
+         f.docs.articles[0].cited = {"jones", "smith"};
+       },
+       {}},
+      {"inline reference never cited",
+       [](Fixture& f) { One(f).references = {InlineRef("jones", 15)}; },
+       {{kFile, 15, "uncited-reference", kW, "\"jones\" is never cited in this article"}}},
+      {"bibliography entry cited by none",
+       [](Fixture& f) { f.docs.articles[0].cited.clear(); },
+       {{"references.json", 30, "uncited-reference", kW, "\"smith\" is cited by no article"}}},
+      {"bibliography entry cited by a page only",
+       [](Fixture& f) {
+         f.docs.articles[0].cited.clear();
+         f.docs.pages[0].cited = {"smith"};
+       },
+       {}},
+      {"inline reference shadows the bibliography",
+       [](Fixture& f) { One(f).references = {InlineRef("smith", 15)}; },
+       {{"references.json", 30, "uncited-reference", kW, "\"smith\""}}},
+      // duplicate-url
+      {"two articles, one URL",
+       [](Fixture& f) { f.site.articles[1].url = "/a/one/"; },
+       {{kOther, 0, "duplicate-url", kE,
+         "duplicate URL /a/one/: the article content/a/two.md has the same URL "
+         "as the article content/a/one.md"}}},
+      {"alias of a real article",
+       [](Fixture& f) { One(f).aliases = {"a/two"}; },
+       {{kFile, 16, "duplicate-url", kE,
+         "an alias of content/a/one.md has the same URL as the article "
+         "content/a/two.md"}}},
+      {"alias of a section",
+       [](Fixture& f) { One(f).aliases = {"/a/"}; },
+       {{kFile, 16, "duplicate-url", kE, "the section content/a/_section.md"}}},
+      {"distinct alias",
+       [](Fixture& f) {
+         One(f).aliases = {"/old/one/", "/old/one.html"};
+       },
+       {}},
+      {"page on a section URL",
+       [](Fixture& f) { f.site.pages[0].url = "/a/"; },
+       {{"pages/about.md", 0, "duplicate-url", kE,
+         "the page pages/about.md has the same URL as the section"}}},
+      {"article on the review board",
+       [](Fixture& f) { f.site.articles[1].url = "/review-board/"; },
+       {{kOther, 0, "duplicate-url", kE, "the built-in review board page"}}},
+      {"review-board page supplies the intro",
+       [](Fixture& f) { f.site.pages[0].url = "/review-board/"; },
+       {}},
+      // review-overdue
+      {"review overdue",
+       [](Fixture& f) {
+         One(f).reviewers[0].date = Date{2024, 1, 10};
+       },
+       {{kFile, 8, "review-overdue", kW,
+         "last medically reviewed on 2024-01-10 by rev; with review_interval "
+         "2 years the next review was due 2026-01-10"}}},
+      {"review due today is not overdue",
+       [](Fixture& f) {
+         One(f).reviewers[0].date = Date{2024, 11, 26};
+       },
+       {}},
+      {"shorter interval",
+       [](Fixture& f) {
+         f.site.config.review_interval = "6 months";
+         f.site.config.review_interval_months = 6;
+       },
+       {{kFile, 8, "review-overdue", kW, "due 2026-07-10"},
+        {kOther, 8, "review-overdue", kW, "due 2026-07-10"}}},
+      {"latest review counts",
+       [](Fixture& f) {
+         One(f).reviewers.insert(One(f).reviewers.begin(), Review{"rev", Date{2020, 1, 1}, "", 7});
+       },
+       {}},
+      {"no review",
+       [](Fixture& f) {
+         One(f).reviewers.clear();
+         One(f).key_lines.erase("reviewers");
+       },
+       {{kFile, 0, "review-overdue", kW, "not medically reviewed"}}},
+      // revision-changed
+      {"revision matches", [](Fixture& f) { One(f).reviewers[0].revision = One(f).revision; }, {}},
+      {"revision changed",
+       [](Fixture& f) { One(f).reviewers[0].revision = "sha256:0123456789abcdef0123"; },
+       {{kFile, 8, "revision-changed", kW, "current revision is " + RevisionOf("The cat sat on the mat.")}}},
+      {"older review of an older text",
+       [](Fixture& f) {
+         One(f).reviewers[0].revision = One(f).revision;
+         One(f).reviewers.push_back(Review{"rev", Date{2025, 1, 1}, "sha256:old", 9});
+       },
+       {}},
+      // reviewer-credentials
+      {"reviewer without credentials",
+       [](Fixture& f) { One(f).reviewers[0].by = "nocred"; },
+       {{kFile, 8, "reviewer-credentials", kE,
+         "reviewer \"nocred\" (Name of nocred) has no credentials in "
+         "people/nocred.md"}}},
+      {"reviewer without the role",
+       [](Fixture& f) { One(f).reviewers[0].by = "writer2"; },
+       {{kFile, 8, "reviewer-credentials", kE, "does not have the medical-reviewer role"}}},
+      // self-review
+      {"author reviews own article",
+       [](Fixture& f) { One(f).authors.push_back("rev"); },
+       {{kFile, 8, "self-review", kE, "\"rev\" reviews an article they wrote"}}},
+      // image-alt
+      {"image without alt",
+       [](Fixture& f) {
+         One(f).image = Image{"x.jpg", " ", "", "", 12};
+       },
+       {{kFile, 12, "image-alt", kE, "image \"x.jpg\" has no alt text"}}},
+      {"image with alt",
+       [](Fixture& f) {
+         One(f).image = Image{"x.jpg", "A nurse", "", "", 12};
+       },
+       {}},
+      {"alt without image",
+       [](Fixture& f) {
+         One(f).image = Image{"", "", "", "", 12};
+       },
+       {}},
+      {"person image without alt",
+       [](Fixture& f) {
+         f.site.people["ann"].image = Image{"ann.jpg", "", "", "", 5};
+       },
+       {{"people/ann.md", 5, "image-alt", kE, "\"ann.jpg\""}}},
+      // readability
+      {"hard text",
+       [](Fixture& f) {
+         f.docs.articles[1].plain_text = "Medical reviewers evaluate the available evidence carefully.";
+       },
+       {{kOther, 20, "readability", kW, "reading grade 22.5 (Flesch-Kincaid) is above the limit of 9.0"}}},
+      {"hard text, higher option",
+       [](Fixture& f) {
+         f.docs.articles[1].plain_text = "Medical reviewers evaluate the available evidence carefully.";
+         f.options.max_grade = 25;
+       },
+       {}},
+      {"just above the default",
+       [](Fixture& f) { f.docs.articles[0].plain_text = "Depression is a common and treatable illness."; },
+       {{kFile, 20, "readability", kW, "reading grade 9.1 (Flesch-Kincaid) is above the limit of 9.0"}}},
+      {"lower option",
+       [](Fixture& f) {
+         f.options.max_grade = 0;
+         f.docs.articles[1].plain_text = "Signs include tears.";
+       },
+       {{kOther, 20, "readability", kW, "reading grade 1.3 (Flesch-Kincaid) is above the limit of 0.0"}}},
+      {"hard text, site limit",
+       [](Fixture& f) {
+         f.docs.articles[1].plain_text = "Medical reviewers evaluate the available evidence carefully.";
+         f.site.config.readability_max_grade = 30;
+       },
+       {}},
+  };
+  return kCases;
+}
+
+TEST(RunTest, EachRuleFiresAndStaysQuiet) {
+  for (const auto& c : Cases()) {
+    SCOPED_TRACE(c.name);
+    Fixture f;
+    c.change(f);
+    std::vector<Diagnostic> got = f.Run();
+    ASSERT_EQ(got.size(), c.expected.size()) << (got.empty() ? "" : FormatDiagnostic(got[0]));
+    for (size_t i = 0; i < got.size(); ++i) {
+      const Expect& e = c.expected[i];
+      EXPECT_EQ(got[i].pos.file, e.file);
+      EXPECT_EQ(got[i].pos.line, e.line);
+      EXPECT_EQ(got[i].rule, e.rule);
+      EXPECT_EQ(got[i].severity, e.severity);
+      EXPECT_EQ(got[i].stage, "check");
+      EXPECT_NE(got[i].message.find(e.text), std::string::npos) << got[i].message;
+    }
+  }
+}
+
+TEST(RunTest, FormatsWithFileAndLine) {
+  Fixture f;
+  One(f).authors.push_back("ghost");
+  std::vector<Diagnostic> got = f.Run();
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(FormatDiagnostic(got[0]),
+            "content/a/one.md:4: error: author \"ghost\" is not a known person (no people/ghost.md) "
+            "[unknown-person]");
+}
+
+Diagnostic Diag(const std::string& file, int line, const std::string& rule, const std::string& stage,
+                const std::string& message = "m") {
+  return Diagnostic{SourcePos{file, line}, Severity::kError, message, rule, stage};
+}
+
+TEST(RunTest, MergesSortsAndDeduplicates) {
+  Fixture f;
+  f.site.diagnostics = {Diag("site.toml", 3, "toml-syntax", "load"), Diag(kFile, 9, "required-key", "load"),
+                        Diag(kFile, 2, "yaml-syntax", "load")};
+  f.docs.articles[0].diagnostics = {Diag(kFile, 9, "broken-link", "markup"),
+                                    Diag(kFile, 22, "unknown-citation", "markup"),
+                                    Diag(kFile, 22, "unknown-citation", "markup")};
+  f.docs.pages[0].diagnostics = {Diag("pages/about.md", 5, "broken-link", "markup")};
+  f.docs.people["ann"].diagnostics = {Diag("people/ann.md", 7, "unsafe-url", "markup")};
+  f.docs.callouts["get-help"].diagnostics = {Diag("callouts/get-help.md", 1, "unknown-callout", "markup")};
+  One(f).authors.push_back("ghost");  // content/a/one.md:4, check stage
+
+  std::vector<std::string> got;
+  for (const auto& d : f.Run()) got.push_back(d.pos.file + ":" + std::to_string(d.pos.line) + " " + d.rule);
+  EXPECT_EQ(got,
+            (std::vector<std::string>{"callouts/get-help.md:1 unknown-callout",
+                                      "content/a/one.md:2 yaml-syntax", "content/a/one.md:4 unknown-person",
+                                      "content/a/one.md:9 broken-link", "content/a/one.md:9 required-key",
+                                      "content/a/one.md:22 unknown-citation", "pages/about.md:5 broken-link",
+                                      "people/ann.md:7 unsafe-url", "site.toml:3 toml-syntax"}));
+}
+
+TEST(RulesTest, EveryIdOnceWithItsSeverity) {
+  const std::set<std::string> warnings = {"unsafe-url", "uncited-reference", "review-overdue",
+                                          "revision-changed", "readability"};
+  const std::set<std::string> all = {
+      "required-key",         "yaml-syntax",       "toml-syntax",   "invalid-value",   "bibliography-syntax",
+      "unknown-citation",     "broken-link",       "image-alt",     "unknown-callout", "unsafe-url",
+      "unknown-person",       "uncited-reference", "duplicate-url", "review-overdue",  "revision-changed",
+      "reviewer-credentials", "self-review",       "readability"};
+  std::set<std::string> seen;
+  for (const auto& r : Rules()) {
+    EXPECT_TRUE(seen.insert(r.id).second) << "twice: " << r.id;
+    EXPECT_EQ(r.severity, warnings.count(r.id) ? Severity::kWarning : Severity::kError) << r.id;
+    EXPECT_FALSE(r.description.empty()) << r.id;
+  }
+  EXPECT_EQ(seen, all);
+  for (const auto& rule : internal::CheckRules()) EXPECT_TRUE(all.count(rule.id)) << rule.id;
+}
+
+TEST(ToJsonTest, ParsesWithEveryField) {
+  std::vector<Diagnostic> ds(2);
+  ds[0] = Diag("content/a \"b\".md", 12, "broken-link", "markup", "line1\nback\\slash\ttab \x01 caf\xC3\xA9");
+  ds[1] = Diag("references.json", 0, "uncited-reference", "check", "w");
+  ds[1].severity = Severity::kWarning;
+  nlohmann::json j = nlohmann::json::parse(ToJson(ds));
+  ASSERT_TRUE(j.is_array());
+  ASSERT_EQ(j.size(), 2u);
+  EXPECT_EQ(j[0]["file"], "content/a \"b\".md");
+  EXPECT_EQ(j[0]["line"], 12);
+  EXPECT_EQ(j[0]["severity"], "error");
+  EXPECT_EQ(j[0]["message"], "line1\nback\\slash\ttab \x01 caf\xC3\xA9");
+  EXPECT_EQ(j[0]["rule"], "broken-link");
+  EXPECT_EQ(j[0]["stage"], "markup");
+  EXPECT_EQ(j[1]["severity"], "warning");
+  EXPECT_EQ(j[1]["line"], 0);
+  EXPECT_EQ(nlohmann::json::parse(ToJson({})), nlohmann::json::array());
+}
+
+}  // namespace
+}  // namespace vetted::check

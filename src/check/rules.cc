@@ -1,0 +1,256 @@
+// The check-stage rules. Each is one function over the whole site that adds
+// diagnostics to its Sink; all are linear in the size of the site.
+#include "check/rules.h"
+
+#include <cstdio>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "util/util.h"
+
+namespace vetted::check::internal {
+namespace {
+
+// The line of a front-matter key, or 0 (the whole file) when unknown.
+int KeyLine(const std::map<std::string, int>& key_lines, const std::string& key) {
+  auto it = key_lines.find(key);
+  return it == key_lines.end() ? 0 : it->second;
+}
+
+SourcePos At(const Article& a, const std::string& key) {
+  return SourcePos{a.file, KeyLine(a.key_lines, key)};
+}
+
+std::string Quoted(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + 2);
+  out.push_back('"');
+  out.append(s);
+  out.push_back('"');
+  return out;
+}
+
+// The article's latest review: the greatest date, the later entry on a tie;
+// nullptr when there is none.
+const Review* LatestReview(const Article& a) {
+  const Review* latest = nullptr;
+  for (const auto& r : a.reviewers)
+    if (latest == nullptr || !(r.date < latest->date)) latest = &r;
+  return latest;
+}
+
+// ---- unknown-person -------------------------------------------------------
+
+void UnknownPerson(const Input& in, Sink& sink) {
+  auto check_list = [&](const Article& a, const std::vector<std::string>& ids, const std::string& key,
+                        const char* what) {
+    for (const auto& id : ids)
+      if (!id.empty() && in.site.FindPerson(id) == nullptr)
+        sink.Add(At(a, key),
+                 std::string(what) + " " + Quoted(id) + " is not a known person (no people/" + id + ".md)");
+  };
+  for (const auto& a : in.site.articles) {
+    check_list(a, a.authors, "authors", "author");
+    for (const auto& r : a.reviewers)
+      if (!r.by.empty() && in.site.FindPerson(r.by) == nullptr)
+        sink.Add(SourcePos{a.file, r.line ? r.line : KeyLine(a.key_lines, "reviewers")},
+                 "reviewer " + Quoted(r.by) + " is not a known person (no people/" + r.by + ".md)");
+    check_list(a, a.fact_checkers, "fact_checkers", "fact checker");
+  }
+}
+
+// ---- uncited-reference ----------------------------------------------------
+
+void AddCitedKeys(const markup::Document& doc, std::unordered_set<std::string>& keys) {
+  for (const auto& k : doc.cited) keys.insert(k);
+}
+
+void UncitedReference(const Input& in, Sink& sink) {
+  const auto& articles = in.site.articles;
+  const auto& docs = in.docs;
+  // Keys that resolve to the site bibliography somewhere: an article's own
+  // inline reference of the same key takes precedence over the bibliography.
+  std::unordered_set<std::string> site_cited;
+  for (size_t i = 0; i < articles.size() && i < docs.articles.size(); ++i) {
+    const Article& a = articles[i];
+    std::unordered_set<std::string_view> inline_keys,
+        cited(docs.articles[i].cited.begin(), docs.articles[i].cited.end());
+    for (const auto& ref : a.references) inline_keys.insert(ref.id);
+    for (const auto& key : docs.articles[i].cited)
+      if (!inline_keys.count(key)) site_cited.insert(key);
+    for (const auto& ref : a.references) {
+      if (cited.count(ref.id)) continue;
+      SourcePos pos = ref.pos.file.empty() ? At(a, "references") : ref.pos;
+      sink.Add(pos, "reference " + Quoted(ref.id) + " is never cited in this article");
+    }
+  }
+  for (const auto& d : docs.sections) AddCitedKeys(d, site_cited);
+  for (const auto& d : docs.pages) AddCitedKeys(d, site_cited);
+  for (const auto& [id, d] : docs.people) AddCitedKeys(d, site_cited);
+  for (const auto& [id, d] : docs.callouts) AddCitedKeys(d, site_cited);
+  if (docs.articles.size() < articles.size()) return;  // not every article rendered: cannot tell
+  for (const auto& ref : in.site.bibliography)
+    if (!site_cited.count(ref.id))
+      sink.Add(ref.pos, "bibliography entry " + Quoted(ref.id) + " is cited by no article");
+}
+
+// ---- duplicate-url --------------------------------------------------------
+
+struct Producer {
+  std::string what;  // "the article content/a/b.md"
+  SourcePos pos;
+};
+
+// Aliases as written may lack the leading or trailing '/'.
+std::string NormalizeUrl(std::string_view url) {
+  std::string out(util::Trim(url));
+  if (out.empty() || out[0] != '/') out.insert(out.begin(), '/');
+  size_t slash = out.rfind('/');
+  if (out.back() != '/' && out.find('.', slash) == std::string::npos) out.push_back('/');
+  return out;
+}
+
+std::string SectionFile(const Section& s) {
+  if (!s.file.empty()) return s.file;
+  std::string out = "content";
+  for (const auto& part : s.path) out += "/" + part;
+  return out + "/";
+}
+
+void DuplicateUrl(const Input& in, Sink& sink) {
+  const Site& site = in.site;
+  std::unordered_map<std::string, Producer> seen;
+  seen.reserve(site.articles.size() * 2 + site.sections.size() + site.pages.size() + site.people.size() + 4);
+  auto claim = [&](const std::string& url, Producer p) {
+    auto [it, inserted] = seen.try_emplace(url, p);
+    if (inserted) return;
+    sink.Add(p.pos, "duplicate URL " + url + ": " + p.what + " has the same URL as " + it->second.what);
+  };
+  bool has_page[2] = {false, false};  // pages/review-board.md, pages/glossary.md supply those pages' intros
+  for (const auto& p : site.pages) {
+    if (p.url == "/review-board/") has_page[0] = true;
+    if (p.url == "/glossary/") has_page[1] = true;
+  }
+  if (!has_page[0]) seen.try_emplace("/review-board/", Producer{"the built-in review board page", {}});
+  if (!has_page[1]) seen.try_emplace("/glossary/", Producer{"the built-in glossary page", {}});
+  for (const auto& a : site.articles) claim(a.url, Producer{"the article " + a.file, SourcePos{a.file, 0}});
+  for (const auto& s : site.sections)
+    if (!s.path.empty())
+      claim(s.url, Producer{"the section " + SectionFile(s), SourcePos{SectionFile(s), 0}});
+  for (const auto& p : site.pages) claim(p.url, Producer{"the page " + p.file, SourcePos{p.file, 0}});
+  for (const auto& [id, person] : site.people)
+    claim("/people/" + id + "/", Producer{"the person " + person.pos.file, SourcePos{person.pos.file, 0}});
+  for (const auto& a : site.articles)
+    for (const auto& alias : a.aliases)
+      claim(NormalizeUrl(alias), Producer{"an alias of " + a.file, At(a, "aliases")});
+}
+
+// ---- review-overdue, revision-changed -------------------------------------
+
+void ReviewOverdue(const Input& in, Sink& sink) {
+  const SiteConfig& config = in.site.config;
+  for (const auto& a : in.site.articles) {
+    const Review* latest = LatestReview(a);
+    if (latest == nullptr) {
+      sink.Add(At(a, "reviewers"), "not medically reviewed: the article has no reviewers");
+      continue;
+    }
+    if (in.options.today.empty() || latest->date.empty()) continue;
+    Date due = latest->date.AddMonths(config.review_interval_months);
+    if (due < in.options.today)
+      sink.Add(SourcePos{a.file, latest->line}, "review overdue: last medically reviewed on " +
+                                                    latest->date.Iso() + " by " + latest->by +
+                                                    "; with review_interval " + config.review_interval +
+                                                    " the next review was due " + due.Iso());
+  }
+}
+
+void RevisionChanged(const Input& in, Sink& sink) {
+  for (const auto& a : in.site.articles) {
+    const Review* latest = LatestReview(a);
+    if (latest == nullptr || latest->revision.empty()) continue;
+    std::string current = a.revision.empty() ? RevisionOf(a.body) : a.revision;
+    if (latest->revision == current) continue;
+    sink.Add(SourcePos{a.file, latest->line},
+             "text changed since the review by " + latest->by + " on " + latest->date.Iso() +
+                 " (reviewed revision " + latest->revision.substr(0, 19) + "...); current revision is " +
+                 current + ": once re-reviewed, set this review's revision to it");
+  }
+}
+
+// ---- reviewer-credentials, self-review ------------------------------------
+
+void ReviewerCredentials(const Input& in, Sink& sink) {
+  for (const auto& a : in.site.articles)
+    for (const auto& r : a.reviewers) {
+      const Person* p = in.site.FindPerson(r.by);
+      if (p == nullptr) continue;  // unknown-person says so
+      SourcePos pos{a.file, r.line};
+      if (!p->HasRole("medical-reviewer"))
+        sink.Add(pos, "reviewer " + Quoted(r.by) + " (" + p->name +
+                          ") does not have the medical-reviewer role in " + p->pos.file);
+      if (util::Trim(p->credentials).empty())
+        sink.Add(pos, "reviewer " + Quoted(r.by) + " (" + p->name + ") has no credentials in " + p->pos.file);
+    }
+}
+
+void SelfReview(const Input& in, Sink& sink) {
+  for (const auto& a : in.site.articles)
+    for (const auto& r : a.reviewers)
+      for (const auto& author : a.authors)
+        if (!r.by.empty() && r.by == author) {
+          sink.Add(SourcePos{a.file, r.line},
+                   Quoted(r.by) +
+                       " reviews an article they wrote; a medical review must come "
+                       "from someone who is not an author");
+          break;
+        }
+}
+
+// ---- image-alt (front-matter images; body images are markup's) ------------
+
+void ImageAlt(const Input& in, Sink& sink) {
+  auto check = [&](const Image& image, const std::string& file, int fallback_line) {
+    if (util::Trim(image.src).empty() || !util::Trim(image.alt).empty()) return;
+    sink.Add(
+        SourcePos{file, image.line ? image.line : fallback_line},
+        "image " + Quoted(image.src) + " has no alt text (add alt: a short description of what it shows)");
+  };
+  for (const auto& a : in.site.articles) check(a.image, a.file, KeyLine(a.key_lines, "image"));
+  for (const auto& [id, p] : in.site.people) check(p.image, p.pos.file, 0);
+}
+
+// ---- readability -----------------------------------------------------------
+
+void Readability(const Input& in, Sink& sink) {
+  const auto& articles = in.site.articles;
+  size_t n = std::min(articles.size(), in.docs.articles.size());
+  double limit = in.options.max_grade >= 0 ? in.options.max_grade : in.site.config.readability_max_grade;
+  std::vector<double> grades(n);
+  util::ParallelFor(n, [&](size_t i) { grades[i] = FleschKincaidGrade(in.docs.articles[i].plain_text); });
+  for (size_t i = 0; i < n; ++i) {
+    if (grades[i] <= limit) continue;
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "reading grade %.1f (Flesch-Kincaid) is above the limit of %.1f",
+                  grades[i], limit);
+    sink.Add(SourcePos{articles[i].file, articles[i].body_line}, buf);
+  }
+}
+
+}  // namespace
+
+const std::vector<CheckRule>& CheckRules() {
+  static const std::vector<CheckRule> kRules = {
+      {"unknown-person", UnknownPerson},     {"uncited-reference", UncitedReference},
+      {"duplicate-url", DuplicateUrl},       {"review-overdue", ReviewOverdue},
+      {"revision-changed", RevisionChanged}, {"reviewer-credentials", ReviewerCredentials},
+      {"self-review", SelfReview},           {"image-alt", ImageAlt},
+      {"readability", Readability},
+  };
+  return kRules;
+}
+
+}  // namespace vetted::check::internal
