@@ -14,7 +14,7 @@ PKGS=(
   nlohmann-json3-dev      # CSL-JSON bibliographies, JSON-LD, check --format json
   libkainjow-mustache-dev # theme templates
   libcli11-dev            # command line
-  libsodium-dev           # SHA-256 revision hashes
+  libssl-dev              # SHA-256 revision hashes (hardware-accelerated; see docs/performance.md)
   libsqlite3-dev          # the store (serve issue)
   zlib1g-dev              # gzip for served pages
   libgtest-dev googletest # unit tests

@@ -65,7 +65,7 @@ class Publisher {
     }
     std::fclose(f);
     files_.fetch_add(1, std::memory_order_relaxed);
-    bytes_.fetch_add(bytes.size(), std::memory_order_relaxed);
+    if (rel.size() > 5 && rel.compare(rel.size() - 5, 5, ".html") == 0) pages_.fetch_add(1, std::memory_order_relaxed);
   }
 
   void Copy(const std::string& from, const std::string& rel) {
@@ -81,6 +81,7 @@ class Publisher {
   }
 
   size_t files() const { return files_.load(); }
+  size_t pages() const { return pages_.load(); }
   const std::string& error() const { return error_; }
 
  private:
@@ -89,7 +90,7 @@ class Publisher {
     if (error_.empty()) error_ = std::move(message);
   }
   fs::path root_;
-  std::atomic<size_t> files_{0}, bytes_{0};
+  std::atomic<size_t> files_{0}, pages_{0};
   std::mutex mu_;
   std::string error_;
 };
@@ -159,8 +160,8 @@ int RunBuild(const BuildArgs& args) {
     return 1;
   }
   if (!args.quiet) {
-    std::printf("Built %zu articles, %zu files in %.2f s -> %s\n", site->articles.size(), publisher.files(),
-                SecondsSince(start), args.out.c_str());
+    std::printf("Built %zu pages (%zu articles, %zu files in all) in %.2f s -> %s\n", publisher.pages(),
+                site->articles.size(), publisher.files(), SecondsSince(start), args.out.c_str());
   }
   return 0;
 }

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,9 +20,9 @@
 namespace vetted::markup {
 
 struct TocEntry {
-  int level = 2;          // 2..6
-  std::string id;         // unique within the document, stable across builds
-  std::string text;       // plain text of the heading
+  int level = 2;     // 2..6
+  std::string id;    // unique within the document, stable across builds
+  std::string text;  // plain text of the heading
 };
 
 // Glossary terms matched case-insensitively on word boundaries, first use only
@@ -50,24 +51,31 @@ struct Context {
   // (an error, rule "broken-link"). Empty function: links are not checked.
   std::function<std::optional<std::string>(std::string_view target)> resolve_link;
   const Glossary* glossary = nullptr;  // nullptr: no glossary marking
-  // Named callouts for `::: {callout=name}` includes; nullptr: none.
+  // Named callouts for `::: {include=name}` includes (`callout=name` is
+  // accepted too); returning nullptr = unknown (an error, rule
+  // "unknown-callout"). Empty function: every include is unknown.
   std::function<const Callout*(std::string_view name)> find_callout;
   int toc_min = 2, toc_max = 3;  // heading levels collected into Document::toc
 };
 
 struct Document {
-  std::string html;                // the fragment
-  std::vector<TocEntry> toc;       // headings within [toc_min, toc_max], in order
-  std::vector<std::string> cited;  // citation keys in order of first citation; number = index + 1
-  std::vector<std::string> links;  // resolved internal URLs linked from the body
+  std::string html;                         // the fragment
+  std::vector<TocEntry> toc;                // headings within [toc_min, toc_max], in order
+  std::vector<std::string> cited;           // citation keys in order of first citation; number = index + 1
+  std::vector<std::string> links;           // resolved internal URLs linked from the body
   std::vector<std::string> glossary_terms;  // terms marked
-  std::string plain_text;          // visible text, blocks separated by "\n\n"
+  std::string plain_text;                   // visible text, blocks separated by "\n\n"
   int words = 0;
   std::vector<Diagnostic> diagnostics;  // stage "markup"
 };
 
 // Renders one Markdown fragment. See the syntax in docs/writing.md.
 Document Render(std::string_view markdown, const Context& ctx);
+
+// The box for a callout from callouts/: `<aside class="callout callout-<kind>"
+// aria-label="<title or kind>">`, the title as `<p class="callout-title">`,
+// then body_html (its rendered body), then `<p class="disclosure">`.
+std::string CalloutBox(const Callout& callout, std::string_view body_html);
 
 // Every Markdown text of a site rendered, with citations, links and glossary
 // resolved against the site. Vectors are parallel to the Site's.
@@ -76,8 +84,9 @@ struct SiteDocs {
   std::vector<Document> sections;
   std::vector<Document> pages;
   std::map<std::string, Document> people;    // by person id
-  std::map<std::string, Document> callouts;  // by callout name
-  // Every URL the site will have (articles, sections, pages, people, aliases).
+  std::map<std::string, Document> callouts;  // by callout name: the body only (see CalloutBox)
+  // Every URL the site will have (articles, sections, pages, people, aliases,
+  // "/", "/review-board/", "/editorial-process/", "/glossary/"), sorted, unique.
   std::vector<std::string> urls;
   // An article's references: its cited keys resolved, in citation order.
   std::vector<std::vector<const Reference*>> article_refs;

@@ -115,14 +115,14 @@ const Callout* Site::FindCallout(std::string_view name) const {
 }
 
 std::string RevisionOf(std::string_view body) {
+  if (body.find('\r') == std::string_view::npos) return "sha256:" + util::Sha256Hex(util::Trim(body));
   std::string norm;
   norm.reserve(body.size());
   for (size_t i = 0; i < body.size(); ++i) {
     if (body[i] == '\r' && i + 1 < body.size() && body[i + 1] == '\n') continue;
     norm.push_back(body[i]);
   }
-  std::string_view trimmed = util::Trim(norm);
-  return "sha256:" + util::Sha256Hex(trimmed);
+  return "sha256:" + util::Sha256Hex(util::Trim(norm));
 }
 
 std::optional<int> ParseInterval(std::string_view text) {

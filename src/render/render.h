@@ -17,7 +17,8 @@ namespace vetted::render {
 using Emit = std::function<void(const std::string& path, std::string bytes)>;
 
 struct Options {
-  // Called after each page with (done, total); may be empty. Thread-safe.
+  // Called after each article page with (articles done, articles total); may
+  // be empty. Called from several threads: must be thread-safe.
   std::function<void(size_t done, size_t total)> progress;
 };
 
@@ -25,7 +26,11 @@ struct Options {
 // review board, home, 404, sitemap.xml, feed.xml (Atom), robots.txt,
 // redirects for aliases and fingerprinted theme assets. Files of the site's
 // static/ folder are copied by the caller (publish stage), not emitted here.
-// Returns an error only when a template fails to parse or render.
+// Returns an error only when a template fails to parse or render (the
+// message names the template); files emitted before the failure stay emitted.
+// pages/review-board.md and pages/glossary.md become the intros of
+// /review-board/ and /glossary/ rather than pages of their own. Theme
+// conventions (template names, partials, data keys): src/render/pages.h.
 Status RenderSite(const Site& site, const markup::SiteDocs& docs, const Options& options, const Emit& emit);
 
 }  // namespace vetted::render

@@ -1,5 +1,5 @@
 // Small pure helpers shared by every module: text, HTML escaping, slugs,
-// parallel loops. std only (plus libsodium for SHA-256, behind Sha256Hex).
+// parallel loops. std only (plus OpenSSL's libcrypto for SHA-256, behind Sha256Hex).
 #pragma once
 
 #include <cstddef>

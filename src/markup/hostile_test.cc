@@ -1,0 +1,203 @@
+// Hostile Markdown must never produce markup that can run script: every tag
+// and attribute in the output is from a short allow-list, every attribute is
+// quoted, and every href/src passes the URL policy as a browser would read it.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "markup/internal.h"
+#include "markup/markup.h"
+
+namespace vetted::markup {
+namespace {
+
+const std::set<std::string> kTags = {"p",      "h1",         "h2",   "h3",   "h4",    "h5",    "h6",    "em",
+                                     "strong", "del",        "code", "pre",  "a",     "img",   "ul",    "ol",
+                                     "li",     "blockquote", "hr",   "br",   "table", "thead", "tbody", "tr",
+                                     "th",     "td",         "sup",  "span", "dfn",   "aside", "u"};
+const std::set<std::string> kAttrs = {"href",       "src",     "alt",   "title",    "id",
+                                      "class",      "loading", "start", "tabindex", "aria-describedby",
+                                      "aria-label", "role"};
+
+std::string Unescape(std::string_view v) {
+  std::string out;
+  for (size_t i = 0; i < v.size(); ++i) {
+    if (v[i] != '&') {
+      out.push_back(v[i]);
+      continue;
+    }
+    size_t semi = v.find(';', i);
+    if (semi == std::string_view::npos) return out + "<<bad entity>>";
+    std::string_view e = v.substr(i, semi - i + 1);
+    if (e == "&amp;")
+      out += '&';
+    else if (e == "&lt;")
+      out += '<';
+    else if (e == "&gt;")
+      out += '>';
+    else if (e == "&quot;")
+      out += '"';
+    else if (e == "&#39;")
+      out += '\'';
+    else
+      return out + "<<unexpected entity " + std::string(e) + ">>";
+    i = semi;
+  }
+  return out;
+}
+
+// Returns "" when html is safe, else what is wrong.
+std::string Audit(const std::string& html) {
+  for (size_t i = html.find('<'); i != std::string::npos; i = html.find('<', i + 1)) {
+    size_t j = i + 1;
+    if (j < html.size() && html[j] == '/') ++j;
+    size_t name_end = j;
+    while (name_end < html.size() && (isalnum(static_cast<unsigned char>(html[name_end])))) ++name_end;
+    std::string name = html.substr(j, name_end - j);
+    if (!kTags.count(name)) return "tag <" + name + "> at " + std::to_string(i);
+    size_t k = name_end;
+    for (;;) {
+      while (k < html.size() && html[k] == ' ') ++k;
+      if (k >= html.size()) return "unterminated tag";
+      if (html[k] == '>') break;
+      size_t a = k;
+      while (k < html.size() && (isalnum(static_cast<unsigned char>(html[k])) || html[k] == '-')) ++k;
+      std::string attr = html.substr(a, k - a);
+      if (!kAttrs.count(attr)) return "attribute " + attr + " on <" + name + ">";
+      if (html.compare(k, 2, "=\"") != 0) return "unquoted attribute " + attr;
+      size_t end = html.find('"', k + 2);
+      if (end == std::string::npos) return "unterminated attribute";
+      std::string raw = html.substr(k + 2, end - k - 2);
+      if (raw.find_first_of("<>'") != std::string::npos) return "raw special in attribute " + raw;
+      std::string value = Unescape(raw);
+      if (value.find("<<") != std::string::npos) return value;
+      if ((attr == "href" || attr == "src") && ClassifyUrl(value) == UrlKind::kUnsafe)
+        return "unsafe url " + value;
+      k = end + 1;
+    }
+    i = k;
+  }
+  for (size_t i = html.find('&'); i != std::string::npos; i = html.find('&', i + 1)) {
+    size_t semi = html.find(';', i);
+    if (semi == std::string::npos || semi - i > 10) return "bare &";
+  }
+  return "";
+}
+
+TEST(Hostile, NothingExecutableSurvives) {
+  const std::string_view cases[] = {
+      "<script>alert(1)</script>",
+      "<SCRIPT SRC=//x.org/x.js></SCRIPT>",
+      "<img src=x onerror=alert(1)>",
+      "<div onclick=\"alert(1)\">x</div>",
+      "<iframe src=\"javascript:alert(1)\"></iframe>",
+      "<svg/onload=alert(1)>",
+      "<!-- comment --><style>*{}</style>",
+      "<a href=\"javascript:alert(1)\">x</a>",
+      "[x](javascript:alert(1))",
+      "[x](JAVASCRIPT:alert(1))",
+      "[x](  javascript:alert(1))",
+      "[x](<javascript:alert(1)>)",
+      "[x](jav&#x61;script:alert(1))",
+      "[x](jav&#97;script&colon;alert(1))",
+      "[x](javascript&colon;alert(1))",
+      "[x](java&Tab;script:alert(1))",
+      "[x](java&#9;script:alert(1))",
+      "[x](java&#10;script:alert(1))",
+      "[x](&#1;javascript:alert(1))",
+      "[x](&#0;javascript:alert(1))",
+      "[x](%20javascript:alert(1))",
+      "[x](vbscript:msgbox(1))",
+      "[x](data:text/html;base64,PHNjcmlwdD4=)",
+      "[x](DaTa:text/html,<script>alert(1)</script>)",
+      "[x](file:///etc/passwd)",
+      "<javascript:alert(1)>",
+      "<vbscript:alert(1)>",
+      "![x](javascript:alert(1))",
+      "![x](data:image/svg+xml,<svg onload=alert(1)>)",
+      "![x\"onerror=\"alert(1)](https://x.org/a.png)",
+      "![x](https://x.org/a.png \"\\\"onerror=alert(1)\")",
+      "[x](https://x.org/ \"\\\"><script>alert(1)</script>\")",
+      "[x](https://x.org/ '\"><script>alert(1)</script>')",
+      "[x](https://x.org/\"onmouseover=\"alert(1))",
+      "[x](<https://x.org/\" onmouseover=\"alert(1)>)",
+      "[x][r]\n\n[r]: javascript:alert(1)",
+      "[x][r]\n\n[r]: https://x.org \"\\\"><script>\"",
+      "## <script>alert(1)</script>",
+      "## \" onmouseover=\"alert(1)",
+      "```\"><script>alert(1)</script>\n</code></pre><script>\n```",
+      "`<script>alert(1)</script>`",
+      "::: {.note title=\"\\\"><script>alert(1)</script>\"}\nx\n:::",
+      "::: {.\"onclick=alert(1) title=x}\nx\n:::",
+      "::: \"><script>alert(1)</script>\nx\n:::",
+      "::: {include=\"../../etc/passwd\"}\n:::",
+      "[@\"><script>alert(1)</script>]",
+      "[@a, p. \"><script>alert(1)</script>]",
+      "| <script> | <img src=x onerror=alert(1)> |\n|---|---|\n| a | b |",
+      "&lt;script&gt;alert(1)&lt;/script&gt;",
+      "&#60;script&#62;alert(1)&#60;/script&#62;",
+      "&#x3C;img src=x onerror=alert(1)&#x3E;",
+      "www.x.org/\"onmouseover=\"alert(1)",
+      "https://x.org/<script>",
+      "x@y.org\"><script>",
+      std::string_view("\x00<script>\x00", 10),
+      std::string_view("* <scr\x00ipt>", 12),
+      "<<script>script>alert(1)<</script>/script>",
+      "[<img src=x onerror=alert(1)>](https://x.org)",
+      "[x](https://x.org)<img src=x onerror=alert(1)>",
+      "> <script>alert(1)</script>",
+      "1. <b onmouseover=alert(1)>x</b>",
+      "Term <dfn onclick=alert(1)>x</dfn> oxytocin",
+  };
+  std::vector<GlossaryTerm> terms = {{"oxytocin", "\"><script>alert(1)</script>", {"<script>"}, 1}};
+  Glossary glossary(terms);
+  Reference ref;
+  ref.id = "a";
+  Callout callout;
+  callout.name = "../../etc/passwd";
+  callout.title = "\"><script>alert(1)</script>";
+  callout.kind = "\" onclick=\"x";
+  callout.disclosure = "<script>alert(1)</script>";
+  callout.body_markdown = "[x](javascript:alert(1)) <script>";
+  Context ctx;
+  ctx.file = "x.md";
+  ctx.glossary = &glossary;
+  ctx.find_reference = [&](std::string_view k) { return k == "a" ? &ref : nullptr; };
+  ctx.resolve_link = [](std::string_view t) -> std::optional<std::string> { return std::string(t); };
+  ctx.find_callout = [&](std::string_view) { return &callout; };
+  for (std::string_view md : cases) {
+    Document d = Render(md, ctx);
+    EXPECT_EQ(Audit(d.html), "") << md << "\n=> " << d.html;
+    EXPECT_EQ(d.html.find("<script"), std::string::npos) << md;
+    EXPECT_EQ(d.html.find("=\"javascript"), std::string::npos) << md;
+  }
+}
+
+TEST(Hostile, UnsafeLinksWarnAndKeepText) {
+  Context ctx;
+  ctx.file = "a.md";
+  const char* cases[] = {"[click](javascript:alert(1))", "[click](jav&#x61;script:alert(1))",
+                         "[click](  JavaScript:alert(1))", "[click](vbscript:x)",
+                         "[click](data:text/html,x)"};
+  for (const char* md : cases) {
+    Document d = Render(md, ctx);
+    EXPECT_EQ(d.html, "<p>click</p>\n") << md;
+    ASSERT_EQ(d.diagnostics.size(), 1u) << md;
+    EXPECT_EQ(d.diagnostics[0].rule, "unsafe-url");
+    EXPECT_EQ(d.diagnostics[0].severity, Severity::kWarning);
+    EXPECT_EQ(d.diagnostics[0].pos.line, 1);
+  }
+}
+
+TEST(Hostile, AuditCatchesBadMarkup) {  // the checker itself must be able to fail
+  EXPECT_NE(Audit("<script>"), "");
+  EXPECT_NE(Audit("<img src=\"x\" onerror=\"y\">"), "");
+  EXPECT_NE(Audit("<a href=\"javascript:x\">"), "");
+  EXPECT_NE(Audit("<a href=\"jav&#97;script:x\">"), "");
+  EXPECT_NE(Audit("<a href=x>"), "");
+  EXPECT_EQ(Audit("<p class=\"a\">x &amp; y</p>"), "");
+}
+
+}  // namespace
+}  // namespace vetted::markup

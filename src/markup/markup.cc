@@ -1,0 +1,93 @@
+// Render(): a body split at callout fences, each piece through md4c, sharing
+// one DocState so numbering, ids and glossary first use span the document.
+#include "markup/markup.h"
+
+#include "markup/renderer.h"
+#include "util/util.h"
+
+namespace vetted::markup {
+namespace {
+
+void IncludeCallout(DocState& st, const Source& src, const Piece& piece) {
+  const Callout* callout = st.ctx.find_callout ? st.ctx.find_callout(piece.name) : nullptr;
+  if (callout == nullptr) {
+    if (!src.quiet) {
+      st.Diagnose(src, src.LineOf(piece.begin), Severity::kError, "unknown-callout",
+                  "unknown callout '" + piece.name + "': there is no callouts/" + piece.name + ".md");
+    }
+    return;
+  }
+  std::string& html = st.doc.html;
+  AppendCalloutOpen(html, callout->kind, callout->title);
+  st.BlockBreak();
+  st.AddPlain(callout->title);
+  st.BlockBreak();
+  // The callout reports its own problems when rendered on its own (RenderSite).
+  Source body{callout->body_markdown, callout->file, callout->body_line, true};
+  RenderBody(st, body, RenderOptions{false, false}, false);
+  if (!callout->disclosure.empty()) {
+    html += "<p class=\"disclosure\">";
+    util::AppendEscaped(html, callout->disclosure);
+    html += "</p>\n";
+    st.BlockBreak();
+    st.AddPlain(callout->disclosure);
+  }
+  html += "</aside>\n";
+  st.BlockBreak();
+}
+
+}  // namespace
+
+void RenderBody(DocState& st, const Source& src, RenderOptions opts, bool allow_include) {
+  if (src.text.find(":::") == std::string_view::npos) {
+    RenderMarkdown(st, src, 0, src.text.size(), opts);
+    return;
+  }
+  for (const Piece& piece : SplitFencedDivs(src.text)) {
+    switch (piece.kind) {
+      case Piece::kMarkdown:
+        RenderMarkdown(st, src, piece.begin, piece.end, opts);
+        break;
+      case Piece::kOpen:
+        if (!piece.known_kind && !src.quiet) {
+          st.Diagnose(src, src.LineOf(piece.begin), Severity::kWarning, "unknown-callout",
+                      "unknown callout kind '" + piece.callout_kind +
+                          "' shown as a note; use note, tip, warning, help, crisis or takeaways");
+        }
+        AppendCalloutOpen(st.doc.html, piece.callout_kind, piece.title);
+        st.BlockBreak();
+        st.AddPlain(piece.title);
+        st.BlockBreak();
+        break;
+      case Piece::kClose:
+        st.doc.html += "</aside>\n";
+        st.BlockBreak();
+        break;
+      case Piece::kInclude:
+        if (allow_include) IncludeCallout(st, src, piece);
+        break;
+    }
+  }
+}
+
+Document Render(std::string_view markdown, const Context& ctx) {
+  Document doc;
+  doc.html.reserve(markdown.size() * 2 + 64);
+  doc.plain_text.reserve(markdown.size());
+  try {
+    DocState state(ctx, doc);
+    Source src{markdown, ctx.file, ctx.first_line, false};
+    RenderBody(state, src, RenderOptions{ctx.glossary != nullptr, true}, true);
+  } catch (const std::exception& e) {
+    Diagnostic d{{ctx.file, ctx.first_line},
+                 Severity::kError,
+                 std::string("rendering failed: ") + e.what(),
+                 "internal",
+                 "markup"};
+    doc.diagnostics.push_back(std::move(d));
+  }
+  doc.words = CountWords(doc.plain_text);
+  return doc;
+}
+
+}  // namespace vetted::markup

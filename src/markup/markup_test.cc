@@ -1,0 +1,318 @@
+#include "markup/markup.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <map>
+
+namespace vetted::markup {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+// A context over a tiny fake site: references a, b, c, d, e; pages /ok/ and ok.md.
+struct Fixture {
+  std::map<std::string, Reference> refs;
+  std::vector<Callout> callouts;
+  Context ctx;
+
+  Fixture() {
+    for (const char* key : {"a", "b", "c", "d", "e"}) refs[key].id = key;
+    Callout help;
+    help.name = "get-help";
+    help.title = "Get help now";
+    help.kind = "help";
+    help.disclosure = "We are paid for referrals.";
+    help.body_markdown = "Call **the line**.";
+    callouts.push_back(help);
+    ctx.file = "content/x/y.md";
+    ctx.first_line = 10;
+    ctx.find_reference = [this](std::string_view k) -> const Reference* {
+      auto it = refs.find(std::string(k));
+      return it == refs.end() ? nullptr : &it->second;
+    };
+    ctx.resolve_link = [](std::string_view t) -> std::optional<std::string> {
+      if (t == "/ok/" || t == "ok.md" || t == "../x/ok.md") return std::string("/ok/");
+      if (t == "/img/a.png") return std::string("/img/a.png");
+      return std::nullopt;
+    };
+    ctx.find_callout = [this](std::string_view n) -> const Callout* {
+      for (const Callout& c : callouts)
+        if (c.name == n) return &c;
+      return nullptr;
+    };
+  }
+  Document Run(std::string_view md) const { return Render(md, ctx); }
+};
+
+std::vector<std::string> Rules(const Document& d) {
+  std::vector<std::string> out;
+  for (const Diagnostic& x : d.diagnostics) out.push_back(x.rule + "@" + std::to_string(x.pos.line));
+  return out;
+}
+
+TEST(Headings, IdsAreSlugsDedupedAndAvoidReserved) {
+  struct Case {
+    const char* md;
+    const char* want;
+  } cases[] = {
+      {"## Why it happens", "<h2 id=\"why-it-happens\">Why it happens</h2>"},
+      {"## A\n\n## A\n\n## A", "<h2 id=\"a-3\">A</h2>"},
+      {"## Sources", "<h2 id=\"sources-2\">Sources</h2>"},
+      {"## TOC", "<h2 id=\"toc-2\">TOC</h2>"},
+      {"## Feedback", "<h2 id=\"feedback-2\">Feedback</h2>"},
+      {"## Ref 1", "<h2 id=\"ref-1-2\">Ref 1</h2>"},
+      {"## ?!", "<h2 id=\"section\">?!</h2>"},
+      {"### *Emphasis* and `code`",
+       "<h3 id=\"emphasis-and-code\"><em>Emphasis</em> and <code>code</code></h3>"},
+      {"Setext\n======", "<h1 id=\"setext\">Setext</h1>"},
+  };
+  Fixture f;
+  for (const Case& c : cases) EXPECT_THAT(f.Run(c.md).html, HasSubstr(c.want)) << c.md;
+}
+
+TEST(Headings, TocLevels) {
+  Fixture f;
+  std::string md = "# One\n\n## Two\n\n### Three\n\n#### Four\n\n## Two\n";
+  struct Case {
+    int min, max;
+    std::vector<std::string> ids;
+  } cases[] = {
+      {2, 2, {"two", "two-2"}},
+      {2, 3, {"two", "three", "two-2"}},
+      {1, 4, {"one", "two", "three", "four", "two-2"}},
+      {3, 3, {"three"}},
+  };
+  for (const Case& c : cases) {
+    f.ctx.toc_min = c.min;
+    f.ctx.toc_max = c.max;
+    std::vector<std::string> ids;
+    for (const TocEntry& e : f.Run(md).toc) ids.push_back(e.id);
+    EXPECT_EQ(ids, c.ids) << c.min << "-" << c.max;
+  }
+  f.ctx.toc_min = 2;
+  f.ctx.toc_max = 3;
+  Document d = f.Run("## Pain *during* sex [@a]\n");
+  ASSERT_EQ(d.toc.size(), 1u);
+  EXPECT_EQ(d.toc[0].text, "Pain during sex");
+  EXPECT_EQ(d.toc[0].level, 2);
+}
+
+TEST(Citations, NumberingGroupingAndAnchors) {
+  struct Case {
+    const char* md;
+    std::vector<const char*> want;  // substrings of the html
+    std::vector<std::string> cited;
+  } cases[] = {
+      {"One [@b].", {"One<sup class=\"cite\"><a href=\"#ref-1\" id=\"cite-1\">1</a></sup>."}, {"b"}},
+      {"X [@a; @b; @c] y [@b].",
+       {"<sup class=\"cite\"><span id=\"cite-2\"></span><a href=\"#ref-1\" id=\"cite-1\">1</a>-"
+        "<a href=\"#ref-3\" id=\"cite-3\">3</a></sup>",
+        "y<sup class=\"cite\"><a href=\"#ref-2\">2</a></sup>"},
+       {"a", "b", "c"}},
+      {"X [@a; @b]",
+       {"<a href=\"#ref-1\" id=\"cite-1\">1</a>,<a href=\"#ref-2\" id=\"cite-2\">2</a>"},
+       {"a", "b"}},
+      {"[@c] [@a] [@b] [@d]. Then [@d; @a; @c; @b; @e]",
+       {"<a href=\"#ref-1\">1</a>-<a href=\"#ref-5\" id=\"cite-5\">5</a>"},
+       {"c", "a", "b", "d", "e"}},
+      {"Cited [@a, p. 12].", {"<a href=\"#ref-1\" id=\"cite-1\">1</a>(p12)</sup>"}, {"a"}},
+      {"Cited [see @a, pp. 3-4; @b].", {"1</a>(pp3-4),<a href=\"#ref-2\" id=\"cite-2\">2</a>"}, {"a", "b"}},
+      {"Not [a citation] nor foo@bar [@ x].", {"Not [a citation] nor"}, {}},
+      {"Escaped \\[@a\\] stays.", {"Escaped [@a] stays."}, {}},
+      {"Code `[@a]` stays.", {"<code>[@a]</code>"}, {}},
+      {"[@a]\n\n## Title [@b]\n", {"<h2 id=\"title\">Title<sup class=\"cite\">"}, {"a", "b"}},
+  };
+  Fixture f;
+  for (const Case& c : cases) {
+    Document d = f.Run(c.md);
+    for (const char* w : c.want) EXPECT_THAT(d.html, HasSubstr(w)) << c.md;
+    EXPECT_EQ(d.cited, c.cited) << c.md;
+    EXPECT_TRUE(d.diagnostics.empty()) << c.md;
+    if (!c.cited.empty()) {
+      EXPECT_THAT(d.plain_text, Not(HasSubstr("@"))) << c.md << " plain: " << d.plain_text;
+    }
+  }
+}
+
+TEST(Citations, UnknownKeyReportsExactLine) {
+  Fixture f;
+  Document d = f.Run("Para one.\n\nLine two\nand three [@nope] here,\n*four* [@a; @gone].\n");
+  EXPECT_THAT(Rules(d), ElementsAre("unknown-citation@13", "unknown-citation@14"));
+  EXPECT_EQ(d.diagnostics[0].severity, Severity::kError);
+  EXPECT_EQ(d.diagnostics[0].pos.file, "content/x/y.md");
+  EXPECT_THAT(d.diagnostics[0].message, HasSubstr("nope"));
+  EXPECT_THAT(d.html, HasSubstr("[@nope]"));  // left as written
+  EXPECT_EQ(d.cited, std::vector<std::string>{"a"});
+}
+
+TEST(Citations, LeftAsTextWithoutLookup) {
+  Fixture f;
+  f.ctx.find_reference = nullptr;
+  Document d = f.Run("See [@a].");
+  EXPECT_THAT(d.html, HasSubstr("See [@a]."));
+  EXPECT_TRUE(d.cited.empty());
+}
+
+TEST(Links, InternalResolvedExternalKeptBrokenReported) {
+  struct Case {
+    const char* md;
+    const char* want;
+    std::vector<std::string> rules;
+    std::vector<std::string> links;
+  } cases[] = {
+      {"[a](ok.md)", "<a href=\"/ok/\">a</a>", {}, {"/ok/"}},
+      {"[a](../x/ok.md#why)", "<a href=\"/ok/#why\">a</a>", {}, {"/ok/"}},
+      {"[a](/ok/ \"T\")", "<a href=\"/ok/\" title=\"T\">a</a>", {}, {"/ok/"}},
+      {"[a](#local)", "<a href=\"#local\">a</a>", {}, {}},
+      {"[a](https://example.org/x?y=1&z=2)", "<a href=\"https://example.org/x?y=1&amp;z=2\">a</a>", {}, {}},
+      {"[a](mailto:x@example.org)", "<a href=\"mailto:x@example.org\">a</a>", {}, {}},
+      {"x\n\n[a](missing.md)", "<a href=\"missing.md\">a</a>", {"broken-link@12"}, {}},
+      {"[a](/nowhere/)", "<a href=\"/nowhere/\">a</a>", {"broken-link@10"}, {}},
+      {"[a](ftp://x.org/f)", "<p>a</p>", {"unsafe-url@10"}, {}},
+  };
+  Fixture f;
+  for (const Case& c : cases) {
+    Document d = f.Run(c.md);
+    EXPECT_THAT(d.html, HasSubstr(c.want)) << c.md;
+    EXPECT_EQ(Rules(d), c.rules) << c.md;
+    EXPECT_EQ(d.links, c.links) << c.md;
+  }
+  Document unsafe = f.Run("[a](javascript:alert(1))");
+  ASSERT_EQ(unsafe.diagnostics.size(), 1u);
+  EXPECT_EQ(unsafe.diagnostics[0].severity, Severity::kWarning);
+}
+
+TEST(Images, AltSrcAndLazy) {
+  struct Case {
+    const char* md;
+    const char* want;
+    std::vector<std::string> rules;
+  } cases[] = {
+      {"![A *calm* room](https://x.org/a.jpg)",
+       "<img src=\"https://x.org/a.jpg\" alt=\"A calm room\" loading=\"lazy\">",
+       {}},
+      {"![Chart](/img/a.png \"Title\")",
+       "<img src=\"/img/a.png\" alt=\"Chart\" title=\"Title\" loading=\"lazy\">",
+       {}},
+      {"\n![](https://x.org/a.jpg)", "alt=\"\"", {"image-alt@11"}},
+      {"![x](data:image/png;base64,AAAA)", "<p></p>", {"unsafe-url@10"}},
+      {"![x](/img/missing.png)", "<img src=\"/img/missing.png\"", {"broken-link@10"}},
+  };
+  Fixture f;
+  for (const Case& c : cases) {
+    Document d = f.Run(c.md);
+    EXPECT_THAT(d.html, HasSubstr(c.want)) << c.md;
+    EXPECT_EQ(Rules(d), c.rules) << c.md;
+  }
+}
+
+TEST(Blocks, TablesStrikethroughAutolinksLists) {
+  struct Case {
+    const char* md;
+    const char* want;
+  } cases[] = {
+      {"| a | b |\n|:--|--:|\n| 1 | 2 |",
+       "<tr><td class=\"align-left\">1</td><td class=\"align-right\">2</td></tr>"},
+      {"| a |\n|:-:|\n| 1 |", "<th class=\"align-center\">a</th>"},
+      {"~~gone~~", "<del>gone</del>"},
+      {"see https://example.org/a now", "<a href=\"https://example.org/a\">https://example.org/a</a>"},
+      {"see www.example.org now", "<a href=\"http://www.example.org\">www.example.org</a>"},
+      {"mail help@example.org now", "<a href=\"mailto:help@example.org\">help@example.org</a>"},
+      {"3. three\n4. four", "<ol start=\"3\">\n<li>three</li>"},
+      {"- a\n- b", "<ul>\n<li>a</li>\n<li>b</li>\n</ul>"},
+      {"> quoted", "<blockquote>\n<p>quoted</p>\n</blockquote>"},
+      {"```c++ x\nint a<b;\n```", "<pre><code class=\"language-c++\">int a&lt;b;\n</code></pre>"},
+      {"a  \nb", "a<br>\nb"},
+      {"***", "<hr>"},
+      {"caf&eacute; &amp; &#x263A; &bogus;", "café &amp; ☺ &amp;bogus;"},
+  };
+  Fixture f;
+  for (const Case& c : cases) EXPECT_THAT(f.Run(c.md).html, HasSubstr(c.want)) << c.md;
+}
+
+TEST(Callouts, FencedDivsIncludesAndUnknown) {
+  struct Case {
+    const char* md;
+    std::vector<const char*> want;
+    std::vector<std::string> rules;
+  } cases[] = {
+      {"::: note\nBody **x**.\n:::\n",
+       {"<aside class=\"callout callout-note\" aria-label=\"note\">\n<p>Body "
+        "<strong>x</strong>.</p>\n</aside>"},
+       {}},
+      {"::: {.warning title=\"Before you start\"}\nText\n:::",
+       {"<aside class=\"callout callout-warning\" aria-label=\"Before you start\">\n"
+        "<p class=\"callout-title\">Before you start</p>"},
+       {}},
+      {"::: {.callout-tip}\nT\n:::", {"callout-tip"}, {}},
+      {"::: {include=get-help}\n:::\n",
+       {"<aside class=\"callout callout-help\" aria-label=\"Get help now\">\n<p class=\"callout-title\">Get "
+        "help "
+        "now</p>\n<p>Call <strong>the line</strong>.</p>\n<p class=\"disclosure\">We are paid for "
+        "referrals.</p>\n"
+        "</aside>"},
+       {}},
+      {"Intro.\n\n::: {include=nope}\n:::\n", {"<p>Intro.</p>"}, {"unknown-callout@12"}},
+      {"::: fancy\nx\n:::", {"callout-note"}, {"unknown-callout@10"}},
+      {"```\n::: note\n```\n", {"<pre><code>::: note\n</code></pre>"}, {}},
+      {"::: note\nunclosed", {"<p>unclosed</p>\n</aside>"}, {}},
+      {"text\n:::\nmore", {"<p>text\n:::\nmore</p>"}, {}},
+      {"::: note\n[@zz]\n:::\n", {"[@zz]"}, {"unknown-citation@11"}},
+  };
+  Fixture f;
+  for (const Case& c : cases) {
+    Document d = f.Run(c.md);
+    for (const char* w : c.want) EXPECT_THAT(d.html, HasSubstr(w)) << c.md << "\n" << d.html;
+    EXPECT_EQ(Rules(d), c.rules) << c.md;
+  }
+}
+
+TEST(Callouts, CitationNumberingSpansCallouts) {
+  Fixture f;
+  Document d = f.Run("A [@c].\n\n::: tip\nB [@a] [@c].\n:::\n\nC [@b].\n");
+  EXPECT_EQ(d.cited, (std::vector<std::string>{"c", "a", "b"}));
+  EXPECT_THAT(d.html, HasSubstr("<a href=\"#ref-3\" id=\"cite-3\">3</a>"));
+}
+
+TEST(PlainText, BlocksAndWords) {
+  struct Case {
+    const char* md;
+    const char* plain;
+    int words;
+  } cases[] = {
+      {"# Title\n\nOne *two* three [@a].\n\n- four\n- five six",
+       "Title\n\nOne two three.\n\nfour\n\nfive six", 7},
+      {"Soft\nbreak", "Soft break", 2},
+      {"A [link](https://x.org) here", "A link here", 3},
+      {"", "", 0},
+      {"Pain — and relief", "Pain — and relief", 4},
+  };
+  Fixture f;
+  for (const Case& c : cases) {
+    Document d = f.Run(c.md);
+    EXPECT_EQ(d.plain_text, c.plain) << c.md;
+    EXPECT_EQ(d.words, c.words) << c.md;
+  }
+}
+
+TEST(CalloutBox, WrapsBodyWithTitleAndDisclosure) {
+  Callout c;
+  c.kind = "crisis";
+  c.title = "If you are in danger";
+  EXPECT_EQ(CalloutBox(c, "<p>x</p>\n"),
+            "<aside class=\"callout callout-crisis\" aria-label=\"If you are in danger\">\n<p "
+            "class=\"callout-title\">If you are in danger</p>\n<p>x</p>\n</aside>\n");
+  c.kind = "<bad>";
+  c.title = "";
+  c.disclosure = "Paid <b>";
+  EXPECT_EQ(CalloutBox(c, ""),
+            "<aside class=\"callout callout-note\" aria-label=\"note\">\n<p class=\"disclosure\">Paid "
+            "&lt;b&gt;</p>\n"
+            "</aside>\n");
+}
+
+}  // namespace
+}  // namespace vetted::markup

@@ -1,0 +1,220 @@
+// RenderSite(): every Markdown text of a site, rendered in parallel, with
+// citations, internal links and callouts resolved against the site.
+#include <algorithm>
+#include <unordered_map>
+
+#include "markup/markup.h"
+#include "util/util.h"
+
+namespace vetted::markup {
+namespace {
+
+// Resolves "." and ".." segments; keeps a leading and a trailing '/'.
+// nullopt when ".." climbs above the root.
+std::optional<std::string> NormalizePath(std::string_view path) {
+  std::vector<std::string_view> parts;
+  for (std::string_view seg : util::Split(path, '/')) {
+    if (seg.empty() || seg == ".") continue;
+    if (seg == "..") {
+      if (parts.empty()) return std::nullopt;
+      parts.pop_back();
+      continue;
+    }
+    parts.push_back(seg);
+  }
+  std::string out;
+  if (!path.empty() && path[0] == '/') out.push_back('/');
+  for (size_t i = 0; i < parts.size(); ++i) {
+    if (i > 0) out.push_back('/');
+    out.append(parts[i]);
+  }
+  bool trailing =
+      !path.empty() && (path.back() == '/' || util::EndsWith(path, "/.") || util::EndsWith(path, "/.."));
+  if (trailing && !parts.empty()) out.push_back('/');
+  return out;
+}
+
+// "/old-name" -> "/old-name/"; leaves file-like last segments ("x.png") alone.
+std::string CanonicalDirUrl(std::string_view url) {
+  std::string out(url);
+  if (out.empty() || out[0] != '/') out.insert(out.begin(), '/');
+  size_t slash = out.rfind('/');
+  if (out.back() != '/' && out.find('.', slash) == std::string::npos) out.push_back('/');
+  return out;
+}
+
+class LinkResolver {
+ public:
+  explicit LinkResolver(const Site& site) {
+    for (const Article& a : site.articles) Add(a.url, a.file);
+    for (const Section& s : site.sections) Add(s.url, s.file);
+    for (const Page& p : site.pages) Add(p.url, p.file);
+    for (const auto& [id, person] : site.people)
+      Add("/people/" + id + "/", person.pos.file.empty() ? "people/" + id + ".md" : person.pos.file);
+    for (const char* special : {"/", "/review-board/", "/editorial-process/", "/glossary/"}) Add(special, "");
+    for (const Article& a : site.articles) {
+      for (const std::string& alias : a.aliases) {
+        std::string url = CanonicalDirUrl(alias);
+        by_url_.emplace(url, a.url);
+        urls_.push_back(url);
+      }
+    }
+    for (const char* file : {"/feed.xml", "/sitemap.xml", "/robots.txt"}) by_url_.emplace(file, file);
+    for (const StaticFile& f : site.static_files) {
+      std::string url = "/" + f.relative_path;
+      by_url_.emplace(url, url);
+    }
+    std::sort(urls_.begin(), urls_.end());
+    urls_.erase(std::unique(urls_.begin(), urls_.end()), urls_.end());
+  }
+
+  const std::vector<std::string>& urls() const { return urls_; }
+
+  // `file` and `url` belong to the document holding the link.
+  std::optional<std::string> Resolve(std::string_view target, std::string_view file,
+                                     std::string_view url) const {
+    if (target.empty()) return std::nullopt;
+    if (util::EndsWith(target, ".md")) return ResolveFile(target, file);
+    std::string abs;
+    if (target[0] == '/') {
+      abs = target;
+    } else {
+      std::string_view base = url.empty() ? std::string_view("/") : url;
+      abs = std::string(base.substr(0, base.rfind('/') + 1)).append(target);
+    }
+    std::optional<std::string> norm = NormalizePath(abs);
+    if (!norm) return std::nullopt;
+    if (util::EndsWith(*norm, "/index.html")) norm->resize(norm->size() - 10);
+    if (auto it = by_url_.find(*norm); it != by_url_.end()) return it->second;
+    if (norm->back() != '/') {
+      if (auto it = by_url_.find(*norm + "/"); it != by_url_.end()) return it->second;
+    }
+    return std::nullopt;
+  }
+
+ private:
+  void Add(const std::string& url, const std::string& file) {
+    if (url.empty()) return;
+    by_url_.emplace(url, url);
+    if (!file.empty()) by_file_.emplace(file, url);
+    urls_.push_back(url);
+  }
+
+  std::optional<std::string> ResolveFile(std::string_view target, std::string_view file) const {
+    std::string path;
+    if (target[0] == '/') {
+      path = target.substr(1);
+    } else {
+      size_t slash = file.rfind('/');
+      path = std::string(slash == std::string_view::npos ? "" : file.substr(0, slash + 1)).append(target);
+    }
+    std::optional<std::string> norm = NormalizePath(path);
+    if (!norm) return std::nullopt;
+    if (auto it = by_file_.find(*norm); it != by_file_.end()) return it->second;
+    if (target[0] == '/') {  // "/anxiety/x.md": relative to content/
+      if (auto it = by_file_.find("content/" + *norm); it != by_file_.end()) return it->second;
+    }
+    return std::nullopt;
+  }
+
+  std::unordered_map<std::string, std::string> by_url_;   // URL or alias -> canonical URL
+  std::unordered_map<std::string, std::string> by_file_;  // "content/a/b.md" -> URL
+  std::vector<std::string> urls_;
+};
+
+using RefMap = std::unordered_map<std::string_view, const Reference*>;
+
+// An article's references: its inline items win over the site bibliography.
+const Reference* FindRef(const RefMap& site_refs, const std::vector<Reference>* inline_refs,
+                         std::string_view key) {
+  if (inline_refs != nullptr) {
+    for (const Reference& r : *inline_refs)
+      if (r.id == key) return &r;
+  }
+  auto it = site_refs.find(key);
+  return it == site_refs.end() ? nullptr : it->second;
+}
+
+struct Shared {
+  const Site& site;
+  const LinkResolver& links;
+  const Glossary& glossary;
+  const RefMap& refs;
+};
+
+Context MakeContext(const Shared& sh, const std::string& file, int first_line, const std::string& url,
+                    const std::vector<Reference>* inline_refs, bool glossary) {
+  Context ctx;
+  ctx.file = file;
+  ctx.first_line = first_line;
+  ctx.find_reference = [&sh, inline_refs](std::string_view key) {
+    return FindRef(sh.refs, inline_refs, key);
+  };
+  ctx.resolve_link = [&sh, &file, &url](std::string_view target) {
+    return sh.links.Resolve(target, file, url);
+  };
+  ctx.glossary = glossary ? &sh.glossary : nullptr;
+  ctx.find_callout = [&sh](std::string_view name) { return sh.site.FindCallout(name); };
+  return ctx;
+}
+
+}  // namespace
+
+SiteDocs RenderSite(const Site& site) {
+  SiteDocs out;
+  LinkResolver links(site);
+  Glossary glossary(site.glossary);
+  RefMap refs;
+  for (const Reference& r : site.bibliography) refs.emplace(r.id, &r);
+  Shared sh{site, links, glossary, refs};
+  static const std::string kNoUrl;
+
+  const size_t na = site.articles.size(), ns = site.sections.size(), np = site.pages.size();
+  out.articles.resize(na);
+  out.article_refs.resize(na);
+  out.sections.resize(ns);
+  out.pages.resize(np);
+  std::vector<std::pair<const Person*, Document*>> people;
+  for (const auto& [id, person] : site.people) people.emplace_back(&person, &out.people[id]);
+  std::vector<std::pair<const Callout*, Document*>> callouts;
+  for (const Callout& c : site.callouts) callouts.emplace_back(&c, &out.callouts[c.name]);
+  std::vector<std::string> person_urls;
+  for (const auto& [person, doc] : people) person_urls.push_back("/people/" + person->id + "/");
+
+  util::ParallelFor(na + ns + np + people.size() + callouts.size(), [&](size_t i) {
+    if (i < na) {
+      const Article& a = site.articles[i];
+      Context ctx = MakeContext(sh, a.file, a.body_line, a.url, &a.references, true);
+      ctx.toc_min = a.toc.min_level;
+      ctx.toc_max = a.toc.max_level;
+      out.articles[i] = Render(a.body, ctx);
+      for (const std::string& key : out.articles[i].cited)
+        out.article_refs[i].push_back(FindRef(refs, &a.references, key));
+      return;
+    }
+    if ((i -= na) < ns) {
+      const Section& s = site.sections[i];
+      out.sections[i] = Render(s.intro_markdown, MakeContext(sh, s.file, s.body_line, s.url, nullptr, true));
+      return;
+    }
+    if ((i -= ns) < np) {
+      const Page& p = site.pages[i];
+      out.pages[i] = Render(p.body, MakeContext(sh, p.file, p.body_line, p.url, nullptr, true));
+      return;
+    }
+    if ((i -= np) < people.size()) {
+      const Person& p = *people[i].first;
+      *people[i].second =
+          Render(p.bio_markdown, MakeContext(sh, p.pos.file, p.body_line, person_urls[i], nullptr, true));
+      return;
+    }
+    i -= people.size();
+    const Callout& c = *callouts[i].first;
+    *callouts[i].second =
+        Render(c.body_markdown, MakeContext(sh, c.file, c.body_line, kNoUrl, nullptr, false));
+  });
+  out.urls = links.urls();
+  return out;
+}
+
+}  // namespace vetted::markup

@@ -1,0 +1,644 @@
+#include "render/pages.h"
+
+#include <kainjow/mustache.hpp>
+#include <map>
+
+#include "cite/cite.h"
+#include "render/jsonld.h"
+#include "util/util.h"
+
+namespace vetted::render {
+namespace {
+
+namespace mus = kainjow::mustache;
+using Data = mus::data;
+using TemplateMap = std::map<std::string, mus::mustache>;
+
+constexpr int kMaxPartialDepth = 8;
+constexpr size_t kRelatedCount = 5;
+constexpr size_t kHomeLatest = 10;
+const char* const kPageTemplates[] = {"article",  "section", "page", "person",  "review-board",
+                                      "glossary", "home",    "404",  "redirect"};
+
+// ---- Template data helpers --------------------------------------------------
+
+void Set(Data& d, const char* key, const std::string& value) {
+  d[key] = Data(value);
+}
+// Sets only non-empty values, so that {{#key}} sections test presence.
+void Put(Data& d, const char* key, const std::string& value) {
+  if (!value.empty()) d[key] = Data(value);
+}
+void Flag(Data& d, const char* key, bool value) {
+  d[key] = Data(value);
+}
+// kainjow's lists copy on push_back and, as basic_data's move is not
+// noexcept, deep-copy every element when the vector grows. So lists are
+// reserved up front and filled in place (the list itself is never const,
+// only kainjow's accessor is).
+Data NewList(size_t capacity = 0) {
+  Data list(Data::type::list);
+  const_cast<mus::list&>(list.list_value()).reserve(capacity);
+  return list;
+}
+Data& Append(Data& list) {
+  auto& items = const_cast<mus::list&>(list.list_value());
+  items.emplace_back();
+  return items.back();
+}
+void SetList(Data& d, const char* key, Data list, const char* has_key) {
+  if (has_key) Flag(d, has_key, !list.is_empty_list());
+  d[key] = std::move(list);
+}
+
+// The separator to print after item k of n: ", " and " and " before the last.
+std::string Separator(size_t k, size_t n) {
+  if (k + 1 >= n) return "";
+  return k + 2 == n ? " and " : ", ";
+}
+
+void SetDate(Data& d, const char* iso_key, const char* long_key, const Date& date) {
+  Put(d, iso_key, date.Iso());
+  Put(d, long_key, date.Long());
+}
+
+std::string PersonUrl(const std::string& id) {
+  return "/people/" + id + "/";
+}
+
+// The first paragraph of a rendered biography, or "".
+std::string FirstParagraph(const std::string& html) {
+  if (!util::StartsWith(html, "<p>")) return "";
+  size_t end = html.find("</p>");
+  return end == std::string::npos ? "" : html.substr(0, end + 4);
+}
+
+// Removes glossary markup (<dfn class="term" ...>word</dfn><span
+// class="term-def" ...>definition</span> -> word) from a fragment that is
+// embedded in another document: its "gl-..." ids are numbered per fragment
+// and would clash with the host page's.
+std::string StripGlossary(const std::string& html) {
+  if (html.find("term-def") == std::string::npos) return html;
+  std::string out;
+  out.reserve(html.size());
+  size_t pos = 0;
+  for (;;) {
+    size_t dfn = html.find("<dfn class=\"term\"", pos);
+    size_t span = html.find("<span class=\"term-def\"", pos);
+    size_t next = std::min(dfn, span);
+    if (next == std::string::npos) break;
+    out.append(html, pos, next - pos);
+    if (next == dfn) {
+      size_t close = html.find('>', dfn);
+      if (close == std::string::npos) return out;
+      pos = close + 1;
+    } else {
+      size_t close = html.find("</span>", span);
+      if (close == std::string::npos) return out;
+      pos = close + 7;
+    }
+  }
+  out.append(html, pos, std::string::npos);
+  return util::ReplaceAll(out, "</dfn>", "");
+}
+
+std::string HostOf(std::string_view url) {
+  size_t scheme = url.find("://");
+  if (scheme != std::string_view::npos) url.remove_prefix(scheme + 3);
+  if (util::StartsWith(url, "www.")) url.remove_prefix(4);
+  return std::string(url.substr(0, url.find('/')));
+}
+
+std::string RoleName(const std::string& role) {
+  if (role == "writer") return "Writer";
+  if (role == "medical-reviewer") return "Medical reviewer";
+  if (role == "fact-checker") return "Fact checker";
+  if (role == "editor") return "Editor";
+  return Humanize(role);
+}
+
+// ---- Theme parsing ----------------------------------------------------------
+
+// Appends template `name` to out with every {{> partial}} replaced by the
+// partial's (expanded) text.
+Status Expand(const vetted::Theme& theme, const std::string& name, int depth, std::string& out) {
+  if (depth > kMaxPartialDepth)
+    return Status::Invalid("theme: partials nested too deeply at " + name + ".mustache");
+  const std::string* text = theme.Find(name + ".mustache");
+  if (!text) return Status::Invalid("theme: no template " + name + ".mustache");
+  size_t pos = 0;
+  for (;;) {
+    size_t open = text->find("{{>", pos);
+    if (open == std::string::npos) break;
+    size_t close = text->find("}}", open + 3);
+    if (close == std::string::npos)
+      return Status::Invalid("theme: " + name + ".mustache: unclosed partial tag");
+    out.append(*text, pos, open - pos);
+    std::string partial(util::Trim(std::string_view(*text).substr(open + 3, close - open - 3)));
+    if (!theme.Find(partial + ".mustache")) {
+      return Status::Invalid("theme: " + name + ".mustache includes unknown partial " + partial);
+    }
+    Status s = Expand(theme, partial, depth + 1, out);
+    if (!s.ok()) return s;
+    pos = close + 2;
+  }
+  out.append(*text, pos, std::string::npos);
+  return Status::Ok();
+}
+
+Data SiteData(const SiteIndex& index) {
+  const Site& site = index.site();
+  Data d;
+  Set(d, "site_title", site.config.title);
+  Set(d, "site_lang", site.config.language.empty() ? "en" : site.config.language);
+  Set(d, "base_url", site.config.base_url);
+  Set(d, "feed_url", "/feed.xml");
+  if (const Asset* css = index.FindAsset("style.css")) Set(d, "css_url", css->url);
+  if (const Asset* js = index.FindAsset("site.js")) Set(d, "js_url", js->url);
+  for (const auto& a : index.assets()) {
+    std::string key = "asset_" + a.name;
+    for (char& c : key)
+      if (c == '.' || c == '/' || c == '-') c = '_';
+    d[key] = Data(a.url);
+  }
+  Data nav = NewList(index.SubsectionsOf("/").size());
+  for (size_t s : index.SubsectionsOf("/")) {
+    Data& item = Append(nav);
+    Set(item, "nav_title",
+        site.sections[s].title.empty() ? Humanize(site.sections[s].path.back()) : site.sections[s].title);
+    Set(item, "nav_url", site.sections[s].url);
+  }
+  SetList(d, "nav", std::move(nav), "has_nav");
+  if (index.PageIndex("about") >= 0) Set(d, "about_url", "/about/");
+  return d;
+}
+
+}  // namespace
+
+struct Templates::Impl {
+  TemplateMap templates;
+  Data site;
+};
+
+Templates::Templates(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Templates::~Templates() = default;
+
+Result<std::shared_ptr<const Templates>> Templates::Parse(const SiteIndex& index) {
+  auto impl = std::make_unique<Impl>();
+  for (const char* name : kPageTemplates) {
+    std::string source;
+    Status s = Expand(index.site().theme, name, 0, source);
+    if (!s.ok()) return s;
+    mus::mustache tmpl(source);
+    if (!tmpl.is_valid())
+      return Status::Invalid("theme: " + std::string(name) + ".mustache: " + tmpl.error_message());
+    impl->templates.emplace(name, std::move(tmpl));
+  }
+  impl->site = SiteData(index);
+  return std::shared_ptr<const Templates>(new Templates(std::move(impl)));
+}
+
+// ---- Page data --------------------------------------------------------------
+
+struct PageRenderer::Impl {
+  const SiteIndex& index;
+  TemplateMap templates;  // this renderer's own copy
+  const Data& site;
+
+  const Site& s() const { return index.site(); }
+  const SiteConfig& config() const { return index.site().config; }
+
+  Result<std::string> Render(const char* name, const Data& page, size_t size_hint);
+  void Head(Data& d, const std::string& title, const std::string& description, const std::string& url,
+            const char* og_type, const std::string& jsonld) const;
+  void Breadcrumb(Data& d, const std::vector<Crumb>& crumbs) const;
+  Data ArticleItems(const std::vector<size_t>& ids, size_t limit) const;
+  Data AuthorItem(const std::string& id, size_t k, size_t n) const;
+  void AddByline(Data& d, const Article& a) const;
+  void AddReview(Data& d, const ReviewState& review) const;
+  void AddHero(Data& d, const Article& a) const;
+  void AddToc(Data& d, const Article& a, const markup::Document& doc) const;
+  void AddCallouts(Data& d, const Article& a) const;
+  void AddSources(Data& d, size_t i) const;
+  void AddRelated(Data& d, size_t i) const;
+  Data PersonCard(const Person& p) const;
+  std::string IntroOf(std::string_view slug) const;
+};
+
+Result<std::string> PageRenderer::Impl::Render(const char* name, const Data& page, size_t size_hint) {
+  struct Sink {
+    std::string* out;
+    Sink& operator<<(const std::string& text) {
+      out->append(text);
+      return *this;
+    }
+  };
+  mus::mustache& tmpl = templates.at(name);
+  std::string out;
+  out.reserve(size_hint);
+  mus::context<std::string> ctx(&site);
+  ctx.push(&page);
+  Sink sink{&out};
+  tmpl.render(ctx, sink);
+  if (!tmpl.is_valid())
+    return Status::Invalid("theme: " + std::string(name) + ".mustache: " + tmpl.error_message());
+  return out;
+}
+
+void PageRenderer::Impl::Head(Data& d, const std::string& title, const std::string& description,
+                              const std::string& url, const char* og_type, const std::string& jsonld) const {
+  Set(d, "head_title", url == "/" ? config().title : title + " | " + config().title);
+  Set(d, "title", title);
+  Put(d, "description", description);
+  Set(d, "page_url", url);
+  Set(d, "canonical", Absolute(config(), url));
+  Set(d, "og_type", og_type);
+  Put(d, "jsonld", jsonld);
+}
+
+void PageRenderer::Impl::Breadcrumb(Data& d, const std::vector<Crumb>& crumbs) const {
+  Data list = NewList(crumbs.size());
+  for (const auto& c : crumbs) {
+    Data& item = Append(list);
+    Set(item, "crumb_name", c.name);
+    Set(item, "crumb_url", c.url);
+  }
+  SetList(d, "breadcrumb", std::move(list), "has_breadcrumb");
+}
+
+// {items: [...]} for the article-list partial.
+Data PageRenderer::Impl::ArticleItems(const std::vector<size_t>& ids, size_t limit) const {
+  Data items = NewList(std::min(ids.size(), limit));
+  for (size_t k = 0; k < ids.size() && k < limit; ++k) {
+    const Article& a = s().articles[ids[k]];
+    Data& item = Append(items);
+    Set(item, "item_title", a.title);
+    Set(item, "item_url", a.url);
+    Put(item, "item_description", a.description);
+    SetDate(item, "item_date_iso", "item_date_long", ModifiedDate(a));
+  }
+  Data d;
+  d["items"] = std::move(items);
+  return d;
+}
+
+Data PageRenderer::Impl::AuthorItem(const std::string& id, size_t k, size_t n) const {
+  Data item;
+  const Person* p = s().FindPerson(id);
+  Set(item, "author_name", p ? p->NameWithCredentials() : id);
+  Set(item, "author_short", p ? p->name : id);
+  Set(item, "author_url", PersonUrl(id));
+  Set(item, "author_sep", Separator(k, n));
+  if (!p) return item;
+  Put(item, "author_title", p->title);
+  Put(item, "author_summary", p->summary);
+  auto doc = index.docs().people.find(id);
+  if (doc != index.docs().people.end())
+    Put(item, "author_bio", StripGlossary(FirstParagraph(doc->second.html)));
+  return item;
+}
+
+void PageRenderer::Impl::AddByline(Data& d, const Article& a) const {
+  Data authors = NewList(a.authors.size());
+  for (size_t k = 0; k < a.authors.size(); ++k)
+    Append(authors) = AuthorItem(a.authors[k], k, a.authors.size());
+  Flag(d, "authors_plural", a.authors.size() > 1);
+  SetList(d, "authors", std::move(authors), "has_authors");
+  Set(d, "date_label", a.updated.empty() ? "Published on" : "Updated on");
+  SetDate(d, "date_iso", "date_long", ModifiedDate(a));
+  Data checkers = NewList(a.fact_checkers.size());
+  for (size_t k = 0; k < a.fact_checkers.size(); ++k) {
+    const Person* p = s().FindPerson(a.fact_checkers[k]);
+    Data& item = Append(checkers);
+    Set(item, "checker_name", p ? p->NameWithCredentials() : a.fact_checkers[k]);
+    Set(item, "checker_url", PersonUrl(a.fact_checkers[k]));
+    Set(item, "checker_sep", Separator(k, a.fact_checkers.size()));
+  }
+  SetList(d, "fact_checkers", std::move(checkers), "has_fact_checkers");
+}
+
+void PageRenderer::Impl::AddReview(Data& d, const ReviewState& review) const {
+  Flag(d, "reviewed_earlier_version", review.latest && !review.current);
+  if (!review.latest) return;
+  Data r;
+  const Person* p = review.reviewer;
+  Set(r, "reviewer_name", p ? p->NameWithCredentials() : review.latest->by);
+  Set(r, "reviewer_short", p ? p->name : review.latest->by);
+  Set(r, "reviewer_url", PersonUrl(review.latest->by));
+  if (p) {
+    Put(r, "reviewer_title", p->title);
+    Put(r, "reviewer_summary", p->summary);
+  }
+  SetDate(r, "review_date_iso", "review_date_long", review.latest->date);
+  Flag(r, "review_current", review.current);
+  Flag(r, "review_stale", !review.current);
+  d["review"] = std::move(r);
+  SetDate(d, "last_reviewed_iso", "last_reviewed_long", review.latest->date);
+  SetDate(d, "next_due_iso", "next_due_long", review.next_due);
+}
+
+void PageRenderer::Impl::AddHero(Data& d, const Article& a) const {
+  std::string src = SafeUrl(a.image.src);
+  if (src.empty()) return;
+  Data hero;
+  Set(hero, "hero_src", src);
+  Set(hero, "hero_alt", a.image.alt);
+  Put(hero, "hero_caption", a.image.caption);
+  Put(hero, "hero_credit", a.image.credit);
+  Flag(hero, "hero_has_caption", !a.image.caption.empty() || !a.image.credit.empty());
+  d["hero"] = std::move(hero);
+  Set(d, "og_image", Absolute(config(), src));
+}
+
+void PageRenderer::Impl::AddToc(Data& d, const Article& a, const markup::Document& doc) const {
+  if (!a.toc.show) return;
+  Data items = NewList(doc.toc.size());
+  size_t n = 0;
+  for (const auto& e : doc.toc) {
+    if (e.level < a.toc.min_level || e.level > a.toc.max_level) continue;
+    Data& item = Append(items);
+    Set(item, "toc_id", e.id);
+    Set(item, "toc_text", e.text);
+    Set(item, "toc_level", std::to_string(e.level));
+    ++n;
+  }
+  if (n < 2) return;
+  Data toc;
+  toc["toc_items"] = std::move(items);
+  d["toc"] = std::move(toc);
+}
+
+void PageRenderer::Impl::AddCallouts(Data& d, const Article& a) const {
+  std::vector<const Callout*> shown;
+  auto add = [&](const Callout* c) {
+    if (c && std::find(shown.begin(), shown.end(), c) == shown.end()) shown.push_back(c);
+  };
+  for (const auto& name : a.callouts) add(s().FindCallout(name));
+  for (const auto& c : s().callouts)
+    for (const auto& topic : c.topics)
+      if (std::find(a.tags.begin(), a.tags.end(), topic) != a.tags.end()) add(&c);
+  Data list = NewList(shown.size());
+  for (const Callout* c : shown) {
+    Data& item = Append(list);
+    std::string kind = util::Slugify(c->kind.empty() ? "note" : c->kind);
+    Set(item, "callout_kind", kind);
+    Set(item, "callout_title", c->title);
+    Set(item, "callout_label", c->title.empty() ? Humanize(kind) : c->title);
+    Flag(item, "callout_crisis", kind == "crisis");
+    Put(item, "callout_disclosure", c->disclosure);
+    auto doc = index.docs().callouts.find(c->name);
+    Set(item, "callout_html", doc == index.docs().callouts.end() ? "" : StripGlossary(doc->second.html));
+  }
+  SetList(d, "callouts", std::move(list), "has_callouts");
+}
+
+void PageRenderer::Impl::AddSources(Data& d, size_t i) const {
+  const auto& refs = index.docs().article_refs;
+  const auto& cited = index.docs().articles[i].cited;
+  size_t n = i < refs.size() ? refs[i].size() : 0;
+  Data list = NewList(n);
+  for (size_t k = 0; k < n; ++k) {
+    const Reference* r = refs[i][k];
+    Data& item = Append(list);
+    Set(item, "ref_n", std::to_string(k + 1));
+    const SiteIndex::FormattedSource* f = index.Source(r);
+    if (f) {
+      Set(item, "ref_html", f->html);
+    } else {
+      Set(item, "ref_html", r ? cite::FormatHtml(*r) : util::Escape(k < cited.size() ? cited[k] : "?"));
+    }
+  }
+  Set(d, "sources_heading", n == 1 ? "1 source" : std::to_string(n) + " sources");
+  Set(d, "sourcing_policy", config().sourcing_policy);
+  SetList(d, "sources", std::move(list), "has_sources");
+}
+
+void PageRenderer::Impl::AddRelated(Data& d, size_t i) const {
+  std::vector<size_t> related = index.Related(i, kRelatedCount);
+  Data list = NewList(related.size());
+  for (size_t r : related) {
+    const Article& a = s().articles[r];
+    Data& item = Append(list);
+    Set(item, "rel_title", a.title);
+    Set(item, "rel_url", a.url);
+    Put(item, "rel_description", a.description);
+  }
+  SetList(d, "related", std::move(list), "has_related");
+}
+
+Data PageRenderer::Impl::PersonCard(const Person& p) const {
+  Data item;
+  Set(item, "person_name", p.NameWithCredentials());
+  Set(item, "person_url", PersonUrl(p.id));
+  Put(item, "person_title", p.title);
+  Put(item, "person_summary", p.summary);
+  return item;
+}
+
+// The rendered body of pages/<slug>.md, or "".
+std::string PageRenderer::Impl::IntroOf(std::string_view slug) const {
+  int k = index.PageIndex(slug);
+  if (k < 0 || static_cast<size_t>(k) >= index.docs().pages.size()) return "";
+  return index.docs().pages[static_cast<size_t>(k)].html;
+}
+
+// ---- Pages ------------------------------------------------------------------
+
+PageRenderer::PageRenderer(const SiteIndex& index, const Templates& templates)
+    : impl_(new Impl{index, templates.impl().templates, templates.impl().site}) {}
+PageRenderer::~PageRenderer() = default;
+
+Result<std::string> PageRenderer::ArticlePage(size_t i) {
+  Impl& m = *impl_;
+  const Article& a = m.s().articles[i];
+  static const markup::Document kEmpty;
+  const markup::Document& doc = i < m.index.docs().articles.size() ? m.index.docs().articles[i] : kEmpty;
+  ReviewState review = ReviewOf(m.s(), a);
+  Data d;
+  m.Head(d, a.title, a.description, a.url, "article", ArticleJsonLd(m.index, i, review));
+  m.Breadcrumb(d, m.index.Breadcrumbs(a.section_path, a.section_path.size()));
+  m.AddByline(d, a);
+  m.AddReview(d, review);
+  m.AddHero(d, a);
+  m.AddToc(d, a, doc);
+  Set(d, "body", doc.html);
+  m.AddCallouts(d, a);
+  m.AddSources(d, i);
+  m.AddRelated(d, i);
+  std::string abs = Absolute(m.config(), a.url);
+  Set(d, "share_mailto", "mailto:?subject=" + util::UrlEncode(a.title) + "&body=" + util::UrlEncode(abs));
+  return m.Render("article", d, doc.html.size() + 24 * 1024);
+}
+
+Result<std::string> PageRenderer::SectionPage(size_t i) {
+  Impl& m = *impl_;
+  const Section& sec = m.s().sections[i];
+  std::vector<Crumb> crumbs = m.index.Breadcrumbs(sec.path, sec.path.empty() ? 0 : sec.path.size() - 1);
+  std::string title = sec.title.empty() && !sec.path.empty() ? Humanize(sec.path.back()) : sec.title;
+  std::vector<Crumb> ld_crumbs = crumbs;
+  ld_crumbs.push_back({title, sec.url});
+  Data d;
+  m.Head(d, title, sec.description, sec.url, "website",
+         PageJsonLd(m.index, "CollectionPage", title, sec.description, sec.url, ld_crumbs));
+  m.Breadcrumb(d, crumbs);
+  if (i < m.index.docs().sections.size()) Put(d, "intro", m.index.docs().sections[i].html);
+  Data subs = NewList(m.index.SubsectionsOf(sec.url).size());
+  for (size_t k : m.index.SubsectionsOf(sec.url)) {
+    const Section& sub = m.s().sections[k];
+    Data& item = Append(subs);
+    Set(item, "sub_title", sub.title.empty() ? Humanize(sub.path.back()) : sub.title);
+    Set(item, "sub_url", sub.url);
+    Put(item, "sub_description", sub.description);
+  }
+  SetList(d, "subsections", std::move(subs), "has_subsections");
+  const auto& articles = m.index.ArticlesIn(sec.url);
+  Flag(d, "has_articles", !articles.empty());
+  d["article_list"] = m.ArticleItems(articles, articles.size());
+  return m.Render("section", d, 16 * 1024 + 256 * articles.size());
+}
+
+Result<std::string> PageRenderer::StandalonePage(size_t i) {
+  Impl& m = *impl_;
+  const Page& p = m.s().pages[i];
+  std::string url = p.url.empty() ? "/" + p.slug + "/" : p.url;
+  std::vector<Crumb> crumbs = {{"Home", "/"}};
+  std::vector<Crumb> ld_crumbs = {{"Home", "/"}, {p.title, url}};
+  Data d;
+  m.Head(d, p.title, p.description, url, "website",
+         PageJsonLd(m.index, p.slug == "about" ? "AboutPage" : "WebPage", p.title, p.description, url,
+                    ld_crumbs));
+  m.Breadcrumb(d, crumbs);
+  if (i < m.index.docs().pages.size()) Set(d, "body", m.index.docs().pages[i].html);
+  return m.Render("page", d, 32 * 1024);
+}
+
+Result<std::string> PageRenderer::PersonPage(const Person& p) {
+  Impl& m = *impl_;
+  std::string url = PersonUrl(p.id);
+  Data d;
+  m.Head(d, p.NameWithCredentials(), p.summary, url, "profile", PersonJsonLd(m.index, p));
+  m.Breadcrumb(d, {{"Home", "/"}});
+  Set(d, "name", p.name);
+  Put(d, "credentials", p.credentials);
+  Put(d, "job_title", p.title);
+  Put(d, "summary", p.summary);
+  std::string photo = SafeUrl(p.image.src);
+  if (!photo.empty()) {
+    Set(d, "photo_src", photo);
+    Set(d, "photo_alt", p.image.alt.empty() ? "Photo of " + p.name : p.image.alt);
+    Set(d, "og_image", Absolute(m.config(), photo));
+  }
+  std::string roles;
+  for (size_t k = 0; k < p.roles.size(); ++k) roles += (k ? ", " : "") + RoleName(p.roles[k]);
+  Put(d, "roles_text", roles);
+  auto doc = m.index.docs().people.find(p.id);
+  if (doc != m.index.docs().people.end()) Put(d, "bio", doc->second.html);
+  Data links = NewList(p.same_as.size());
+  for (const auto& s : p.same_as) {
+    std::string u = SafeUrl(s);
+    if (!util::StartsWith(u, "http")) continue;
+    Data& item = Append(links);
+    Set(item, "link_url", u);
+    Set(item, "link_text", HostOf(u));
+  }
+  SetList(d, "same_as", std::move(links), "has_same_as");
+  const auto& written = m.index.WrittenBy(p.id);
+  const auto& reviewed = m.index.ReviewedBy(p.id);
+  if (!written.empty()) d["written"] = m.ArticleItems(written, written.size());
+  if (!reviewed.empty()) d["reviewed"] = m.ArticleItems(reviewed, reviewed.size());
+  return m.Render("person", d, 16 * 1024 + 256 * (written.size() + reviewed.size()));
+}
+
+Result<std::string> PageRenderer::ReviewBoardPage() {
+  Impl& m = *impl_;
+  int k = m.index.PageIndex("review-board");
+  const Page* page = k >= 0 ? &m.s().pages[static_cast<size_t>(k)] : nullptr;
+  std::string title = page && !page->title.empty() ? page->title : "Medical review board";
+  std::string description = page ? page->description : "The clinicians who review our articles.";
+  Data d;
+  m.Head(d, title, description, "/review-board/", "website",
+         PageJsonLd(m.index, "WebPage", title, description, "/review-board/",
+                    {{"Home", "/"}, {title, "/review-board/"}}));
+  m.Breadcrumb(d, {{"Home", "/"}});
+  Put(d, "intro", m.IntroOf("review-board"));
+  std::vector<const Person*> reviewers;
+  for (const auto& [id, p] : m.s().people)
+    if (p.HasRole("medical-reviewer")) reviewers.push_back(&p);
+  std::sort(reviewers.begin(), reviewers.end(), [](const Person* x, const Person* y) {
+    return x->name != y->name ? x->name < y->name : x->id < y->id;
+  });
+  Data list = NewList(reviewers.size());
+  for (const Person* p : reviewers) Append(list) = m.PersonCard(*p);
+  SetList(d, "reviewers", std::move(list), "has_reviewers");
+  return m.Render("review-board", d, 16 * 1024);
+}
+
+Result<std::string> PageRenderer::GlossaryPage() {
+  Impl& m = *impl_;
+  int k = m.index.PageIndex("glossary");
+  const Page* page = k >= 0 ? &m.s().pages[static_cast<size_t>(k)] : nullptr;
+  std::string title = page && !page->title.empty() ? page->title : "Glossary";
+  std::string description = page ? page->description : "Plain-language explanations of the terms we use.";
+  Data d;
+  m.Head(d, title, description, "/glossary/", "website",
+         PageJsonLd(m.index, "WebPage", title, description, "/glossary/",
+                    {{"Home", "/"}, {title, "/glossary/"}}));
+  m.Breadcrumb(d, {{"Home", "/"}});
+  Put(d, "intro", m.IntroOf("glossary"));
+  Data terms = NewList(m.s().glossary.size());
+  std::map<std::string, int> used;
+  for (const auto& t : m.s().glossary) {
+    std::string slug = util::Slugify(t.term);
+    int n = ++used[slug];
+    if (n > 1) slug.append("-").append(std::to_string(n));
+    Data& item = Append(terms);
+    Set(item, "term", t.term);
+    Set(item, "term_slug", slug);
+    Set(item, "definition", t.definition);
+    std::string aliases;
+    for (size_t a = 0; a < t.aliases.size(); ++a) aliases += (a ? ", " : "") + t.aliases[a];
+    Put(item, "term_aliases", aliases);
+  }
+  SetList(d, "terms", std::move(terms), "has_terms");
+  return m.Render("glossary", d, 16 * 1024 + 256 * m.s().glossary.size());
+}
+
+Result<std::string> PageRenderer::HomePage() {
+  Impl& m = *impl_;
+  Data d;
+  m.Head(d, m.config().title, "", "/", "website",
+         PageJsonLd(m.index, "WebSite", m.config().title, "", "/", {}));
+  Data sections = NewList(m.index.SubsectionsOf("/").size());
+  for (size_t k : m.index.SubsectionsOf("/")) {
+    const Section& sec = m.s().sections[k];
+    Data& item = Append(sections);
+    Set(item, "sub_title", sec.title.empty() ? Humanize(sec.path.back()) : sec.title);
+    Set(item, "sub_url", sec.url);
+    Put(item, "sub_description", sec.description);
+  }
+  SetList(d, "home_sections", std::move(sections), "has_sections");
+  Flag(d, "has_latest", !m.index.Newest().empty());
+  d["latest"] = m.ArticleItems(m.index.Newest(), kHomeLatest);
+  return m.Render("home", d, 16 * 1024);
+}
+
+Result<std::string> PageRenderer::NotFoundPage() {
+  Impl& m = *impl_;
+  Data d;
+  Set(d, "head_title", "Page not found | " + m.config().title);
+  Set(d, "title", "Page not found");
+  Flag(d, "noindex", true);
+  return m.Render("404", d, 8 * 1024);
+}
+
+Result<std::string> PageRenderer::RedirectPage(size_t i) {
+  Impl& m = *impl_;
+  const Article& a = m.s().articles[i];
+  Data d;
+  Set(d, "title", a.title);
+  Set(d, "target", a.url);
+  Set(d, "canonical", Absolute(m.config(), a.url));
+  return m.Render("redirect", d, 1024);
+}
+
+}  // namespace vetted::render

@@ -1,0 +1,62 @@
+// Internal to render/: HTML pages through the theme's Mustache templates.
+// The only part of the module that sees kainjow/mustache.hpp (pages.cc).
+//
+// Theme conventions: every "<name>.mustache" file of Site::theme is a
+// template; `{{> name}}` includes "<name>.mustache" (partials are expanded
+// once, when the theme is parsed, so a site may override any single piece).
+// Page templates: article, section, page, person, review-board, glossary,
+// home, 404, redirect. Values are looked up in the page's data, then in the
+// site-wide data (site_title, site_lang, css_url, js_url, nav, ...).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "model/status.h"
+#include "render/site_index.h"
+
+namespace vetted::render {
+
+// Parsed templates plus the site-wide template data. Built once per
+// RenderSite; read-only afterwards.
+class Templates {
+ public:
+  // kInvalid naming the template when one fails to parse, includes an
+  // unknown partial or nests partials too deeply.
+  static Result<std::shared_ptr<const Templates>> Parse(const SiteIndex& index);
+  ~Templates();
+  struct Impl;
+  const Impl& impl() const { return *impl_; }
+
+ private:
+  explicit Templates(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Renders pages with its own copy of the templates. Not thread-safe: use one
+// per thread. Each method returns the page's bytes, or kInvalid when the
+// template fails at render time.
+class PageRenderer {
+ public:
+  PageRenderer(const SiteIndex& index, const Templates& templates);
+  ~PageRenderer();
+  PageRenderer(const PageRenderer&) = delete;
+  PageRenderer& operator=(const PageRenderer&) = delete;
+
+  Result<std::string> ArticlePage(size_t i);
+  Result<std::string> SectionPage(size_t i);
+  Result<std::string> StandalonePage(size_t i);  // site.pages[i]
+  Result<std::string> PersonPage(const Person& person);
+  Result<std::string> ReviewBoardPage();
+  Result<std::string> GlossaryPage();
+  Result<std::string> HomePage();
+  Result<std::string> NotFoundPage();
+  // The page left at an alias of article i, sending readers to its URL.
+  Result<std::string> RedirectPage(size_t i);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace vetted::render

@@ -1,0 +1,700 @@
+#include "render/render.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "render/jsonld.h"
+#include "render/render_test_util.h"
+
+namespace vetted::render {
+namespace {
+
+using testing::Between;
+using testing::Count;
+using testing::MakeArticle;
+using testing::MakeDoc;
+using testing::MakePerson;
+using testing::MakeSection;
+using testing::Output;
+
+constexpr const char* kCry = "relationships/sex/cry/index.html";
+constexpr const char* kStale = "relationships/sex/stale/index.html";
+constexpr const char* kHostile = "relationships/hostile/index.html";
+const char* const kHostileTitle = "</script><script>alert(1)</script> & \"quotes\"";
+const char* const kHostileDescription = "\"><img src=x onerror=alert(1)> <!-- x";
+
+// A small site: two sections, three people, four articles (one reviewed and
+// current, one whose text changed since review, one with a hostile title,
+// one unreviewed), pages, callouts, a glossary.
+class RenderTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    site_.config.title = "Test Health";
+    site_.config.base_url = "https://example.org/";
+    site_.config.language = "en-GB";
+    site_.config.review_interval_months = 24;
+    site_.theme.files = testing::DefaultTheme();
+    site_.sections = {MakeSection({"relationships"}, "Relationships", "Love, sex and family."),
+                      MakeSection({"relationships", "sex"}, "Sex and relationships", "")};
+    Person jane = MakePerson("jane", "Jane Doe", "PhD", "writer", "Jane writes about relationships.");
+    jane.title = "Health writer";
+    Person ria = MakePerson("ria", "Ria Roe", "MD", "medical-reviewer", "Ria is a psychiatrist.");
+    ria.title = "Psychiatrist";
+    ria.same_as = {"https://www.example.com/ria", "javascript:alert(1)"};
+    ria.image = {"/images/ria.jpg", "Ria Roe smiling", "", "", 0};
+    site_.people = {
+        {"jane", jane}, {"ria", ria}, {"fred", MakePerson("fred", "Fred Fox", "", "fact-checker", "")}};
+
+    Article cry = MakeArticle({"relationships", "sex"}, "cry", "Why people cry during sex");
+    cry.updated = *Date::Parse("2024-03-05");
+    cry.reviewers = {{"ria", *Date::Parse("2022-01-01"), "sha256:old", 0},
+                     {"ria", *Date::Parse("2024-03-06"), cry.revision, 0}};
+    cry.fact_checkers = {"fred"};
+    cry.tags = {"sex", "emotions"};
+    cry.image = {"/images/hero.jpg", "Two people holding hands", "Photo: A. Lens / Agency", "Closeness.", 0};
+    cry.callouts = {"get-help"};
+    cry.aliases = {"/old/cry/", "/legacy/cry.html", "javascript:alert(1)", "/../../etc/"};
+    Article stale = MakeArticle({"relationships", "sex"}, "stale", "Stale review");
+    stale.reviewers = {{"ria", *Date::Parse("2023-05-01"), "sha256:0000", 0}};
+    stale.tags = {"sex"};
+    Article hostile = MakeArticle({"relationships"}, "hostile", kHostileTitle);
+    hostile.description = kHostileDescription;
+    Article plain = MakeArticle({"relationships"}, "plain", "Unreviewed article");
+    plain.tags = {"emotions"};
+    site_.articles = {hostile, plain, cry, stale};  // sorted by url
+
+    Page editorial{"pages/editorial-process.md",
+                   "editorial-process",
+                   "/editorial-process/",
+                   "Editorial process",
+                   "How we work.",
+                   "",
+                   1,
+                   {}};
+    Page board{"pages/review-board.md",
+               "review-board",
+               "/review-board/",
+               "Our review board",
+               "Who reviews.",
+               "",
+               1,
+               {}};
+    site_.pages = {editorial, board};
+
+    Callout help;
+    help.name = "get-help";
+    help.title = "Find a therapist";
+    help.kind = "help";
+    help.disclosure = "We earn a fee when you book through this directory.";
+    Callout crisis;
+    crisis.name = "crisis-support";
+    crisis.title = "If you are in crisis";
+    crisis.kind = "crisis";
+    crisis.topics = {"emotions"};
+    site_.callouts = {crisis, help};
+    site_.glossary = {{"dyspareunia", "Pain during or after sex.", {"painful sex"}, 0}};
+
+    smith_.id = "smith2020";
+    smith_.title = "Crying after sex";
+    smith_.doi = "10.1000/xyz";
+    smith_.issued = *Date::Parse("2020");
+    docs_.articles = {MakeDoc("Hostile body", {}), MakeDoc("Plain body", {}),
+                      MakeDoc("People sometimes cry", {"smith2020"}), MakeDoc("Stale body", {})};
+    docs_.article_refs = {{}, {}, {&smith_}, {}};
+    docs_.sections = {markup::Document{}, markup::Document{}};
+    docs_.sections[0].html = "<p>Section intro text.</p>\n";
+    docs_.pages = {markup::Document{}, markup::Document{}};
+    docs_.pages[0].html = "<p>Editorial process body.</p>\n";
+    docs_.pages[1].html = "<p>Board intro text.</p>\n";
+    // Glossary markup is numbered per fragment: the bio's ids repeat the body's.
+    const std::string term =
+        "<dfn class=\"term\" tabindex=\"0\" aria-describedby=\"gl-dyspareunia-1\">dyspareunia</dfn>"
+        "<span class=\"term-def\" role=\"tooltip\" id=\"gl-dyspareunia-1\">Pain during or after sex.</span>";
+    docs_.articles[2].html += "<p>About " + term + " here.</p>\n";
+    docs_.people["jane"].html = "<p>Jane studies " + term + " and more.</p>\n<p>More.</p>\n";
+    docs_.people["ria"].html = "<p>Ria bio.</p>\n";
+    docs_.callouts["get-help"].html = "<p>Search the directory.</p>\n";
+    docs_.callouts["crisis-support"].html = "<p>Call your local emergency number.</p>\n";
+  }
+
+  const Output& Render() {
+    testing::RenderInto(site_, docs_, out_);
+    EXPECT_TRUE(out_.status.ok()) << out_.status.message();
+    return out_;
+  }
+
+  nlohmann::json JsonLd(const std::string& html) {
+    std::string text = Between(html, "<script type=\"application/ld+json\">", "</script>");
+    return nlohmann::json::parse(text, nullptr, false);
+  }
+
+  Site site_;
+  markup::SiteDocs docs_;
+  Reference smith_;
+  Output out_;
+};
+
+TEST_F(RenderTest, ArticleHasEveryElementInOrder) {
+  const std::string& html = Render()[kCry];
+  ASSERT_FALSE(html.empty());
+  struct Element {
+    const char* what;
+    const char* needle;
+  };
+  const Element kElements[] = {
+      {"doctype", "<!doctype html>"},
+      {"lang", "<html lang=\"en-GB\">"},
+      {"title", "<title>Why people cry during sex | Test Health</title>"},
+      {"meta description", "<meta name=\"description\" content=\"What Why people cry during sex means.\">"},
+      {"canonical", "<link rel=\"canonical\" href=\"https://example.org/relationships/sex/cry/\">"},
+      {"og:type", "<meta property=\"og:type\" content=\"article\">"},
+      {"og:image", "<meta property=\"og:image\" content=\"https://example.org/images/hero.jpg\">"},
+      {"feed link", "type=\"application/atom+xml\""},
+      {"json-ld", "<script type=\"application/ld+json\">"},
+      {"skip link", "<a class=\"skip-link\" href=\"#main\">"},
+      {"site header", "<header class=\"site-header\">"},
+      {"nav", "<nav class=\"site-nav\" aria-label=\"Main\">"},
+      {"main", "<main id=\"main\""},
+      {"breadcrumb", "<nav class=\"breadcrumb\" aria-label=\"Breadcrumb\">"},
+      {"breadcrumb section", "<a href=\"/relationships/sex/\">Sex and relationships</a>"},
+      {"h1", "<h1>Why people cry during sex</h1>"},
+      {"dek", "<p class=\"dek\">"},
+      {"author link", "<a href=\"/people/jane/\" rel=\"author\">Jane Doe, PhD</a>"},
+      {"author bio", "<summary>About Jane Doe</summary>"},
+      {"date", "Updated on <time datetime=\"2024-03-05\">5 March 2024</time>"},
+      {"editorial process", "<a href=\"/editorial-process/\">Our editorial process</a>"},
+      {"fact checker", "Fact checked by <a href=\"/people/fred/\">Fred Fox</a>"},
+      {"medical review", "Medically reviewed by <a href=\"/people/ria/\">Ria Roe, MD</a>"},
+      {"review date", "on <time datetime=\"2024-03-06\">6 March 2024</time>"},
+      {"review board", "<a href=\"/review-board/\">"},
+      {"print", "class=\"button js-print\" hidden"},
+      {"share",
+       "href=\"mailto:?subject=Why%20people%20cry%20during%20sex&amp;body=https%3A%2F%2Fexample.org"},
+      {"hero", "<img src=\"/images/hero.jpg\" alt=\"Two people holding hands\""},
+      {"credit", "Photo: A. Lens / Agency</span></figcaption>"},
+      {"toc", "<details class=\"toc\" open>"},
+      {"toc nav", "<nav id=\"toc\" aria-labelledby=\"toc_label\">"},
+      {"toc entry", "<a href=\"#what-helps\">What helps</a>"},
+      {"body", "People sometimes cry<sup class=\"cite\">"},
+      {"takeaways", "callout-takeaways"},
+      {"help box", "<aside class=\"callout callout-help\" aria-label=\"Find a therapist\">"},
+      {"disclosure", "<p class=\"disclosure\">We earn a fee"},
+      {"crisis box", "<aside class=\"callout callout-crisis\" aria-label=\"If you are in crisis\">"},
+      {"sources", "<section id=\"sources\""},
+      {"sources heading", ">1 source</h2>"},
+      {"sourcing policy", "<p class=\"sourcing-policy\">We use peer-reviewed"},
+      {"ref", "<li id=\"ref-1\">"},
+      {"back link", "<a class=\"backlink\" href=\"#cite-1\" aria-label=\"Back to citation 1\">"},
+      {"about author", "About the author</h2>"},
+      {"author full bio", "<p>Jane studies dyspareunia and more.</p>"},
+      {"last reviewed", "Page last reviewed: <time datetime=\"2024-03-06\">6 March 2024</time>"},
+      {"next review", "Next review due: <time datetime=\"2026-03-06\">6 March 2026</time>"},
+      {"feedback", "<section id=\"feedback\""},
+      {"form", "<form method=\"post\" action=\"/feedback\">"},
+      {"article field", "<input type=\"hidden\" name=\"article\" value=\"/relationships/sex/cry/\">"},
+      {"helpful", "<legend>Was this page helpful?</legend>"},
+      {"kind", "<legend>What is your feedback?</legend>"},
+      {"report error", ">Report an error</label>"},
+      {"textarea", "maxlength=\"2000\""},
+      {"honeypot", "tabindex=\"-1\" autocomplete=\"off\""},
+      {"submit", "<button type=\"submit\""},
+      {"related", "<section id=\"related\""},
+      {"related item", "<a href=\"/relationships/sex/stale/\">Stale review</a>"},
+      {"footer", "<footer class=\"site-footer\">"},
+      {"glossary link", "<a href=\"/glossary/\">Glossary</a>"},
+      {"disclaimer", "not a substitute for professional medical advice"},
+  };
+  size_t last = 0;
+  for (const auto& e : kElements) {
+    size_t pos = html.find(e.needle, last);
+    EXPECT_NE(pos, std::string::npos) << e.what << " missing or out of order: " << e.needle;
+    if (pos != std::string::npos) last = pos;
+  }
+  EXPECT_EQ(Count(html, "callout-crisis"), 1u);
+}
+
+TEST_F(RenderTest, StaleReviewIsNotPresentedAsCurrent) {
+  const Output& out = Render();
+  const std::string& html = out[kStale];
+  ASSERT_FALSE(html.empty());
+  EXPECT_EQ(html.find("Medically reviewed by"), std::string::npos);
+  EXPECT_NE(html.find("This page has changed since it was last medically reviewed on "
+                      "<time datetime=\"2023-05-01\">1 May 2023</time>. The changes are awaiting review"),
+            std::string::npos);
+  EXPECT_NE(html.find("(an earlier version of this page)"), std::string::npos);
+  nlohmann::json ld = JsonLd(html);
+  ASSERT_FALSE(ld.is_discarded());
+  EXPECT_FALSE(ld.contains("reviewedBy"));
+  EXPECT_FALSE(ld.contains("lastReviewed"));
+  // A review without a revision hash counts as covering the text.
+  site_.articles[3].reviewers[0].revision.clear();
+  Output again;
+  testing::RenderInto(site_, docs_, again);
+  EXPECT_NE(again[kStale].find("Medically reviewed by"), std::string::npos);
+  EXPECT_TRUE(JsonLd(again[kStale]).contains("reviewedBy"));
+}
+
+TEST_F(RenderTest, UnreviewedArticleSaysSo) {
+  const std::string& html = Render()["relationships/plain/index.html"];
+  EXPECT_EQ(html.find("Medically reviewed by"), std::string::npos);
+  EXPECT_NE(html.find("not been medically reviewed yet"), std::string::npos);
+  EXPECT_NE(html.find("Page last reviewed: not yet reviewed"), std::string::npos);
+  EXPECT_NE(html.find("Published on <time datetime=\"2024-01-10\">"), std::string::npos);
+}
+
+TEST_F(RenderTest, ArticleJsonLdCarriesReviewCitationsAndBreadcrumb) {
+  nlohmann::json ld = JsonLd(Render()[kCry]);
+  ASSERT_FALSE(ld.is_discarded());
+  EXPECT_EQ(ld["@context"], "https://schema.org");
+  EXPECT_EQ(ld["@type"], "MedicalWebPage");
+  EXPECT_EQ(ld["headline"], "Why people cry during sex");
+  EXPECT_EQ(ld["url"], "https://example.org/relationships/sex/cry/");
+  EXPECT_EQ(ld["author"][0]["name"], "Jane Doe");
+  EXPECT_EQ(ld["author"][0]["url"], "https://example.org/people/jane/");
+  EXPECT_EQ(ld["reviewedBy"]["name"], "Ria Roe");
+  EXPECT_EQ(ld["reviewedBy"]["honorificSuffix"], "MD");
+  EXPECT_EQ(ld["lastReviewed"], "2024-03-06");
+  EXPECT_EQ(ld["datePublished"], "2024-01-10");
+  EXPECT_EQ(ld["dateModified"], "2024-03-05");
+  EXPECT_EQ(ld["image"], "https://example.org/images/hero.jpg");
+  EXPECT_EQ(ld["medicalAudience"]["@type"], "MedicalAudience");
+  EXPECT_EQ(ld["medicalAudience"]["audienceType"], "Patient");
+  EXPECT_EQ(ld["publisher"]["name"], "Test Health");
+  ASSERT_EQ(ld["citation"].size(), 1u);
+  EXPECT_EQ(ld["citation"][0]["@type"], "ScholarlyArticle");
+  EXPECT_EQ(ld["citation"][0]["name"], "Crying after sex");
+  EXPECT_EQ(ld["citation"][0]["url"], "https://doi.org/10.1000/xyz");
+  const auto& items = ld["breadcrumb"]["itemListElement"];
+  ASSERT_EQ(items.size(), 4u);
+  const char* const kNames[] = {"Home", "Relationships", "Sex and relationships",
+                                "Why people cry during sex"};
+  const char* const kItems[] = {"https://example.org/", "https://example.org/relationships/",
+                                "https://example.org/relationships/sex/",
+                                "https://example.org/relationships/sex/cry/"};
+  for (size_t k = 0; k < 4; ++k) {
+    EXPECT_EQ(items[k]["@type"], "ListItem");
+    EXPECT_EQ(items[k]["position"], k + 1);
+    EXPECT_EQ(items[k]["name"], kNames[k]);
+    EXPECT_EQ(items[k]["item"], kItems[k]);
+  }
+}
+
+TEST_F(RenderTest, ClinicianAudience) {
+  site_.config.audience = "clinician";
+  EXPECT_EQ(JsonLd(Render()[kCry])["medicalAudience"]["audienceType"], "Clinician");
+}
+
+TEST_F(RenderTest, HostileTitleIsEscapedInHtmlAndJsonLd) {
+  const std::string& html = Render()[kHostile];
+  ASSERT_FALSE(html.empty());
+  EXPECT_EQ(html.find("<script>alert"), std::string::npos);
+  EXPECT_EQ(html.find("<img src=x"), std::string::npos);
+  EXPECT_EQ(html.find("<!-- x"), std::string::npos);
+  EXPECT_NE(
+      html.find("<h1>&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quotes&quot;</h1>"),
+      std::string::npos);
+  // Exactly the one JSON-LD script and the one external script.
+  EXPECT_EQ(Count(html, "<script"), 2u);
+  EXPECT_EQ(Count(html, "</script>"), 2u);
+  nlohmann::json ld = JsonLd(html);
+  ASSERT_FALSE(ld.is_discarded());
+  EXPECT_EQ(ld["headline"], kHostileTitle);
+  EXPECT_EQ(ld["description"], kHostileDescription);
+  // The title also reaches other pages: section lists, feed, sitemap-free home.
+  EXPECT_EQ(out_["relationships/index.html"].find("<script>alert"), std::string::npos);
+  EXPECT_EQ(out_["feed.xml"].find("<script>alert"), std::string::npos);
+  EXPECT_NE(out_["feed.xml"].find("&lt;/script&gt;"), std::string::npos);
+}
+
+TEST(ScriptSafeTest, NeutralisesEveryTagOpener) {
+  struct Case {
+    std::string in, out;
+  };
+  const Case kCases[] = {
+      {"{\"a\":\"</script>\"}", "{\"a\":\"<\\/script>\"}"},
+      {"<!-- x", "\\u003c!-- x"},
+      {"<script", "\\u003cscript"},
+      {"plain", "plain"},
+  };
+  for (const auto& c : kCases) EXPECT_EQ(ScriptSafe(c.in), c.out) << c.in;
+}
+
+TEST_F(RenderTest, EmitsEveryPageAtItsPath) {
+  const Output& out = Render();
+  const char* const kPaths[] = {
+      "index.html",
+      "404.html",
+      "sitemap.xml",
+      "feed.xml",
+      "robots.txt",
+      "relationships/index.html",
+      "relationships/sex/index.html",
+      kCry,
+      kStale,
+      kHostile,
+      "relationships/plain/index.html",
+      "people/jane/index.html",
+      "people/ria/index.html",
+      "people/fred/index.html",
+      "review-board/index.html",
+      "glossary/index.html",
+      "editorial-process/index.html",
+      "old/cry/index.html",
+      "legacy/cry.html",
+  };
+  for (const char* p : kPaths) EXPECT_TRUE(out.Has(p)) << p;
+  // pages/review-board.md is the board's intro, not a second page.
+  size_t board_pages = 0;
+  for (const auto& [path, bytes] : out.files) board_pages += path.find("review-board") != std::string::npos;
+  EXPECT_EQ(board_pages, 1u);
+  // Unusable aliases are skipped, never written outside the output.
+  for (const auto& [path, bytes] : out.files) {
+    EXPECT_EQ(path.find(".."), std::string::npos) << path;
+    EXPECT_EQ(path.find(':'), std::string::npos) << path;
+    EXPECT_NE(path.front(), '/') << path;
+  }
+}
+
+TEST_F(RenderTest, AliasesRedirectToTheArticle) {
+  const Output& out = Render();
+  for (const char* path : {"old/cry/index.html", "legacy/cry.html"}) {
+    const std::string& html = out[path];
+    EXPECT_NE(html.find("<meta http-equiv=\"refresh\" content=\"0; url=/relationships/sex/cry/\">"),
+              std::string::npos)
+        << path;
+    EXPECT_NE(html.find("<link rel=\"canonical\" href=\"https://example.org/relationships/sex/cry/\">"),
+              std::string::npos)
+        << path;
+    EXPECT_NE(html.find("<meta name=\"robots\" content=\"noindex\">"), std::string::npos) << path;
+    EXPECT_NE(html.find("<a href=\"/relationships/sex/cry/\">Why people cry during sex</a>"),
+              std::string::npos);
+  }
+}
+
+TEST_F(RenderTest, SitemapListsEveryPageWithLastmod) {
+  const std::string& xml = Render()["sitemap.xml"];
+  EXPECT_EQ(xml.rfind("<?xml version=\"1.0\" encoding=\"UTF-8\"?>", 0), 0u);
+  struct Entry {
+    const char* url;
+    const char* lastmod;  // "" = none expected
+  };
+  const Entry kEntries[] = {
+      {"https://example.org/", "2024-03-05"},
+      {"https://example.org/relationships/", "2024-01-10"},
+      {"https://example.org/relationships/sex/", "2024-03-05"},
+      {"https://example.org/relationships/sex/cry/", "2024-03-05"},
+      {"https://example.org/relationships/sex/stale/", "2024-01-10"},
+      {"https://example.org/people/ria/", "2024-03-05"},
+      {"https://example.org/editorial-process/", ""},
+      {"https://example.org/review-board/", ""},
+      {"https://example.org/glossary/", ""},
+  };
+  for (const auto& e : kEntries) {
+    std::string loc = std::string("<url><loc>") + e.url + "</loc>";
+    size_t pos = xml.find(loc);
+    ASSERT_NE(pos, std::string::npos) << e.url;
+    std::string rest = xml.substr(pos + loc.size(), 40);
+    if (*e.lastmod) {
+      EXPECT_EQ(rest.rfind(std::string("<lastmod>") + e.lastmod + "</lastmod>", 0), 0u) << e.url << rest;
+    } else {
+      EXPECT_EQ(rest.rfind("</url>", 0), 0u) << e.url;
+    }
+  }
+  EXPECT_EQ(Count(xml, "<url>"), 2u + 4u + 1u + 3u + 3u);  // home, sections, articles, page, people, board...
+  EXPECT_EQ(xml.find("old/cry"), std::string::npos);
+  EXPECT_EQ(xml.find("404"), std::string::npos);
+}
+
+TEST_F(RenderTest, AtomFeedHasNewestArticlesWithAbsoluteUrls) {
+  const std::string& xml = Render()["feed.xml"];
+  EXPECT_NE(xml.find("<feed xmlns=\"http://www.w3.org/2005/Atom\""), std::string::npos);
+  EXPECT_NE(
+      xml.find("<link rel=\"self\" type=\"application/atom+xml\" href=\"https://example.org/feed.xml\"/>"),
+      std::string::npos);
+  EXPECT_NE(xml.find("<updated>2024-03-05T00:00:00Z</updated>"), std::string::npos);
+  EXPECT_EQ(Count(xml, "<entry>"), 4u);
+  // Newest first: cry (2024-03-05) before the others (2024-01-10).
+  size_t cry = xml.find("<id>https://example.org/relationships/sex/cry/</id>");
+  size_t plain = xml.find("<id>https://example.org/relationships/plain/</id>");
+  ASSERT_NE(cry, std::string::npos);
+  ASSERT_NE(plain, std::string::npos);
+  EXPECT_LT(cry, plain);
+  EXPECT_NE(xml.find("<published>2024-01-10T00:00:00Z</published>"), std::string::npos);
+  EXPECT_NE(
+      xml.find("<author><name>Jane Doe, PhD</name><uri>https://example.org/people/jane/</uri></author>"),
+      std::string::npos);
+  // Only the 50 newest of a large site.
+  Article base = site_.articles[1];
+  site_.articles.clear();
+  docs_.articles.clear();
+  docs_.article_refs.clear();
+  for (int k = 0; k < 60; ++k) {
+    Article a = base;
+    a.slug = std::string("a").append(std::to_string(100 + k));
+    a.url = "/relationships/" + a.slug + "/";
+    a.published = Date{2020, 1, 1}.AddMonths(k);
+    site_.articles.push_back(a);
+    docs_.articles.push_back(MakeDoc("x", {}));
+    docs_.article_refs.push_back({});
+  }
+  Output big;
+  testing::RenderInto(site_, docs_, big);
+  EXPECT_EQ(Count(big["feed.xml"], "<entry>"), 50u);
+  EXPECT_NE(big["feed.xml"].find("/a159/"), std::string::npos);
+  EXPECT_EQ(big["feed.xml"].find("/a100/"), std::string::npos);
+}
+
+TEST_F(RenderTest, RobotsNamesTheSitemap) {
+  EXPECT_EQ(Render()["robots.txt"], "User-agent: *\nAllow: /\n\nSitemap: https://example.org/sitemap.xml\n");
+}
+
+TEST_F(RenderTest, AssetsAreFingerprintedAndReferenced) {
+  const Output& out = Render();
+  std::string css_path, js_path;
+  for (const auto& [path, bytes] : out.files) {
+    if (path.rfind("assets/style.", 0) == 0) css_path = path;
+    if (path.rfind("assets/site.", 0) == 0) js_path = path;
+  }
+  ASSERT_EQ(css_path.size(), std::string("assets/style.0123456789.css").size()) << css_path;
+  ASSERT_EQ(js_path.size(), std::string("assets/site.0123456789.js").size()) << js_path;
+  EXPECT_EQ(out[css_path], site_.theme.files["style.css"]);
+  EXPECT_EQ(out[js_path], site_.theme.files["site.js"]);
+  for (const char* page : {kCry, "index.html", "404.html", "people/ria/index.html"}) {
+    EXPECT_NE(out[page].find("<link rel=\"stylesheet\" href=\"/" + css_path + "\">"), std::string::npos)
+        << page;
+    EXPECT_NE(out[page].find("<script src=\"/" + js_path + "\" defer></script>"), std::string::npos) << page;
+  }
+  // The name changes with the content.
+  site_.theme.files["style.css"] += "\n/* changed */\n";
+  Output changed;
+  testing::RenderInto(site_, docs_, changed);
+  EXPECT_FALSE(changed.Has(css_path));
+  EXPECT_FALSE(out.Has("assets/article.mustache"));
+}
+
+// Attribute names of every tag in an HTML text (a tiny scanner, enough for our output).
+std::vector<std::pair<std::string, std::string>> Attributes(const std::string& html) {
+  std::vector<std::pair<std::string, std::string>> out;  // {tag, attribute}
+  for (size_t p = html.find('<'); p != std::string::npos; p = html.find('<', p + 1)) {
+    size_t end = html.find('>', p);
+    if (end == std::string::npos) break;
+    std::string tag = html.substr(p + 1, end - p - 1);
+    if (tag.empty() || tag[0] == '/' || tag[0] == '!') continue;
+    size_t sp = tag.find(' ');
+    std::string name = tag.substr(0, sp);
+    for (size_t q = sp; q != std::string::npos && q < tag.size();) {
+      while (q < tag.size() && tag[q] == ' ') ++q;
+      size_t eq = tag.find_first_of("= ", q);
+      std::string attr = tag.substr(q, eq == std::string::npos ? std::string::npos : eq - q);
+      if (!attr.empty()) out.push_back({name, attr});
+      if (eq == std::string::npos) break;
+      if (tag[eq] == '=' && eq + 1 < tag.size() && tag[eq + 1] == '"') {
+        q = tag.find('"', eq + 2);
+        if (q != std::string::npos) ++q;
+      } else {
+        q = eq + 1;
+      }
+    }
+    // Skip the contents of a JSON-LD script.
+    if (name == "script") p = html.find("</script>", p);
+    if (p == std::string::npos) break;
+  }
+  return out;
+}
+
+TEST_F(RenderTest, NoInlineScriptStyleOrHandlers) {
+  const Output& out = Render();
+  for (const auto& [path, html] : out.files) {
+    if (path.size() < 5 || path.substr(path.size() - 5) != ".html") continue;
+    for (size_t p = html.find("<script"); p != std::string::npos; p = html.find("<script", p + 1)) {
+      std::string open = html.substr(p, html.find('>', p) - p + 1);
+      bool external = open.rfind("<script src=\"/assets/", 0) == 0;
+      bool ld = open == "<script type=\"application/ld+json\">";
+      EXPECT_TRUE(external || ld) << path << ": " << open;
+      if (external) {
+        EXPECT_EQ(html.compare(p + open.size(), 9, "</script>"), 0) << path;
+      }
+    }
+    EXPECT_EQ(html.find("<style"), std::string::npos) << path;
+    for (const auto& [tag, attr] : Attributes(html)) {
+      EXPECT_NE(attr, "style") << path << " <" << tag << ">";
+      EXPECT_FALSE(attr.size() > 2 && attr[0] == 'o' && attr[1] == 'n')
+          << path << " <" << tag << " " << attr << ">";
+    }
+    EXPECT_EQ(html.find("javascript:"), std::string::npos) << path;
+    EXPECT_EQ(html.find("http://"), std::string::npos) << path;  // nothing third-party or insecure
+  }
+}
+
+TEST_F(RenderTest, IdsAreUniqueOnEveryPage) {
+  const Output& out = Render();
+  for (const auto& [path, html] : out.files) {
+    if (path.size() < 5 || path.substr(path.size() - 5) != ".html") continue;
+    std::map<std::string, int> seen;
+    for (size_t p = html.find(" id=\""); p != std::string::npos; p = html.find(" id=\"", p + 1)) {
+      std::string id = html.substr(p + 5, html.find('"', p + 5) - p - 5);
+      EXPECT_EQ(++seen[id], 1) << path << ": duplicate id " << id;
+    }
+    // Every aria-labelledby and label target exists.
+    for (const char* attr : {" aria-labelledby=\"", " for=\"", " aria-describedby=\""}) {
+      std::string a = attr;
+      for (size_t p = html.find(a); p != std::string::npos; p = html.find(a, p + 1)) {
+        std::string id = html.substr(p + a.size(), html.find('"', p + a.size()) - p - a.size());
+        EXPECT_TRUE(seen.count(id)) << path << ": " << a << id;
+      }
+    }
+  }
+}
+
+TEST_F(RenderTest, PersonPages) {
+  const Output& out = Render();
+  const std::string& ria = out["people/ria/index.html"];
+  const char* const kNeedles[] = {
+      "<title>Ria Roe, MD | Test Health</title>",
+      "<img class=\"profile-photo\" src=\"/images/ria.jpg\" alt=\"Ria Roe smiling\">",
+      "<h1>Ria Roe, <span class=\"credentials\">MD</span></h1>",
+      "<p class=\"dek\">Psychiatrist</p>",
+      "<p class=\"roles\">Medical reviewer</p>",
+      "<p>Ria bio.</p>",
+      "<a href=\"https://www.example.com/ria\" rel=\"me\">example.com</a>",
+      "Articles medically reviewed by Ria Roe</h2>",
+      "<a href=\"/relationships/sex/cry/\">Why people cry during sex</a>",
+      "<a href=\"/relationships/sex/stale/\">Stale review</a>",
+  };
+  for (const char* n : kNeedles) EXPECT_NE(ria.find(n), std::string::npos) << n;
+  EXPECT_EQ(ria.find("Articles by"), std::string::npos);
+  EXPECT_EQ(ria.find("javascript"), std::string::npos);
+  nlohmann::json ld = JsonLd(ria);
+  ASSERT_FALSE(ld.is_discarded());
+  EXPECT_EQ(ld["@type"], "ProfilePage");
+  EXPECT_EQ(ld["mainEntity"]["@type"], "Person");
+  EXPECT_EQ(ld["mainEntity"]["name"], "Ria Roe");
+  EXPECT_EQ(ld["mainEntity"]["jobTitle"], "Psychiatrist");
+  EXPECT_EQ(ld["mainEntity"]["sameAs"], nlohmann::json::array({"https://www.example.com/ria"}));
+  const std::string& jane = out["people/jane/index.html"];
+  EXPECT_NE(jane.find("Articles by Jane Doe</h2>"), std::string::npos);
+  EXPECT_EQ(Count(Between(jane, "Articles by Jane Doe</h2>", "</section>"), "<li><a href=\"/relationships/"),
+            4u);
+  EXPECT_EQ(jane.find("Articles medically reviewed by"), std::string::npos);
+}
+
+TEST_F(RenderTest, ReviewBoardListsEveryMedicalReviewer) {
+  Person amy = MakePerson("amy", "Amy Ash", "RN", "medical-reviewer", "Amy is a nurse.");
+  site_.people["amy"] = amy;
+  const std::string& html = Render()["review-board/index.html"];
+  EXPECT_NE(html.find("<title>Our review board | Test Health</title>"), std::string::npos);
+  EXPECT_NE(html.find("<p>Board intro text.</p>"), std::string::npos);
+  size_t amy_pos = html.find("<a href=\"/people/amy/\">Amy Ash, RN</a>");
+  size_t ria_pos = html.find("<a href=\"/people/ria/\">Ria Roe, MD</a>");
+  ASSERT_NE(amy_pos, std::string::npos);
+  ASSERT_NE(ria_pos, std::string::npos);
+  EXPECT_LT(amy_pos, ria_pos);  // by name
+  EXPECT_NE(html.find("<p class=\"person-title\">Psychiatrist</p>"), std::string::npos);
+  EXPECT_EQ(html.find("/people/jane/"), std::string::npos);
+  EXPECT_EQ(html.find("/people/fred/"), std::string::npos);
+}
+
+TEST_F(RenderTest, SectionHomeGlossaryAnd404) {
+  const Output& out = Render();
+  const std::string& section = out["relationships/index.html"];
+  EXPECT_NE(section.find("<h1>Relationships</h1>"), std::string::npos);
+  EXPECT_NE(section.find("<p>Section intro text.</p>"), std::string::npos);
+  EXPECT_NE(section.find("<a href=\"/relationships/sex/\">Sex and relationships</a>"), std::string::npos);
+  EXPECT_NE(section.find("<a href=\"/relationships/plain/\">Unreviewed article</a>"), std::string::npos);
+  EXPECT_EQ(section.find("/relationships/sex/cry/"), std::string::npos);  // only direct articles
+  EXPECT_NE(
+      out["relationships/sex/index.html"].find("<nav class=\"breadcrumb\" aria-label=\"Breadcrumb\">\n<ol>\n"
+                                               "<li><a href=\"/\">Home</a></li>\n"
+                                               "<li><a href=\"/relationships/\">Relationships</a></li>"),
+      std::string::npos);
+  const std::string& home = out["index.html"];
+  EXPECT_NE(home.find("<title>Test Health</title>"), std::string::npos);
+  EXPECT_NE(home.find("<h1>Test Health</h1>"), std::string::npos);
+  EXPECT_NE(home.find("Latest articles"), std::string::npos);
+  EXPECT_LT(home.find("/relationships/sex/cry/"), home.find("/relationships/plain/"));
+  const std::string& glossary = out["glossary/index.html"];
+  EXPECT_NE(glossary.find("<dt>dyspareunia</dt>"), std::string::npos);
+  EXPECT_NE(glossary.find("Pain during or after sex."), std::string::npos);
+  EXPECT_NE(glossary.find("Also called: painful sex."), std::string::npos);
+  const std::string& nf = out["404.html"];
+  EXPECT_NE(nf.find("<h1>Page not found</h1>"), std::string::npos);
+  EXPECT_NE(nf.find("<meta name=\"robots\" content=\"noindex\">"), std::string::npos);
+  EXPECT_NE(nf.find("<a href=\"/\">Go to the home page</a>"), std::string::npos);
+  EXPECT_NE(nf.find("<a href=\"/relationships/\">Relationships</a>"), std::string::npos);
+  EXPECT_EQ(nf.find("rel=\"canonical\""), std::string::npos);
+  const std::string& page = out["editorial-process/index.html"];
+  EXPECT_NE(page.find("<h1>Editorial process</h1>"), std::string::npos);
+  EXPECT_NE(page.find("<p>Editorial process body.</p>"), std::string::npos);
+}
+
+TEST_F(RenderTest, SiteThemeOverridesOneTemplate) {
+  site_.theme.files["footer.mustache"] =
+      "<footer class=\"custom\">Custom footer for {{site_title}}</footer>\n";
+  const Output& out = Render();
+  for (const char* page : {kCry, "index.html", "people/ria/index.html"}) {
+    EXPECT_NE(out[page].find("<footer class=\"custom\">Custom footer for Test Health</footer>"),
+              std::string::npos);
+    EXPECT_EQ(out[page].find("site-footer"), std::string::npos);
+    EXPECT_NE(out[page].find("<header class=\"site-header\">"), std::string::npos);  // the rest stays
+  }
+}
+
+TEST_F(RenderTest, TemplateErrorsAreReported) {
+  struct Case {
+    const char* file;
+    const char* text;
+    const char* message;
+  };
+  const Case kCases[] = {
+      {"footer.mustache", "{{#open}} never closed", "article.mustache"},
+      {"footer.mustache", "{{> no-such-partial}}", "unknown partial no-such-partial"},
+      {"footer.mustache", "{{> footer}}", "nested too deeply"},
+  };
+  for (const auto& c : kCases) {
+    Site site = site_;
+    site.theme.files[c.file] = c.text;
+    Output out;
+    testing::RenderInto(site, docs_, out);
+    EXPECT_FALSE(out.status.ok()) << c.text;
+    EXPECT_NE(out.status.message().find(c.message), std::string::npos) << out.status.message();
+  }
+  site_.theme.files.erase("article.mustache");
+  Output out;
+  testing::RenderInto(site_, docs_, out);
+  EXPECT_NE(out.status.message().find("no template article.mustache"), std::string::npos);
+}
+
+TEST_F(RenderTest, TocNeedsTwoEntriesAndCanBeTurnedOff) {
+  struct Case {
+    bool show;
+    size_t entries;
+    bool expect_toc;
+  };
+  const Case kCases[] = {{true, 2, true}, {true, 1, false}, {false, 2, false}};
+  for (const auto& c : kCases) {
+    site_.articles[2].toc.show = c.show;
+    docs_.articles[2].toc.resize(c.entries);
+    Output out;
+    testing::RenderInto(site_, docs_, out);
+    EXPECT_EQ(out[kCry].find("id=\"toc\"") != std::string::npos, c.expect_toc) << c.show << " " << c.entries;
+  }
+}
+
+TEST_F(RenderTest, ProgressCountsArticles) {
+  std::atomic<size_t> calls{0}, max_done{0};
+  Options options;
+  options.progress = [&](size_t done, size_t total) {
+    ++calls;
+    EXPECT_EQ(total, 4u);
+    size_t seen = max_done.load();
+    while (done > seen && !max_done.compare_exchange_weak(seen, done)) {
+    }
+  };
+  testing::RenderInto(site_, docs_, out_, options);
+  EXPECT_EQ(calls.load(), 4u);
+  EXPECT_EQ(max_done.load(), 4u);
+}
+
+}  // namespace
+}  // namespace vetted::render
