@@ -1,9 +1,11 @@
 // `vetted build SITE -o OUT`: load -> assemble (Markdown) -> render -> publish.
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -18,29 +20,56 @@ namespace vetted::cli {
 namespace fs = std::filesystem;
 namespace {
 
-// Marks an output folder as vetted's own, so a rebuild may empty it.
+// Marks an output folder as vetted's own, so a rebuild may replace it.
 constexpr const char* kOutputMarker = ".vetted-output";
 
 double SecondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-// Empties `out` when it is a previous build's folder; refuses a non-empty
-// folder that vetted did not write.
-Status PrepareOutput(const fs::path& out) {
+// "public/" -> "public"; the staging and old folders are its siblings.
+fs::path Normalized(const std::string& out) {
+  fs::path p = fs::path(out).lexically_normal();
+  if (p.has_filename()) return p;
+  return p.parent_path();
+}
+fs::path Sibling(const fs::path& out, const char* suffix) {
+  return out.parent_path() / (out.filename().string() + suffix);
+}
+
+// Refuses a non-empty output folder that vetted did not write.
+Status CheckOutput(const fs::path& out) {
   std::error_code ec;
-  if (fs::exists(out, ec)) {
-    if (!fs::is_directory(out, ec)) return Status::Invalid(out.string() + " exists and is not a folder");
-    bool empty = fs::is_empty(out, ec);
-    if (!empty && !fs::exists(out / kOutputMarker, ec)) {
-      return Status::Invalid(out.string() +
-                             " is not empty and was not written by vetted; choose another output folder");
-    }
-    for (const auto& entry : fs::directory_iterator(out, ec)) fs::remove_all(entry.path(), ec);
+  if (!fs::exists(out, ec)) return Status::Ok();
+  if (!fs::is_directory(out, ec)) return Status::Invalid(out.string() + " exists and is not a folder");
+  if (!fs::is_empty(out, ec) && !fs::exists(out / kOutputMarker, ec)) {
+    return Status::Invalid(out.string() + " is not empty and was not written by vetted; choose another output folder");
   }
-  fs::create_directories(out, ec);
-  if (ec) return Status::Io("cannot create " + out.string() + ": " + ec.message());
-  std::ofstream(out / kOutputMarker) << "This folder is written by `vetted build`; it is emptied on each build.\n";
+  return Status::Ok();
+}
+
+// A fresh, empty staging folder beside `out`.
+Status MakeStaging(const fs::path& staging) {
+  std::error_code ec;
+  fs::remove_all(staging, ec);
+  fs::create_directories(staging, ec);
+  if (ec) return Status::Io("cannot create " + staging.string() + ": " + ec.message());
+  std::ofstream(staging / kOutputMarker) << "This folder is written by `vetted build`; it is replaced on each build.\n";
+  return Status::Ok();
+}
+
+// Puts the finished staging folder in the place of `out`.
+Status Swap(const fs::path& staging, const fs::path& out) {
+  std::error_code ec;
+  fs::path old = Sibling(out, ".vetted-old");
+  fs::remove_all(old, ec);
+  if (fs::exists(out, ec)) {
+    fs::rename(out, old, ec);
+    if (ec) return Status::Io("cannot move the previous " + out.string() + " aside: " + ec.message());
+  }
+  fs::rename(staging, out, ec);
+  if (ec) return Status::Io("cannot move " + staging.string() + " to " + out.string() + ": " + ec.message());
+  fs::remove_all(old, ec);
   return Status::Ok();
 }
 
@@ -95,8 +124,11 @@ class Publisher {
   std::string error_;
 };
 
-// Prints diagnostics to stderr; returns the number of errors.
-size_t Report(const std::vector<Diagnostic>& diagnostics, const std::string& root) {
+// Prints diagnostics to stderr, sorted by file and line; returns the number of errors.
+size_t Report(std::vector<Diagnostic> diagnostics, const std::string& root) {
+  std::stable_sort(diagnostics.begin(), diagnostics.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    return a.pos.file != b.pos.file ? a.pos.file < b.pos.file : a.pos.line < b.pos.line;
+  });
   size_t errors = 0;
   for (const auto& d : diagnostics) {
     Diagnostic shown = d;
@@ -107,10 +139,29 @@ size_t Report(const std::vector<Diagnostic>& diagnostics, const std::string& roo
   return errors;
 }
 
+size_t Failed(size_t errors, const std::string& site) {
+  std::fprintf(stderr, "vetted build: %zu error%s; nothing was written (run `vetted check %s` for all problems)\n",
+               errors, errors == 1 ? "" : "s", site.c_str());
+  return 1;
+}
+
 }  // namespace
 
 int RunBuild(const BuildArgs& args) {
   auto start = std::chrono::steady_clock::now();
+  // VETTED_TIMINGS=1 prints how long each phase took (for benchmarks).
+  const bool timings = std::getenv("VETTED_TIMINGS") != nullptr;
+  auto phase = [&, last = start](const char* name) mutable {
+    if (!timings) return;
+    auto now = std::chrono::steady_clock::now();
+    std::fprintf(stderr, "phase %-8s %.3f s\n", name, std::chrono::duration<double>(now - last).count());
+    last = now;
+  };
+  const fs::path out = Normalized(args.out);
+  if (Status ok = CheckOutput(out); !ok.ok()) {
+    std::fprintf(stderr, "vetted build: %s\n", ok.message().c_str());
+    return 2;
+  }
 
   // Phase 1: load the site folder into the model.
   Result<Site> site = load::LoadSite(args.site);
@@ -118,47 +169,61 @@ int RunBuild(const BuildArgs& args) {
     std::fprintf(stderr, "vetted build: %s\n", site.status().message().c_str());
     return 2;
   }
+  phase("load");
 
-  // Phase 2: assemble: every Markdown text rendered and resolved against the site.
-  markup::SiteDocs docs = markup::RenderSite(*site);
+  // Phase 2: assemble: every Markdown text but the articles' rendered and
+  // resolved against the site; article bodies are rendered with their pages,
+  // so that no more than a few are in memory at once.
+  markup::SiteDocs docs = markup::RenderSite(*site, markup::ArticleMode::kArticlesOnDemand);
   std::vector<Diagnostic> problems = site->diagnostics;
   auto collect = [&](const markup::Document& d) {
     problems.insert(problems.end(), d.diagnostics.begin(), d.diagnostics.end());
   };
-  for (const auto& d : docs.articles) collect(d);
   for (const auto& d : docs.sections) collect(d);
   for (const auto& d : docs.pages) collect(d);
   for (const auto& [id, d] : docs.people) collect(d);
   for (const auto& [id, d] : docs.callouts) collect(d);
-  size_t errors = Report(problems, args.site);
-  if (errors > 0) {
-    std::fprintf(stderr, "vetted build: %zu error%s; nothing was written (run `vetted check %s` for all problems)\n",
-                 errors, errors == 1 ? "" : "s", args.site.c_str());
-    return 1;
-  }
+  phase("assemble");
+  if (size_t errors = Report(problems, args.site); errors > 0) return static_cast<int>(Failed(errors, args.site));
 
-  // Phase 3 and 4: render every page and publish it as it is ready.
-  Status prepared = PrepareOutput(args.out);
-  if (!prepared.ok()) {
-    std::fprintf(stderr, "vetted build: %s\n", prepared.message().c_str());
+  // Phase 3 and 4: render every page and publish it into a staging folder as
+  // it is ready; the staging folder replaces the output only when all is well.
+  const fs::path staging = Sibling(out, ".vetted-tmp");
+  if (Status ok = MakeStaging(staging); !ok.ok()) {
+    std::fprintf(stderr, "vetted build: %s\n", ok.message().c_str());
     return 2;
   }
-  Publisher publisher(args.out);
+  Publisher publisher(staging);
   Progress progress("Rendering", site->articles.size(), !args.quiet);
+  std::mutex found_mu;
+  std::vector<Diagnostic> found;
   render::Options options;
   options.progress = [&](size_t done, size_t) { progress.Update(done); };
+  options.diagnostics = [&](std::vector<Diagnostic> d) {
+    std::lock_guard<std::mutex> lock(found_mu);
+    found.insert(found.end(), std::make_move_iterator(d.begin()), std::make_move_iterator(d.end()));
+  };
   Status rendered = render::RenderSite(*site, docs, options,
                                        [&](const std::string& path, std::string bytes) { publisher.Write(path, bytes); });
   for (const auto& file : site->static_files) publisher.Copy(file.source_path, file.relative_path);
   progress.Finish();
-  if (!rendered.ok()) {
-    std::fprintf(stderr, "vetted build: render: %s\n", rendered.message().c_str());
+  phase("render+publish");
+  std::error_code ec;
+  if (size_t errors = Report(found, args.site); errors > 0) {
+    fs::remove_all(staging, ec);
+    return static_cast<int>(Failed(errors, args.site));
+  }
+  if (!rendered.ok() || !publisher.error().empty()) {
+    fs::remove_all(staging, ec);
+    std::fprintf(stderr, "vetted build: %s\n",
+                 (rendered.ok() ? "publish: " + publisher.error() : "render: " + rendered.message()).c_str());
     return 1;
   }
-  if (!publisher.error().empty()) {
-    std::fprintf(stderr, "vetted build: publish: %s\n", publisher.error().c_str());
+  if (Status ok = Swap(staging, out); !ok.ok()) {
+    std::fprintf(stderr, "vetted build: %s\n", ok.message().c_str());
     return 1;
   }
+  phase("swap");
   if (!args.quiet) {
     std::printf("Built %zu pages (%zu articles, %zu files in all) in %.2f s -> %s\n", publisher.pages(),
                 site->articles.size(), publisher.files(), SecondsSince(start), args.out.c_str());

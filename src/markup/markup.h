@@ -9,6 +9,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -77,22 +78,55 @@ Document Render(std::string_view markdown, const Context& ctx);
 // then body_html (its rendered body), then `<p class="disclosure">`.
 std::string CalloutBox(const Callout& callout, std::string_view body_html);
 
+// Renders one article's body at a time against the whole site (links,
+// citations, glossary, callouts), for builds that stream pages rather than
+// hold every Document in memory. Thread-safe; `site` must outlive it.
+class ArticleRenderer {
+ public:
+  explicit ArticleRenderer(const Site& site);
+  ~ArticleRenderer();
+  ArticleRenderer(const ArticleRenderer&) = delete;
+  ArticleRenderer& operator=(const ArticleRenderer&) = delete;
+
+  struct Rendered {
+    Document doc;
+    std::vector<const Reference*> refs;  // doc.cited resolved, in citation order
+  };
+  // Article `i` of the site (i < site.articles.size()).
+  Rendered Render(size_t i) const;
+  // Every URL the site will have (see SiteDocs::urls).
+  const std::vector<std::string>& urls() const;
+
+  struct Impl;
+  const Impl& impl() const { return *impl_; }
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
 // Every Markdown text of a site rendered, with citations, links and glossary
 // resolved against the site. Vectors are parallel to the Site's.
 struct SiteDocs {
-  std::vector<Document> articles;
+  std::vector<Document> articles;  // empty when rendered with kArticlesOnDemand
   std::vector<Document> sections;
   std::vector<Document> pages;
   std::map<std::string, Document> people;    // by person id
   std::map<std::string, Document> callouts;  // by callout name: the body only (see CalloutBox)
   // Every URL the site will have (articles, sections, pages, people, aliases,
-  // "/", "/review-board/", "/editorial-process/", "/glossary/"), sorted, unique.
+  // "/", "/review-board/", "/glossary/", feeds and static files), sorted, unique.
   std::vector<std::string> urls;
-  // An article's references: its cited keys resolved, in citation order.
+  // An article's references: its cited keys resolved, in citation order
+  // (empty when rendered with kArticlesOnDemand).
   std::vector<std::vector<const Reference*>> article_refs;
+  // Always set: renders article bodies on demand.
+  std::shared_ptr<const ArticleRenderer> article_renderer;
 };
 
-// Renders everything, on several threads. `site` must outlive the result.
-SiteDocs RenderSite(const Site& site);
+enum class ArticleMode { kAllArticles, kArticlesOnDemand };
+
+// Renders everything, on several threads. With kArticlesOnDemand the article
+// bodies are left to SiteDocs::article_renderer (a streaming build renders,
+// writes and frees each page in turn). `site` must outlive the result.
+SiteDocs RenderSite(const Site& site, ArticleMode mode = ArticleMode::kAllArticles);
 
 }  // namespace vetted::markup

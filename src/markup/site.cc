@@ -160,16 +160,45 @@ Context MakeContext(const Shared& sh, const std::string& file, int first_line, c
 
 }  // namespace
 
-SiteDocs RenderSite(const Site& site) {
-  SiteDocs out;
-  LinkResolver links(site);
-  Glossary glossary(site.glossary);
+struct ArticleRenderer::Impl {
+  explicit Impl(const Site& s) : site(s), links(s), glossary(s.glossary) {
+    for (const Reference& r : s.bibliography) refs.emplace(r.id, &r);
+  }
+  const Site& site;
+  LinkResolver links;
+  Glossary glossary;
   RefMap refs;
-  for (const Reference& r : site.bibliography) refs.emplace(r.id, &r);
-  Shared sh{site, links, glossary, refs};
+  Shared shared() const { return Shared{site, links, glossary, refs}; }
+};
+
+ArticleRenderer::ArticleRenderer(const Site& site) : impl_(std::make_unique<Impl>(site)) {}
+ArticleRenderer::~ArticleRenderer() = default;
+
+const std::vector<std::string>& ArticleRenderer::urls() const { return impl_->links.urls(); }
+
+ArticleRenderer::Rendered ArticleRenderer::Render(size_t i) const {
+  const Impl& m = *impl_;
+  Shared sh = m.shared();
+  const Article& a = m.site.articles[i];
+  Context ctx = MakeContext(sh, a.file, a.body_line, a.url, &a.references, true);
+  ctx.toc_min = a.toc.min_level;
+  ctx.toc_max = a.toc.max_level;
+  Rendered out;
+  out.doc = markup::Render(a.body, ctx);
+  out.refs.reserve(out.doc.cited.size());
+  for (const std::string& key : out.doc.cited) out.refs.push_back(FindRef(m.refs, &a.references, key));
+  return out;
+}
+
+SiteDocs RenderSite(const Site& site, ArticleMode mode) {
+  SiteDocs out;
+  out.article_renderer = std::make_shared<const ArticleRenderer>(site);
+  const ArticleRenderer& articles = *out.article_renderer;
+  Shared sh = articles.impl().shared();
   static const std::string kNoUrl;
 
-  const size_t na = site.articles.size(), ns = site.sections.size(), np = site.pages.size();
+  const size_t na = mode == ArticleMode::kAllArticles ? site.articles.size() : 0;
+  const size_t ns = site.sections.size(), np = site.pages.size();
   out.articles.resize(na);
   out.article_refs.resize(na);
   out.sections.resize(ns);
@@ -183,13 +212,9 @@ SiteDocs RenderSite(const Site& site) {
 
   util::ParallelFor(na + ns + np + people.size() + callouts.size(), [&](size_t i) {
     if (i < na) {
-      const Article& a = site.articles[i];
-      Context ctx = MakeContext(sh, a.file, a.body_line, a.url, &a.references, true);
-      ctx.toc_min = a.toc.min_level;
-      ctx.toc_max = a.toc.max_level;
-      out.articles[i] = Render(a.body, ctx);
-      for (const std::string& key : out.articles[i].cited)
-        out.article_refs[i].push_back(FindRef(refs, &a.references, key));
+      ArticleRenderer::Rendered r = articles.Render(i);
+      out.articles[i] = std::move(r.doc);
+      out.article_refs[i] = std::move(r.refs);
       return;
     }
     if ((i -= na) < ns) {
@@ -213,7 +238,7 @@ SiteDocs RenderSite(const Site& site) {
     *callouts[i].second =
         Render(c.body_markdown, MakeContext(sh, c.file, c.body_line, kNoUrl, nullptr, false));
   });
-  out.urls = links.urls();
+  out.urls = articles.urls();
   return out;
 }
 

@@ -99,7 +99,8 @@ std::string PublisherJsonLd(const SiteIndex& index) {
   return DumpRaw(Publisher(index));
 }
 
-std::string ArticleJsonLd(const SiteIndex& index, size_t i, const ReviewState& review) {
+std::string ArticleJsonLd(const SiteIndex& index, size_t i, const ReviewState& review,
+                          const std::vector<const Reference*>& refs) {
   const Site& site = index.site();
   const Article& a = site.articles[i];
   json j = json::object();
@@ -149,10 +150,10 @@ std::string ArticleJsonLd(const SiteIndex& index, size_t i, const ReviewState& r
     text += ",\"reviewedBy\":";
     text += index.PersonJson(review.latest->by);
   }
-  if (i < index.docs().article_refs.size() && !index.docs().article_refs[i].empty()) {
+  if (!refs.empty()) {
     text += ",\"citation\":[";
     bool first = true;
-    for (const Reference* r : index.docs().article_refs[i]) {
+    for (const Reference* r : refs) {
       if (!r) continue;
       if (!first) text += ',';
       first = false;

@@ -11,7 +11,8 @@ namespace vetted::render {
 
 // MedicalWebPage for article i. reviewedBy and lastReviewed appear only when
 // the latest review covers the current text (review.current).
-std::string ArticleJsonLd(const SiteIndex& index, size_t i, const ReviewState& review);
+std::string ArticleJsonLd(const SiteIndex& index, size_t i, const ReviewState& review,
+                          const std::vector<const Reference*>& refs);
 
 // ProfilePage whose mainEntity is the Person.
 std::string PersonJsonLd(const SiteIndex& index, const Person& person);

@@ -219,7 +219,7 @@ struct PageRenderer::Impl {
   void AddHero(Data& d, const Article& a) const;
   void AddToc(Data& d, const Article& a, const markup::Document& doc) const;
   void AddCallouts(Data& d, const Article& a) const;
-  void AddSources(Data& d, size_t i) const;
+  void AddSources(Data& d, const std::vector<const Reference*>& refs, const markup::Document& doc) const;
   void AddRelated(Data& d, size_t i) const;
   Data PersonCard(const Person& p) const;
   std::string IntroOf(std::string_view slug) const;
@@ -392,13 +392,13 @@ void PageRenderer::Impl::AddCallouts(Data& d, const Article& a) const {
   SetList(d, "callouts", std::move(list), "has_callouts");
 }
 
-void PageRenderer::Impl::AddSources(Data& d, size_t i) const {
-  const auto& refs = index.docs().article_refs;
-  const auto& cited = index.docs().articles[i].cited;
-  size_t n = i < refs.size() ? refs[i].size() : 0;
+void PageRenderer::Impl::AddSources(Data& d, const std::vector<const Reference*>& refs,
+                                    const markup::Document& doc) const {
+  const auto& cited = doc.cited;
+  size_t n = refs.size();
   Data list = NewList(n);
   for (size_t k = 0; k < n; ++k) {
-    const Reference* r = refs[i][k];
+    const Reference* r = refs[k];
     Data& item = Append(list);
     Set(item, "ref_n", std::to_string(k + 1));
     const SiteIndex::FormattedSource* f = index.Source(r);
@@ -448,14 +448,23 @@ PageRenderer::PageRenderer(const SiteIndex& index, const Templates& templates)
     : impl_(new Impl{index, templates.impl().templates, templates.impl().site}) {}
 PageRenderer::~PageRenderer() = default;
 
-Result<std::string> PageRenderer::ArticlePage(size_t i) {
+Result<std::string> PageRenderer::ArticlePage(size_t i, std::vector<Diagnostic>* diagnostics) {
   Impl& m = *impl_;
   const Article& a = m.s().articles[i];
-  static const markup::Document kEmpty;
-  const markup::Document& doc = i < m.index.docs().articles.size() ? m.index.docs().articles[i] : kEmpty;
+  const markup::SiteDocs& docs = m.index.docs();
+  // Rendered up front (all articles in memory) or now (streaming build).
+  markup::ArticleRenderer::Rendered fresh;
+  const bool ready = i < docs.articles.size();
+  if (!ready && docs.article_renderer) {
+    fresh = docs.article_renderer->Render(i);
+    if (diagnostics) *diagnostics = std::move(fresh.doc.diagnostics);
+  }
+  const markup::Document& doc = ready ? docs.articles[i] : fresh.doc;
+  const std::vector<const Reference*>& refs =
+      ready ? (i < docs.article_refs.size() ? docs.article_refs[i] : fresh.refs) : fresh.refs;
   ReviewState review = ReviewOf(m.s(), a);
   Data d;
-  m.Head(d, a.title, a.description, a.url, "article", ArticleJsonLd(m.index, i, review));
+  m.Head(d, a.title, a.description, a.url, "article", ArticleJsonLd(m.index, i, review, refs));
   m.Breadcrumb(d, m.index.Breadcrumbs(a.section_path, a.section_path.size()));
   m.AddByline(d, a);
   m.AddReview(d, review);
@@ -463,7 +472,7 @@ Result<std::string> PageRenderer::ArticlePage(size_t i) {
   m.AddToc(d, a, doc);
   Set(d, "body", doc.html);
   m.AddCallouts(d, a);
-  m.AddSources(d, i);
+  m.AddSources(d, refs, doc);
   m.AddRelated(d, i);
   std::string abs = Absolute(m.config(), a.url);
   Set(d, "share_mailto", "mailto:?subject=" + util::UrlEncode(a.title) + "&body=" + util::UrlEncode(abs));

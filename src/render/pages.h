@@ -43,7 +43,9 @@ class PageRenderer {
   PageRenderer(const PageRenderer&) = delete;
   PageRenderer& operator=(const PageRenderer&) = delete;
 
-  Result<std::string> ArticlePage(size_t i);
+  // With a streaming SiteDocs (no article Documents), the article's body is
+  // rendered here and its markup diagnostics moved to *diagnostics.
+  Result<std::string> ArticlePage(size_t i, std::vector<Diagnostic>* diagnostics = nullptr);
   Result<std::string> SectionPage(size_t i);
   Result<std::string> StandalonePage(size_t i);  // site.pages[i]
   Result<std::string> PersonPage(const Person& person);

@@ -82,10 +82,11 @@ std::vector<Job> PlanJobs(const SiteIndex& index) {
   return jobs;
 }
 
-Result<std::string> RunJob(const Job& job, const SiteIndex& index, PageRenderer& r) {
+Result<std::string> RunJob(const Job& job, const SiteIndex& index, PageRenderer& r,
+                           std::vector<Diagnostic>* diagnostics) {
   switch (job.kind) {
     case Job::kArticle:
-      return r.ArticlePage(job.index);
+      return r.ArticlePage(job.index, diagnostics);
     case Job::kSection:
       return r.SectionPage(job.index);
     case Job::kPage:
@@ -137,7 +138,9 @@ Status RenderSite(const Site& site, const markup::SiteDocs& docs, const Options&
       try {
         PageRenderer renderer(index, **templates);
         for (size_t j; !failed.load(std::memory_order_relaxed) && (j = next.fetch_add(1)) < jobs.size();) {
-          Result<std::string> bytes = RunJob(jobs[j], index, renderer);
+          std::vector<Diagnostic> found;
+          Result<std::string> bytes = RunJob(jobs[j], index, renderer, &found);
+          if (!found.empty() && options.diagnostics) options.diagnostics(std::move(found));
           if (!bytes.ok()) {
             fail(Status::Invalid(jobs[j].path + ": " + bytes.status().message()));
             return;

@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "markup/markup.h"
 #include "model/model.h"
@@ -20,6 +21,10 @@ struct Options {
   // Called after each article page with (articles done, articles total); may
   // be empty. Called from several threads: must be thread-safe.
   std::function<void(size_t done, size_t total)> progress;
+  // With a streaming SiteDocs (markup::ArticleMode::kArticlesOnDemand),
+  // receives each article's markup diagnostics as its page is rendered; the
+  // page is emitted all the same. Called from several threads.
+  std::function<void(std::vector<Diagnostic> found)> diagnostics;
 };
 
 // Renders every page of the site: articles, sections, pages/, people, the

@@ -282,6 +282,14 @@ std::string SiteIndex::SectionTitle(const std::vector<std::string>& path, size_t
 
 void SiteIndex::FormatSources() {
   std::vector<const Reference*> refs;
+  if (docs_.articles.size() < site_.articles.size()) {
+    // Streaming build: which sources are cited is not known yet; format all.
+    for (const Reference& r : site_.bibliography)
+      if (sources_.emplace(&r, FormattedSource{}).second) refs.push_back(&r);
+    for (const Article& a : site_.articles)
+      for (const Reference& r : a.references)
+        if (sources_.emplace(&r, FormattedSource{}).second) refs.push_back(&r);
+  }
   for (const auto& list : docs_.article_refs)
     for (const Reference* r : list)
       if (r && sources_.emplace(r, FormattedSource{}).second) refs.push_back(r);
