@@ -1,4 +1,5 @@
 // `vetted build SITE -o OUT`: load -> assemble (Markdown) -> render -> publish.
+#include <malloc.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -147,8 +148,19 @@ size_t Failed(size_t errors, const std::string& site) {
 
 }  // namespace
 
+// A build allocates and frees many page-sized buffers (file contents, pages)
+// on several threads. glibc's defaults hand freed memory back to the kernel
+// and fault it in again for the next page; keeping it costs a little peak
+// memory and saves much of the build's system time.
+static void TuneAllocator() {
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);
+  mallopt(M_TOP_PAD, 16 << 20);
+  mallopt(M_MMAP_THRESHOLD, 64 << 20);
+}
+
 int RunBuild(const BuildArgs& args) {
   auto start = std::chrono::steady_clock::now();
+  TuneAllocator();
   // VETTED_TIMINGS=1 prints how long each phase took (for benchmarks).
   const bool timings = std::getenv("VETTED_TIMINGS") != nullptr;
   auto phase = [&, last = start](const char* name) mutable {

@@ -19,7 +19,9 @@ TEST(DateTest, ParsesAndRejects) {
   for (const auto& c : cases) {
     auto d = Date::Parse(c.text);
     EXPECT_EQ(d.has_value(), c.ok) << c.text;
-    if (d) EXPECT_EQ(d->Iso(), c.iso) << c.text;
+    if (d) {
+      EXPECT_EQ(d->Iso(), c.iso) << c.text;
+    }
   }
 }
 
