@@ -53,7 +53,10 @@ class SiteDir {
       std::ofstream(root_ / rel, std::ios::binary) << text;
     }
   }
-  ~SiteDir() { fs::remove_all(root_); }
+  ~SiteDir() {
+    fs::remove_all(root_);
+    fs::remove_all(out());
+  }
   std::string path() const { return root_.string(); }
   std::string out() const { return (root_.string() + "-out"); }
 
@@ -245,6 +248,56 @@ TEST(SiteCheck, OverdueReviewIsAWarningOnly) {
   EXPECT_EQ(r.code, 0) << r.out;
   EXPECT_NE(r.out.find("warning:"), std::string::npos);
   EXPECT_NE(r.out.find("[review-overdue]"), std::string::npos) << r.out;
+}
+
+// A review signs off one revision of the text: when the text changes, the page
+// must stop claiming the review covers it, and check must say so.
+TEST(SiteBuild, ReviewOfAnOlderRevisionIsNotShownAsCurrent) {
+  auto files = SmallSite();
+  std::string crying = files["content/relationships/crying.md"];
+  std::string body = crying.substr(crying.find("---\n", 4) + 4);
+  // First: the review signs the current text.
+  SiteDir probe(files);
+  CmdResult rev = Vetted("revision " + probe.path() + "/content/relationships/crying.md");
+  ASSERT_EQ(rev.code, 0);
+  std::string hash = rev.out.substr(0, rev.out.find(' '));
+  auto with_hash = [&](const std::string& text) {
+    std::string fm = crying.substr(0, crying.find("---\n", 4));
+    fm.replace(fm.find("    date: 2026-03-02\n"), 21, "    date: 2026-03-02\n    revision: \"" + hash + "\"\n");
+    return fm + "---\n" + text;
+  };
+  files["content/relationships/crying.md"] = with_hash(body);
+  {
+    SiteDir site(files);
+    ASSERT_EQ(Vetted("build " + site.path() + " -o " + site.out()).code, 0);
+    std::string html = Read(fs::path(site.out()) / "relationships/crying/index.html");
+    EXPECT_NE(html.find("Medically reviewed by"), std::string::npos);
+    EXPECT_NE(html.find("\"reviewedBy\""), std::string::npos);
+    fs::remove_all(site.out());
+  }
+  // Then the text changes after the review.
+  files["content/relationships/crying.md"] = with_hash(body + "\nA sentence added after the review.\n");
+  SiteDir site(files);
+  ASSERT_EQ(Vetted("build " + site.path() + " -o " + site.out()).code, 0);
+  std::string html = Read(fs::path(site.out()) / "relationships/crying/index.html");
+  EXPECT_EQ(html.find("Medically reviewed by"), std::string::npos);
+  EXPECT_NE(html.find("has changed since it was last medically reviewed"), std::string::npos);
+  EXPECT_EQ(html.find("\"reviewedBy\""), std::string::npos);
+  EXPECT_EQ(html.find("\"lastReviewed\""), std::string::npos);
+  CmdResult r = Vetted("check " + site.path() + " --today 2026-06-01");
+  EXPECT_NE(r.out.find("[revision-changed]"), std::string::npos) << r.out;
+  fs::remove_all(site.out());
+}
+
+TEST(SiteBuild, SiteThemeFileOverridesTheBuiltInOne) {
+  auto files = SmallSite();
+  files["theme/footer.mustache"] = "<footer class=\"custom-footer\"><p>Our own footer</p></footer>\n";
+  SiteDir site(files);
+  ASSERT_EQ(Vetted("build " + site.path() + " -o " + site.out()).code, 0);
+  std::string html = Read(fs::path(site.out()) / "relationships/crying/index.html");
+  EXPECT_NE(html.find("Our own footer"), std::string::npos);
+  EXPECT_NE(Read(fs::path(site.out()) / "index.html").find("Our own footer"), std::string::npos);
+  fs::remove_all(site.out());
 }
 
 TEST(Demo, ChecksWithoutErrors) {
