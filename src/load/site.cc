@@ -1,5 +1,6 @@
 // LoadSite: walks the site folder and assembles the Site model.
 #include <algorithm>
+#include <cstdint>
 #include <unordered_map>
 
 #include "load/internal.h"
@@ -70,20 +71,28 @@ class SiteReader {
   }
 
   // Parses `files` on several threads; `parse(text, file, diagnostics)`.
+  // Slot i holds file i's result (none when unreadable); diagnostics are
+  // appended to the site's in file order.
   template <typename T, typename Parse>
-  std::vector<T> ParseAll(const std::vector<std::string>& files, Parse parse) {
+  std::vector<std::optional<T>> ParseSlots(const std::vector<std::string>& files, Parse parse) {
     std::vector<std::optional<T>> slots(files.size());
     std::vector<std::vector<Diagnostic>> diags(files.size());
     util::ParallelFor(files.size(), [&](size_t i) {
       if (auto text = ReadOptional(files[i], diags[i]))
-        slots[i] = parse(std::move(*text), files[i], diags[i]);
+        slots[i].emplace(parse(std::move(*text), files[i], diags[i]));
     });
+    for (auto& list : diags)
+      for (auto& d : list) site_.diagnostics.push_back(std::move(d));
+    return slots;
+  }
+
+  template <typename T, typename Parse>
+  std::vector<T> ParseAll(const std::vector<std::string>& files, Parse parse) {
+    auto slots = ParseSlots<T>(files, parse);
     std::vector<T> out;
     out.reserve(files.size());
-    for (size_t i = 0; i < files.size(); ++i) {
-      for (auto& d : diags[i]) site_.diagnostics.push_back(std::move(d));
-      if (slots[i]) out.push_back(std::move(*slots[i]));
-    }
+    for (auto& slot : slots)
+      if (slot) out.push_back(std::move(*slot));
     return out;
   }
 
@@ -118,14 +127,21 @@ class SiteReader {
 void SiteReader::Articles() {
   std::vector<std::string> path;
   WalkContent("content", path);
-  auto articles = ParseAll<Article>(
+  auto slots = ParseSlots<Article>(
       article_files_, [](std::string&& text, const std::string& file, std::vector<Diagnostic>& d) {
         return ParseArticleText(std::move(text), file, d);
       });
-  std::erase_if(articles, [](const Article& a) { return a.draft; });
-  std::stable_sort(articles.begin(), articles.end(),
-                   [](const Article& a, const Article& b) { return a.url < b.url; });
-  site_.articles = std::move(articles);
+  // Published articles by URL (stable: equal URLs keep file order). Sorting
+  // indices moves each (large) Article once instead of O(n log n) times.
+  std::vector<uint32_t> order;
+  order.reserve(slots.size());
+  for (size_t i = 0; i < slots.size(); ++i)
+    if (slots[i] && !slots[i]->draft) order.push_back(static_cast<uint32_t>(i));
+  auto by_url = [&](uint32_t a, uint32_t b) { return slots[a]->url < slots[b]->url; };
+  if (!std::is_sorted(order.begin(), order.end(), by_url))
+    std::stable_sort(order.begin(), order.end(), by_url);
+  site_.articles.reserve(order.size());
+  for (uint32_t i : order) site_.articles.push_back(std::move(*slots[i]));
 }
 
 // "sex-and-relationships" -> "Sex and relationships".

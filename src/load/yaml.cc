@@ -174,6 +174,11 @@ std::optional<bool> YamlNode::AsBool() const {
 }
 
 bool ParseYaml(std::string_view text, int first_line, YamlNode& out, YamlError& error) {
+  if (ParseYamlSubset(text, first_line, out)) return true;
+  return ParseYamlFull(text, first_line, out, error);
+}
+
+bool ParseYamlFull(std::string_view text, int first_line, YamlNode& out, YamlError& error) {
   out = YamlNode();
   Builder b(text, first_line, error);
   return b.Document(out);

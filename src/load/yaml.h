@@ -47,4 +47,12 @@ struct YamlError {
 // Returns false and fills `error` on a syntax error. Thread-safe.
 bool ParseYaml(std::string_view text, int first_line, YamlNode& out, YamlError& error);
 
+// The two ways ParseYaml works, exposed for tests: libyaml for everything,
+// and a fast path for a conservative subset (block mappings and sequences of
+// one-line scalars and flow collections; see yaml_fast.cc) that returns
+// false, leaving `out` null, for anything outside it. Where the subset
+// accepts a text, its tree equals libyaml's.
+bool ParseYamlFull(std::string_view text, int first_line, YamlNode& out, YamlError& error);
+bool ParseYamlSubset(std::string_view text, int first_line, YamlNode& out);
+
 }  // namespace vetted::load

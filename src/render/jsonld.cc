@@ -69,6 +69,108 @@ std::string Dump(const json& j) {
   return ScriptSafe(DumpRaw(j));
 }
 
+// Well-formed UTF-8 (no overlong forms, surrogates or code points past U+10FFFF).
+bool ValidUtf8(std::string_view s) {
+  for (size_t i = 0; i < s.size();) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t n;
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) {
+      n = 1;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      n = 2;
+      if (c == 0xE0) lo = 0xA0;
+      if (c == 0xED) hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      n = 3;
+      if (c == 0xF0) lo = 0x90;
+      if (c == 0xF4) hi = 0x8F;
+    } else {
+      return false;
+    }
+    if (i + n >= s.size()) return false;
+    for (size_t k = 1; k <= n; ++k) {
+      auto b = static_cast<unsigned char>(s[i + k]);
+      if (b < (k == 1 ? lo : 0x80) || b > (k == 1 ? hi : 0xBF)) return false;
+    }
+    i += n + 1;
+  }
+  return true;
+}
+
+// Appends `s` as a JSON string exactly as nlohmann's dump (no ensure_ascii,
+// invalid UTF-8 replaced) writes it.
+void AppendJsonString(std::string& out, std::string_view s) {
+  if (!ValidUtf8(s)) {
+    out += DumpRaw(json(std::string(s)));
+    return;
+  }
+  out += '"';
+  size_t run = 0;
+  for (size_t k = 0; k < s.size(); ++k) {
+    auto c = static_cast<unsigned char>(s[k]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(s.data() + run, k - run);
+    run = k + 1;
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default: {
+        static const char kHex[] = "0123456789abcdef";
+        char esc[] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15]};
+        out.append(esc, sizeof esc);
+      }
+    }
+  }
+  out.append(s.data() + run, s.size() - run);
+  out += '"';
+}
+
+// ,"key":"value"
+void AppendMember(std::string& out, std::string_view key, std::string_view value) {
+  out += ",\"";
+  out += key;
+  out += "\":";
+  AppendJsonString(out, value);
+}
+
+void AppendBreadcrumbList(std::string& out, const SiteIndex& index, const std::vector<Crumb>& crumbs) {
+  out += "{\"@type\":\"BreadcrumbList\",\"itemListElement\":[";
+  for (size_t k = 0; k < crumbs.size(); ++k) {
+    out += k ? ",{\"@type\":\"ListItem\",\"item\":" : "{\"@type\":\"ListItem\",\"item\":";
+    AppendJsonString(out, Absolute(index.site().config, crumbs[k].url));
+    out += ",\"name\":";
+    AppendJsonString(out, crumbs[k].name);
+    out += ",\"position\":";
+    out += std::to_string(k + 1);
+    out += '}';
+  }
+  out += "]}";
+}
+
 }  // namespace
 
 std::string CitationJsonLd(const Reference& ref) {
@@ -78,16 +180,17 @@ std::string CitationJsonLd(const Reference& ref) {
 std::string ScriptSafe(const std::string& text) {
   std::string out;
   out.reserve(text.size() + 16);
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '<') {
-      out.push_back(text[i]);
-    } else if (i + 1 < text.size() && text[i + 1] == '/') {
+  size_t pos = 0;
+  for (size_t lt; (lt = text.find('<', pos)) != std::string::npos; pos = lt + 1) {
+    out.append(text, pos, lt - pos);
+    if (lt + 1 < text.size() && text[lt + 1] == '/') {
       out.append("<\\/");
-      ++i;
+      ++lt;
     } else {
       out.append("\\u003c");
     }
   }
+  out.append(text, pos, std::string::npos);
   return out;
 }
 
@@ -101,43 +204,44 @@ std::string PublisherJsonLd(const SiteIndex& index) {
 
 std::string ArticleJsonLd(const SiteIndex& index, size_t i, const ReviewState& review,
                           const std::vector<const Reference*>& refs) {
+  // Written directly (no json objects: this runs once per article), members
+  // in nlohmann's (sorted) order so that the text is what DumpRaw would give.
   const Site& site = index.site();
   const Article& a = site.articles[i];
-  json j = json::object();
-  j["@context"] = "https://schema.org";
-  j["@type"] = "MedicalWebPage";
-  j["headline"] = a.title;
-  j["name"] = a.title;
-  j["description"] = a.description;
-  j["url"] = Absolute(site.config, a.url);
-  j["inLanguage"] = site.config.language;
-  if (review.latest && review.current && !review.latest->date.empty())
-    j["lastReviewed"] = review.latest->date.Iso();
-  if (!a.published.empty()) j["datePublished"] = a.published.Iso();
-  if (!ModifiedDate(a).empty()) j["dateModified"] = ModifiedDate(a).Iso();
-  json& audience = j["medicalAudience"];
-  audience["@type"] = "MedicalAudience";
-  audience["audienceType"] = site.config.audience == "clinician" ? "Clinician" : "Patient";
-  if (!a.aspect.empty()) j["aspect"] = a.aspect;
+  std::string text;
+  text.reserve(2048 + 512 * refs.size());
+  text += "{\"@context\":\"https://schema.org\",\"@type\":\"MedicalWebPage\"";
   if (!a.section_path.empty()) {
-    json& about = j["about"];
-    about["@type"] = "Thing";
-    about["name"] = index.SectionTitle(a.section_path, a.section_path.size());
+    text += ",\"about\":{\"@type\":\"Thing\",\"name\":";
+    AppendJsonString(text, index.SectionTitle(a.section_path, a.section_path.size()));
+    text += '}';
   }
+  if (!a.aspect.empty()) AppendMember(text, "aspect", a.aspect);
+  std::vector<Crumb> crumbs = index.Breadcrumbs(a.section_path, a.section_path.size());
+  crumbs.push_back({a.title, a.url});
+  text += ",\"breadcrumb\":";
+  AppendBreadcrumbList(text, index, crumbs);
+  const Date& modified = ModifiedDate(a);
+  if (!modified.empty()) AppendMember(text, "dateModified", modified.Iso());
+  if (!a.published.empty()) AppendMember(text, "datePublished", a.published.Iso());
+  AppendMember(text, "description", a.description);
+  AppendMember(text, "headline", a.title);
+  std::string image = SafeUrl(a.image.src);
+  if (!image.empty()) AppendMember(text, "image", Absolute(site.config, image));
+  AppendMember(text, "inLanguage", site.config.language);
   if (!a.tags.empty()) {
     std::string keywords;
     for (const auto& t : a.tags) keywords.append(keywords.empty() ? "" : ", ").append(t);
-    j["keywords"] = keywords;
+    AppendMember(text, "keywords", keywords);
   }
-  std::string image = SafeUrl(a.image.src);
-  if (!image.empty()) j["image"] = Absolute(site.config, image);
-  std::vector<Crumb> crumbs = index.Breadcrumbs(a.section_path, a.section_path.size());
-  crumbs.push_back({a.title, a.url});
-  j["breadcrumb"] = BreadcrumbList(index, crumbs);
-  std::string text = DumpRaw(j);
+  if (review.latest && review.current && !review.latest->date.empty())
+    AppendMember(text, "lastReviewed", review.latest->date.Iso());
+  text += ",\"medicalAudience\":{\"@type\":\"MedicalAudience\",\"audienceType\":";
+  text += site.config.audience == "clinician" ? "\"Clinician\"}" : "\"Patient\"}";
+  AppendMember(text, "name", a.title);
+  AppendMember(text, "url", Absolute(site.config, a.url));
   // People, the publisher and citations are serialized once per site
   // (SiteIndex) and appended as the last members: they repeat across pages.
-  text.pop_back();  // the closing '}'
   text += ",\"publisher\":";
   text += index.PublisherJson();
   text += ",\"author\":[";

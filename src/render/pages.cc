@@ -1,18 +1,17 @@
 #include "render/pages.h"
 
-#include <kainjow/mustache.hpp>
+#include <deque>
 #include <map>
 
 #include "cite/cite.h"
 #include "render/jsonld.h"
+#include "render/template.h"
 #include "util/util.h"
 
 namespace vetted::render {
 namespace {
 
-namespace mus = kainjow::mustache;
-using Data = mus::data;
-using TemplateMap = std::map<std::string, mus::mustache>;
+using Data = tmpl::Value;
 
 constexpr int kMaxPartialDepth = 8;
 constexpr size_t kRelatedCount = 5;
@@ -22,33 +21,34 @@ const char* const kPageTemplates[] = {"article",  "section", "page", "person",  
 
 // ---- Template data helpers --------------------------------------------------
 
-void Set(Data& d, const char* key, const std::string& value) {
-  d[key] = Data(value);
+void Set(Data& d, const char* key, std::string value) {
+  d.Set(key, Data::String(std::move(value)));
 }
+// `value` outlives the page's rendering (site model, documents): not copied.
+void Ref(Data& d, const char* key, const std::string& value) {
+  d.Set(key, Data::Ref(value));
+}
+void Ref(Data& d, const char* key, std::string&& value) = delete;
 // Sets only non-empty values, so that {{#key}} sections test presence.
-void Put(Data& d, const char* key, const std::string& value) {
-  if (!value.empty()) d[key] = Data(value);
+void Put(Data& d, const char* key, std::string value) {
+  if (!value.empty()) d.Set(key, Data::String(std::move(value)));
 }
+void PutRef(Data& d, const char* key, const std::string& value) {
+  if (!value.empty()) d.Set(key, Data::Ref(value));
+}
+void PutRef(Data& d, const char* key, std::string&& value) = delete;
 void Flag(Data& d, const char* key, bool value) {
-  d[key] = Data(value);
+  d.Set(key, Data::Bool(value));
 }
-// kainjow's lists copy on push_back and, as basic_data's move is not
-// noexcept, deep-copy every element when the vector grows. So lists are
-// reserved up front and filled in place (the list itself is never const,
-// only kainjow's accessor is).
 Data NewList(size_t capacity = 0) {
-  Data list(Data::type::list);
-  const_cast<mus::list&>(list.list_value()).reserve(capacity);
-  return list;
+  return Data::List(capacity);
 }
 Data& Append(Data& list) {
-  auto& items = const_cast<mus::list&>(list.list_value());
-  items.emplace_back();
-  return items.back();
+  return list.Append();
 }
 void SetList(Data& d, const char* key, Data list, const char* has_key) {
-  if (has_key) Flag(d, has_key, !list.is_empty_list());
-  d[key] = std::move(list);
+  if (has_key) Flag(d, has_key, !list.empty_list());
+  d.Set(key, std::move(list));
 }
 
 // The separator to print after item k of n: ", " and " and " before the last.
@@ -146,7 +146,8 @@ Status Expand(const vetted::Theme& theme, const std::string& name, int depth, st
   return Status::Ok();
 }
 
-Data SiteData(const SiteIndex& index) {
+// `keys` keeps the asset_* key names alive as long as the data.
+Data SiteData(const SiteIndex& index, std::deque<std::string>& keys) {
   const Site& site = index.site();
   Data d;
   Set(d, "site_title", site.config.title);
@@ -159,7 +160,7 @@ Data SiteData(const SiteIndex& index) {
     std::string key = "asset_" + a.name;
     for (char& c : key)
       if (c == '.' || c == '/' || c == '-') c = '_';
-    d[key] = Data(a.url);
+    d.Set(keys.emplace_back(std::move(key)), Data::String(a.url));
   }
   Data nav = NewList(index.SubsectionsOf("/").size());
   for (size_t s : index.SubsectionsOf("/")) {
@@ -176,7 +177,8 @@ Data SiteData(const SiteIndex& index) {
 }  // namespace
 
 struct Templates::Impl {
-  TemplateMap templates;
+  std::map<std::string, std::unique_ptr<tmpl::Template>, std::less<>> templates;
+  std::deque<std::string> site_keys;
   Data site;
 };
 
@@ -189,12 +191,12 @@ Result<std::shared_ptr<const Templates>> Templates::Parse(const SiteIndex& index
     std::string source;
     Status s = Expand(index.site().theme, name, 0, source);
     if (!s.ok()) return s;
-    mus::mustache tmpl(source);
-    if (!tmpl.is_valid())
-      return Status::Invalid("theme: " + std::string(name) + ".mustache: " + tmpl.error_message());
-    impl->templates.emplace(name, std::move(tmpl));
+    std::string error;
+    std::unique_ptr<tmpl::Template> t = tmpl::Template::Compile(source, &error);
+    if (!t) return Status::Invalid("theme: " + std::string(name) + ".mustache: " + error);
+    impl->templates.emplace(name, std::move(t));
   }
-  impl->site = SiteData(index);
+  impl->site = SiteData(index, impl->site_keys);
   return std::shared_ptr<const Templates>(new Templates(std::move(impl)));
 }
 
@@ -202,15 +204,15 @@ Result<std::shared_ptr<const Templates>> Templates::Parse(const SiteIndex& index
 
 struct PageRenderer::Impl {
   const SiteIndex& index;
-  TemplateMap templates;  // this renderer's own copy
-  const Data& site;
+  const Templates::Impl& templates;  // shared, read-only
+  std::string jsonld;                // reused buffer
 
   const Site& s() const { return index.site(); }
   const SiteConfig& config() const { return index.site().config; }
 
   Result<std::string> Render(const char* name, const Data& page, size_t size_hint);
   void Head(Data& d, const std::string& title, const std::string& description, const std::string& url,
-            const char* og_type, const std::string& jsonld) const;
+            const char* og_type, std::string jsonld) const;
   void Breadcrumb(Data& d, const std::vector<Crumb>& crumbs) const;
   Data ArticleItems(const std::vector<size_t>& ids, size_t limit) const;
   Data AuthorItem(const std::string& id, size_t k, size_t n) const;
@@ -226,34 +228,23 @@ struct PageRenderer::Impl {
 };
 
 Result<std::string> PageRenderer::Impl::Render(const char* name, const Data& page, size_t size_hint) {
-  struct Sink {
-    std::string* out;
-    Sink& operator<<(const std::string& text) {
-      out->append(text);
-      return *this;
-    }
-  };
-  mus::mustache& tmpl = templates.at(name);
+  auto t = templates.templates.find(std::string_view(name));
+  if (t == templates.templates.end()) return Status::Invalid("theme: no template " + std::string(name));
   std::string out;
   out.reserve(size_hint);
-  mus::context<std::string> ctx(&site);
-  ctx.push(&page);
-  Sink sink{&out};
-  tmpl.render(ctx, sink);
-  if (!tmpl.is_valid())
-    return Status::Invalid("theme: " + std::string(name) + ".mustache: " + tmpl.error_message());
+  t->second->Render(templates.site, page, &out);
   return out;
 }
 
 void PageRenderer::Impl::Head(Data& d, const std::string& title, const std::string& description,
-                              const std::string& url, const char* og_type, const std::string& jsonld) const {
+                              const std::string& url, const char* og_type, std::string jsonld) const {
   Set(d, "head_title", url == "/" ? config().title : title + " | " + config().title);
   Set(d, "title", title);
   Put(d, "description", description);
   Set(d, "page_url", url);
   Set(d, "canonical", Absolute(config(), url));
   Set(d, "og_type", og_type);
-  Put(d, "jsonld", jsonld);
+  Put(d, "jsonld", std::move(jsonld));
 }
 
 void PageRenderer::Impl::Breadcrumb(Data& d, const std::vector<Crumb>& crumbs) const {
@@ -272,13 +263,14 @@ Data PageRenderer::Impl::ArticleItems(const std::vector<size_t>& ids, size_t lim
   for (size_t k = 0; k < ids.size() && k < limit; ++k) {
     const Article& a = s().articles[ids[k]];
     Data& item = Append(items);
-    Set(item, "item_title", a.title);
-    Set(item, "item_url", a.url);
-    Put(item, "item_description", a.description);
+    item.Reserve(5);
+    Ref(item, "item_title", a.title);
+    Ref(item, "item_url", a.url);
+    PutRef(item, "item_description", a.description);
     SetDate(item, "item_date_iso", "item_date_long", ModifiedDate(a));
   }
   Data d;
-  d["items"] = std::move(items);
+  d.Set("items", std::move(items));
   return d;
 }
 
@@ -290,8 +282,8 @@ Data PageRenderer::Impl::AuthorItem(const std::string& id, size_t k, size_t n) c
   Set(item, "author_url", PersonUrl(id));
   Set(item, "author_sep", Separator(k, n));
   if (!p) return item;
-  Put(item, "author_title", p->title);
-  Put(item, "author_summary", p->summary);
+  PutRef(item, "author_title", p->title);
+  PutRef(item, "author_summary", p->summary);
   auto doc = index.docs().people.find(id);
   if (doc != index.docs().people.end())
     Put(item, "author_bio", StripGlossary(FirstParagraph(doc->second.html)));
@@ -332,7 +324,7 @@ void PageRenderer::Impl::AddReview(Data& d, const ReviewState& review) const {
   SetDate(r, "review_date_iso", "review_date_long", review.latest->date);
   Flag(r, "review_current", review.current);
   Flag(r, "review_stale", !review.current);
-  d["review"] = std::move(r);
+  d.Set("review", std::move(r));
   SetDate(d, "last_reviewed_iso", "last_reviewed_long", review.latest->date);
   SetDate(d, "next_due_iso", "next_due_long", review.next_due);
 }
@@ -346,7 +338,7 @@ void PageRenderer::Impl::AddHero(Data& d, const Article& a) const {
   Put(hero, "hero_caption", a.image.caption);
   Put(hero, "hero_credit", a.image.credit);
   Flag(hero, "hero_has_caption", !a.image.caption.empty() || !a.image.credit.empty());
-  d["hero"] = std::move(hero);
+  d.Set("hero", std::move(hero));
   Set(d, "og_image", Absolute(config(), src));
 }
 
@@ -357,15 +349,15 @@ void PageRenderer::Impl::AddToc(Data& d, const Article& a, const markup::Documen
   for (const auto& e : doc.toc) {
     if (e.level < a.toc.min_level || e.level > a.toc.max_level) continue;
     Data& item = Append(items);
-    Set(item, "toc_id", e.id);
-    Set(item, "toc_text", e.text);
+    Ref(item, "toc_id", e.id);
+    Ref(item, "toc_text", e.text);
     Set(item, "toc_level", std::to_string(e.level));
     ++n;
   }
   if (n < 2) return;
   Data toc;
-  toc["toc_items"] = std::move(items);
-  d["toc"] = std::move(toc);
+  toc.Set("toc_items", std::move(items));
+  d.Set("toc", std::move(toc));
 }
 
 void PageRenderer::Impl::AddCallouts(Data& d, const Article& a) const {
@@ -403,13 +395,13 @@ void PageRenderer::Impl::AddSources(Data& d, const std::vector<const Reference*>
     Set(item, "ref_n", std::to_string(k + 1));
     const SiteIndex::FormattedSource* f = index.Source(r);
     if (f) {
-      Set(item, "ref_html", f->html);
+      Ref(item, "ref_html", f->html);
     } else {
       Set(item, "ref_html", r ? cite::FormatHtml(*r) : util::Escape(k < cited.size() ? cited[k] : "?"));
     }
   }
   Set(d, "sources_heading", n == 1 ? "1 source" : std::to_string(n) + " sources");
-  Set(d, "sourcing_policy", config().sourcing_policy);
+  Ref(d, "sourcing_policy", config().sourcing_policy);
   SetList(d, "sources", std::move(list), "has_sources");
 }
 
@@ -419,9 +411,9 @@ void PageRenderer::Impl::AddRelated(Data& d, size_t i) const {
   for (size_t r : related) {
     const Article& a = s().articles[r];
     Data& item = Append(list);
-    Set(item, "rel_title", a.title);
-    Set(item, "rel_url", a.url);
-    Put(item, "rel_description", a.description);
+    Ref(item, "rel_title", a.title);
+    Ref(item, "rel_url", a.url);
+    PutRef(item, "rel_description", a.description);
   }
   SetList(d, "related", std::move(list), "has_related");
 }
@@ -445,7 +437,7 @@ std::string PageRenderer::Impl::IntroOf(std::string_view slug) const {
 // ---- Pages ------------------------------------------------------------------
 
 PageRenderer::PageRenderer(const SiteIndex& index, const Templates& templates)
-    : impl_(new Impl{index, templates.impl().templates, templates.impl().site}) {}
+    : impl_(new Impl{index, templates.impl(), {}}) {}
 PageRenderer::~PageRenderer() = default;
 
 Result<std::string> PageRenderer::ArticlePage(size_t i, std::vector<Diagnostic>* diagnostics) {
@@ -464,13 +456,14 @@ Result<std::string> PageRenderer::ArticlePage(size_t i, std::vector<Diagnostic>*
       ready ? (i < docs.article_refs.size() ? docs.article_refs[i] : fresh.refs) : fresh.refs;
   ReviewState review = ReviewOf(m.s(), a);
   Data d;
+  d.Reserve(48);
   m.Head(d, a.title, a.description, a.url, "article", ArticleJsonLd(m.index, i, review, refs));
   m.Breadcrumb(d, m.index.Breadcrumbs(a.section_path, a.section_path.size()));
   m.AddByline(d, a);
   m.AddReview(d, review);
   m.AddHero(d, a);
   m.AddToc(d, a, doc);
-  Set(d, "body", doc.html);
+  Ref(d, "body", doc.html);
   m.AddCallouts(d, a);
   m.AddSources(d, refs, doc);
   m.AddRelated(d, i);
@@ -502,7 +495,7 @@ Result<std::string> PageRenderer::SectionPage(size_t i) {
   SetList(d, "subsections", std::move(subs), "has_subsections");
   const auto& articles = m.index.ArticlesIn(sec.url);
   Flag(d, "has_articles", !articles.empty());
-  d["article_list"] = m.ArticleItems(articles, articles.size());
+  d.Set("article_list", m.ArticleItems(articles, articles.size()));
   return m.Render("section", d, 16 * 1024 + 256 * articles.size());
 }
 
@@ -553,8 +546,8 @@ Result<std::string> PageRenderer::PersonPage(const Person& p) {
   SetList(d, "same_as", std::move(links), "has_same_as");
   const auto& written = m.index.WrittenBy(p.id);
   const auto& reviewed = m.index.ReviewedBy(p.id);
-  if (!written.empty()) d["written"] = m.ArticleItems(written, written.size());
-  if (!reviewed.empty()) d["reviewed"] = m.ArticleItems(reviewed, reviewed.size());
+  if (!written.empty()) d.Set("written", m.ArticleItems(written, written.size()));
+  if (!reviewed.empty()) d.Set("reviewed", m.ArticleItems(reviewed, reviewed.size()));
   return m.Render("person", d, 16 * 1024 + 256 * (written.size() + reviewed.size()));
 }
 
@@ -627,7 +620,7 @@ Result<std::string> PageRenderer::HomePage() {
   }
   SetList(d, "home_sections", std::move(sections), "has_sections");
   Flag(d, "has_latest", !m.index.Newest().empty());
-  d["latest"] = m.ArticleItems(m.index.Newest(), kHomeLatest);
+  d.Set("latest", m.ArticleItems(m.index.Newest(), kHomeLatest));
   return m.Render("home", d, 16 * 1024);
 }
 

@@ -1,5 +1,6 @@
 // Internal to render/: HTML pages through the theme's Mustache templates.
-// The only part of the module that sees kainjow/mustache.hpp (pages.cc).
+// Templates are compiled and rendered by render/template.h (which alone sees
+// kainjow/mustache.hpp, for parsing).
 //
 // Theme conventions: every "<name>.mustache" file of Site::theme is a
 // template; `{{> name}}` includes "<name>.mustache" (partials are expanded

@@ -307,6 +307,28 @@ TEST_F(RenderTest, HostileTitleIsEscapedInHtmlAndJsonLd) {
   EXPECT_NE(out_["feed.xml"].find("&lt;/script&gt;"), std::string::npos);
 }
 
+// ArticleJsonLd writes its JSON by hand: every string must come out as
+// nlohmann's dump (then ScriptSafe) would write it, and parse back.
+TEST_F(RenderTest, ArticleJsonLdEscapesLikeNlohmann) {
+  const std::string kTitles[] = {
+      std::string("tab\there \"q\" back\\slash\nline\r\b\f\x01\x1f\x7f end"),
+      "caf\xc3\xa9 \xe2\x80\x99 \xf0\x9f\x98\x80 </script> <!--",
+      "bad \xff utf8 \xc3 and \xe0\x80\x80 overlong \xed\xa0\x80 surrogate \xf4\x90\x80\x80",
+  };
+  for (const std::string& title : kTitles) {
+    site_.articles[0].title = title;
+    site_.articles[0].description = title;
+    const std::string& html = Render()[kHostile];
+    std::string expected =
+        ScriptSafe(nlohmann::json(title).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    EXPECT_NE(html.find("\"headline\":" + expected), std::string::npos) << expected;
+    EXPECT_NE(html.find("\"description\":" + expected), std::string::npos) << expected;
+    nlohmann::json ld = JsonLd(html);
+    ASSERT_FALSE(ld.is_discarded()) << title;
+    EXPECT_EQ(ld["headline"], nlohmann::json::parse(ScriptSafe(expected)));
+  }
+}
+
 TEST(ScriptSafeTest, NeutralisesEveryTagOpener) {
   struct Case {
     std::string in, out;
