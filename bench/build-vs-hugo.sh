@@ -11,6 +11,10 @@
 #   MAKE_CORPUS=../shared/bench/make-corpus.py
 #   ENGINES="vetted hugo"   measure only some engines (e.g. ENGINES=hugo while vetted does not build)
 #   KEEP=1          keep the work folder (corpus, outputs, per-run logs) instead of deleting it
+#   OUT_BASE=DIR    where the engines write their output (default: /dev/shm, a RAM file system, when it is
+#                   writable; OUT_BASE=disk writes into the work folder). On this project's VMs the ext4 disk is
+#                   mounted with `discard`, and deleting and rewriting ~400 MB per run makes every engine's system
+#                   time grow from run to run; a RAM file system measures the engines rather than the disk.
 # Each build runs under /usr/bin/time (wall seconds, user+system CPU seconds, maximum resident set size) with
 # its output folder removed beforehand. Output: one line per run, then per engine the median and min-max wall
 # time, median CPU time and median peak RSS, and the ratios Hugo/vetted for time and memory. On a busy machine
@@ -39,6 +43,14 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/vetted-bench.XXXXXX")"
 cleanup() {
   if [ "${KEEP:-0}" = 1 ]; then echo "build-vs-hugo: work folder kept: $work"; else rm -rf "$work"; fi
 }
+outbase="$work"
+if [ "${OUT_BASE:-/dev/shm}" != disk ] && [ -d "${OUT_BASE:-/dev/shm}" ] && [ -w "${OUT_BASE:-/dev/shm}" ]; then
+  outbase="$(mktemp -d "${OUT_BASE:-/dev/shm}/vetted-bench-out.XXXXXX")"
+fi
+cleanup() {
+  if [ "$outbase" != "$work" ]; then rm -rf "$outbase"; fi
+  if [ "${KEEP:-0}" = 1 ]; then echo "build-vs-hugo: work folder kept: $work"; else rm -rf "$work"; fi
+}
 trap cleanup EXIT
 
 if [ -n "${CORPUS:-}" ]; then
@@ -54,7 +66,7 @@ articles="$(find "$corpus/content" -name '*.md' ! -name '_*' | wc -l)"
 
 # One measured build: run ENGINE INDEX -> appends "engine seconds kb" to $work/results.
 run() {
-  local engine="$1" label="$2" out="$work/out-$1" log="$work/$1-$2.log" tf="$work/time"
+  local engine="$1" label="$2" out="$outbase/out-$1" log="$work/$1-$2.log" tf="$work/time"
   rm -rf "$out"
   local -a cmd
   case "$engine" in
@@ -76,6 +88,7 @@ run() {
 
 cpu="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo "build-vs-hugo: $articles articles; $(nproc) cores; $cpu"
+echo "  output written to: $outbase"
 for e in $ENGINES; do
   case "$e" in
     vetted) echo "  vetted: $VETTED ($("$VETTED" --version 2>/dev/null | head -n1 || echo 'no --version'))" ;;

@@ -1,5 +1,6 @@
 // `vetted build SITE -o OUT`: load -> assemble (Markdown) -> render -> publish.
 #include <malloc.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -163,11 +164,20 @@ int RunBuild(const BuildArgs& args) {
   TuneAllocator();
   // VETTED_TIMINGS=1 prints how long each phase took (for benchmarks).
   const bool timings = std::getenv("VETTED_TIMINGS") != nullptr;
-  auto phase = [&, last = start](const char* name) mutable {
+  auto cpu_seconds = [] {
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+           static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+  };
+  auto phase = [&, last = start, last_cpu = cpu_seconds()](const char* name) mutable {
     if (!timings) return;
     auto now = std::chrono::steady_clock::now();
-    std::fprintf(stderr, "phase %-8s %.3f s\n", name, std::chrono::duration<double>(now - last).count());
+    double cpu = cpu_seconds();
+    std::fprintf(stderr, "phase %-15s %.3f s wall %.3f s cpu\n", name,
+                 std::chrono::duration<double>(now - last).count(), cpu - last_cpu);
     last = now;
+    last_cpu = cpu;
   };
   const fs::path out = Normalized(args.out);
   if (Status ok = CheckOutput(out); !ok.ok()) {

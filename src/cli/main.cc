@@ -1,7 +1,12 @@
 // vetted: the command line. Subcommands come from one table.
 #include <CLI/CLI.hpp>
 
+#include <unistd.h>
+
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
 #include <functional>
 
 #include "cli/commands.h"
@@ -57,8 +62,29 @@ const std::vector<Subcommand>& Table() {
 }  // namespace
 }  // namespace vetted::cli
 
+namespace {
+
+// Batch commands (build, check) allocate a few hundred MB in small pieces; with
+// transparent huge pages for malloc's heaps the kernel takes far fewer page
+// faults (about 15% off a 10,000-article build, see docs/performance.md).
+// glibc reads that setting only at start-up, from GLIBC_TUNABLES, so the
+// process starts itself once more with it set. Nothing happens when the
+// variable already names the tunable or exec fails.
+void UseHugePagesForBatchWork(int argc, char** argv) {
+  if (argc < 2 || (std::strcmp(argv[1], "build") != 0 && std::strcmp(argv[1], "check") != 0)) return;
+  const char* current = std::getenv("GLIBC_TUNABLES");
+  std::string tunables = current ? current : "";
+  if (tunables.find("glibc.malloc.hugetlb") != std::string::npos) return;
+  tunables += tunables.empty() ? "glibc.malloc.hugetlb=1" : ":glibc.malloc.hugetlb=1";
+  if (setenv("GLIBC_TUNABLES", tunables.c_str(), 1) != 0) return;
+  execv("/proc/self/exe", argv);
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   using namespace vetted::cli;
+  UseHugePagesForBatchWork(argc, argv);
   CLI::App app{"vetted: a publishing engine for medically reviewed health content"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "vetted 0.1.0");
