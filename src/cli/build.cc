@@ -1,13 +1,16 @@
 // `vetted build SITE -o OUT`: load -> assemble (Markdown) -> render -> publish.
+#include <fcntl.h>
 #include <malloc.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -85,16 +88,11 @@ class Publisher {
       Fail("refusing to write outside the output folder: " + rel);
       return;
     }
-    fs::path path = root_ / rel;
-    std::error_code ec;
-    fs::create_directories(path.parent_path(), ec);
-    FILE* f = std::fopen(path.c_str(), "wb");
-    if (!f || std::fwrite(bytes.data(), 1, bytes.size(), f) != bytes.size()) {
-      if (f) std::fclose(f);
-      Fail("cannot write " + path.string());
+    std::string path = root_.string() + "/" + rel;
+    if (!MakeParent(path) || !WriteFile(path, bytes)) {
+      Fail("cannot write " + path + ": " + std::strerror(errno));
       return;
     }
-    std::fclose(f);
     files_.fetch_add(1, std::memory_order_relaxed);
     if (rel.size() > 5 && rel.compare(rel.size() - 5, 5, ".html") == 0) pages_.fetch_add(1, std::memory_order_relaxed);
   }
@@ -109,6 +107,34 @@ class Publisher {
       return;
     }
     files_.fetch_add(1, std::memory_order_relaxed);
+  }
+
+  // Creates the folder holding `path`. One mkdir in the common case (the
+  // grandparent exists); the whole chain only when that fails.
+  static bool MakeParent(const std::string& path) {
+    size_t slash = path.rfind('/');
+    if (slash == std::string::npos) return true;
+    std::string dir = path.substr(0, slash);
+    if (::mkdir(dir.c_str(), 0755) == 0 || errno == EEXIST) return true;
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    return !ec;
+  }
+
+  static bool WriteFile(const std::string& path, const std::string& bytes) {
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) return false;
+    size_t done = 0;
+    while (done < bytes.size()) {
+      ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        ::close(fd);
+        return false;
+      }
+      done += static_cast<size_t>(n);
+    }
+    return ::close(fd) == 0;
   }
 
   size_t files() const { return files_.load(); }
