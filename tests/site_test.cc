@@ -1,13 +1,13 @@
 // Whole-site tests: write a small site folder, run the real `vetted` binary on
 // it, and assert on the files it writes and what it prints.
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 #include <sys/wait.h>
 
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
 #include <string>
@@ -73,7 +73,8 @@ const char* kBody =
 std::map<std::string, std::string> SmallSite() {
   return {
       {"site.toml", "title = \"Test Health\"\nbase_url = \"https://test.example/\"\n"},
-      {"content/relationships/_section.md", "---\ntitle: Relationships\ndescription: About relationships.\n---\nIntro.\n"},
+      {"content/relationships/_section.md",
+       "---\ntitle: Relationships\ndescription: About relationships.\n---\nIntro.\n"},
       {"content/relationships/crying.md",
        "---\ntitle: Why you might cry during sex\ndescription: Common reasons and what helps.\n"
        "authors: [wendy]\npublished: 2026-01-10\nupdated: 2026-03-01\n"
@@ -83,9 +84,11 @@ std::map<std::string, std::string> SmallSite() {
       {"content/relationships/other.md",
        "---\ntitle: Another page\ndescription: Something else.\nauthors: [wendy]\npublished: 2026-01-01\n"
        "tags: [sex]\n---\nSee [crying](crying.md).\n"},
-      {"people/wendy.md", "---\nname: Wendy Writer\nroles: [writer]\nsummary: A fictional writer.\n---\nBio.\n"},
+      {"people/wendy.md",
+       "---\nname: Wendy Writer\nroles: [writer]\nsummary: A fictional writer.\n---\nBio.\n"},
       {"people/rita.md",
-       "---\nname: Rita Reviewer\ncredentials: MD\nroles: [medical-reviewer]\nsummary: A fictional psychiatrist.\n"
+       "---\nname: Rita Reviewer\ncredentials: MD\nroles: [medical-reviewer]\nsummary: A fictional "
+       "psychiatrist.\n"
        "---\nBio.\n"},
       {"glossary.yaml", "dyspareunia:\n  definition: Pain during or after sex.\n"},
       {"references.json",
@@ -101,11 +104,11 @@ TEST(SiteBuild, WritesCompleteArticlePage) {
   EXPECT_NE(r.out.find("Built"), std::string::npos) << r.out;
   std::string html = Read(fs::path(site.out()) / "relationships/crying/index.html");
   ASSERT_FALSE(html.empty());
-  for (const char* needle : {"<!doctype html>", "Why you might cry during sex", "Common reasons and what helps",
-                             "Wendy Writer", "Rita Reviewer, MD", "id=\"toc\"", "id=\"sources\"",
-                             "id=\"feedback\"", "href=\"#ref-1\"", "id=\"ref-2\"", "doi:10.1000/tears.1",
-                             "https://doi.org/10.1000/tears.1", "application/ld+json", "/review-board/",
-                             "/editorial-process/", "rel=\"canonical\"", "Next review due"}) {
+  for (const char* needle :
+       {"<!doctype html>", "Why you might cry during sex", "Common reasons and what helps", "Wendy Writer",
+        "Rita Reviewer, MD", "id=\"toc\"", "id=\"sources\"", "id=\"feedback\"", "href=\"#ref-1\"",
+        "id=\"ref-2\"", "doi:10.1000/tears.1", "https://doi.org/10.1000/tears.1", "application/ld+json",
+        "/review-board/", "/editorial-process/", "rel=\"canonical\"", "Next review due"}) {
     EXPECT_NE(html.find(needle), std::string::npos) << "missing " << needle;
   }
   // Citation numbers follow first use: smith2020 is 1, cc is 2.
@@ -161,7 +164,8 @@ TEST(SiteBuild, SiteFilesExist) {
 
 TEST(SiteBuild, MissingRequiredKeyNamesFileAndLineAndWritesNothing) {
   auto files = SmallSite();
-  files["content/relationships/bad.md"] = "---\ntitle: No description\nauthors: [wendy]\npublished: 2026-01-01\n---\nx\n";
+  files["content/relationships/bad.md"] =
+      "---\ntitle: No description\nauthors: [wendy]\npublished: 2026-01-01\n---\nx\n";
   SiteDir site(files);
   CmdResult r = Vetted("build " + site.path() + " -o " + site.out());
   EXPECT_EQ(r.code, 1) << r.out;
@@ -263,7 +267,8 @@ TEST(SiteBuild, ReviewOfAnOlderRevisionIsNotShownAsCurrent) {
   std::string hash = rev.out.substr(0, rev.out.find(' '));
   auto with_hash = [&](const std::string& text) {
     std::string fm = crying.substr(0, crying.find("---\n", 4));
-    fm.replace(fm.find("    date: 2026-03-02\n"), 21, "    date: 2026-03-02\n    revision: \"" + hash + "\"\n");
+    fm.replace(fm.find("    date: 2026-03-02\n"), 21,
+               "    date: 2026-03-02\n    revision: \"" + hash + "\"\n");
     return fm + "---\n" + text;
   };
   files["content/relationships/crying.md"] = with_hash(body);

@@ -48,7 +48,8 @@ Status CheckOutput(const fs::path& out) {
   if (!fs::exists(out, ec)) return Status::Ok();
   if (!fs::is_directory(out, ec)) return Status::Invalid(out.string() + " exists and is not a folder");
   if (!fs::is_empty(out, ec) && !fs::exists(out / kOutputMarker, ec)) {
-    return Status::Invalid(out.string() + " is not empty and was not written by vetted; choose another output folder");
+    return Status::Invalid(out.string() +
+                           " is not empty and was not written by vetted; choose another output folder");
   }
   return Status::Ok();
 }
@@ -59,7 +60,8 @@ Status MakeStaging(const fs::path& staging) {
   fs::remove_all(staging, ec);
   fs::create_directories(staging, ec);
   if (ec) return Status::Io("cannot create " + staging.string() + ": " + ec.message());
-  std::ofstream(staging / kOutputMarker) << "This folder is written by `vetted build`; it is replaced on each build.\n";
+  std::ofstream(staging / kOutputMarker)
+      << "This folder is written by `vetted build`; it is replaced on each build.\n";
   return Status::Ok();
 }
 
@@ -94,7 +96,8 @@ class Publisher {
       return;
     }
     files_.fetch_add(1, std::memory_order_relaxed);
-    if (rel.size() > 5 && rel.compare(rel.size() - 5, 5, ".html") == 0) pages_.fetch_add(1, std::memory_order_relaxed);
+    if (rel.size() > 5 && rel.compare(rel.size() - 5, 5, ".html") == 0)
+      pages_.fetch_add(1, std::memory_order_relaxed);
   }
 
   void Copy(const std::string& from, const std::string& rel) {
@@ -168,7 +171,8 @@ size_t Report(std::vector<Diagnostic> diagnostics, const std::string& root) {
 }
 
 size_t Failed(size_t errors, const std::string& site) {
-  std::fprintf(stderr, "vetted build: %zu error%s; nothing was written (run `vetted check %s` for all problems)\n",
+  std::fprintf(stderr,
+               "vetted build: %zu error%s; nothing was written (run `vetted check %s` for all problems)\n",
                errors, errors == 1 ? "" : "s", site.c_str());
   return 1;
 }
@@ -232,7 +236,8 @@ int RunBuild(const BuildArgs& args) {
   for (const auto& [id, d] : docs.people) collect(d);
   for (const auto& [id, d] : docs.callouts) collect(d);
   phase("assemble");
-  if (size_t errors = Report(problems, args.site); errors > 0) return static_cast<int>(Failed(errors, args.site));
+  if (size_t errors = Report(problems, args.site); errors > 0)
+    return static_cast<int>(Failed(errors, args.site));
 
   // Phase 3 and 4: render every page and publish it into a staging folder as
   // it is ready; the staging folder replaces the output only when all is well.
@@ -251,8 +256,9 @@ int RunBuild(const BuildArgs& args) {
     std::lock_guard<std::mutex> lock(found_mu);
     found.insert(found.end(), std::make_move_iterator(d.begin()), std::make_move_iterator(d.end()));
   };
-  Status rendered = render::RenderSite(*site, docs, options,
-                                       [&](const std::string& path, std::string bytes) { publisher.Write(path, bytes); });
+  Status rendered = render::RenderSite(*site, docs, options, [&](const std::string& path, std::string bytes) {
+    publisher.Write(path, bytes);
+  });
   for (const auto& file : site->static_files) publisher.Copy(file.source_path, file.relative_path);
   progress.Finish();
   phase("render+publish");

@@ -1,8 +1,9 @@
 // `vetted check SITE`: every content problem as file:line: severity: message [rule].
+#include "check/check.h"
+
 #include <cstdio>
 #include <ctime>
 
-#include "check/check.h"
 #include "cli/commands.h"
 #include "load/load.h"
 #include "markup/markup.h"

@@ -1,13 +1,12 @@
 // vetted: the command line. Subcommands come from one table.
-#include <CLI/CLI.hpp>
-
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <string>
 #include <functional>
+#include <string>
 
 #include "cli/commands.h"
 
@@ -49,7 +48,8 @@ const std::vector<Subcommand>& Table() {
        [](CLI::App& c, Args& a) {
          c.add_option("root", a.serve.root, "The built site folder")->required();
          c.add_option("--listen", a.serve.listen, "host:port to listen on")->envname("VETTED_LISTEN");
-         c.add_option("--threads", a.serve.threads, "Worker threads (0: one per core)")->envname("VETTED_THREADS");
+         c.add_option("--threads", a.serve.threads, "Worker threads (0: one per core)")
+             ->envname("VETTED_THREADS");
        },
        [](const Args& a) { return RunServe(a.serve); }},
       {"revision", "Print the revision hash of article files (what a reviewer signs off)",

@@ -14,7 +14,9 @@ constexpr auto kRedrawEvery = std::chrono::milliseconds(50);
 Progress::Progress(std::string label, size_t total, bool enabled)
     : label_(std::move(label)), total_(total), active_(enabled && total >= kMinItemsForBar && isatty(2)) {}
 
-Progress::~Progress() { Finish(); }
+Progress::~Progress() {
+  Finish();
+}
 
 void Progress::Update(size_t done) {
   if (!active_) return;

@@ -8,7 +8,9 @@
 namespace vetted {
 namespace {
 
-bool IsLeap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+bool IsLeap(int y) {
+  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
 int DaysInMonth(int y, int m) {
   static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   return m == 2 && IsLeap(y) ? 29 : kDays[m - 1];
@@ -79,10 +81,12 @@ std::optional<Date> Date::Parse(std::string_view text) {
   Date d;
   if (!ParseInt(parts[0], d.year)) return std::nullopt;
   if (parts.size() >= 2) {
-    if (parts[1].size() != 2 || !ParseInt(parts[1], d.month) || d.month < 1 || d.month > 12) return std::nullopt;
+    if (parts[1].size() != 2 || !ParseInt(parts[1], d.month) || d.month < 1 || d.month > 12)
+      return std::nullopt;
   }
   if (parts.size() == 3) {
-    if (parts[2].size() != 2 || !ParseInt(parts[2], d.day) || d.day < 1 || d.day > DaysInMonth(d.year, d.month))
+    if (parts[2].size() != 2 || !ParseInt(parts[2], d.day) || d.day < 1 ||
+        d.day > DaysInMonth(d.year, d.month))
       return std::nullopt;
   }
   return d;

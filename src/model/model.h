@@ -57,12 +57,12 @@ struct Image {
 };
 
 struct Person {
-  std::string id;           // file name in people/ without .md
-  std::string name;         // required
-  std::string credentials;  // "MD", "PhD, RN"
+  std::string id;                  // file name in people/ without .md
+  std::string name;                // required
+  std::string credentials;         // "MD", "PhD, RN"
   std::vector<std::string> roles;  // writer, medical-reviewer, fact-checker, editor
-  std::string title;        // job title
-  std::string summary;      // one or two sentences for bylines
+  std::string title;               // job title
+  std::string summary;             // one or two sentences for bylines
   Image image;
   std::vector<std::string> same_as;
   std::string bio_markdown;  // the body
@@ -75,7 +75,7 @@ struct Person {
 };
 
 struct Review {
-  std::string by;        // person id
+  std::string by;  // person id
   Date date;
   std::string revision;  // "sha256:<hex>" or empty
   int line = 0;
@@ -135,8 +135,8 @@ struct Article {
   std::map<std::string, int> key_lines;  // front-matter key -> line, for messages
 
   // Body.
-  std::string body;   // Markdown after the front matter
-  int body_line = 1;  // file line of the body's first line
+  std::string body;      // Markdown after the front matter
+  int body_line = 1;     // file line of the body's first line
   std::string revision;  // "sha256:<hex>" of the body (see RevisionOf)
 };
 
@@ -159,7 +159,7 @@ struct Page {
 };
 
 struct GlossaryTerm {
-  std::string term;        // the key, e.g. "dyspareunia"
+  std::string term;  // the key, e.g. "dyspareunia"
   std::string definition;
   std::vector<std::string> aliases;
   int line = 0;  // in glossary.yaml

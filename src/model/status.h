@@ -11,11 +11,11 @@ namespace vetted {
 
 enum class Code {
   kOk = 0,
-  kNotFound,       // a file, record or key does not exist
-  kInvalid,        // input was read but does not make sense (syntax, range)
-  kIo,             // the operating system refused a read or write
-  kConflict,       // the operation clashes with existing state
-  kInternal,       // a bug: should never reach a user
+  kNotFound,  // a file, record or key does not exist
+  kInvalid,   // input was read but does not make sense (syntax, range)
+  kIo,        // the operating system refused a read or write
+  kConflict,  // the operation clashes with existing state
+  kInternal,  // a bug: should never reach a user
 };
 
 // Status: kOk or a code with a human message. Cheap to copy when ok.
@@ -43,8 +43,8 @@ class Status {
 template <typename T>
 class Result {
  public:
-  Result(T value) : v_(std::move(value)) {}            // NOLINT: implicit by design
-  Result(Status status) : v_(std::move(status)) {}     // NOLINT: must not be ok
+  Result(T value) : v_(std::move(value)) {}         // NOLINT: implicit by design
+  Result(Status status) : v_(std::move(status)) {}  // NOLINT: must not be ok
   bool ok() const { return std::holds_alternative<T>(v_); }
   const Status& status() const {
     static const Status kOkStatus;

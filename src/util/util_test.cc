@@ -17,9 +17,12 @@ TEST(UtilTest, Slugify) {
     const char* in;
     const char* out;
   } cases[] = {
-      {"Why you might cry", "why-you-might-cry"}, {"  Hello, World!  ", "hello-world"},
-      {"Don't panic", "dont-panic"},              {"Step 1: rest", "step-1-rest"},
-      {"Ünïcode stays", "Ünïcode-stays"},         {"---", ""},
+      {"Why you might cry", "why-you-might-cry"},
+      {"  Hello, World!  ", "hello-world"},
+      {"Don't panic", "dont-panic"},
+      {"Step 1: rest", "step-1-rest"},
+      {"Ünïcode stays", "Ünïcode-stays"},
+      {"---", ""},
   };
   for (const auto& c : cases) EXPECT_EQ(Slugify(c.in), c.out) << c.in;
 }
