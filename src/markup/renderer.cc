@@ -344,6 +344,9 @@ class Renderer {
         *out_ += "</u>";
         break;
       case MD_SPAN_A:
+        // md4c 0.4.8 can leave a link it never entered ("![]([)]()": enter
+        // img, leave img, leave a); found by fuzzing.
+        if (links_.empty()) break;
         if (links_.back()) *out_ += "</a>";
         links_.pop_back();
         break;
@@ -692,6 +695,10 @@ bool IsReservedId(std::string_view id) {
 std::string DocState::UniqueId(std::string_view text) {
   std::string base = util::Slugify(text);
   if (base.empty()) base = "section";
+  // Glossary tooltip ids start with "gl-" and no numeric suffix leaves that
+  // space, so such a heading is moved out of it first (found by fuzzing: the
+  // loop below never ended).
+  if (util::StartsWith(base, "gl-")) base.insert(0, "h-");
   std::string id = base;
   for (int n = 2; IsReservedId(id) || !ids_.insert(id).second; ++n) id = base + "-" + std::to_string(n);
   return id;
