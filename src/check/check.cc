@@ -1,6 +1,8 @@
 // The rule table, Run() (merge, apply, sort, deduplicate) and JSON output.
 #include "check/check.h"
 
+#include "util/util.h"
+
 #include <algorithm>
 #include <cstdio>
 #include <tuple>
@@ -27,44 +29,6 @@ auto Key(const Diagnostic& d) {
   return std::tie(d.pos.file, d.pos.line, d.rule, d.message, d.severity);
 }
 
-void AppendJsonString(std::string& out, std::string_view s) {
-  out.push_back('"');
-  for (char ch : s) {
-    unsigned char c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      default:
-        if (c < 0x20 || c == 0x7f) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out.push_back(ch);  // UTF-8 passes through unchanged
-        }
-    }
-  }
-  out.push_back('"');
-}
 
 }  // namespace
 
@@ -125,15 +89,15 @@ std::string ToJson(const std::vector<Diagnostic>& diagnostics) {
     const Diagnostic& d = diagnostics[i];
     out += i ? ",\n  {" : "\n  {";
     out += "\"file\": ";
-    AppendJsonString(out, d.pos.file);
+    util::AppendJsonString(out, d.pos.file);
     out += ", \"line\": " + std::to_string(d.pos.line);
     out += d.severity == Severity::kError ? ", \"severity\": \"error\"" : ", \"severity\": \"warning\"";
     out += ", \"message\": ";
-    AppendJsonString(out, d.message);
+    util::AppendJsonString(out, d.message);
     out += ", \"rule\": ";
-    AppendJsonString(out, d.rule);
+    util::AppendJsonString(out, d.rule);
     out += ", \"stage\": ";
-    AppendJsonString(out, d.stage);
+    util::AppendJsonString(out, d.stage);
     out += "}";
   }
   out += diagnostics.empty() ? "]" : "\n]";

@@ -109,44 +109,7 @@ void AppendJsonString(std::string& out, std::string_view s) {
     out += DumpRaw(json(std::string(s)));
     return;
   }
-  out += '"';
-  size_t run = 0;
-  for (size_t k = 0; k < s.size(); ++k) {
-    auto c = static_cast<unsigned char>(s[k]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out.append(s.data() + run, k - run);
-    run = k + 1;
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default: {
-        static const char kHex[] = "0123456789abcdef";
-        char esc[] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15]};
-        out.append(esc, sizeof esc);
-      }
-    }
-  }
-  out.append(s.data() + run, s.size() - run);
-  out += '"';
+  util::AppendJsonString(out, s);
 }
 
 // ,"key":"value"

@@ -1,5 +1,7 @@
 #include "render/template.h"
 
+#include "util/util.h"
+
 #include <kainjow/mustache.hpp>
 
 namespace vetted::render::tmpl {
@@ -110,35 +112,6 @@ struct Template::State {
 
 namespace {
 
-void AppendEscaped(std::string& out, std::string_view s) {
-  size_t run = 0;
-  for (size_t k = 0; k < s.size(); ++k) {
-    const char* rep;
-    switch (s[k]) {
-      case '&':
-        rep = "&amp;";
-        break;
-      case '<':
-        rep = "&lt;";
-        break;
-      case '>':
-        rep = "&gt;";
-        break;
-      case '"':
-        rep = "&quot;";
-        break;
-      case '\'':
-        rep = "&apos;";
-        break;
-      default:
-        continue;
-    }
-    out.append(s.data() + run, k - run);
-    out.append(rep);
-    run = k + 1;
-  }
-  out.append(s.data() + run, s.size() - run);
-}
 
 // kainjow splits dotted names with std::getline: a trailing empty part is dropped.
 std::vector<std::pair<std::string, uint64_t>> SplitName(const std::string& name) {
@@ -251,7 +224,7 @@ void Template::RenderRange(size_t begin, size_t end, State& state) const {
           if (op.kind == Op::kRaw) {
             state.out.append(v->text());
           } else {
-            AppendEscaped(state.out, v->text());
+            util::AppendEscaped(state.out, v->text(), "&apos;");
           }
         }
         break;

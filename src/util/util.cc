@@ -8,7 +8,7 @@
 
 namespace vetted::util {
 
-void AppendEscaped(std::string& out, std::string_view s) {
+void AppendEscaped(std::string& out, std::string_view s, std::string_view apostrophe) {
   size_t start = 0;
   for (size_t i = 0; i < s.size(); ++i) {
     const char* rep = nullptr;
@@ -26,8 +26,10 @@ void AppendEscaped(std::string& out, std::string_view s) {
         rep = "&quot;";
         break;
       case '\'':
-        rep = "&#39;";
-        break;
+        out.append(s.data() + start, i - start);
+        out.append(apostrophe);
+        start = i + 1;
+        continue;
       default:
         continue;
     }
@@ -112,6 +114,47 @@ std::string ReplaceAll(std::string_view s, std::string_view from, std::string_vi
   }
   out.append(s.substr(start));
   return out;
+}
+
+void AppendJsonString(std::string& out, std::string_view s) {
+  out += '"';
+  size_t run = 0;
+  for (size_t k = 0; k < s.size(); ++k) {
+    auto c = static_cast<unsigned char>(s[k]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(s.data() + run, k - run);
+    run = k + 1;
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default: {
+        static const char kHex[] = "0123456789abcdef";
+        char esc[] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15]};
+        out.append(esc, sizeof esc);
+      }
+    }
+  }
+  out.append(s.data() + run, s.size() - run);
+  out += '"';
 }
 
 std::string UrlEncode(std::string_view s) {

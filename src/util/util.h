@@ -10,8 +10,9 @@
 
 namespace vetted::util {
 
-// Appends s to out with & < > " ' escaped for HTML text and attribute values.
-void AppendEscaped(std::string& out, std::string_view s);
+// Appends s to out with & < > " ' escaped for HTML text and attribute values;
+// the apostrophe as `apostrophe` ("&#39;" by default, "&apos;" as Mustache writes it).
+void AppendEscaped(std::string& out, std::string_view s, std::string_view apostrophe = "&#39;");
 std::string Escape(std::string_view s);
 
 // Lower-case ASCII slug: letters and digits kept, runs of anything else
@@ -25,6 +26,11 @@ bool EndsWith(std::string_view s, std::string_view suffix);
 std::string ToLower(std::string_view s);
 // Replaces every occurrence of `from` (non-empty) by `to`.
 std::string ReplaceAll(std::string_view s, std::string_view from, std::string_view to);
+
+// Appends s as a quoted JSON string: " and \\ escaped, control characters as
+// \\b \\f \\n \\r \\t or \\u00XX; other bytes (UTF-8) unchanged, as nlohmann-json
+// writes valid UTF-8.
+void AppendJsonString(std::string& out, std::string_view s);
 
 // Percent-encodes everything but unreserved characters (for query strings).
 std::string UrlEncode(std::string_view s);
