@@ -225,6 +225,8 @@ struct PageRenderer::Impl {
   void AddRelated(Data& d, size_t i) const;
   Data PersonCard(const Person& p) const;
   std::string IntroOf(std::string_view slug) const;
+  void BuiltInPageTop(Data& d, std::string_view slug, const char* default_title,
+                      const char* default_description) const;
 };
 
 Result<std::string> PageRenderer::Impl::Render(const char* name, const Data& page, size_t size_hint) {
@@ -434,6 +436,21 @@ std::string PageRenderer::Impl::IntroOf(std::string_view slug) const {
   return index.docs().pages[static_cast<size_t>(k)].html;
 }
 
+// Head, breadcrumb and intro of a page vetted makes itself (/review-board/,
+// /glossary/); pages/<slug>.md, when present, supplies title, description and intro.
+void PageRenderer::Impl::BuiltInPageTop(Data& d, std::string_view slug, const char* default_title,
+                                        const char* default_description) const {
+  int k = index.PageIndex(slug);
+  const Page* page = k >= 0 ? &s().pages[static_cast<size_t>(k)] : nullptr;
+  std::string title = page && !page->title.empty() ? page->title : default_title;
+  std::string description = page ? page->description : default_description;
+  std::string url = "/" + std::string(slug) + "/";
+  Head(d, title, description, url, "website",
+       PageJsonLd(index, "WebPage", title, description, url, {{"Home", "/"}, {title, url}}));
+  Breadcrumb(d, {{"Home", "/"}});
+  Put(d, "intro", IntroOf(slug));
+}
+
 // ---- Pages ------------------------------------------------------------------
 
 PageRenderer::PageRenderer(const SiteIndex& index, const Templates& templates)
@@ -553,16 +570,8 @@ Result<std::string> PageRenderer::PersonPage(const Person& p) {
 
 Result<std::string> PageRenderer::ReviewBoardPage() {
   Impl& m = *impl_;
-  int k = m.index.PageIndex("review-board");
-  const Page* page = k >= 0 ? &m.s().pages[static_cast<size_t>(k)] : nullptr;
-  std::string title = page && !page->title.empty() ? page->title : "Medical review board";
-  std::string description = page ? page->description : "The clinicians who review our articles.";
   Data d;
-  m.Head(d, title, description, "/review-board/", "website",
-         PageJsonLd(m.index, "WebPage", title, description, "/review-board/",
-                    {{"Home", "/"}, {title, "/review-board/"}}));
-  m.Breadcrumb(d, {{"Home", "/"}});
-  Put(d, "intro", m.IntroOf("review-board"));
+  m.BuiltInPageTop(d, "review-board", "Medical review board", "The clinicians who review our articles.");
   std::vector<const Person*> reviewers;
   for (const auto& [id, p] : m.s().people)
     if (p.HasRole("medical-reviewer")) reviewers.push_back(&p);
@@ -577,16 +586,8 @@ Result<std::string> PageRenderer::ReviewBoardPage() {
 
 Result<std::string> PageRenderer::GlossaryPage() {
   Impl& m = *impl_;
-  int k = m.index.PageIndex("glossary");
-  const Page* page = k >= 0 ? &m.s().pages[static_cast<size_t>(k)] : nullptr;
-  std::string title = page && !page->title.empty() ? page->title : "Glossary";
-  std::string description = page ? page->description : "Plain-language explanations of the terms we use.";
   Data d;
-  m.Head(d, title, description, "/glossary/", "website",
-         PageJsonLd(m.index, "WebPage", title, description, "/glossary/",
-                    {{"Home", "/"}, {title, "/glossary/"}}));
-  m.Breadcrumb(d, {{"Home", "/"}});
-  Put(d, "intro", m.IntroOf("glossary"));
+  m.BuiltInPageTop(d, "glossary", "Glossary", "Plain-language explanations of the terms we use.");
   Data terms = NewList(m.s().glossary.size());
   std::map<std::string, int> used;
   for (const auto& t : m.s().glossary) {
