@@ -1,6 +1,7 @@
 # vetted: `make` builds, `make test` runs every test, `make demo` serves the demo site.
 BUILD ?= build
 LISTEN ?= 127.0.0.1:8080
+DB ?= vetted.db
 STAMP := $(BUILD)/.deps-installed
 
 .PHONY: all vetted deps test demo bench clean format
@@ -22,8 +23,8 @@ test: vetted
 	cd $(BUILD) && ctest --output-on-failure -j2
 
 demo: vetted
-	$(BUILD)/vetted build demo -o $(BUILD)/demo-site
-	$(BUILD)/vetted serve $(BUILD)/demo-site --listen $(LISTEN)
+	$(BUILD)/vetted import demo --db $(DB)
+	$(BUILD)/vetted serve --db $(DB) --listen $(LISTEN)
 
 bench: vetted
 	bash bench/build-vs-hugo.sh

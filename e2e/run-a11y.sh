@@ -50,7 +50,7 @@ print(s.getsockname()[1]); s.close()'
 ready=""
 for attempt in 1 2 3; do
   port="$(free_port)"
-  "$vetted" serve "$site" --listen "127.0.0.1:$port" >"$log" 2>&1 &
+  "$vetted" serve --dir "$site" --listen "127.0.0.1:$port" >"$log" 2>&1 &
   pid=$!
   for _ in $(seq 1 100); do  # at most ~10 s
     if ! kill -0 "$pid" 2>/dev/null; then break; fi

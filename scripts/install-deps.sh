@@ -15,11 +15,14 @@ PKGS=(
   libkainjow-mustache-dev # theme templates
   libcli11-dev            # command line
   libssl-dev              # SHA-256 revision hashes (hardware-accelerated; see docs/performance.md)
-  libsqlite3-dev          # the store (serve issue)
+  libsqlite3-dev          # the store: SQLite with FTS5
+  libsodium-dev           # keyed hash of client addresses for the feedback rate limit
   zlib1g-dev              # gzip for served pages
+  libbrotli-dev           # brotli for served pages
   libgtest-dev googletest # unit tests
   pandoc citation-style-language-styles  # reference test: AMA output compared with citeproc
-  hugo                    # bench/: the comparison engine
+  hugo                    # bench/: the comparison engine for builds
+  nginx wrk               # bench/: the comparison server and the load generator
   chromium                # browser tests (axe-core through playwright-core)
   nodejs npm              # browser tests and the HTML checker
   default-jre-headless    # the W3C Nu HTML Checker (vnu-jar) runs on Java

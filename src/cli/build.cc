@@ -17,6 +17,7 @@
 
 #include "cli/commands.h"
 #include "cli/progress.h"
+#include "cli/publish.h"
 #include "load/load.h"
 #include "markup/markup.h"
 #include "render/render.h"
@@ -100,17 +101,6 @@ class Publisher {
       pages_.fetch_add(1, std::memory_order_relaxed);
   }
 
-  void Copy(const std::string& from, const std::string& rel) {
-    fs::path path = root_ / rel;
-    std::error_code ec;
-    fs::create_directories(path.parent_path(), ec);
-    fs::copy_file(from, path, fs::copy_options::overwrite_existing, ec);
-    if (ec) {
-      Fail("cannot copy " + from + ": " + ec.message());
-      return;
-    }
-    files_.fetch_add(1, std::memory_order_relaxed);
-  }
 
   // Creates the folder holding `path`. One mkdir in the common case (the
   // grandparent exists); the whole chain only when that fails.
@@ -144,11 +134,12 @@ class Publisher {
   size_t pages() const { return pages_.load(); }
   const std::string& error() const { return error_; }
 
- private:
   void Fail(std::string message) {
     std::lock_guard<std::mutex> lock(mu_);
     if (error_.empty()) error_ = std::move(message);
   }
+
+ private:
   fs::path root_;
   std::atomic<size_t> files_{0}, pages_{0};
   std::mutex mu_;
@@ -171,8 +162,7 @@ size_t Report(std::vector<Diagnostic> diagnostics, const std::string& root) {
 }
 
 size_t Failed(size_t errors, const std::string& site) {
-  std::fprintf(stderr,
-               "vetted build: %zu error%s; nothing was written (run `vetted check %s` for all problems)\n",
+  std::fprintf(stderr, "vetted: %zu error%s; nothing was written (run `vetted check` for all problems in %s)\n",
                errors, errors == 1 ? "" : "s", site.c_str());
   return 1;
 }
@@ -192,29 +182,12 @@ static void TuneAllocator() {
 int RunBuild(const BuildArgs& args) {
   auto start = std::chrono::steady_clock::now();
   TuneAllocator();
-  // VETTED_TIMINGS=1 prints how long each phase took (for benchmarks).
-  const bool timings = std::getenv("VETTED_TIMINGS") != nullptr;
-  auto cpu_seconds = [] {
-    rusage u{};
-    getrusage(RUSAGE_SELF, &u);
-    return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
-           static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
-  };
-  auto phase = [&, last = start, last_cpu = cpu_seconds()](const char* name) mutable {
-    if (!timings) return;
-    auto now = std::chrono::steady_clock::now();
-    double cpu = cpu_seconds();
-    std::fprintf(stderr, "phase %-15s %.3f s wall %.3f s cpu\n", name,
-                 std::chrono::duration<double>(now - last).count(), cpu - last_cpu);
-    last = now;
-    last_cpu = cpu;
-  };
+  PhaseTimer phase;
   const fs::path out = Normalized(args.out);
   if (Status ok = CheckOutput(out); !ok.ok()) {
     std::fprintf(stderr, "vetted build: %s\n", ok.message().c_str());
     return 2;
   }
-
   // Phase 1: load the site folder into the model.
   Result<Site> site = load::LoadSite(args.site);
   if (!site.ok()) {
@@ -222,12 +195,45 @@ int RunBuild(const BuildArgs& args) {
     return 2;
   }
   phase("load");
+  PublishJob job;
+  job.command = "build";
+  job.label = args.site;
+  job.out = args.out;
+  job.quiet = args.quiet;
+  job.start = start;
+  job.read_static = [](const StaticFile& f) { return load::Disk().Read(f.source_path); };
+  return AssembleAndPublish(*site, job, phase);
+}
 
+void PhaseTimer::operator()(const char* name) {
+  if (!enabled_) return;
+  auto now = std::chrono::steady_clock::now();
+  double cpu = CpuSeconds();
+  std::fprintf(stderr, "phase %-15s %.3f s wall %.3f s cpu\n", name,
+               std::chrono::duration<double>(now - last_).count(), cpu - last_cpu_);
+  last_ = now;
+  last_cpu_ = cpu;
+}
+
+double PhaseTimer::CpuSeconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
+int AssembleAndPublish(const Site& site, const PublishJob& job, PhaseTimer& phase) {
+  const std::string& label = job.label;
+  const fs::path out = Normalized(job.out);
+  if (Status ok = CheckOutput(out); !ok.ok()) {
+    std::fprintf(stderr, "vetted %s: %s\n", job.command, ok.message().c_str());
+    return 2;
+  }
   // Phase 2: assemble: every Markdown text but the articles' rendered and
   // resolved against the site; article bodies are rendered with their pages,
   // so that no more than a few are in memory at once.
-  markup::SiteDocs docs = markup::RenderSite(*site, markup::ArticleMode::kArticlesOnDemand);
-  std::vector<Diagnostic> problems = site->diagnostics;
+  markup::SiteDocs docs = markup::RenderSite(site, markup::ArticleMode::kArticlesOnDemand);
+  std::vector<Diagnostic> problems = site.diagnostics;
   auto collect = [&](const markup::Document& d) {
     problems.insert(problems.end(), d.diagnostics.begin(), d.diagnostics.end());
   };
@@ -236,51 +242,59 @@ int RunBuild(const BuildArgs& args) {
   for (const auto& [id, d] : docs.people) collect(d);
   for (const auto& [id, d] : docs.callouts) collect(d);
   phase("assemble");
-  if (size_t errors = Report(problems, args.site); errors > 0)
-    return static_cast<int>(Failed(errors, args.site));
+  if (size_t errors = Report(problems, label); errors > 0) return static_cast<int>(Failed(errors, label));
 
   // Phase 3 and 4: render every page and publish it into a staging folder as
   // it is ready; the staging folder replaces the output only when all is well.
   const fs::path staging = Sibling(out, ".vetted-tmp");
   if (Status ok = MakeStaging(staging); !ok.ok()) {
-    std::fprintf(stderr, "vetted build: %s\n", ok.message().c_str());
+    std::fprintf(stderr, "vetted %s: %s\n", job.command, ok.message().c_str());
     return 2;
   }
   Publisher publisher(staging);
-  Progress progress("Rendering", site->articles.size(), !args.quiet);
+  Progress progress("Rendering", site.articles.size(), !job.quiet);
   std::mutex found_mu;
   std::vector<Diagnostic> found;
   render::Options options;
+  options.related = job.related;
   options.progress = [&](size_t done, size_t) { progress.Update(done); };
   options.diagnostics = [&](std::vector<Diagnostic> d) {
     std::lock_guard<std::mutex> lock(found_mu);
     found.insert(found.end(), std::make_move_iterator(d.begin()), std::make_move_iterator(d.end()));
   };
-  Status rendered = render::RenderSite(*site, docs, options, [&](const std::string& path, std::string bytes) {
+  Status rendered = render::RenderSite(site, docs, options, [&](const std::string& path, std::string bytes) {
     publisher.Write(path, bytes);
   });
-  for (const auto& file : site->static_files) publisher.Copy(file.source_path, file.relative_path);
+  for (const auto& file : site.static_files) {
+    Result<std::string> bytes = job.read_static(file);
+    if (bytes.ok()) {
+      publisher.Write(file.relative_path, *bytes);
+    } else {
+      publisher.Fail("cannot read " + file.source_path + ": " + bytes.status().message());
+    }
+  }
   progress.Finish();
   phase("render+publish");
   std::error_code ec;
-  if (size_t errors = Report(found, args.site); errors > 0) {
+  if (size_t errors = Report(found, label); errors > 0) {
     fs::remove_all(staging, ec);
-    return static_cast<int>(Failed(errors, args.site));
+    return static_cast<int>(Failed(errors, label));
   }
   if (!rendered.ok() || !publisher.error().empty()) {
     fs::remove_all(staging, ec);
-    std::fprintf(stderr, "vetted build: %s\n",
+    std::fprintf(stderr, "vetted %s: %s\n", job.command,
                  (rendered.ok() ? "publish: " + publisher.error() : "render: " + rendered.message()).c_str());
     return 1;
   }
   if (Status ok = Swap(staging, out); !ok.ok()) {
-    std::fprintf(stderr, "vetted build: %s\n", ok.message().c_str());
+    std::fprintf(stderr, "vetted %s: %s\n", job.command, ok.message().c_str());
     return 1;
   }
   phase("swap");
-  if (!args.quiet) {
-    std::printf("Built %zu pages (%zu articles, %zu files in all) in %.2f s -> %s\n", publisher.pages(),
-                site->articles.size(), publisher.files(), SecondsSince(start), args.out.c_str());
+  if (!job.quiet) {
+    std::printf("%s %zu pages (%zu articles, %zu files in all) in %.2f s -> %s\n",
+                std::strcmp(job.command, "build") == 0 ? "Built" : "Exported", publisher.pages(),
+                site.articles.size(), publisher.files(), SecondsSince(job.start), job.out.c_str());
   }
   return 0;
 }

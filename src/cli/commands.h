@@ -23,12 +23,42 @@ struct CheckArgs {
 };
 int RunCheck(const CheckArgs& args);
 
+// The database every store command uses unless --db says otherwise.
+inline constexpr const char* kDefaultDb = "vetted.db";
+
 struct ServeArgs {
-  std::string root;
+  std::string db = kDefaultDb;
+  std::string dir;  // serve a built folder instead of the database
   std::string listen = "127.0.0.1:8080";
   int threads = 0;
+  bool no_cache = false;
+  double feedback_per_minute = 6;
+  double feedback_burst = 10;
+  size_t feedback_batch = 512;
+  std::string hsts;
 };
 int RunServe(const ServeArgs& args);
+
+struct ImportArgs {
+  std::string site = ".";
+  std::string db = kDefaultDb;
+  bool quiet = false;
+};
+int RunImport(const ImportArgs& args);
+
+struct ExportArgs {
+  std::string db = kDefaultDb;
+  std::string out = "public";
+  bool quiet = false;
+};
+int RunExport(const ExportArgs& args);
+
+struct FeedbackExportArgs {
+  std::string db = kDefaultDb;
+  std::string format = "csv";  // csv | json
+  std::string out;             // "" = stdout
+};
+int RunFeedbackExport(const FeedbackExportArgs& args);
 
 struct RevisionArgs {
   std::vector<std::string> files;

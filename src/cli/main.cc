@@ -17,6 +17,9 @@ struct Args {
   BuildArgs build;
   CheckArgs check;
   ServeArgs serve;
+  ImportArgs import;
+  ExportArgs export_;
+  FeedbackExportArgs feedback;
   RevisionArgs revision;
 };
 
@@ -44,14 +47,49 @@ const std::vector<Subcommand>& Table() {
          c.add_option("--today", a.check.today, "Check review dates as of this date (YYYY-MM-DD)");
        },
        [](const Args& a) { return RunCheck(a.check); }},
-      {"serve", "Serve a built site folder over HTTP",
+      {"import", "Load a site folder into the database (again: only what changed)",
        [](CLI::App& c, Args& a) {
-         c.add_option("root", a.serve.root, "The built site folder")->required();
+         c.add_option("site", a.import.site, "The site folder")->required();
+         c.add_option("--db", a.import.db, "SQLite database (created when missing)")->envname("VETTED_DB");
+         c.add_flag("-q,--quiet", a.import.quiet, "No report");
+       },
+       [](const Args& a) { return RunImport(a.import); }},
+      {"serve", "Serve the site from the database, with search and reader feedback",
+       [](CLI::App& c, Args& a) {
+         c.add_option("--db", a.serve.db, "SQLite database")->envname("VETTED_DB");
+         c.add_option("--dir", a.serve.dir, "Serve this built folder instead (no search, no feedback)");
          c.add_option("--listen", a.serve.listen, "host:port to listen on")->envname("VETTED_LISTEN");
          c.add_option("--threads", a.serve.threads, "Worker threads (0: one per core)")
              ->envname("VETTED_THREADS");
+         c.add_flag("--no-cache", a.serve.no_cache, "Render every page on every request (for measuring)")
+             ->envname("VETTED_NO_CACHE");
+         c.add_option("--feedback-rate", a.serve.feedback_per_minute, "Feedback posts per minute per client")
+             ->envname("VETTED_FEEDBACK_RATE");
+         c.add_option("--feedback-burst", a.serve.feedback_burst, "Feedback posts a client may send at once")
+             ->envname("VETTED_FEEDBACK_BURST");
+         c.add_option("--feedback-batch", a.serve.feedback_batch,
+                      "Most feedback rows per durable transaction (1: one transaction per post)")
+             ->envname("VETTED_FEEDBACK_BATCH");
+         c.add_option("--hsts", a.serve.hsts, "Strict-Transport-Security value (when behind TLS)")
+             ->envname("VETTED_HSTS");
        },
        [](const Args& a) { return RunServe(a.serve); }},
+      {"export", "Write the static site from the database",
+       [](CLI::App& c, Args& a) {
+         c.add_option("--db", a.export_.db, "SQLite database")->envname("VETTED_DB");
+         c.add_option("-o,--out", a.export_.out, "Output folder (emptied first when vetted wrote it)");
+         c.add_flag("-q,--quiet", a.export_.quiet, "No progress bar and no summary");
+       },
+       [](const Args& a) { return RunExport(a.export_); }},
+      {"feedback", "Reader feedback: `vetted feedback export --format csv|json`",
+       [](CLI::App& c, Args& a) {
+         c.require_subcommand(1);
+         CLI::App* e = c.add_subcommand("export", "Write all reader feedback, oldest first");
+         e->add_option("--db", a.feedback.db, "SQLite database")->envname("VETTED_DB");
+         e->add_option("--format", a.feedback.format, "csv or json")->check(CLI::IsMember({"csv", "json"}));
+         e->add_option("-o,--out", a.feedback.out, "Write to this file instead of standard output");
+       },
+       [](const Args& a) { return RunFeedbackExport(a.feedback); }},
       {"revision", "Print the revision hash of article files (what a reviewer signs off)",
        [](CLI::App& c, Args& a) { c.add_option("files", a.revision.files, "Article .md files")->required(); },
        [](const Args& a) { return RunRevision(a.revision); }},

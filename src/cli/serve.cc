@@ -1,25 +1,123 @@
-// `vetted serve OUT`: serves a built site folder.
+// `vetted serve [--db PATH]`: the site from the database, with search and
+// reader feedback (server::App). `--dir OUT` serves a built folder instead.
+#include <unistd.h>
+
+#include <chrono>
+#include <condition_variable>
 #include <cstdio>
+#include <mutex>
+#include <thread>
 
 #include "cli/commands.h"
+#include "server/app.h"
+#include "server/metrics.h"
 #include "server/server.h"
+#include "store/store.h"
 
 namespace vetted::cli {
 
-int RunServe(const ServeArgs& args) {
-  Result<server::StaticSite> site = server::StaticSite::Open(args.root);
+Result<std::unique_ptr<store::Store>> OpenExisting(const std::string& db, const char* command);
+
+namespace {
+
+// Standard error, buffered for access lines: one write(2) per request would
+// cost more than answering it. Access lines (JSON objects) are written at
+// least every kFlushEvery or when kFlushBytes have gathered; other lines
+// (start, reloads, errors) are written at once, after what is buffered.
+class LogSink {
+ public:
+  static constexpr auto kFlushEvery = std::chrono::milliseconds(200);
+  static constexpr size_t kFlushBytes = 64 * 1024;
+
+  LogSink() : writer_([this] { Run(); }) {}
+  ~LogSink() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_one();
+    writer_.join();
+    Flush();
+  }
+  void Line(const std::string& line) {
+    std::lock_guard<std::mutex> lock(mu_);
+    buffer_ += line;
+    buffer_ += '\n';
+    if (line.empty() || line[0] != '{' || buffer_.size() >= kFlushBytes) FlushLocked();
+  }
+
+ private:
+  void Run() {
+    std::unique_lock<std::mutex> lock(mu_);
+    while (!cv_.wait_for(lock, kFlushEvery, [this] { return stop_; })) FlushLocked();
+  }
+  void Flush() {
+    std::lock_guard<std::mutex> lock(mu_);
+    FlushLocked();
+  }
+  void FlushLocked() {
+    size_t done = 0;
+    while (done < buffer_.size()) {
+      ssize_t n = ::write(2, buffer_.data() + done, buffer_.size() - done);
+      if (n <= 0) break;  // nowhere to log to: drop rather than block serving
+      done += static_cast<size_t>(n);
+    }
+    buffer_.clear();
+  }
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::string buffer_;
+  bool stop_ = false;
+  std::thread writer_;
+};
+
+int ServeFolder(const ServeArgs& args, server::ServeOptions options, LogSink& sink) {
+  auto Log = [&sink](const std::string& line) { sink.Line(line); };
+  Result<server::StaticSite> site = server::StaticSite::Open(args.dir);
   if (!site.ok()) {
     std::fprintf(stderr, "vetted serve: %s (build it first: vetted build SITE -o %s)\n",
-                 site.status().message().c_str(), args.root.c_str());
+                 site.status().message().c_str(), args.dir.c_str());
     return 2;
   }
+  Status served = server::Serve(server::StaticHandler(*site), options, Log);
+  if (!served.ok()) {
+    std::fprintf(stderr, "vetted serve: %s\n", served.message().c_str());
+    return 2;
+  }
+  return 0;
+}
+
+}  // namespace
+
+int RunServe(const ServeArgs& args) {
+  LogSink sink;
+  auto Log = [&sink](const std::string& line) { sink.Line(line); };
+  server::Metrics metrics;
   server::ServeOptions options;
   options.listen = args.listen;
   options.threads = args.threads;
-  Status served = server::Serve(*site, options, [](const std::string& line) {
-    std::fprintf(stderr, "%s\n", line.c_str());
-    std::fflush(stderr);
-  });
+  options.metrics = &metrics;
+  options.hsts = args.hsts;
+  if (!args.dir.empty()) return ServeFolder(args, options, sink);
+
+  Result<std::unique_ptr<store::Store>> store = OpenExisting(args.db, "serve");
+  if (!store.ok()) return 2;
+  server::AppOptions app_options;
+  app_options.cache = !args.no_cache;
+  app_options.feedback_per_minute = args.feedback_per_minute;
+  app_options.feedback_burst = args.feedback_burst;
+  app_options.feedback_batch = args.feedback_batch;
+  Result<std::unique_ptr<server::App>> app = server::App::Open(**store, app_options, &metrics, Log);
+  if (!app.ok()) {
+    std::fprintf(stderr, "vetted serve: %s\n", app.status().message().c_str());
+    return 2;
+  }
+  server::App* a = app->get();
+  Status served = server::Serve(
+      [a](server::Request&& req, server::Respond respond) { a->Handle(std::move(req), std::move(respond)); },
+      options, Log);
+  app->reset();  // drains feedback accepted before the stop
   if (!served.ok()) {
     std::fprintf(stderr, "vetted serve: %s\n", served.message().c_str());
     return 2;

@@ -16,8 +16,9 @@ using Data = tmpl::Value;
 constexpr int kMaxPartialDepth = 8;
 constexpr size_t kRelatedCount = 5;
 constexpr size_t kHomeLatest = 10;
-const char* const kPageTemplates[] = {"article",  "section", "page", "person",  "review-board",
-                                      "glossary", "home",    "404",  "redirect"};
+const char* const kPageTemplates[] = {"article",         "section",       "page", "person",   "review-board",
+                                      "glossary",        "home",          "404",  "redirect", "search",
+                                      "feedback-thanks", "feedback-error"};
 
 // ---- Template data helpers --------------------------------------------------
 
@@ -107,6 +108,19 @@ std::string HostOf(std::string_view url) {
   if (scheme != std::string_view::npos) url.remove_prefix(scheme + 3);
   if (util::StartsWith(url, "www.")) url.remove_prefix(4);
   return std::string(url.substr(0, url.find('/')));
+}
+
+std::string TitleOf(const Section& sec) {
+  if (!sec.title.empty() || sec.path.empty()) return sec.title;
+  return Humanize(sec.path.back());
+}
+
+// A search results page: "/search?q=...&section=...&page=N" (page 1 without &page).
+std::string SearchPageUrl(const SearchView& view, size_t page) {
+  std::string url = "/search?q=" + util::UrlEncode(view.query);
+  if (!view.section.empty()) url += "&section=" + util::UrlEncode(view.section);
+  if (page > 1) url += "&page=" + std::to_string(page);
+  return url;
 }
 
 std::string RoleName(const std::string& role) {
@@ -205,6 +219,7 @@ Result<std::shared_ptr<const Templates>> Templates::Parse(const SiteIndex& index
 struct PageRenderer::Impl {
   const SiteIndex& index;
   const Templates::Impl& templates;  // shared, read-only
+  const Options* options;            // may be null
   std::string jsonld;                // reused buffer
 
   const Site& s() const { return index.site(); }
@@ -222,7 +237,14 @@ struct PageRenderer::Impl {
   void AddToc(Data& d, const Article& a, const markup::Document& doc) const;
   void AddCallouts(Data& d, const Article& a) const;
   void AddSources(Data& d, const std::vector<const Reference*>& refs, const markup::Document& doc) const;
+  std::vector<size_t> RelatedOf(size_t i) const;
   void AddRelated(Data& d, size_t i) const;
+  void NoindexHead(Data& d, const std::string& title) const;
+  void AddBackLink(Data& d, const std::string& article_url) const;
+  void AddCrisis(Data& d) const;
+  void AddSearchForm(Data& d, const SearchView& view) const;
+  void AddHits(Data& d, const SearchView& view) const;
+  void AddPagination(Data& d, const SearchView& view) const;
   Data PersonCard(const Person& p) const;
   std::string IntroOf(std::string_view slug) const;
   void BuiltInPageTop(Data& d, std::string_view slug, const char* default_title,
@@ -407,8 +429,24 @@ void PageRenderer::Impl::AddSources(Data& d, const std::vector<const Reference*>
   SetList(d, "sources", std::move(list), "has_sources");
 }
 
+// Options::related's answer mapped to site articles (unknown URLs, the
+// article itself and repeats skipped), else the built-in scoring.
+std::vector<size_t> PageRenderer::Impl::RelatedOf(size_t i) const {
+  if (!options || !options->related) return index.Related(i, kRelatedCount);
+  std::vector<size_t> related;
+  for (const std::string& url : options->related(s().articles[i].url)) {
+    if (related.size() >= kRelatedCount) break;
+    int k = index.ArticleIndex(url);
+    if (k < 0 && !url.empty() && url.back() != '/') k = index.ArticleIndex(url + "/");
+    if (k < 0 || static_cast<size_t>(k) == i) continue;
+    if (std::find(related.begin(), related.end(), static_cast<size_t>(k)) != related.end()) continue;
+    related.push_back(static_cast<size_t>(k));
+  }
+  return related;
+}
+
 void PageRenderer::Impl::AddRelated(Data& d, size_t i) const {
-  std::vector<size_t> related = index.Related(i, kRelatedCount);
+  std::vector<size_t> related = RelatedOf(i);
   Data list = NewList(related.size());
   for (size_t r : related) {
     const Article& a = s().articles[r];
@@ -453,8 +491,8 @@ void PageRenderer::Impl::BuiltInPageTop(Data& d, std::string_view slug, const ch
 
 // ---- Pages ------------------------------------------------------------------
 
-PageRenderer::PageRenderer(const SiteIndex& index, const Templates& templates)
-    : impl_(new Impl{index, templates.impl(), {}}) {}
+PageRenderer::PageRenderer(const SiteIndex& index, const Templates& templates, const Options* options)
+    : impl_(new Impl{index, templates.impl(), options, {}}) {}
 PageRenderer::~PageRenderer() = default;
 
 Result<std::string> PageRenderer::ArticlePage(size_t i, std::vector<Diagnostic>* diagnostics) {
@@ -481,6 +519,7 @@ Result<std::string> PageRenderer::ArticlePage(size_t i, std::vector<Diagnostic>*
   m.AddHero(d, a);
   m.AddToc(d, a, doc);
   Ref(d, "body", doc.html);
+  Ref(d, "revision", a.revision);
   m.AddCallouts(d, a);
   m.AddSources(d, refs, doc);
   m.AddRelated(d, i);
@@ -642,6 +681,133 @@ Result<std::string> PageRenderer::RedirectPage(size_t i) {
   Set(d, "target", a.url);
   Set(d, "canonical", Absolute(m.config(), a.url));
   return m.Render("redirect", d, 1024);
+}
+
+// ---- Search and feedback pages ---------------------------------------------
+
+// A page that is never indexed and has no canonical URL.
+void PageRenderer::Impl::NoindexHead(Data& d, const std::string& title) const {
+  Set(d, "head_title", title + " | " + config().title);
+  Set(d, "title", title);
+  Flag(d, "noindex", true);
+}
+
+// back_url/back_text: the article by its title when it is one of the site's,
+// another root-relative URL as "the page you were reading", else the home page.
+void PageRenderer::Impl::AddBackLink(Data& d, const std::string& article_url) const {
+  int k = index.ArticleIndex(article_url);
+  if (k >= 0) {
+    const Article& a = s().articles[static_cast<size_t>(k)];
+    Ref(d, "back_url", a.url);
+    Set(d, "back_text", "Back to \u201c" + a.title + "\u201d");
+    return;
+  }
+  std::string url = SafeUrl(article_url);
+  bool local = !url.empty() && url[0] == '/' && !util::StartsWith(url, "//");
+  Set(d, "back_url", local ? url : "/");
+  Set(d, "back_text", local ? "Back to the page you were reading" : "Go to the home page");
+}
+
+// The site's first crisis callout (urgent help), when it has one.
+void PageRenderer::Impl::AddCrisis(Data& d) const {
+  for (const auto& c : s().callouts) {
+    if (util::Slugify(c.kind) != "crisis") continue;
+    auto doc = index.docs().callouts.find(c.name);
+    if (doc == index.docs().callouts.end() || doc->second.html.empty()) continue;
+    Data crisis;
+    Set(crisis, "crisis_title", c.title.empty() ? "Urgent help" : c.title);
+    Set(crisis, "crisis_html", StripGlossary(doc->second.html));
+    d.Set("crisis", std::move(crisis));
+    return;
+  }
+}
+
+void PageRenderer::Impl::AddSearchForm(Data& d, const SearchView& view) const {
+  Ref(d, "query", view.query);
+  const std::vector<size_t>& tops = index.SubsectionsOf("/");
+  Data options = NewList(tops.size());
+  for (size_t k : tops) {
+    const Section& sec = s().sections[k];
+    Data& item = Append(options);
+    Set(item, "opt_url", sec.url);
+    Set(item, "opt_title", TitleOf(sec));
+    Flag(item, "opt_selected", sec.url == view.section);
+    if (sec.url == view.section) Set(d, "section_title", TitleOf(sec));
+  }
+  SetList(d, "section_options", std::move(options), "has_section_options");
+}
+
+void PageRenderer::Impl::AddHits(Data& d, const SearchView& view) const {
+  Data hits = NewList(view.hits.size());
+  for (const auto& h : view.hits) {
+    std::string url = SafeUrl(h.url);
+    if (url.empty()) continue;
+    Data& item = Append(hits);
+    Set(item, "hit_title", h.title.empty() ? url : h.title);
+    Set(item, "hit_url", std::move(url));
+    PutRef(item, "hit_snippet", h.snippet_html);
+    if (const Section* sec = index.FindSection(h.section_url)) Put(item, "hit_section", TitleOf(*sec));
+  }
+  SetList(d, "hits", std::move(hits), "has_hits");
+  Set(d, "first_n", std::to_string(view.offset + 1));
+}
+
+// Previous/next links keeping q and section; "Page N of M".
+void PageRenderer::Impl::AddPagination(Data& d, const SearchView& view) const {
+  const size_t limit = std::max<size_t>(1, view.limit);
+  const size_t pages = (view.total + limit - 1) / limit;
+  const size_t page = view.offset / limit + 1;
+  if (view.offset == 0 && pages <= 1) return;
+  Data p;
+  if (view.offset > 0)
+    Set(p, "prev_url", SearchPageUrl(view, std::max<size_t>(1, std::min(page - 1, pages))));
+  if (view.offset + limit < view.total) Set(p, "next_url", SearchPageUrl(view, page + 1));
+  if (page <= pages) Set(p, "page_text", "Page " + std::to_string(page) + " of " + std::to_string(pages));
+  d.Set("pagination", std::move(p));
+}
+
+Result<std::string> PageRenderer::SearchPage(const SearchView& view) {
+  Impl& m = *impl_;
+  const bool has_query = !util::Trim(view.query).empty();
+  Data d;
+  d.Reserve(24);
+  m.NoindexHead(d, has_query ? "Search results for \u201c" + view.query + "\u201d" : "Search");
+  m.AddSearchForm(d, view);
+  Flag(d, "has_query", has_query);
+  if (has_query) {
+    Set(d, "result_count", view.total == 1 ? "1 result" : std::to_string(view.total) + " results");
+    m.AddHits(d, view);
+    m.AddPagination(d, view);
+    Flag(d, "no_results", view.total == 0);
+    Flag(d, "past_end", view.total > 0 && view.hits.empty());
+    if (view.total == 0) m.AddCrisis(d);
+    if (view.total == 0 && !view.section.empty()) {
+      SearchView everywhere;
+      everywhere.query = view.query;
+      Set(d, "all_sections_url", SearchPageUrl(everywhere, 1));
+    }
+  }
+  size_t snippets = 0;
+  for (const auto& h : view.hits) snippets += h.snippet_html.size() + h.title.size() + h.url.size() + 128;
+  return m.Render("search", d, 12 * 1024 + snippets);
+}
+
+Result<std::string> PageRenderer::FeedbackThanksPage(const std::string& article_url) {
+  Impl& m = *impl_;
+  Data d;
+  m.NoindexHead(d, "Thank you for your feedback");
+  m.AddBackLink(d, article_url);
+  return m.Render("feedback-thanks", d, 8 * 1024);
+}
+
+Result<std::string> PageRenderer::FeedbackErrorPage(const std::string& article_url,
+                                                    const std::string& message) {
+  Impl& m = *impl_;
+  Data d;
+  m.NoindexHead(d, "Your feedback was not sent");
+  Put(d, "message", message);
+  m.AddBackLink(d, article_url);
+  return m.Render("feedback-error", d, 8 * 1024);
 }
 
 }  // namespace vetted::render

@@ -6,14 +6,15 @@
 // template; `{{> name}}` includes "<name>.mustache" (partials are expanded
 // once, when the theme is parsed, so a site may override any single piece).
 // Page templates: article, section, page, person, review-board, glossary,
-// home, 404, redirect. Values are looked up in the page's data, then in the
-// site-wide data (site_title, site_lang, css_url, js_url, nav, ...).
+// home, 404, redirect, search, feedback-thanks, feedback-error. Values are looked up in the page's data, then
+// in the site-wide data (site_title, site_lang, css_url, js_url, nav, ...).
 #pragma once
 
 #include <memory>
 #include <string>
 
 #include "model/status.h"
+#include "render/render.h"
 #include "render/site_index.h"
 
 namespace vetted::render {
@@ -34,12 +35,13 @@ class Templates {
   std::unique_ptr<Impl> impl_;
 };
 
-// Renders pages with its own copy of the templates. Not thread-safe: use one
-// per thread. Each method returns the page's bytes, or kInvalid when the
-// template fails at render time.
+// Renders pages with the shared, read-only templates. Not thread-safe: use
+// one per thread (cheap to construct; it keeps reusable buffers). Each method
+// returns the page's bytes, or kInvalid when the template fails at render time.
 class PageRenderer {
  public:
-  PageRenderer(const SiteIndex& index, const Templates& templates);
+  // `options` (may be null) supplies Options::related; it must outlive the renderer.
+  PageRenderer(const SiteIndex& index, const Templates& templates, const Options* options = nullptr);
   ~PageRenderer();
   PageRenderer(const PageRenderer&) = delete;
   PageRenderer& operator=(const PageRenderer&) = delete;
@@ -56,6 +58,10 @@ class PageRenderer {
   Result<std::string> NotFoundPage();
   // The page left at an alias of article i, sending readers to its URL.
   Result<std::string> RedirectPage(size_t i);
+  // See SiteRenderer (render.h).
+  Result<std::string> SearchPage(const SearchView& view);
+  Result<std::string> FeedbackThanksPage(const std::string& article_url);
+  Result<std::string> FeedbackErrorPage(const std::string& article_url, const std::string& message);
 
  private:
   struct Impl;

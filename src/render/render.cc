@@ -4,6 +4,7 @@
 #include <atomic>
 #include <exception>
 #include <mutex>
+#include <unordered_map>
 
 #include "render/feeds.h"
 #include "render/pages.h"
@@ -47,6 +48,13 @@ std::string OutputPath(std::string_view url) {
 // Pages whose body becomes the intro of a generated page instead of a page of its own.
 bool IsAbsorbedPage(const Page& p) {
   return p.slug == "review-board" || p.slug == "glossary";
+}
+
+// "old/path/index.html" -> "/old/path/"; "legacy/x.html" -> "/legacy/x.html".
+std::string UrlOfPath(const std::string& path) {
+  if (path == "index.html") return "/";
+  if (util::EndsWith(path, "/index.html")) return "/" + path.substr(0, path.size() - 10);
+  return "/" + path;
 }
 
 std::vector<Job> PlanJobs(const SiteIndex& index) {
@@ -117,47 +125,182 @@ Result<std::string> RunJob(const Job& job, const SiteIndex& index, PageRenderer&
 
 }  // namespace
 
-Status RenderSite(const Site& site, const markup::SiteDocs& docs, const Options& options, const Emit& emit) {
-  try {
-    SiteIndex index(site, docs);
-    Result<std::shared_ptr<const Templates>> templates = Templates::Parse(index);
-    if (!templates.ok()) return templates.status();
-    std::vector<Job> jobs = PlanJobs(index);
+struct SiteRenderer::Impl {
+  Impl(const Site& site, const markup::SiteDocs& docs, Options opts)
+      : options(std::move(opts)), index(site, docs) {}
 
-    std::atomic<size_t> next{0}, articles_done{0};
-    std::atomic<bool> failed{false};
-    std::mutex mu;
-    Status first_error;
-    auto fail = [&](Status s) {
-      std::lock_guard<std::mutex> lock(mu);
-      if (first_error.ok()) first_error = std::move(s);
-      failed = true;
-    };
-    size_t workers = std::max<size_t>(1, std::min<size_t>(util::WorkerCount(), jobs.size()));
-    util::ParallelFor(workers, [&](size_t) {
-      try {
-        PageRenderer renderer(index, **templates);
-        for (size_t j; !failed.load(std::memory_order_relaxed) && (j = next.fetch_add(1)) < jobs.size();) {
-          std::vector<Diagnostic> found;
-          Result<std::string> bytes = RunJob(jobs[j], index, renderer, &found);
-          if (!found.empty() && options.diagnostics) options.diagnostics(std::move(found));
-          if (!bytes.ok()) {
-            fail(Status::Invalid(jobs[j].path + ": " + bytes.status().message()));
-            return;
-          }
-          emit(jobs[j].path, std::move(bytes).value());
-          if (jobs[j].kind == Job::kArticle && options.progress) {
-            options.progress(articles_done.fetch_add(1) + 1, site.articles.size());
-          }
+  Options options;
+  SiteIndex index;
+  std::shared_ptr<const Templates> templates;
+  std::vector<Job> jobs;  // one per output path, in render order
+  std::vector<std::string> paths;
+  std::unordered_map<std::string, size_t> job_of;  // path -> index into jobs
+  std::vector<std::pair<std::string, std::string>> redirects, top_sections;
+
+  // PageRenderers not in use; Lease takes one (or makes one) and gives it back.
+  mutable std::mutex pool_mu;
+  mutable std::vector<std::unique_ptr<PageRenderer>> pool;
+
+  class Lease {
+   public:
+    explicit Lease(const Impl& impl) : impl_(impl) {
+      {
+        std::lock_guard<std::mutex> lock(impl.pool_mu);
+        if (!impl.pool.empty()) {
+          renderer_ = std::move(impl.pool.back());
+          impl.pool.pop_back();
         }
-      } catch (const std::exception& e) {
-        fail(Status::Internal(std::string("render: ") + e.what()));
       }
-    });
-    return first_error;
+      if (!renderer_) renderer_ = std::make_unique<PageRenderer>(impl.index, *impl.templates, &impl.options);
+    }
+    ~Lease() {
+      std::lock_guard<std::mutex> lock(impl_.pool_mu);
+      impl_.pool.push_back(std::move(renderer_));
+    }
+    Lease(const Lease&) = delete;
+    Lease& operator=(const Lease&) = delete;
+    PageRenderer& operator*() const { return *renderer_; }
+
+   private:
+    const Impl& impl_;
+    std::unique_ptr<PageRenderer> renderer_;
+  };
+
+  // Runs fn(renderer) with a pooled PageRenderer; exceptions become kInternal.
+  template <typename Fn>
+  Result<std::string> WithRenderer(Fn&& fn) const {
+    try {
+      Lease lease(*this);
+      return fn(*lease);
+    } catch (const std::exception& e) {
+      return Status::Internal(std::string("render: ") + e.what());
+    }
+  }
+
+  void Plan();
+};
+
+// Jobs with unique paths (a real page wins over an alias that names the same
+// file; otherwise the first planned wins), the path table, redirects and the
+// top-level sections.
+void SiteRenderer::Impl::Plan() {
+  const Site& site = index.site();
+  for (Job& job : PlanJobs(index)) {
+    auto [it, added] = job_of.emplace(job.path, jobs.size());
+    if (added) {
+      jobs.push_back(std::move(job));
+    } else if (jobs[it->second].kind == Job::kAlias && job.kind != Job::kAlias) {
+      jobs[it->second] = std::move(job);
+    }
+  }
+  paths.reserve(jobs.size());
+  for (const Job& job : jobs) {
+    paths.push_back(job.path);
+    if (job.kind == Job::kAlias) redirects.emplace_back(UrlOfPath(job.path), site.articles[job.index].url);
+  }
+  for (size_t k : index.SubsectionsOf("/")) {
+    const Section& sec = site.sections[k];
+    top_sections.emplace_back(sec.url,
+                              sec.title.empty() && !sec.path.empty() ? Humanize(sec.path.back()) : sec.title);
+  }
+}
+
+SiteRenderer::SiteRenderer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+SiteRenderer::~SiteRenderer() = default;
+
+Result<std::unique_ptr<SiteRenderer>> SiteRenderer::Create(const Site& site, const markup::SiteDocs& docs,
+                                                           Options options) {
+  try {
+    auto impl = std::make_unique<Impl>(site, docs, std::move(options));
+    Result<std::shared_ptr<const Templates>> templates = Templates::Parse(impl->index);
+    if (!templates.ok()) return templates.status();
+    impl->templates = std::move(templates).value();
+    impl->Plan();
+    return std::unique_ptr<SiteRenderer>(new SiteRenderer(std::move(impl)));
   } catch (const std::exception& e) {
     return Status::Internal(std::string("render: ") + e.what());
   }
+}
+
+const std::vector<std::string>& SiteRenderer::Paths() const {
+  return impl_->paths;
+}
+
+const std::vector<std::pair<std::string, std::string>>& SiteRenderer::Redirects() const {
+  return impl_->redirects;
+}
+
+const std::vector<std::pair<std::string, std::string>>& SiteRenderer::TopSections() const {
+  return impl_->top_sections;
+}
+
+Result<std::string> SiteRenderer::Render(const std::string& path,
+                                         std::vector<Diagnostic>* diagnostics) const {
+  auto it = impl_->job_of.find(path);
+  if (it == impl_->job_of.end()) return Status::NotFound("no page at " + path);
+  const Job& job = impl_->jobs[it->second];
+  Result<std::string> bytes =
+      impl_->WithRenderer([&](PageRenderer& r) { return RunJob(job, impl_->index, r, diagnostics); });
+  if (!bytes.ok() && bytes.status().code() == Code::kInvalid)
+    return Status::Invalid(path + ": " + bytes.status().message());
+  return bytes;
+}
+
+Result<std::string> SiteRenderer::SearchPage(const SearchView& view) const {
+  return impl_->WithRenderer([&](PageRenderer& r) { return r.SearchPage(view); });
+}
+
+Result<std::string> SiteRenderer::FeedbackThanksPage(const std::string& article_url) const {
+  return impl_->WithRenderer([&](PageRenderer& r) { return r.FeedbackThanksPage(article_url); });
+}
+
+Result<std::string> SiteRenderer::FeedbackErrorPage(const std::string& article_url,
+                                                    const std::string& message) const {
+  return impl_->WithRenderer([&](PageRenderer& r) { return r.FeedbackErrorPage(article_url, message); });
+}
+
+Status RenderSite(const Site& site, const markup::SiteDocs& docs, const Options& options, const Emit& emit) {
+  Result<std::unique_ptr<SiteRenderer>> renderer = SiteRenderer::Create(site, docs, options);
+  if (!renderer.ok()) return renderer.status();
+  const SiteRenderer& r = **renderer;
+  const std::vector<std::string>& paths = r.Paths();
+  std::vector<char> is_article(paths.size(), 0);
+  {
+    std::unordered_map<std::string_view, size_t> position;
+    for (size_t j = 0; j < paths.size(); ++j) position.emplace(paths[j], j);
+    for (const Article& a : site.articles) {
+      auto it = position.find(OutputPath(a.url));
+      if (it != position.end()) is_article[it->second] = 1;
+    }
+  }
+  std::atomic<size_t> next{0}, articles_done{0};
+  std::atomic<bool> failed{false};
+  std::mutex mu;
+  Status first_error;
+  size_t workers = std::max<size_t>(1, std::min<size_t>(util::WorkerCount(), paths.size()));
+  util::ParallelFor(workers, [&](size_t) {
+    try {
+      for (size_t j; !failed.load(std::memory_order_relaxed) && (j = next.fetch_add(1)) < paths.size();) {
+        std::vector<Diagnostic> found;
+        Result<std::string> bytes = r.Render(paths[j], &found);
+        if (!found.empty() && options.diagnostics) options.diagnostics(std::move(found));
+        if (!bytes.ok()) {
+          std::lock_guard<std::mutex> lock(mu);
+          if (first_error.ok()) first_error = bytes.status();
+          failed = true;
+          return;
+        }
+        emit(paths[j], std::move(bytes).value());
+        if (is_article[j] && options.progress)
+          options.progress(articles_done.fetch_add(1) + 1, site.articles.size());
+      }
+    } catch (const std::exception& e) {
+      std::lock_guard<std::mutex> lock(mu);
+      if (first_error.ok()) first_error = Status::Internal(std::string("render: ") + e.what());
+      failed = true;
+    }
+  });
+  return first_error;
 }
 
 }  // namespace vetted::render

@@ -4,7 +4,9 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "markup/markup.h"
@@ -25,6 +27,70 @@ struct Options {
   // receives each article's markup diagnostics as its page is rendered; the
   // page is emitted all the same. Called from several threads.
   std::function<void(std::vector<Diagnostic> found)> diagnostics;
+  // When set, supplies the "Related articles" of an article page (URLs of
+  // other articles, best first; unknown URLs are skipped) instead of the
+  // built-in section-and-tag scoring. The served site passes the search
+  // index's answer (store::Store::Related). Called from several threads.
+  std::function<std::vector<std::string>(const std::string& article_url)> related;
+};
+
+// The data of one search results page (/search?q=...).
+struct SearchView {
+  std::string query;    // as typed (rendered escaped)
+  std::string section;  // the section filter, "" = everywhere
+  size_t total = 0;     // matches in all
+  size_t offset = 0;    // of the first hit shown
+  size_t limit = 10;    // hits per page
+  struct Hit {
+    std::string url;
+    std::string title;
+    std::string snippet_html;  // already safe HTML (escaped text with <mark>)
+    std::string section_url;   // top-level section URL
+  };
+  std::vector<Hit> hits;
+};
+
+// The renderer of one site, for rendering pages one at a time (the server
+// renders on demand and caches; RenderSite renders every path).
+// Thread-safe: Render and the page methods may run on many threads at once.
+class SiteRenderer {
+ public:
+  // Indexes the site and parses the theme's templates. `site` and `docs` must
+  // outlive the renderer. kInvalid naming the template when one fails.
+  static Result<std::unique_ptr<SiteRenderer>> Create(const Site& site, const markup::SiteDocs& docs,
+                                                      Options options = {});
+  ~SiteRenderer();
+  SiteRenderer(const SiteRenderer&) = delete;
+  SiteRenderer& operator=(const SiteRenderer&) = delete;
+
+  // Every output path RenderSite emits, in render order ("index.html",
+  // "a/b/index.html", "sitemap.xml", "assets/style.0123456789.css", ...).
+  const std::vector<std::string>& Paths() const;
+  // The bytes of one output path. kNotFound when `path` is not one of Paths();
+  // kInvalid when its template fails. Article markup diagnostics go to
+  // *diagnostics when given.
+  Result<std::string> Render(const std::string& path, std::vector<Diagnostic>* diagnostics = nullptr) const;
+  // Alias URL -> article URL ("/old/path/" -> "/a/b/"), for 301 redirects.
+  const std::vector<std::pair<std::string, std::string>>& Redirects() const;
+  // Top-level sections as (url, title), for the search page's filter.
+  const std::vector<std::pair<std::string, std::string>>& TopSections() const;
+
+  // The search page (theme template "search"): the form, the hits with
+  // snippets, pagination links, the section filter, and help when nothing
+  // matched (or when the query is empty). noindex.
+  Result<std::string> SearchPage(const SearchView& view) const;
+  // The page shown after feedback was sent without JavaScript (template
+  // "feedback-thanks"), linking back to the article at `article_url` (its
+  // title when it is an article of the site). noindex.
+  Result<std::string> FeedbackThanksPage(const std::string& article_url) const;
+  // A page explaining why feedback was not accepted (template
+  // "feedback-error"), with `message` and a link back. noindex.
+  Result<std::string> FeedbackErrorPage(const std::string& article_url, const std::string& message) const;
+
+ private:
+  struct Impl;
+  explicit SiteRenderer(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
 };
 
 // Renders every page of the site: articles, sections, pages/, people, the

@@ -9,6 +9,8 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "markup/markup.h"
 #include "model/model.h"
@@ -83,6 +85,175 @@ inline markup::Document MakeDoc(const std::string& text, const std::vector<std::
   d.toc = {{2, "why-it-happens", "Why it happens"}, {2, "what-helps", "What helps"}};
   d.cited = cited;
   return d;
+}
+
+inline constexpr const char* kCry = "relationships/sex/cry/index.html";
+inline constexpr const char* kStale = "relationships/sex/stale/index.html";
+inline constexpr const char* kHostile = "relationships/hostile/index.html";
+inline const char* const kHostileTitle = "</script><script>alert(1)</script> & \"quotes\"";
+inline const char* const kHostileDescription = "\"><img src=x onerror=alert(1)> <!-- x";
+
+// A small site (`smith` must outlive `docs`, which points at it): two sections, three people, four articles
+// (one reviewed and current, one whose text changed since review, one with a hostile title, one unreviewed),
+// pages, callouts, a glossary.
+inline void BuildSmallSite(Site& site, markup::SiteDocs& docs, Reference& smith) {
+  site.config.title = "Test Health";
+  site.config.base_url = "https://example.org/";
+  site.config.language = "en-GB";
+  site.config.review_interval_months = 24;
+  site.theme.files = DefaultTheme();
+  site.sections = {MakeSection({"relationships"}, "Relationships", "Love, sex and family."),
+                   MakeSection({"relationships", "sex"}, "Sex and relationships", "")};
+  Person jane = MakePerson("jane", "Jane Doe", "PhD", "writer", "Jane writes about relationships.");
+  jane.title = "Health writer";
+  Person ria = MakePerson("ria", "Ria Roe", "MD", "medical-reviewer", "Ria is a psychiatrist.");
+  ria.title = "Psychiatrist";
+  ria.same_as = {"https://www.example.com/ria", "javascript:alert(1)"};
+  ria.image = {"/images/ria.jpg", "Ria Roe smiling", "", "", 0};
+  site.people = {
+      {"jane", jane}, {"ria", ria}, {"fred", MakePerson("fred", "Fred Fox", "", "fact-checker", "")}};
+
+  Article cry = MakeArticle({"relationships", "sex"}, "cry", "Why people cry during sex");
+  cry.updated = *Date::Parse("2024-03-05");
+  cry.reviewers = {{"ria", *Date::Parse("2022-01-01"), "sha256:old", 0},
+                   {"ria", *Date::Parse("2024-03-06"), cry.revision, 0}};
+  cry.fact_checkers = {"fred"};
+  cry.tags = {"sex", "emotions"};
+  cry.image = {"/images/hero.jpg", "Two people holding hands", "Photo: A. Lens / Agency", "Closeness.", 0};
+  cry.callouts = {"get-help"};
+  cry.aliases = {"/old/cry/", "/legacy/cry.html", "javascript:alert(1)", "/../../etc/"};
+  Article stale = MakeArticle({"relationships", "sex"}, "stale", "Stale review");
+  stale.reviewers = {{"ria", *Date::Parse("2023-05-01"), "sha256:0000", 0}};
+  stale.tags = {"sex"};
+  Article hostile = MakeArticle({"relationships"}, "hostile", kHostileTitle);
+  hostile.description = kHostileDescription;
+  Article plain = MakeArticle({"relationships"}, "plain", "Unreviewed article");
+  plain.tags = {"emotions"};
+  site.articles = {hostile, plain, cry, stale};  // sorted by url
+
+  Page editorial{"pages/editorial-process.md",
+                 "editorial-process",
+                 "/editorial-process/",
+                 "Editorial process",
+                 "How we work.",
+                 "",
+                 1,
+                 {}};
+  Page board{"pages/review-board.md",
+             "review-board",
+             "/review-board/",
+             "Our review board",
+             "Who reviews.",
+             "",
+             1,
+             {}};
+  site.pages = {editorial, board};
+
+  Callout help;
+  help.name = "get-help";
+  help.title = "Find a therapist";
+  help.kind = "help";
+  help.disclosure = "We earn a fee when you book through this directory.";
+  Callout crisis;
+  crisis.name = "crisis-support";
+  crisis.title = "If you are in crisis";
+  crisis.kind = "crisis";
+  crisis.topics = {"emotions"};
+  site.callouts = {crisis, help};
+  site.glossary = {{"dyspareunia", "Pain during or after sex.", {"painful sex"}, 0}};
+
+  smith.id = "smith2020";
+  smith.title = "Crying after sex";
+  smith.doi = "10.1000/xyz";
+  smith.issued = *Date::Parse("2020");
+  docs.articles = {MakeDoc("Hostile body", {}), MakeDoc("Plain body", {}),
+                   MakeDoc("People sometimes cry", {"smith2020"}), MakeDoc("Stale body", {})};
+  docs.article_refs = {{}, {}, {&smith}, {}};
+  docs.sections = {markup::Document{}, markup::Document{}};
+  docs.sections[0].html = "<p>Section intro text.</p>\n";
+  docs.pages = {markup::Document{}, markup::Document{}};
+  docs.pages[0].html = "<p>Editorial process body.</p>\n";
+  docs.pages[1].html = "<p>Board intro text.</p>\n";
+  // Glossary markup is numbered per fragment: the bio's ids repeat the body's.
+  const std::string term =
+      "<dfn class=\"term\" tabindex=\"0\" aria-describedby=\"gl-dyspareunia-1\">dyspareunia</dfn>"
+      "<span class=\"term-def\" role=\"tooltip\" id=\"gl-dyspareunia-1\">Pain during or after sex.</span>";
+  docs.articles[2].html += "<p>About " + term + " here.</p>\n";
+  docs.people["jane"].html = "<p>Jane studies " + term + " and more.</p>\n<p>More.</p>\n";
+  docs.people["ria"].html = "<p>Ria bio.</p>\n";
+  docs.callouts["get-help"].html = "<p>Search the directory.</p>\n";
+  docs.callouts["crisis-support"].html = "<p>Call your local emergency number.</p>\n";
+}
+
+// Attribute names of every tag in an HTML text (a tiny scanner, enough for our output).
+inline std::vector<std::pair<std::string, std::string>> Attributes(const std::string& html) {
+  std::vector<std::pair<std::string, std::string>> out;  // {tag, attribute}
+  for (size_t p = html.find('<'); p != std::string::npos; p = html.find('<', p + 1)) {
+    size_t end = html.find('>', p);
+    if (end == std::string::npos) break;
+    std::string tag = html.substr(p + 1, end - p - 1);
+    if (tag.empty() || tag[0] == '/' || tag[0] == '!') continue;
+    size_t sp = tag.find(' ');
+    std::string name = tag.substr(0, sp);
+    for (size_t q = sp; q != std::string::npos && q < tag.size();) {
+      while (q < tag.size() && tag[q] == ' ') ++q;
+      size_t eq = tag.find_first_of("= ", q);
+      std::string attr = tag.substr(q, eq == std::string::npos ? std::string::npos : eq - q);
+      if (!attr.empty()) out.push_back({name, attr});
+      if (eq == std::string::npos) break;
+      if (tag[eq] == '=' && eq + 1 < tag.size() && tag[eq + 1] == '"') {
+        q = tag.find('"', eq + 2);
+        if (q != std::string::npos) ++q;
+      } else {
+        q = eq + 1;
+      }
+    }
+    // Skip the contents of a JSON-LD script.
+    if (name == "script") p = html.find("</script>", p);
+    if (p == std::string::npos) break;
+  }
+  return out;
+}
+
+// What breaks a strict Content-Security-Policy or leaks to third parties:
+// inline scripts (other than JSON-LD), <style>, style and on* attributes,
+// javascript: and http:// URLs. Empty when the page is clean.
+inline std::vector<std::string> CspProblems(const std::string& html) {
+  std::vector<std::string> problems;
+  for (size_t p = html.find("<script"); p != std::string::npos; p = html.find("<script", p + 1)) {
+    std::string open = html.substr(p, html.find('>', p) - p + 1);
+    bool external = open.rfind("<script src=\"/assets/", 0) == 0;
+    bool ld = open == "<script type=\"application/ld+json\">";
+    if (!external && !ld) problems.push_back("inline script " + open);
+    if (external && html.compare(p + open.size(), 9, "</script>") != 0)
+      problems.push_back("script with content");
+  }
+  if (html.find("<style") != std::string::npos) problems.push_back("<style>");
+  for (const auto& [tag, attr] : Attributes(html)) {
+    if (attr == "style" || (attr.size() > 2 && attr[0] == 'o' && attr[1] == 'n'))
+      problems.push_back("<" + tag + " " + attr + ">");
+  }
+  if (html.find("javascript:") != std::string::npos) problems.push_back("javascript: URL");
+  if (html.find("http://") != std::string::npos) problems.push_back("http:// URL");
+  return problems;
+}
+
+// Duplicate ids, and aria-labelledby / for / aria-describedby naming no id.
+inline std::vector<std::string> IdProblems(const std::string& html) {
+  std::vector<std::string> problems;
+  std::map<std::string, int> seen;
+  for (size_t p = html.find(" id=\""); p != std::string::npos; p = html.find(" id=\"", p + 1)) {
+    std::string id = html.substr(p + 5, html.find('"', p + 5) - p - 5);
+    if (++seen[id] == 2) problems.push_back("duplicate id " + id);
+  }
+  for (const char* attr : {" aria-labelledby=\"", " for=\"", " aria-describedby=\""}) {
+    std::string a = attr;
+    for (size_t p = html.find(a); p != std::string::npos; p = html.find(a, p + 1)) {
+      std::string id = html.substr(p + a.size(), html.find('"', p + a.size()) - p - a.size());
+      if (!seen.count(id)) problems.push_back(a + id + " names no element");
+    }
+  }
+  return problems;
 }
 
 // Everything RenderSite emitted, by path.

@@ -139,6 +139,7 @@ SiteIndex::SiteIndex(const Site& site, const markup::SiteDocs& docs) : site_(sit
   top_section_id_.resize(site.articles.size());
   for (size_t i = 0; i < site.articles.size(); ++i) {
     const Article& a = site.articles[i];
+    article_by_url_.emplace(a.url, i);
     std::string url = SectionUrl(a.section_path, a.section_path.size());
     section_id_[i] = section_ids.emplace(url, static_cast<int>(section_ids.size())).first->second;
     std::string top = SectionUrl(a.section_path, 1);
@@ -194,6 +195,11 @@ const Section* SiteIndex::FindSection(const std::string& url) const {
 int SiteIndex::SectionIndex(const std::string& url) const {
   auto it = section_by_url_.find(url);
   return it == section_by_url_.end() ? -1 : static_cast<int>(it->second);
+}
+
+int SiteIndex::ArticleIndex(std::string_view url) const {
+  auto it = article_by_url_.find(url);
+  return it == article_by_url_.end() ? -1 : static_cast<int>(it->second);
 }
 
 const std::vector<size_t>& SiteIndex::ArticlesIn(const std::string& section_url) const {

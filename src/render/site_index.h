@@ -62,6 +62,8 @@ class SiteIndex {
   const Section* FindSection(const std::string& url) const;
   // Index of a section in site.sections (for docs.sections), or -1.
   int SectionIndex(const std::string& url) const;
+  // Index of the article at a URL ("/a/b/") in site.articles, or -1.
+  int ArticleIndex(std::string_view url) const;
   // Direct articles of a section (by URL), in site order.
   const std::vector<size_t>& ArticlesIn(const std::string& section_url) const;
   // Direct subsections of a section URL ("/" for top level), indexes into site.sections.
@@ -110,6 +112,7 @@ class SiteIndex {
   const Site& site_;
   const markup::SiteDocs& docs_;
   std::unordered_map<std::string, size_t> section_by_url_;
+  std::unordered_map<std::string_view, size_t> article_by_url_;  // views of Article::url
   std::unordered_map<std::string, std::vector<size_t>> articles_in_;
   std::unordered_map<std::string, std::vector<size_t>> subsections_;
   std::unordered_map<std::string, std::vector<size_t>> written_, reviewed_;

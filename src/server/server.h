@@ -1,11 +1,12 @@
-// server/: vetted's HTTP server. Today it serves a built site folder
-// (`vetted serve`, `make demo`); later it renders pages from the store.
+// server/: vetted's HTTP server.
 //
 // Two halves, kept apart on purpose:
-//   - StaticSite::Handle is a plain function from Request to Response. It does
-//     no I/O after Open and is unit-tested without sockets.
-//   - Serve() owns the sockets (Boost.Beast, in listener.cc only; no Boost
-//     header is reachable from here) and calls Handle for every request.
+//   - Request logic: a Handler turns a Request into a Response. App (app.h)
+//     serves a site from a Store; StaticSite serves a built folder. Neither
+//     sees a socket; both are unit-tested without one.
+//   - Serve() owns the sockets (Asio, in listener.cc only; no Boost header is
+//     reachable from here), parses HTTP/1.1 strictly (http_parse.h), enforces
+//     the limits and timeouts, and calls the Handler for every request.
 #pragma once
 
 #include <functional>
@@ -28,9 +29,14 @@ struct Request {
   std::string target;  // origin-form as sent: "/a/b/?q=1" (still percent-encoded)
   Fields headers;
   std::string body;
+  // The peer's address, for rate limiting only: never logged or stored.
+  std::string client;
 
   // Value of the first header named `name` (any case); empty when absent.
   std::string_view Header(std::string_view name) const;
+  // The target before '?' (still percent-encoded) and the query after it ("" when none).
+  std::string_view Path() const;
+  std::string_view Query() const;
 };
 
 // One response. Handle always sets Content-Length (except on 304) so that a
@@ -39,6 +45,16 @@ struct Response {
   int status = 200;
   Fields headers;
   std::string body;
+  // When set, sent instead of `body` without copying (cached pages).
+  std::shared_ptr<const std::string> shared_body;
+  // The route that answered, for metrics and the access log: a string literal
+  // ("page", "search", "api_search", "feedback", "api_feedback", "healthz",
+  // "metrics", "redirect", "not_found", "static", "bad_request", ...).
+  std::string_view route = "other";
+  // Close the connection after this response.
+  bool close = false;
+
+  const std::string& Body() const { return shared_body ? *shared_body : body; }
 
   // Value of the first header named `name` (any case); empty when absent.
   std::string_view Header(std::string_view name) const;
@@ -104,27 +120,41 @@ class ServeControl {
   std::function<void()> action_;
 };
 
+// Answers one request. Must call `respond` exactly once, on any thread, now
+// or later (App answers a feedback POST only once its row is durable).
+using Respond = std::function<void(Response)>;
+using Handler = std::function<void(Request&& req, Respond respond)>;
+
+class Metrics;  // metrics.h
+
 struct ServeOptions {
   std::string listen = "127.0.0.1:8080";  // host:port, [v6]:port; port 0 = any free port
   int threads = 0;                        // 0 = hardware concurrency
   // Called once the socket is bound and listening, with the actual port.
   std::function<void(int port)> on_listening;
   ServeControl* control = nullptr;  // optional; not owned; must outlive Serve
+  Metrics* metrics = nullptr;       // optional; not owned; every request is recorded
+  std::string hsts;                 // Strict-Transport-Security value; "" = not sent (no TLS here)
 };
 
-// Serves `site` until SIGINT or SIGTERM (or options.control->Stop()); then
+// Serves `handler` until SIGINT or SIGTERM (or options.control->Stop()); then
 // stops accepting, lets requests being answered finish (idle keep-alive
 // connections are closed; anything left after a grace period is cut) and
 // returns Ok. Fails with kInvalid for a bad `listen` value and kIo when the
 // address cannot be bound.
 //
-// `log` receives one line at start ("serving <root> on http://host:port/"),
-// one access line per request
-//   access method=GET target="/a/" status=200 bytes=5120 us=87
-// (bytes = body bytes sent; us = microseconds from request parsed to response
+// `log` receives one line at start ("listening on http://host:port/"), one
+// access line per request, as one JSON object (structured, one per line):
+//   {"t":"2026-11-26T06:01:02.123Z","method":"GET","path":"/a/","route":"page",
+//    "status":200,"bytes":5120,"us":87}
+// (path without the query string: search terms are health information;
+// bytes = body bytes sent; us = microseconds from request parsed to response
 // written) and error lines. Calls to `log` are serialized by Serve. Client
 // addresses are not logged: readers of health content deserve that.
-Status Serve(const StaticSite& site, const ServeOptions& options,
+Status Serve(const Handler& handler, const ServeOptions& options,
              const std::function<void(const std::string&)>& log);
+
+// A Handler answering from a StaticSite (synchronously).
+Handler StaticHandler(StaticSite site);
 
 }  // namespace vetted::server

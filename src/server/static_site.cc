@@ -242,17 +242,17 @@ bool AcceptsGzip(std::string_view accept_encoding) {
 
 struct StaticSite::Data {
   struct Entry {
-    std::string body;
-    bool compressible = false;  // a text type big enough to try gzip
+    std::shared_ptr<const std::string> body;  // shared with responses: never copied per request
+    bool compressible = false;                // a text type big enough to try gzip
     mutable std::once_flag gzip_once;
-    mutable std::string gzip;  // made on first demand; stays empty when not smaller than body
+    mutable std::shared_ptr<const std::string> gzip;  // made on first demand; null when not smaller
 
-    // The gzip copy of body, compressed on first use (thread-safe); empty when
+    // The gzip copy of body, compressed on first use (thread-safe); null when
     // gzip would not make it smaller. Compressing lazily keeps Open fast on big sites.
-    const std::string& Gzipped() const {
+    const std::shared_ptr<const std::string>& Gzipped() const {
       std::call_once(gzip_once, [this] {
-        std::optional<std::string> z = Gzip(body);
-        if (z && z->size() < body.size()) gzip = std::move(*z);
+        std::optional<std::string> z = Gzip(*body);
+        if (z && z->size() < body->size()) gzip = std::make_shared<const std::string>(std::move(*z));
       });
       return gzip;
     }
@@ -269,6 +269,13 @@ struct StaticSite::Data {
 
 std::string_view Request::Header(std::string_view name) const {
   return FindField(headers, name);
+}
+std::string_view Request::Path() const {
+  return std::string_view(target).substr(0, target.find('?'));
+}
+std::string_view Request::Query() const {
+  size_t q = target.find('?');
+  return q == std::string::npos ? std::string_view() : std::string_view(target).substr(q + 1);
 }
 std::string_view Response::Header(std::string_view name) const {
   return FindField(headers, name);
@@ -336,15 +343,17 @@ Result<StaticSite> StaticSite::Open(const std::string& root) {
   util::ParallelFor(paths.size(), [&](size_t i) {
     entries[i] = std::make_unique<Data::Entry>();
     Data::Entry& e = *entries[i];
-    errors[i] = ReadFile(paths[i], e.body);
+    std::string bytes;
+    errors[i] = ReadFile(paths[i], bytes);
     if (!errors[i].ok()) return;
+    e.body = std::make_shared<const std::string>(std::move(bytes));
     const MimeType& type = TypeOf(keys[i]);
     e.content_type = type.type;
-    std::string hash = util::Sha256Hex(e.body).substr(0, kEtagHashLength);
+    std::string hash = util::Sha256Hex(*e.body).substr(0, kEtagHashLength);
     e.etag = "\"" + hash + "\"";
     e.gzip_etag = "\"" + hash + "-gz\"";
     e.cache_control = IsFingerprintedAsset(keys[i]) ? kCacheImmutable : kCacheRevalidate;
-    e.compressible = type.compressible && e.body.size() >= kMinGzipSize;
+    e.compressible = type.compressible && e.body->size() >= kMinGzipSize;
   });
   auto data = std::make_shared<Data>();
   data->root = root;
@@ -355,7 +364,7 @@ Result<StaticSite> StaticSite::Open(const std::string& root) {
   }
   auto nf = data->files.find("/404.html");
   if (nf != data->files.end()) {
-    data->not_found_body = nf->second->body;
+    data->not_found_body = *nf->second->body;
     data->not_found_type = nf->second->content_type;
   } else {
     data->not_found_body = "Not Found\n";
@@ -376,11 +385,13 @@ Response StaticSite::Handle(const Request& req) const {
   if (req.method != "GET" && !head) {
     Response res = PlainResponse(405, "Method Not Allowed");
     res.headers.emplace_back("Allow", "GET, HEAD");
+    res.route = "bad_request";
     return res;
   }
   std::optional<ParsedTarget> target = ParseTarget(req.target);
   if (!target) {
     Response res = PlainResponse(400, "Bad Request");
+    res.route = "bad_request";
     if (head) res.body.clear();
     return res;
   }
@@ -392,6 +403,7 @@ Response StaticSite::Handle(const Request& req) const {
     if (!target->query.empty()) location += "?" + target->query;
     Response res = PlainResponse(301, "Moved Permanently");
     res.headers.emplace_back("Location", location);
+    res.route = "redirect";
     if (head) res.body.clear();
     return res;
   }
@@ -399,6 +411,7 @@ Response StaticSite::Handle(const Request& req) const {
   Response res;
   if (it == data_->files.end()) {
     res.status = 404;
+    res.route = "not_found";
     res.body = head ? std::string() : data_->not_found_body;
     res.headers.emplace_back("Content-Type", data_->not_found_type);
     res.headers.emplace_back("Content-Length", std::to_string(data_->not_found_body.size()));
@@ -408,24 +421,30 @@ Response StaticSite::Handle(const Request& req) const {
   }
 
   const Data::Entry& e = *it->second;
-  bool use_gzip = e.compressible && AcceptsGzip(req.Header("Accept-Encoding")) && !e.Gzipped().empty();
+  res.route = "static";
+  bool use_gzip = e.compressible && AcceptsGzip(req.Header("Accept-Encoding")) && e.Gzipped() != nullptr;
   const std::string& etag = use_gzip ? e.gzip_etag : e.etag;
-  const std::string& body = use_gzip ? e.Gzipped() : e.body;
+  const std::shared_ptr<const std::string>& body = use_gzip ? e.Gzipped() : e.body;
   std::string_view inm = req.Header("If-None-Match");
   if (!inm.empty() && EtagMatches(inm, etag)) {
     res.status = 304;
   } else {
     res.status = 200;
+    res.headers.reserve(11);
     res.headers.emplace_back("Content-Type", e.content_type);
-    res.headers.emplace_back("Content-Length", std::to_string(body.size()));
+    res.headers.emplace_back("Content-Length", std::to_string(body->size()));
     if (use_gzip) res.headers.emplace_back("Content-Encoding", "gzip");
-    if (!head) res.body = body;
+    if (!head) res.shared_body = body;
   }
   res.headers.emplace_back("ETag", etag);
   res.headers.emplace_back("Cache-Control", e.cache_control);
   if (e.compressible) res.headers.emplace_back("Vary", "Accept-Encoding");
   AddSecurityHeaders(res.headers);
   return res;
+}
+
+Handler StaticHandler(StaticSite site) {
+  return [site = std::move(site)](Request&& req, Respond respond) { respond(site.Handle(req)); };
 }
 
 }  // namespace vetted::server

@@ -80,7 +80,7 @@ class StaticSiteTest : public ::testing::Test {
     std::ofstream(p, std::ios::binary) << data;
   }
   static Response Get(const std::string& target, Fields headers = {}, const std::string& method = "GET") {
-    return site_->Handle(Request{method, target, std::move(headers), ""});
+    return site_->Handle(Request{method, target, std::move(headers), "", ""});
   }
 
   static fs::path base_;
@@ -142,10 +142,10 @@ TEST_F(StaticSiteTest, Routes) {
       EXPECT_EQ(res.Header("Content-Type"), c.content_type);
     }
     if (c.body != "*") {
-      EXPECT_EQ(res.body, c.body);
+      EXPECT_EQ(res.Body(), c.body);
     }
     EXPECT_EQ(res.Header("Location"), c.location);
-    EXPECT_EQ(res.Header("Content-Length"), std::to_string(res.body.size()));
+    EXPECT_EQ(res.Header("Content-Length"), std::to_string(res.Body().size()));
     if (c.status == 405) {
       EXPECT_EQ(res.Header("Allow"), "GET, HEAD");
     }
@@ -158,9 +158,9 @@ TEST_F(StaticSiteTest, HeadHasNoBodyButSameLength) {
     SCOPED_TRACE(target);
     Response get = Get(target), head = Get(target, {}, "HEAD");
     EXPECT_EQ(head.status, get.status);
-    EXPECT_TRUE(head.body.empty());
-    EXPECT_FALSE(get.body.empty());
-    EXPECT_EQ(head.Header("Content-Length"), std::to_string(get.body.size()));
+    EXPECT_TRUE(head.Body().empty());
+    EXPECT_FALSE(get.Body().empty());
+    EXPECT_EQ(head.Header("Content-Length"), std::to_string(get.Body().size()));
     EXPECT_EQ(head.Header("Content-Type"), get.Header("Content-Type"));
     EXPECT_EQ(head.Header("ETag"), get.Header("ETag"));
   }
@@ -186,7 +186,7 @@ TEST_F(StaticSiteTest, ConditionalGet) {
     EXPECT_EQ(res.status, c.status);
     EXPECT_EQ(res.Header("ETag"), etag);
     if (c.status == 304) {
-      EXPECT_TRUE(res.body.empty());
+      EXPECT_TRUE(res.Body().empty());
       EXPECT_EQ(res.Header("Content-Length"), "");
       EXPECT_EQ(res.Header("Cache-Control"), "no-cache");
     }
@@ -216,14 +216,14 @@ TEST_F(StaticSiteTest, GzipNegotiation) {
     Response res = Get("/", headers);
     ASSERT_EQ(res.status, 200);
     EXPECT_EQ(res.Header("Vary"), "Accept-Encoding");
-    EXPECT_EQ(res.Header("Content-Length"), std::to_string(res.body.size()));
+    EXPECT_EQ(res.Header("Content-Length"), std::to_string(res.Body().size()));
     if (c.gzip) {
       EXPECT_EQ(res.Header("Content-Encoding"), "gzip");
-      EXPECT_LT(res.body.size(), kIndex.size());
-      EXPECT_EQ(Gunzip(res.body), kIndex);
+      EXPECT_LT(res.Body().size(), kIndex.size());
+      EXPECT_EQ(Gunzip(res.Body()), kIndex);
     } else {
       EXPECT_EQ(res.Header("Content-Encoding"), "");
-      EXPECT_EQ(res.body, kIndex);
+      EXPECT_EQ(res.Body(), kIndex);
     }
   }
   // The gzip copy has its own validator, and it revalidates.
@@ -233,12 +233,12 @@ TEST_F(StaticSiteTest, GzipNegotiation) {
             304);
   // Binary types are never compressed and do not vary.
   Response png = Get("/assets/logo.png", {{"Accept-Encoding", "gzip"}});
-  EXPECT_EQ(png.body, kPng);
+  EXPECT_EQ(png.Body(), kPng);
   EXPECT_EQ(png.Header("Content-Encoding"), "");
   EXPECT_EQ(png.Header("Vary"), "");
   // Compressed CSS decompresses to the file.
   Response css = Get("/assets/site.0123456789.css", {{"Accept-Encoding", "gzip"}});
-  EXPECT_EQ(Gunzip(css.body), kCss);
+  EXPECT_EQ(Gunzip(css.Body()), kCss);
 }
 
 TEST_F(StaticSiteTest, ConcurrentHandleSharesOneGzipCopy) {
@@ -247,7 +247,7 @@ TEST_F(StaticSiteTest, ConcurrentHandleSharesOneGzipCopy) {
   std::vector<std::thread> threads;
   for (size_t i = 0; i < bodies.size(); ++i) {
     threads.emplace_back([&bodies, i] {
-      bodies[i] = Get("/guide/cry/", {{"Accept-Encoding", "gzip"}}).body;
+      bodies[i] = Get("/guide/cry/", {{"Accept-Encoding", "gzip"}}).Body();
     });
   }
   for (auto& t : threads) t.join();
@@ -302,7 +302,7 @@ TEST_F(StaticSiteTest, TraversalNeverLeavesRoot) {
     for (const std::string method : {"GET", "HEAD"}) {
       Response res = Get(t, {}, method);
       EXPECT_TRUE(res.status == 400 || res.status == 404) << res.status;
-      EXPECT_EQ(res.body.find("SECRET"), std::string::npos);
+      EXPECT_EQ(res.Body().find("SECRET"), std::string::npos);
     }
   }
   EXPECT_EQ(Get("/%2e%2e/secret.txt").status, 400);
@@ -312,14 +312,14 @@ TEST_F(StaticSiteTest, TraversalNeverLeavesRoot) {
 
 TEST_F(StaticSiteTest, SecurityHeadersOnEveryResponse) {
   const Request requests[] = {
-      {"GET", "/", {}, ""},
-      {"HEAD", "/guide/cry/", {}, ""},
-      {"GET", "/guide/cry", {}, ""},
-      {"GET", "/assets/logo.png", {}, ""},
-      {"GET", "/", {{"If-None-Match", "*"}}, ""},
-      {"GET", "/missing", {}, ""},
-      {"GET", "/%2e%2e/x", {}, ""},
-      {"PUT", "/", {}, "data"},
+      {"GET", "/", {}, "", ""},
+      {"HEAD", "/guide/cry/", {}, "", ""},
+      {"GET", "/guide/cry", {}, "", ""},
+      {"GET", "/assets/logo.png", {}, "", ""},
+      {"GET", "/", {{"If-None-Match", "*"}}, "", ""},
+      {"GET", "/missing", {}, "", ""},
+      {"GET", "/%2e%2e/x", {}, "", ""},
+      {"PUT", "/", {}, "data", ""},
   };
   int seen[600] = {};
   for (const Request& req : requests) {
@@ -338,7 +338,7 @@ TEST_F(StaticSiteTest, SecurityHeadersOnEveryResponse) {
   for (int status : {200, 301, 304, 400, 404, 405}) EXPECT_GT(seen[status], 0) << status;
   Response plain = PlainResponse(400, "Bad Request");
   EXPECT_EQ(plain.Header("X-Frame-Options"), "DENY");
-  EXPECT_EQ(plain.Header("Content-Length"), std::to_string(plain.body.size()));
+  EXPECT_EQ(plain.Header("Content-Length"), std::to_string(plain.Body().size()));
 }
 
 }  // namespace

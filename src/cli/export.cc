@@ -1,0 +1,65 @@
+// `vetted export [--db PATH] -o OUT`: the static site, from the database.
+// Same renderer and publisher as `vetted build`; "Related articles" come from
+// the search index, as on the served site.
+#include <cstdio>
+#include <filesystem>
+
+#include "cli/commands.h"
+#include "cli/publish.h"
+#include "load/load.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace vetted::cli {
+
+// Opens an existing database (never creates one), printing why not.
+Result<std::unique_ptr<store::Store>> OpenExisting(const std::string& db, const char* command) {
+  std::error_code ec;
+  if (!std::filesystem::exists(db, ec)) {
+    std::fprintf(stderr, "vetted %s: no database at %s (create it with `vetted import SITE --db %s`)\n", command,
+                 db.c_str(), db.c_str());
+    return Status::NotFound(db);
+  }
+  Result<std::unique_ptr<store::Store>> store = store::OpenSqlite(db);
+  if (!store.ok()) std::fprintf(stderr, "vetted %s: %s: %s\n", command, db.c_str(), store.status().message().c_str());
+  return store;
+}
+
+int RunExport(const ExportArgs& args) {
+  auto start = std::chrono::steady_clock::now();
+  PhaseTimer phase;
+  Result<std::unique_ptr<store::Store>> store = OpenExisting(args.db, "export");
+  if (!store.ok()) return 2;
+  Result<store::Snapshot> snapshot = (*store)->Load();
+  if (!snapshot.ok()) {
+    std::fprintf(stderr, "vetted export: %s\n", snapshot.status().message().c_str());
+    return 2;
+  }
+  if (snapshot->files.empty()) {
+    std::fprintf(stderr, "vetted export: %s holds no site yet (run `vetted import SITE --db %s`)\n",
+                 args.db.c_str(), args.db.c_str());
+    return 2;
+  }
+  load::MemoryFileSystem files;
+  for (auto& f : snapshot->files) files.Add("site/" + f.path, std::move(f.bytes));
+  Result<Site> site = load::LoadSite("site", files);
+  if (!site.ok()) {
+    std::fprintf(stderr, "vetted export: %s\n", site.status().message().c_str());
+    return 2;
+  }
+  phase("load");
+  store::Store* s = store->get();
+  PublishJob job;
+  job.command = "export";
+  job.label = args.db;
+  job.out = args.out;
+  job.quiet = args.quiet;
+  job.start = start;
+  job.read_static = [&files](const StaticFile& f) { return files.Read(f.source_path); };
+  job.related = [s](const std::string& url) {
+    Result<std::vector<std::string>> related = s->Related(url, 5);
+    return related.ok() ? std::move(*related) : std::vector<std::string>{};
+  };
+  return AssembleAndPublish(*site, job, phase);
+}
+
+}  // namespace vetted::cli

@@ -1,0 +1,91 @@
+// `vetted feedback export [--db PATH] --format csv|json [-o FILE]`: every
+// reader feedback row, oldest first.
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+
+#include "cli/commands.h"
+#include "store/store.h"
+#include "util/util.h"
+
+namespace vetted::cli {
+
+Result<std::unique_ptr<store::Store>> OpenExisting(const std::string& db, const char* command);
+
+namespace {
+
+// RFC 4180 field: quoted when it holds a comma, quote or line break. A
+// leading =, +, - or @ gets a ' so that spreadsheets do not run it as a formula.
+std::string CsvField(std::string_view s) {
+  std::string v;
+  if (!s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@')) v += '\'';
+  v += s;
+  if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
+  std::string out = "\"";
+  for (char c : v) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string Csv(const std::vector<store::FeedbackRecord>& rows) {
+  std::string out = "id,created_at,article_url,article_path,revision,helpful,category,comment\r\n";
+  for (const auto& r : rows) {
+    out += std::to_string(r.id) + "," + CsvField(r.created_at) + "," + CsvField(r.article_url) + "," +
+           CsvField(r.article_path) + "," + CsvField(r.revision) + "," + (r.helpful ? "yes" : "no") + "," +
+           CsvField(r.category) + "," + CsvField(r.comment) + "\r\n";
+  }
+  return out;
+}
+
+std::string Json(const std::vector<store::FeedbackRecord>& rows) {
+  std::string out = "[";
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const auto& r = rows[i];
+    out += i ? ",\n  {\"id\":" : "\n  {\"id\":";
+    out += std::to_string(r.id);
+    out += ",\"created_at\":";
+    util::AppendJsonString(out, r.created_at);
+    out += ",\"article\":";
+    util::AppendJsonString(out, r.article_url);
+    out += ",\"article_path\":";
+    util::AppendJsonString(out, r.article_path);
+    out += ",\"revision\":";
+    util::AppendJsonString(out, r.revision);
+    out += r.helpful ? ",\"helpful\":true,\"category\":" : ",\"helpful\":false,\"category\":";
+    util::AppendJsonString(out, r.category);
+    out += ",\"comment\":";
+    util::AppendJsonString(out, r.comment);
+    out += '}';
+  }
+  out += rows.empty() ? "]\n" : "\n]\n";
+  return out;
+}
+
+}  // namespace
+
+int RunFeedbackExport(const FeedbackExportArgs& args) {
+  Result<std::unique_ptr<store::Store>> store = OpenExisting(args.db, "feedback export");
+  if (!store.ok()) return 2;
+  Result<std::vector<store::FeedbackRecord>> rows = (*store)->ListFeedback();
+  if (!rows.ok()) {
+    std::fprintf(stderr, "vetted feedback export: %s\n", rows.status().message().c_str());
+    return 2;
+  }
+  std::string text = args.format == "json" ? Json(*rows) : Csv(*rows);
+  if (args.out.empty()) {
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    return 0;
+  }
+  std::ofstream file(args.out, std::ios::binary | std::ios::trunc);
+  file << text;
+  if (!file.flush()) {
+    std::fprintf(stderr, "vetted feedback export: cannot write %s\n", args.out.c_str());
+    return 2;
+  }
+  std::fprintf(stderr, "Wrote %zu feedback rows to %s\n", rows->size(), args.out.c_str());
+  return 0;
+}
+
+}  // namespace vetted::cli

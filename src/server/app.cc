@@ -1,0 +1,206 @@
+// App: loading a generation of content, the reload poller and the router.
+#include "server/app.h"
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+
+#include "server/app_internal.h"
+#include "server/encode.h"
+
+namespace vetted::server {
+namespace {
+
+constexpr size_t kRelatedCount = 5;
+
+// "a/b/index.html" -> "/a/b/"; "index.html" -> "/"; "sitemap.xml" -> "/sitemap.xml".
+std::string UrlOfPath(const std::string& path) {
+  constexpr std::string_view kIndex = "index.html";
+  if (path == kIndex) return "/";
+  if (path.size() > kIndex.size() && path.compare(path.size() - kIndex.size(), kIndex.size(), kIndex) == 0 &&
+      path[path.size() - kIndex.size() - 1] == '/')
+    return "/" + path.substr(0, path.size() - kIndex.size());
+  return "/" + path;
+}
+
+double SecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace
+
+Result<std::shared_ptr<const Content>> LoadContent(store::Store& store, const render::Options& options) {
+  Result<store::Snapshot> snapshot = store.Load();
+  if (!snapshot.ok()) return snapshot.status();
+  if (snapshot->files.empty())
+    return Status::NotFound("the database holds no site yet: run `vetted import SITE` first");
+  auto c = std::make_shared<Content>();
+  c->generation = snapshot->generation;
+  for (auto& f : snapshot->files) c->fs.Add("site/" + f.path, std::move(f.bytes));
+  snapshot->files.clear();
+  Result<Site> site = load::LoadSite("site", c->fs);
+  if (!site.ok()) return site.status();
+  c->site = std::move(*site);
+  for (const Diagnostic& d : c->site.diagnostics)
+    if (d.severity == Severity::kError) return Status::Invalid("stored site: " + FormatDiagnostic(d));
+  c->docs = markup::RenderSite(c->site, markup::ArticleMode::kArticlesOnDemand);
+  Result<std::unique_ptr<render::SiteRenderer>> renderer =
+      render::SiteRenderer::Create(c->site, c->docs, options);
+  if (!renderer.ok()) return renderer.status();
+  c->renderer = std::move(*renderer);
+  for (const auto& [alias, target] : c->renderer->Redirects()) c->redirects[alias] = target;
+  for (const std::string& path : c->renderer->Paths()) {
+    std::string url = UrlOfPath(path);
+    if (!c->redirects.count(url)) c->page_path[url] = path;
+  }
+  for (const Article& a : c->site.articles) c->articles[a.url] = &a;
+  for (const StaticFile& f : c->site.static_files) {
+    std::string url = "/" + f.relative_path;
+    if (!c->page_path.count(url)) c->static_file[url] = f.source_path;
+  }
+  c->last_modified = HttpDateNow();
+  return std::shared_ptr<const Content>(std::move(c));
+}
+
+App::Impl::Impl(store::Store& s, const AppOptions& o, Metrics* m, std::function<void(const std::string&)> l)
+    : store(s),
+      options(o),
+      metrics(m),
+      log(std::move(l)),
+      limiter(RateLimiter::Options{o.feedback_per_minute, o.feedback_burst, 100000}) {}
+
+render::Options App::Impl::RenderOptions() {
+  render::Options ro;
+  store::Store* s = &store;
+  ro.related = [s](const std::string& url) {
+    Result<std::vector<std::string>> related = s->Related(url, kRelatedCount);
+    return related.ok() ? std::move(*related) : std::vector<std::string>{};
+  };
+  return ro;
+}
+
+void App::Impl::Count(std::string_view name, std::string_view labels, std::string_view help) {
+  if (metrics) metrics->Add(name, labels, 1, help);
+}
+
+App::App(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Result<std::unique_ptr<App>> App::Open(store::Store& store, const AppOptions& options, Metrics* metrics,
+                                       std::function<void(const std::string&)> log) {
+  auto impl = std::make_unique<Impl>(store, options, metrics, std::move(log));
+  auto start = std::chrono::steady_clock::now();
+  Result<std::shared_ptr<const Content>> content = LoadContent(store, impl->RenderOptions());
+  if (!content.ok()) return content.status();
+  impl->content = std::move(*content);
+  if (impl->log) {
+    char line[160];
+    std::snprintf(line, sizeof line, "loaded generation %lld: %zu articles in %.0f ms",
+                  static_cast<long long>(impl->content->generation), impl->content->site.articles.size(),
+                  SecondsSince(start) * 1000);
+    impl->log(line);
+  }
+  if (metrics) {  // declared at zero, so that dashboards see them before the first event
+    metrics->Add("vetted_cache_hits_total", "", 0, "Responses served from the page cache");
+    metrics->Add("vetted_cache_misses_total", "", 0, "Pages rendered (or files read) because they were not cached");
+    metrics->Add("vetted_feedback_total", "result=\"accepted\"", 0,
+                 "Feedback posts accepted (stored) and rejected, by reason");
+    metrics->Add("vetted_reloads_total", "", 0, "Content reloads after an import");
+  }
+  Impl* raw = impl.get();
+  impl->queue = std::make_unique<FeedbackQueue>(
+      [raw](const std::vector<store::NewFeedback>& batch) { return raw->store.AddFeedback(batch); },
+      std::max<size_t>(1, options.feedback_batch));
+  std::unique_ptr<App> app(new App(std::move(impl)));
+  App* self = app.get();
+  raw->poller = std::thread([raw, self] {
+    std::unique_lock<std::mutex> lock(raw->poll_mu);
+    while (!raw->poll_cv.wait_for(lock, raw->options.reload_poll, [raw] { return raw->stopping; })) {
+      lock.unlock();
+      self->Reload();
+      lock.lock();
+    }
+  });
+  return app;
+}
+
+App::~App() {
+  {
+    std::lock_guard<std::mutex> lock(impl_->poll_mu);
+    impl_->stopping = true;
+  }
+  impl_->poll_cv.notify_all();
+  if (impl_->poller.joinable()) impl_->poller.join();
+  impl_->queue.reset();  // commits what was accepted, answers it
+}
+
+int64_t App::generation() const {
+  return impl_->Current()->generation;
+}
+
+Status App::Reload() {
+  Result<int64_t> generation = impl_->store.Generation();
+  if (!generation.ok()) return generation.status();
+  {
+    std::lock_guard<std::mutex> lock(impl_->content_mu);
+    if (*generation == impl_->content->generation || *generation == impl_->failed_generation)
+      return Status::Ok();
+  }
+  auto start = std::chrono::steady_clock::now();
+  Result<std::shared_ptr<const Content>> content = LoadContent(impl_->store, impl_->RenderOptions());
+  if (!content.ok()) {
+    std::lock_guard<std::mutex> lock(impl_->content_mu);
+    impl_->failed_generation = *generation;
+    if (impl_->log) impl_->log("reload failed, still serving the previous content: " + content.status().message());
+    return content.status();
+  }
+  std::shared_ptr<const Content> old;
+  {
+    std::lock_guard<std::mutex> lock(impl_->content_mu);
+    old = std::move(impl_->content);
+    impl_->content = std::move(*content);
+  }
+  impl_->Count("vetted_reloads_total", "", "Content reloads after an import");
+  if (impl_->log) {
+    char line[160];
+    std::snprintf(line, sizeof line, "reloaded generation %lld: %zu articles in %.0f ms",
+                  static_cast<long long>(impl_->content->generation), impl_->content->site.articles.size(),
+                  SecondsSince(start) * 1000);
+    impl_->log(line);
+  }
+  return Status::Ok();  // `old` is freed here, or by the last request still using it
+}
+
+void App::Handle(Request&& req, Respond respond) {
+  Impl& m = *impl_;
+  std::shared_ptr<const Content> c = m.Current();
+  std::string path;
+  if (!DecodePath(req.Path(), path)) {
+    Response res = PlainResponse(400, "Bad request: malformed path");
+    res.route = "bad_request";
+    respond(std::move(res));
+    return;
+  }
+  const bool read = req.method == "GET" || req.method == "HEAD";
+  if (req.method == "POST" && (path == "/feedback" || path == "/feedback/" || path == "/api/feedback")) {
+    m.Feedback(std::move(req), std::move(respond), path == "/api/feedback");
+    return;
+  }
+  if (!read) {
+    Response res = PlainResponse(405, "Method not allowed");
+    bool post = path == "/feedback" || path == "/feedback/" || path == "/api/feedback";
+    res.headers.emplace_back("Allow", post ? "POST" : "GET, HEAD");
+    res.route = "method_not_allowed";
+    respond(std::move(res));
+    return;
+  }
+  if (path == "/healthz") return respond(m.Health(*c));
+  if (path == "/metrics") return respond(m.MetricsPage(*c));
+  if (path == "/search" || path == "/search/") return respond(m.Search(req, *c, false));
+  if (path == "/api/search") return respond(m.Search(req, *c, true));
+  if (path == "/feedback/thanks/" || path == "/feedback/thanks") return respond(m.FeedbackThanks(req, *c));
+  if (auto r = c->redirects.find(path); r != c->redirects.end())
+    return respond(Redirect(301, r->second, "redirect"));
+  respond(m.Page(req, *c, path));
+}
+
+}  // namespace vetted::server

@@ -1,0 +1,74 @@
+// The served site: the public pages, search, reader feedback, /healthz and
+// /metrics, all answered from a Store. Part of server/'s front door (included
+// by cli/serve); no socket here: App::Handle is the Handler Serve calls.
+//
+// What App does with a Store:
+//   - loads the published content (Store::Load) into a Site model and a
+//     render::SiteRenderer, exactly as `vetted build` would from a folder;
+//   - renders a page the first time it is asked for and caches it with its
+//     gzip and brotli forms, ETag and Last-Modified (unless options.cache is
+//     off: then every request renders);
+//   - polls Store::Generation and swaps in the new content when an import
+//     changed it (served within about options.reload_poll plus the load time;
+//     requests in flight finish on the content they started with);
+//   - answers /search and /api/search from Store::Search, and uses
+//     Store::Related for each article's "Related articles";
+//   - accepts feedback (POST /feedback from the form, POST /api/feedback with
+//     JSON), masks personal data, rate-limits by a keyed hash of the client
+//     address, and answers only once the row is durable (group commit).
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "model/status.h"
+#include "server/server.h"
+#include "store/store.h"
+
+namespace vetted::server {
+
+class Metrics;
+
+struct AppOptions {
+  bool cache = true;  // false: render every page on every request (to measure rendering)
+  std::chrono::milliseconds reload_poll{250};
+  double feedback_per_minute = 6;  // per client (keyed hash of its address)
+  double feedback_burst = 10;
+  size_t feedback_batch = 512;  // rows per transaction at most; 1 = one transaction per POST
+};
+
+class App {
+ public:
+  // Loads the store's current content and starts the reload poller. kInvalid
+  // when the stored site does not load or render (the message names the file
+  // or template); kIo when the store fails; kNotFound when nothing was
+  // imported yet. `store` and `metrics` (optional) must outlive the App.
+  static Result<std::unique_ptr<App>> Open(store::Store& store, const AppOptions& options, Metrics* metrics,
+                                           std::function<void(const std::string&)> log);
+  // Stops the poller and waits for feedback already accepted to be committed.
+  ~App();
+  App(const App&) = delete;
+  App& operator=(const App&) = delete;
+
+  // The Handler: answers every route. Thread-safe. `respond` is called on the
+  // caller's thread except for feedback, which is answered from the writer
+  // thread once the row is durable.
+  void Handle(Request&& req, Respond respond);
+
+  // The content generation being served.
+  int64_t generation() const;
+  // Checks the store's generation now and reloads when it changed (the
+  // poller does this every reload_poll). kInvalid/kIo as Open; on failure the
+  // old content stays served.
+  Status Reload();
+
+  struct Impl;
+
+ private:
+  explicit App(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace vetted::server

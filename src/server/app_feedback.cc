@@ -1,0 +1,93 @@
+// App: reader feedback. POST /feedback (the article's form, no JavaScript
+// needed: 303 to a thank-you page) and POST /api/feedback (JSON: 201 with the
+// new id). A success is sent only once the row is durable.
+#include <chrono>
+
+#include "server/app_internal.h"
+#include "util/util.h"
+
+namespace vetted::server {
+namespace {
+
+constexpr std::string_view kHelpCounter = "Feedback posts accepted (stored) and rejected, by reason";
+
+bool IsJson(std::string_view content_type) {
+  std::string_view type = util::Trim(content_type.substr(0, content_type.find(';')));
+  return type.size() == 16 && std::equal(type.begin(), type.end(), "application/json", [](char a, char b) {
+           return std::tolower(static_cast<unsigned char>(a)) == b;
+         });
+}
+
+std::string ThanksUrl(const std::string& article) {
+  return "/feedback/thanks/?article=" + util::UrlEncode(article);
+}
+
+}  // namespace
+
+void App::Impl::Feedback(Request&& req, Respond respond, bool api) {
+  auto reject = [&](int status, std::string_view reason, const std::string& message, const std::string& article) {
+    Count("vetted_feedback_total", std::string("result=\"rejected\",reason=\"") + std::string(reason) + "\"",
+          kHelpCounter);
+    if (api) return respond(JsonError(status, message, "api_feedback"));
+    std::shared_ptr<const Content> c = Current();
+    Result<std::string> page = c->renderer->FeedbackErrorPage(article, message);
+    respond(HtmlResponse(status, page.ok() ? std::move(*page) : message, "feedback"));
+  };
+  if (api && !IsJson(req.Header("Content-Type")))
+    return reject(415, "media_type", "Send the feedback as JSON (Content-Type: application/json).", "");
+  Result<FeedbackInput> input = api ? ParseFeedbackJson(req.body) : ParseFeedbackForm(req.body);
+  if (!input.ok()) return reject(400, "invalid", input.status().message(), "");
+  if (input->honeypot_filled) {
+    // A bot filled the hidden field: answer as if stored, store nothing.
+    Count("vetted_feedback_total", "result=\"rejected\",reason=\"honeypot\"", kHelpCounter);
+    if (api) return respond(JsonResponse(201, "{\"id\":0}", "api_feedback"));
+    return respond(Redirect(303, ThanksUrl(input->article), "feedback"));
+  }
+  if (!limiter.Allow(req.client, std::chrono::steady_clock::now())) {
+    Count("vetted_feedback_total", "result=\"rejected\",reason=\"rate_limited\"", kHelpCounter);
+    Response res = api ? JsonError(429, "Too much feedback from your connection; please try again in a minute.",
+                                   "api_feedback")
+                       : HtmlResponse(429, "Too much feedback from your connection; please try again in a minute.",
+                                      "feedback");
+    res.headers.emplace_back("Retry-After", "60");
+    return respond(std::move(res));
+  }
+  std::shared_ptr<const Content> c = Current();
+  auto article = c->articles.find(input->article);
+  if (article == c->articles.end())
+    return reject(404, "unknown_article", "There is no article at " + input->article + ".", "");
+  store::NewFeedback entry;
+  entry.article_url = input->article;
+  entry.revision = input->revision.empty() ? article->second->revision : input->revision;
+  entry.helpful = input->helpful;
+  entry.category = input->category;
+  entry.comment = MaskPersonalData(input->comment);
+  entry.created_at = IsoDateNow();
+  std::string url = entry.article_url;
+  queue->Submit(std::move(entry), [this, api, url, respond = std::move(respond)](Result<int64_t> id) {
+    if (id.ok()) {
+      Count("vetted_feedback_total", "result=\"accepted\"", kHelpCounter);
+      if (api) return respond(JsonResponse(201, "{\"id\":" + std::to_string(*id) + "}", "api_feedback"));
+      return respond(Redirect(303, ThanksUrl(url), "feedback"));
+    }
+    bool gone = id.status().code() == Code::kNotFound;
+    Count("vetted_feedback_total",
+          gone ? "result=\"rejected\",reason=\"unknown_article\"" : "result=\"rejected\",reason=\"store_error\"",
+          kHelpCounter);
+    if (!gone && log) log("feedback: " + id.status().message());
+    std::string message = gone ? "There is no article at " + url + "."
+                               : "Your feedback could not be saved just now; please try again.";
+    if (api) return respond(JsonError(gone ? 404 : 503, message, "api_feedback"));
+    respond(HtmlResponse(gone ? 404 : 503, message, "feedback"));
+  });
+}
+
+Response App::Impl::FeedbackThanks(const Request& req, const Content& c) {
+  std::string article = QueryValue(req.Query(), "article");
+  if (!c.articles.count(article)) article.clear();
+  Result<std::string> page = c.renderer->FeedbackThanksPage(article);
+  if (!page.ok()) return HtmlResponse(500, "Thank you for your feedback.", "feedback");
+  return HtmlResponse(200, std::move(*page), "feedback");
+}
+
+}  // namespace vetted::server

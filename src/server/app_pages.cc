@@ -1,0 +1,316 @@
+// App: pages from the cache (rendered on first request), responses, and the
+// small HTTP helpers the handlers share.
+#include <cstdio>
+#include <ctime>
+
+#include "server/app_internal.h"
+#include "server/encode.h"
+#include "util/util.h"
+
+namespace vetted::server {
+namespace {
+
+constexpr std::string_view kCacheImmutable = "public, max-age=31536000, immutable";
+constexpr std::string_view kCacheRevalidate = "no-cache";  // store, but ask (ETag) before each reuse
+constexpr std::string_view kCacheNever = "no-store";       // search results and feedback answers
+constexpr int kBrotliQuality = 9;  // per page, once; 11 is a few % smaller and ~10x slower
+constexpr size_t kEtagHex = 20;
+
+// If-None-Match lists our ETag (any encoding's variant, or "*").
+bool EtagMatches(std::string_view header, std::string_view etag) {
+  if (header.empty()) return false;
+  if (util::Trim(header) == "*") return true;
+  std::string_view core = etag.substr(0, etag.size() - 1);  // without the closing quote
+  for (std::string_view item : util::Split(header, ',')) {
+    item = util::Trim(item);
+    if (item.size() > 2 && item.substr(0, 2) == "W/") item.remove_prefix(2);
+    if (item.size() >= core.size() && item.substr(0, core.size()) == core) return true;
+  }
+  return false;
+}
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string FormDecode(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '+') {
+      out += ' ';
+    } else if (s[i] == '%' && i + 2 < s.size() && HexValue(s[i + 1]) >= 0 && HexValue(s[i + 2]) >= 0) {
+      out += static_cast<char>(HexValue(s[i + 1]) * 16 + HexValue(s[i + 2]));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::shared_ptr<const CachedBody> MakeBody(std::string bytes, std::string_view path, bool immutable,
+                                           Encodings wanted) {
+  auto body = std::make_shared<CachedBody>();
+  MimeType mime = MimeFor(path);
+  body->content_type = mime.type;
+  body->immutable = immutable;
+  body->etag = "\"" + util::Sha256Hex(bytes).substr(0, kEtagHex) + "\"";
+  body->compressible = mime.compressible && bytes.size() >= kMinCompressSize;
+  if (body->compressible) {
+    if (wanted == Encodings::kAll || wanted == Encodings::kGzipOnly)
+      if (auto gz = Gzip(bytes); gz && gz->size() < bytes.size())
+        body->gzip = std::make_shared<const std::string>(std::move(*gz));
+    if (wanted == Encodings::kAll || wanted == Encodings::kBrotliOnly)
+      if (auto br = Brotli(bytes, kBrotliQuality); br && br->size() < bytes.size())
+        body->br = std::make_shared<const std::string>(std::move(*br));
+  }
+  body->identity = std::make_shared<const std::string>(std::move(bytes));
+  return body;
+}
+
+Response BodyResponse(const Request& req, const CachedBody& body, const std::string& last_modified, int status,
+                      std::string_view route) {
+  Response res;
+  res.status = status;
+  res.route = route;
+  AcceptedEncodings accepted = ParseAcceptEncoding(req.Header("Accept-Encoding"));
+  std::string etag = body.etag;
+  std::string_view encoding;
+  res.shared_body = body.identity;
+  if (accepted.br && body.br) {
+    res.shared_body = body.br;
+    encoding = "br";
+    etag.insert(etag.size() - 1, "-br");
+  } else if (accepted.gzip && body.gzip) {
+    res.shared_body = body.gzip;
+    encoding = "gzip";
+    etag.insert(etag.size() - 1, "-gz");
+  }
+  if (status == 200 && EtagMatches(req.Header("If-None-Match"), body.etag)) {
+    res.status = 304;
+    res.shared_body.reset();
+  }
+  res.headers.reserve(12);
+  res.headers.emplace_back("Content-Type", body.content_type);
+  if (!encoding.empty()) res.headers.emplace_back("Content-Encoding", encoding);
+  if (body.compressible) res.headers.emplace_back("Vary", "Accept-Encoding");
+  res.headers.emplace_back("ETag", std::move(etag));
+  res.headers.emplace_back("Last-Modified", last_modified);
+  res.headers.emplace_back("Cache-Control", body.immutable ? kCacheImmutable : kCacheRevalidate);
+  if (res.status != 304) res.headers.emplace_back("Content-Length", std::to_string(res.Body().size()));
+  AddSecurityHeaders(res.headers);
+  return res;
+}
+
+Response App::Impl::Page(const Request& req, const Content& c, const std::string& path) {
+  std::string file;
+  bool is_static = false;
+  if (auto p = c.page_path.find(path); p != c.page_path.end()) {
+    file = p->second;
+  } else if (auto s = c.static_file.find(path); s != c.static_file.end()) {
+    file = s->second;
+    is_static = true;
+  } else if (!path.empty() && path.back() != '/' && c.page_path.count(path + "/")) {
+    return Redirect(301, path + "/", "redirect");
+  } else {
+    return NotFound(req, c);
+  }
+  if (options.cache) {
+    std::shared_lock<std::shared_mutex> lock(c.cache_mu);
+    if (auto hit = c.cache.find(path); hit != c.cache.end()) {
+      std::shared_ptr<const CachedBody> body = hit->second;
+      lock.unlock();
+      Count("vetted_cache_hits_total", "", "Responses served from the page cache");
+      return BodyResponse(req, *body, c.last_modified, 200, is_static ? "static" : "page");
+    }
+  }
+  Count("vetted_cache_misses_total", "", "Pages rendered (or files read) because they were not cached");
+  Result<std::string> bytes = is_static ? c.fs.Read(file) : c.renderer->Render(file);
+  if (!bytes.ok()) {
+    if (log) log("render " + path + ": " + bytes.status().message());
+    Response res = PlainResponse(500, "This page could not be produced; the error is logged.");
+    res.route = "error";
+    return res;
+  }
+  bool immutable = path.rfind("/assets/", 0) == 0;
+  // Cached: every encoding, once. Uncached: only the one this client takes.
+  Encodings wanted = Encodings::kAll;
+  if (!options.cache) {
+    AcceptedEncodings accepted = ParseAcceptEncoding(req.Header("Accept-Encoding"));
+    wanted = accepted.br ? Encodings::kBrotliOnly : accepted.gzip ? Encodings::kGzipOnly : Encodings::kNone;
+  }
+  std::shared_ptr<const CachedBody> body = MakeBody(std::move(*bytes), path, immutable, wanted);
+  if (options.cache) {
+    std::unique_lock<std::shared_mutex> lock(c.cache_mu);
+    c.cache.emplace(path, body);
+  }
+  return BodyResponse(req, *body, c.last_modified, 200, is_static ? "static" : "page");
+}
+
+Response App::Impl::NotFound(const Request& req, const Content& c) {
+  const std::string key = "\n404";  // cannot collide with a URL path
+  std::shared_ptr<const CachedBody> body;
+  {
+    std::shared_lock<std::shared_mutex> lock(c.cache_mu);
+    if (auto hit = c.cache.find(key); hit != c.cache.end()) body = hit->second;
+  }
+  if (!body) {
+    Result<std::string> bytes = c.renderer->Render("404.html");
+    if (!bytes.ok()) {
+      Response res = PlainResponse(404, "Not found");
+      res.route = "not_found";
+      return res;
+    }
+    body = MakeBody(std::move(*bytes), "404.html", false);
+    std::unique_lock<std::shared_mutex> lock(c.cache_mu);
+    c.cache.emplace(key, body);
+  }
+  Response res = BodyResponse(req, *body, c.last_modified, 404, "not_found");
+  return res;
+}
+
+Response HtmlResponse(int status, std::string html, std::string_view route) {
+  Response res;
+  res.status = status;
+  res.route = route;
+  res.body = std::move(html);
+  res.headers.emplace_back("Content-Type", "text/html; charset=utf-8");
+  res.headers.emplace_back("Content-Length", std::to_string(res.body.size()));
+  res.headers.emplace_back("Cache-Control", kCacheNever);
+  AddSecurityHeaders(res.headers);
+  return res;
+}
+
+Response JsonResponse(int status, std::string json, std::string_view route) {
+  Response res;
+  res.status = status;
+  res.route = route;
+  res.body = std::move(json);
+  res.body += '\n';
+  res.headers.emplace_back("Content-Type", "application/json");
+  res.headers.emplace_back("Content-Length", std::to_string(res.body.size()));
+  res.headers.emplace_back("Cache-Control", kCacheNever);
+  AddSecurityHeaders(res.headers);
+  return res;
+}
+
+Response JsonError(int status, std::string_view message, std::string_view route) {
+  std::string json = "{\"error\":";
+  util::AppendJsonString(json, message);
+  json += '}';
+  return JsonResponse(status, std::move(json), route);
+}
+
+Response Redirect(int status, std::string location, std::string_view route) {
+  Response res;
+  res.status = status;
+  res.route = route;
+  res.body = "Moved to " + location + "\n";
+  res.headers.emplace_back("Location", std::move(location));
+  res.headers.emplace_back("Content-Type", "text/plain; charset=utf-8");
+  res.headers.emplace_back("Content-Length", std::to_string(res.body.size()));
+  res.headers.emplace_back("Cache-Control", status == 301 ? "public, max-age=86400" : std::string(kCacheNever));
+  AddSecurityHeaders(res.headers);
+  return res;
+}
+
+std::vector<std::pair<std::string, std::string>> ParseQuery(std::string_view query) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (std::string_view item : util::Split(query, '&')) {
+    if (item.empty()) continue;
+    size_t eq = item.find('=');
+    if (eq == std::string_view::npos) {
+      out.emplace_back(FormDecode(item), "");
+    } else {
+      out.emplace_back(FormDecode(item.substr(0, eq)), FormDecode(item.substr(eq + 1)));
+    }
+  }
+  return out;
+}
+
+std::string QueryValue(std::string_view query, std::string_view name) {
+  for (auto& [k, v] : ParseQuery(query))
+    if (k == name) return std::move(v);
+  return "";
+}
+
+bool DecodePath(std::string_view raw, std::string& out) {
+  out.clear();
+  if (raw.empty() || raw[0] != '/') return false;
+  for (size_t i = 0; i < raw.size(); ++i) {
+    char ch = raw[i];
+    if (ch == '%') {
+      if (i + 2 >= raw.size() || HexValue(raw[i + 1]) < 0 || HexValue(raw[i + 2]) < 0) return false;
+      ch = static_cast<char>(HexValue(raw[i + 1]) * 16 + HexValue(raw[i + 2]));
+      i += 2;
+    }
+    auto u = static_cast<unsigned char>(ch);
+    if (u < 0x20 || u == 0x7f || ch == '\\') return false;
+    out += ch;
+  }
+  // No "." or ".." segment, no empty segment but the last.
+  for (size_t start = 1; start <= out.size();) {
+    size_t end = out.find('/', start);
+    if (end == std::string::npos) end = out.size();
+    std::string_view seg(out.data() + start, end - start);
+    if (seg == "." || seg == "..") return false;
+    if (seg.empty() && end != out.size()) return false;
+    start = end + 1;
+  }
+  return true;
+}
+
+std::string HttpDateNow() {
+  std::time_t now = std::time(nullptr);
+  std::tm gmt{};
+  gmtime_r(&now, &gmt);
+  char buf[64];
+  size_t n = std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &gmt);
+  return std::string(buf, n);
+}
+
+std::string IsoDateNow() {
+  std::time_t now = std::time(nullptr);
+  std::tm gmt{};
+  gmtime_r(&now, &gmt);
+  char buf[32];
+  size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &gmt);
+  return std::string(buf, n);
+}
+
+Response App::Impl::Health(const Content& c) {
+  std::string json = "{\"status\":\"ok\",\"generation\":" + std::to_string(c.generation) +
+                     ",\"articles\":" + std::to_string(c.site.articles.size()) + "}";
+  Response res = JsonResponse(200, std::move(json), "healthz");
+  return res;
+}
+
+Response App::Impl::MetricsPage(const Content& c) {
+  std::string text;
+  if (metrics) {
+    metrics->Set("vetted_content_generation", "", static_cast<double>(c.generation),
+                 "Content generation being served");
+    metrics->Set("vetted_articles", "", static_cast<double>(c.site.articles.size()), "Published articles served");
+    {
+      std::shared_lock<std::shared_mutex> lock(c.cache_mu);
+      metrics->Set("vetted_cache_entries", "", static_cast<double>(c.cache.size()), "Pages in the page cache");
+    }
+    text = metrics->Prometheus();
+  }
+  Response res;
+  res.route = "metrics";
+  res.body = std::move(text);
+  res.headers.emplace_back("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+  res.headers.emplace_back("Content-Length", std::to_string(res.body.size()));
+  res.headers.emplace_back("Cache-Control", "no-store");
+  AddSecurityHeaders(res.headers);
+  return res;
+}
+
+}  // namespace vetted::server

@@ -1,0 +1,523 @@
+#include "server/feedback.h"
+
+#include <sodium.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <nlohmann/json.hpp>
+#include <optional>
+
+namespace vetted::server {
+namespace {
+
+// ---------------------------------------------------------------------------
+// Validation shared by the JSON and the form parser.
+
+// Number of code points when s is valid UTF-8 (no overlongs, no surrogates,
+// nothing above U+10FFFF); nullopt otherwise.
+std::optional<size_t> Utf8CodePoints(std::string_view s) {
+  size_t count = 0;
+  size_t i = 0;
+  const size_t n = s.size();
+  while (i < n) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    size_t extra = 0;
+    unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the first continuation byte
+    if (c < 0x80) {
+      extra = 0;
+    } else if (c >= 0xC2 && c <= 0xDF) {
+      extra = 1;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      extra = 2;
+      if (c == 0xE0) lo = 0xA0;  // overlong
+      if (c == 0xED) hi = 0x9F;  // surrogates
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      extra = 3;
+      if (c == 0xF0) lo = 0x90;  // overlong
+      if (c == 0xF4) hi = 0x8F;  // above U+10FFFF
+    } else {
+      return std::nullopt;
+    }
+    if (n - i - 1 < extra) return std::nullopt;
+    for (size_t k = 1; k <= extra; ++k) {
+      const auto b = static_cast<unsigned char>(s[i + k]);
+      const unsigned char min = k == 1 ? lo : 0x80, max = k == 1 ? hi : 0xBF;
+      if (b < min || b > max) return std::nullopt;
+    }
+    i += extra + 1;
+    ++count;
+  }
+  return count;
+}
+
+// What either parser found, before validation. Absent fields are nullopt.
+struct RawFeedback {
+  std::optional<std::string> article, revision, category, comment;
+  std::optional<bool> helpful;
+  bool honeypot_filled = false;
+};
+
+Status Bad(std::string message) {
+  return Status::Invalid(std::move(message));
+}
+
+Status CheckArticle(const std::string& article) {
+  if (article.empty() || article[0] != '/') return Bad("\"article\" must be a URL path starting with '/'");
+  if (article.size() > kMaxArticleBytes) return Bad("\"article\" is longer than 512 bytes");
+  for (char ch : article) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c < 0x20 || c == 0x7F) return Bad("\"article\" must not contain control characters");
+  }
+  if (!Utf8CodePoints(article)) return Bad("\"article\" is not valid UTF-8");
+  return Status::Ok();
+}
+
+Status CheckRevision(const std::string& revision) {
+  if (revision.size() > kMaxRevisionBytes) return Bad("\"revision\" is longer than 128 bytes");
+  for (char c : revision) {
+    if (c <= 0x20 || c >= 0x7F) return Bad("\"revision\" must be printable ASCII without spaces");
+  }
+  return Status::Ok();
+}
+
+Result<FeedbackInput> Validate(RawFeedback raw) {
+  if (!raw.article) return Bad("\"article\" is required");
+  if (Status s = CheckArticle(*raw.article); !s.ok()) return s;
+  if (!raw.helpful) return Bad("\"helpful\" is required");
+  if (!raw.category) return Bad("\"category\" is required");
+  const std::string& cat = *raw.category;
+  if (cat != "helpful" && cat != "error" && cat != "other") {
+    return Bad("\"category\" must be \"helpful\", \"error\" or \"other\"");
+  }
+  if (raw.comment) {
+    std::optional<size_t> chars = Utf8CodePoints(*raw.comment);
+    if (!chars) return Bad("\"comment\" is not valid UTF-8");
+    if (*chars > kMaxCommentChars) return Bad("\"comment\" is longer than 2,000 characters");
+  }
+  if (raw.revision) {
+    if (Status s = CheckRevision(*raw.revision); !s.ok()) return s;
+  }
+  FeedbackInput in;
+  in.article = std::move(*raw.article);
+  in.revision = raw.revision ? std::move(*raw.revision) : std::string();
+  in.helpful = *raw.helpful;
+  in.category = std::move(*raw.category);
+  in.comment = raw.comment ? std::move(*raw.comment) : std::string();
+  in.honeypot_filled = raw.honeypot_filled;
+  return in;
+}
+
+// ---------------------------------------------------------------------------
+// JSON
+
+using Json = nlohmann::json;
+
+// Reads an optional string member: absent/null -> nullopt; not a string -> error.
+Status OptionalString(const Json& obj, const char* name, std::optional<std::string>& out) {
+  auto it = obj.find(name);
+  if (it == obj.end() || it->is_null()) return Status::Ok();
+  if (!it->is_string()) return Bad("\"" + std::string(name) + "\" must be a string");
+  out = it->get_ref<const std::string&>();
+  return Status::Ok();
+}
+
+Result<FeedbackInput> FromJson(const Json& obj) {
+  RawFeedback raw;
+  if (Status s = OptionalString(obj, "article", raw.article); !s.ok()) return s;
+  if (auto it = obj.find("helpful"); it != obj.end() && !it->is_null()) {
+    if (!it->is_boolean()) return Bad("\"helpful\" must be true or false");
+    raw.helpful = it->get<bool>();
+  }
+  if (Status s = OptionalString(obj, "category", raw.category); !s.ok()) return s;
+  if (Status s = OptionalString(obj, "comment", raw.comment); !s.ok()) return s;
+  if (Status s = OptionalString(obj, "revision", raw.revision); !s.ok()) return s;
+  if (auto it = obj.find("website"); it != obj.end() && !it->is_null()) {
+    raw.honeypot_filled = !(it->is_string() && it->get_ref<const std::string&>().empty());
+  }
+  return Validate(std::move(raw));
+}
+
+// ---------------------------------------------------------------------------
+// Form
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// '+' -> ' ', %XX -> byte; false for a malformed escape.
+bool FormDecode(std::string_view in, std::string& out) {
+  out.clear();
+  out.reserve(in.size());
+  for (size_t i = 0; i < in.size(); ++i) {
+    const char c = in[i];
+    if (c == '+') {
+      out += ' ';
+    } else if (c == '%') {
+      if (i + 2 >= in.size()) return false;
+      const int hi = HexValue(in[i + 1]), lo = HexValue(in[i + 2]);
+      if (hi < 0 || lo < 0) return false;
+      out += static_cast<char>(hi * 16 + lo);
+      i += 2;
+    } else {
+      out += c;
+    }
+  }
+  return true;
+}
+
+// Stores one known form field into raw; kInvalid for a repeated one.
+Status TakeFormField(const std::string& name, std::string value, RawFeedback& raw, unsigned& seen) {
+  static constexpr const char* kNames[] = {"article",  "revision", "helpful",
+                                           "category", "comment",  "website"};
+  size_t index = 0;
+  while (index < std::size(kNames) && name != kNames[index]) ++index;
+  if (index == std::size(kNames)) return Status::Ok();  // unknown: ignored
+  if (seen & (1u << index)) return Bad("\"" + name + "\" is given twice");
+  seen |= 1u << index;
+  if (value.empty() && name != "article") return Status::Ok();  // empty counts as absent
+  if (name == "article") raw.article = std::move(value);
+  if (name == "revision") raw.revision = std::move(value);
+  if (name == "category") raw.category = std::move(value);
+  if (name == "comment") raw.comment = std::move(value);
+  if (name == "website") raw.honeypot_filled = true;
+  if (name == "helpful") {
+    if (value != "yes" && value != "no") return Bad("\"helpful\" must be yes or no");
+    raw.helpful = value == "yes";
+  }
+  return Status::Ok();
+}
+
+// ---------------------------------------------------------------------------
+// Masking
+
+bool IsDigit(char c) {
+  return c >= '0' && c <= '9';
+}
+bool IsAlpha(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+bool IsAlnum(char c) {
+  return IsDigit(c) || IsAlpha(c);
+}
+bool IsLocalChar(char c) {
+  return IsAlnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
+}
+bool IsDomainChar(char c) {
+  return IsAlnum(c) || c == '.' || c == '-';
+}
+bool IsPhoneSep(char c) {
+  return c == ' ' || c == '.' || c == '-' || c == '(' || c == ')';
+}
+
+// A domain with at least two non-empty labels and an alphabetic top-level
+// label of two or more letters.
+bool PlausibleDomain(std::string_view d) {
+  size_t last_dot = d.rfind('.');
+  if (last_dot == std::string_view::npos || last_dot + 3 > d.size()) return false;
+  for (size_t i = last_dot + 1; i < d.size(); ++i) {
+    if (!IsAlpha(d[i])) return false;
+  }
+  if (d.front() == '.' || d.find("..") != std::string_view::npos) return false;
+  return true;
+}
+
+struct Span {
+  size_t begin, end;
+};
+
+// Email spans, sorted and disjoint. Each byte is looked at by at most one
+// backward and one forward scan ('@' stops both), so this is linear.
+std::vector<Span> FindEmails(std::string_view s) {
+  std::vector<Span> spans;
+  size_t floor = 0;  // a span may not start before this
+  for (size_t at = s.find('@'); at != std::string_view::npos; at = s.find('@', at + 1)) {
+    if (at < floor) continue;
+    size_t begin = at;
+    while (begin > floor && IsLocalChar(s[begin - 1])) --begin;
+    while (begin < at && s[begin] == '.') ++begin;
+    size_t end = at + 1;
+    while (end < s.size() && IsDomainChar(s[end])) ++end;
+    while (end > at + 1 && (s[end - 1] == '.' || s[end - 1] == '-')) --end;
+    if (begin == at || !PlausibleDomain(s.substr(at + 1, end - at - 1))) continue;
+    spans.push_back({begin, end});
+    floor = end;
+  }
+  return spans;
+}
+
+// Facts about one run of digit groups, to tell phones from dates and decimals.
+struct DigitRun {
+  size_t end = 0;  // one past the last digit
+  size_t digits = 0;
+  size_t groups = 0;
+  size_t len[3] = {0, 0, 0};  // lengths of the first three groups
+  char sep = 0;               // the separator when every one is the same single character; else 0
+  bool mixed = false;
+};
+
+// Scans digit groups from s[p] (a digit): groups are joined by up to three of
+// " -()" or by exactly one '.'. Touches at most 3 bytes past the run's end.
+DigitRun ScanDigits(std::string_view s, size_t p) {
+  DigitRun run;
+  for (;;) {
+    size_t q = p;
+    while (q < s.size() && IsDigit(s[q])) ++q;
+    if (run.groups < 3) run.len[run.groups] = q - p;
+    ++run.groups;
+    run.digits += q - p;
+    run.end = q;
+    size_t r = q;
+    while (r < s.size() && r - q < 4 && IsPhoneSep(s[r])) ++r;
+    const size_t n = r - q;
+    if (n == 0 || n > 3 || r >= s.size() || !IsDigit(s[r])) break;
+    const std::string_view seps = s.substr(q, n);
+    if (seps.find('.') != std::string_view::npos && n != 1) break;  // ". 12": a sentence, not a phone
+    if (n != 1 || (run.sep != 0 && run.sep != seps[0])) run.mixed = true;
+    if (!run.mixed) run.sep = seps[0];
+    p = r;
+  }
+  if (run.mixed) run.sep = 0;
+  return run;
+}
+
+bool LooksLikeDate(const DigitRun& r) {
+  if (r.groups != 3 || (r.sep != '.' && r.sep != '-')) return false;
+  auto day = [](size_t n) { return n == 1 || n == 2; };
+  return (day(r.len[0]) && day(r.len[1]) && r.len[2] == 4) ||
+         (r.len[0] == 4 && day(r.len[1]) && day(r.len[2]));
+}
+
+bool LooksLikeDecimal(const DigitRun& r) {
+  return r.groups == 2 && r.sep == '.';
+}
+
+// Copies s to out with phone numbers masked. Linear: every run is scanned once.
+void MaskPhones(std::string_view s, std::string& out) {
+  size_t i = 0;
+  while (i < s.size()) {
+    const char c = s[i];
+    const bool boundary = i == 0 || !IsAlnum(s[i - 1]);
+    size_t first = i;  // first digit
+    if (c == '+' || c == '(') ++first;
+    if (c == '+' && first < s.size() && s[first] == '(') ++first;
+    if (!boundary || first >= s.size() || !IsDigit(s[first]) || (c != '+' && c != '(' && !IsDigit(c))) {
+      out += c;
+      ++i;
+      continue;
+    }
+    const DigitRun run = ScanDigits(s, first);
+    const std::string_view text = s.substr(i, run.end - i);
+    const bool phone = run.digits >= 7 && (c == '+' || (!LooksLikeDate(run) && !LooksLikeDecimal(run)));
+    if (!phone) {
+      out.append(text);
+    } else if (text.front() == '(' && text.find(')') == std::string_view::npos) {
+      out += "([phone removed]";  // "(5551234567)": keep the brackets balanced
+    } else {
+      out += "[phone removed]";
+    }
+    i = run.end;
+  }
+}
+
+}  // namespace
+
+Result<FeedbackInput> ParseFeedbackJson(std::string_view body) {
+  try {
+    const Json doc = Json::parse(body.begin(), body.end(), nullptr, /*allow_exceptions=*/false);
+    if (doc.is_discarded()) return Bad("the body is not valid JSON");
+    if (!doc.is_object()) return Bad("the body must be a JSON object");
+    return FromJson(doc);
+  } catch (const std::exception& e) {  // allocation failure or a library surprise
+    return Bad(std::string("the body could not be read: ") + e.what());
+  }
+}
+
+Result<FeedbackInput> ParseFeedbackForm(std::string_view body) {
+  RawFeedback raw;
+  unsigned seen = 0;
+  std::string name, value;
+  size_t start = 0;
+  while (start <= body.size()) {
+    size_t amp = body.find('&', start);
+    if (amp == std::string_view::npos) amp = body.size();
+    const std::string_view pair = body.substr(start, amp - start);
+    start = amp + 1;
+    if (pair.empty()) continue;
+    const size_t eq = pair.find('=');
+    const std::string_view raw_name = pair.substr(0, eq);
+    const std::string_view raw_value =
+        eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
+    if (!FormDecode(raw_name, name) || !FormDecode(raw_value, value)) {
+      return Bad("the form body has a malformed %-escape");
+    }
+    if (Status s = TakeFormField(name, value, raw, seen); !s.ok()) return s;
+  }
+  if (raw.helpful && !raw.category) raw.category = *raw.helpful ? "helpful" : "other";
+  return Validate(std::move(raw));
+}
+
+std::string MaskPersonalData(std::string_view comment) {
+  std::string out;
+  out.reserve(comment.size());
+  size_t pos = 0;
+  for (const Span& email : FindEmails(comment)) {
+    MaskPhones(comment.substr(pos, email.begin - pos), out);
+    out += "[email removed]";
+    pos = email.end;
+  }
+  MaskPhones(comment.substr(pos), out);
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// RateLimiter
+
+RateLimiter::RateLimiter(Options options) : options_(options) {
+  if (!(options_.burst >= 1)) options_.burst = 1;
+  if (!(options_.per_minute > 0)) options_.per_minute = 0;
+  if (options_.max_clients == 0) options_.max_clients = 1;
+  if (sodium_init() < 0) {
+    std::fputs("vetted: libsodium failed to initialize (no system randomness)\n", stderr);
+    std::abort();
+  }
+  randombytes_buf(key_, sizeof key_);
+}
+
+std::string RateLimiter::KeyOf(std::string_view client) const {
+  unsigned char out[crypto_generichash_BYTES_MIN];  // 16 bytes
+  crypto_generichash(out, sizeof out, reinterpret_cast<const unsigned char*>(client.data()), client.size(),
+                     key_, sizeof key_);
+  return std::string(reinterpret_cast<const char*>(out), sizeof out);
+}
+
+double RateLimiter::Refilled(const Bucket& b, std::chrono::steady_clock::time_point now) const {
+  if (now <= b.last) return b.tokens;
+  const double seconds = std::chrono::duration<double>(now - b.last).count();
+  return std::min(options_.burst, b.tokens + seconds * options_.per_minute / 60.0);
+}
+
+void RateLimiter::MakeRoom(std::chrono::steady_clock::time_point now) {
+  std::erase_if(buckets_, [&](const auto& kv) { return Refilled(kv.second, now) >= options_.burst; });
+  const size_t max = options_.max_clients;
+  const size_t target = max - std::max<size_t>(1, max / 10);
+  if (buckets_.size() <= target) return;
+  // Too few were full: drop the least recently seen down to target.
+  std::vector<std::chrono::steady_clock::time_point> seen;
+  seen.reserve(buckets_.size());
+  for (const auto& kv : buckets_) seen.push_back(kv.second.last);
+  const size_t drop = buckets_.size() - target;
+  std::nth_element(seen.begin(), seen.begin() + (drop - 1), seen.end());
+  const auto cutoff = seen[drop - 1];
+  std::erase_if(buckets_, [&](const auto& kv) { return kv.second.last <= cutoff; });
+}
+
+bool RateLimiter::Allow(std::string_view client, std::chrono::steady_clock::time_point now) {
+  std::string key = KeyOf(client);
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = buckets_.find(key);
+  if (it == buckets_.end()) {
+    if (buckets_.size() >= options_.max_clients) MakeRoom(now);
+    it = buckets_.emplace(std::move(key), Bucket{options_.burst, now}).first;
+  }
+  Bucket& b = it->second;
+  b.tokens = Refilled(b, now);
+  b.last = std::max(b.last, now);
+  if (b.tokens < 1) return false;
+  b.tokens -= 1;
+  return true;
+}
+
+std::vector<std::string> RateLimiter::StoredKeysForTest() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<std::string> keys;
+  for (const auto& kv : buckets_) keys.push_back(kv.first);
+  return keys;
+}
+
+size_t RateLimiter::SizeForTest() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return buckets_.size();
+}
+
+// ---------------------------------------------------------------------------
+// FeedbackQueue
+
+FeedbackQueue::FeedbackQueue(Commit commit, size_t max_batch)
+    : commit_(std::move(commit)), max_batch_(std::max<size_t>(1, max_batch)), writer_([this] { Run(); }) {}
+
+FeedbackQueue::~FeedbackQueue() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    closing_ = true;
+  }
+  cv_.notify_all();
+  if (writer_.joinable()) writer_.join();
+}
+
+void FeedbackQueue::Submit(store::NewFeedback entry, std::function<void(Result<int64_t>)> done) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!closing_) {
+      queue_.push_back(Pending{std::move(entry), std::move(done)});
+      cv_.notify_one();
+      return;
+    }
+  }
+  if (done) done(Status::Io("shutting down"));
+}
+
+bool FeedbackQueue::ClosingForTest() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return closing_;
+}
+
+void FeedbackQueue::Run() {
+  for (;;) {
+    std::vector<Pending> batch;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      cv_.wait(lock, [this] { return closing_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // closing and drained
+      const size_t n = std::min(max_batch_, queue_.size());
+      batch.reserve(n);
+      for (size_t i = 0; i < n; ++i) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    CommitBatch(batch);
+  }
+}
+
+void FeedbackQueue::CommitBatch(std::vector<Pending>& batch) {
+  std::vector<store::NewFeedback> entries;
+  entries.reserve(batch.size());
+  for (Pending& p : batch) entries.push_back(std::move(p.entry));
+  std::vector<Result<int64_t>> results;
+  try {
+    results = commit_(entries);
+  } catch (const std::exception& e) {
+    results.clear();
+    while (results.size() < batch.size())
+      results.push_back(Status::Internal(std::string("commit threw: ") + e.what()));
+  } catch (...) {
+    results.clear();
+    while (results.size() < batch.size()) results.push_back(Status::Internal("commit threw"));
+  }
+  while (results.size() < batch.size()) {
+    results.push_back(Status::Internal("commit returned fewer results than entries"));
+  }
+  for (size_t i = 0; i < batch.size(); ++i) {
+    if (!batch[i].done) continue;
+    try {
+      batch[i].done(std::move(results[i]));
+    } catch (...) {  // a callback must not stop the writer
+    }
+  }
+}
+
+}  // namespace vetted::server

@@ -1,0 +1,180 @@
+// Internal to server/: the pieces of reader feedback that do not need a
+// socket or a site: parsing and validating a submission (JSON or the no-JS
+// form), masking personal data in comments, a per-client rate limiter that
+// never keeps a raw address, and the group-commit queue that writes feedback
+// durably in batches.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "model/status.h"
+#include "store/store.h"
+
+namespace vetted::server {
+
+// Limits of a feedback submission.
+inline constexpr size_t kMaxCommentChars = 2000;  // Unicode code points
+inline constexpr size_t kMaxArticleBytes = 512;
+inline constexpr size_t kMaxRevisionBytes = 128;
+
+// A validated feedback submission, before masking and storage.
+struct FeedbackInput {
+  std::string article;   // URL path of the article: starts with '/', at most 512 bytes, no control bytes
+  std::string revision;  // revision hash the reader saw; "" when not sent
+  bool helpful = false;
+  std::string category;          // "helpful" | "error" | "other"
+  std::string comment;           // valid UTF-8, at most 2,000 code points; may be empty; NOT yet masked
+  bool honeypot_filled = false;  // the hidden "website" field had a value: a bot (caller drops it quietly)
+};
+
+// POST /api/feedback body:
+//   {"article": "/a/b/", "helpful": true|false, "category": "helpful"|"error"|"other",
+//    "comment": "...", "revision": "sha256:...", "website": ""}
+// "article", "helpful" and "category" are required; "comment", "revision" and
+// "website" (the honeypot) are optional, and null counts as absent. Unknown
+// fields are ignored. A honeypot holding anything but "" or null sets
+// honeypot_filled (the submission is otherwise validated as usual).
+// Errors: kInvalid with a message fit to show the client: not JSON (or not
+// UTF-8), not an object, a required field missing, a field of the wrong type,
+// a category outside the three, a comment over 2,000 code points, an article
+// that is not a path starting with '/' or is over 512 bytes or holds control
+// bytes, a revision over 128 bytes or with bytes outside printable ASCII.
+// Never throws. Thread-safe (pure).
+Result<FeedbackInput> ParseFeedbackJson(std::string_view body);
+
+// POST /feedback body (application/x-www-form-urlencoded, from the form that
+// works without JavaScript): fields article, revision, helpful=yes|no,
+// category, comment, website (honeypot). '+' is a space and %XX is decoded in
+// names and values. "helpful" is required; a missing or empty "category"
+// defaults to "helpful" when helpful=yes and "other" when helpful=no; empty
+// "revision"/"comment"/"website" count as absent. Unknown fields are ignored.
+// Errors: kInvalid as for ParseFeedbackJson (same messages), plus a malformed
+// %-escape, a field given twice, helpful other than yes/no, and decoded text
+// that is not UTF-8. Never throws. Thread-safe (pure).
+Result<FeedbackInput> ParseFeedbackForm(std::string_view body);
+
+// Replaces personal data in a comment:
+//   - email addresses (local@domain.tld) by "[email removed]";
+//   - phone numbers by "[phone removed]": a run of 7 or more digits, with
+//     spaces, dashes, parentheses or single dots between digit groups and an
+//     optional leading '+' ("+44 20 7946 0958", "(555) 123-4567",
+//     "07700900123", "555.123.4567").
+// Left alone: numbers under 7 digits ("2024", "500 mg", "3 times a day"),
+// dates ("12/03/2024", "12.03.2024", "2024-03-12"), decimals ("3.1415926"),
+// and digits glued to letters ("A1234567"). Known cost: any other number of
+// 7+ digits ("1000000", "1 000 000", "1.000.000") is masked as a phone.
+// Hand-written scanner, linear time, works on UTF-8 bytes (non-ASCII bytes
+// are never part of a match). Thread-safe (pure).
+std::string MaskPersonalData(std::string_view comment);
+
+// Per-client token bucket: each client may make `burst` requests at once and
+// then `per_minute` a minute. Clients are keyed by a keyed hash of their
+// address (BLAKE2b via libsodium crypto_generichash, 16 bytes, with a random
+// 32-byte key made at construction), so the raw address is never stored and
+// keys cannot be linked across restarts.
+// Memory is bounded by max_clients: when the table is full, buckets that have
+// refilled completely are dropped (forgetting them changes nothing); if that
+// frees less than a tenth of the table, the least recently seen buckets are
+// dropped too (those clients get a fresh burst). Amortized O(1) per call.
+// Thread-safe: Allow may be called from any number of threads.
+// Aborts the process if libsodium cannot initialize (no system randomness).
+class RateLimiter {
+ public:
+  struct Options {
+    double per_minute = 10;       // refill rate; <= 0 means no refill
+    double burst = 5;             // bucket size; values below 1 count as 1
+    size_t max_clients = 100000;  // at least 1
+  };
+
+  explicit RateLimiter(Options options);
+  RateLimiter(const RateLimiter&) = delete;
+  RateLimiter& operator=(const RateLimiter&) = delete;
+
+  // True when `client` (an address, any bytes) may make a request at `now`,
+  // taking one token. A `now` earlier than the client's last call counts as
+  // no time passed.
+  bool Allow(std::string_view client, std::chrono::steady_clock::time_point now);
+
+  // Test only: the keys of the table (raw hash bytes) and its size.
+  std::vector<std::string> StoredKeysForTest() const;
+  size_t SizeForTest() const;
+
+ private:
+  struct Bucket {
+    double tokens = 0;
+    std::chrono::steady_clock::time_point last;
+  };
+  std::string KeyOf(std::string_view client) const;
+  double Refilled(const Bucket& b, std::chrono::steady_clock::time_point now) const;
+  void MakeRoom(std::chrono::steady_clock::time_point now);
+
+  Options options_;
+  unsigned char key_[32];
+  mutable std::mutex mu_;
+  std::unordered_map<std::string, Bucket> buckets_;
+};
+
+// Group commit for feedback. One writer thread takes everything queued (up to
+// max_batch entries), calls `commit` once for the whole batch (one
+// transaction), then calls each entry's `done` with its own result, in
+// submission order. While a commit runs, new submissions queue up and form
+// the next batch, so batches grow exactly when submitters outpace the
+// database. max_batch = 1 gives one transaction per submission.
+// Thread safety: Submit may be called from any thread, also from a `done`
+// callback. `commit` and every `done` run on the writer thread, one at a time;
+// they must not throw (if they do, the batch gets kInternal / the exception
+// is dropped). The queue itself is unbounded: callers bound it (connections,
+// rate limits).
+class FeedbackQueue {
+ public:
+  // Must return one result per entry, in order (a wrong count gives the
+  // entries without a result kInternal).
+  using Commit = std::function<std::vector<Result<int64_t>>(const std::vector<store::NewFeedback>&)>;
+
+  // max_batch 0 counts as 1. Starts the writer thread.
+  FeedbackQueue(Commit commit, size_t max_batch);
+  // Stops accepting (later Submit calls get kIo "shutting down"), commits
+  // everything already submitted, calls its done callbacks, then joins the
+  // writer. Must not run on the writer thread (i.e. inside a done callback).
+  ~FeedbackQueue();
+  FeedbackQueue(const FeedbackQueue&) = delete;
+  FeedbackQueue& operator=(const FeedbackQueue&) = delete;
+
+  // Enqueues `entry` and returns at once; `done` later receives the new id or
+  // the error, on the writer thread. After shutdown began, `done` is called
+  // right away on the caller's thread with kIo "shutting down".
+  void Submit(store::NewFeedback entry, std::function<void(Result<int64_t>)> done);
+
+  // Test only: true once the destructor has begun.
+  bool ClosingForTest() const;
+
+ private:
+  struct Pending {
+    store::NewFeedback entry;
+    std::function<void(Result<int64_t>)> done;
+  };
+  void Run();
+  void CommitBatch(std::vector<Pending>& batch);
+
+  Commit commit_;
+  size_t max_batch_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Pending> queue_;
+  bool closing_ = false;
+  std::thread writer_;  // last: starts after every other member exists
+};
+
+}  // namespace vetted::server

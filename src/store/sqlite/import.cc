@@ -1,0 +1,249 @@
+// Store::Import on SQLite: compares the input with the stored articles and
+// files by hash and writes only what changed, inside the caller's transaction.
+#include <algorithm>
+#include <ctime>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+#include "store/sqlite/db.h"
+#include "store/sqlite/store_impl.h"
+#include "util/util.h"
+
+namespace vetted::store::sqlite {
+namespace {
+
+struct Existing {
+  int64_t id = 0;
+  std::string url;
+  bool published = false;
+  std::string hash;        // current revision's hash
+  std::string bytes_hash;  // current revision's sha256 of the bytes
+  bool seen = false;       // in this import's input
+};
+
+using ExistingMap = std::unordered_map<std::string, Existing>;
+
+Status Validate(const ImportInput& input) {
+  std::unordered_set<std::string_view> paths;
+  std::unordered_set<std::string_view> urls;
+  for (const ArticleSource& a : input.articles) {
+    if (a.path.empty() || a.url.empty()) return Status::Invalid("import: article with empty path or URL");
+    if (!paths.insert(a.path).second) return Status::Invalid("import: duplicate path " + a.path);
+    if (!urls.insert(a.url).second) return Status::Invalid("import: duplicate URL " + a.url);
+  }
+  for (const SourceFile& f : input.files) {
+    if (f.path.empty()) return Status::Invalid("import: file with empty path");
+    if (!paths.insert(f.path).second) return Status::Invalid("import: duplicate path " + f.path);
+  }
+  return Status::Ok();
+}
+
+std::string NowUtc() {
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+Result<ExistingMap> ReadArticles(sqlite3* db) {
+  ExistingMap map;
+  Query q(db,
+          "SELECT a.path, a.id, a.url, a.published, r.hash, r.bytes_hash "
+          "FROM articles a LEFT JOIN revisions r ON r.id = a.current_revision");
+  while (q.Next()) {
+    map.emplace(q.Text(0), Existing{q.Int(1), q.Text(2), q.Int(3) != 0, q.Text(4), q.Text(5)});
+  }
+  if (!q.status().ok()) return q.status();
+  return map;
+}
+
+// Makes the revision with (hash, bytes) current for `article_id`, reusing an
+// identical older revision when there may be one (`known`: the article existed).
+Status SetCurrentRevision(sqlite3* db, int64_t article_id, const ArticleSource& a,
+                          const std::string& bytes_hash, const std::string& now, bool known) {
+  int64_t revision_id = 0;
+  if (known) {
+    Query find(db, "SELECT id FROM revisions WHERE article_id = ? AND hash = ? AND bytes_hash = ? LIMIT 1");
+    find.Bind(article_id, a.revision, bytes_hash);
+    if (find.Next()) revision_id = find.Int(0);
+    if (!find.status().ok()) return find.status();
+  }
+  if (revision_id == 0) {
+    Query insert(db,
+                 "INSERT INTO revisions(article_id, hash, bytes, bytes_hash, created_at) VALUES (?,?,?,?,?)");
+    Status status = insert.Bind(article_id, a.revision, Blob{a.bytes}, bytes_hash, now).Run();
+    if (!status.ok()) return status;
+    revision_id = sqlite3_last_insert_rowid(db);
+  }
+  return Query(db, "UPDATE articles SET current_revision = ? WHERE id = ?")
+      .Bind(revision_id, article_id)
+      .Run();
+}
+
+// The search index changes of one import, applied last: SQLite 3.40's FTS5
+// flushes its pending terms to disk at every statement savepoint, and any
+// write statement with foreign keys opens one, so index writes interleaved
+// with relational writes would write one tiny segment per article.
+struct SearchChanges {
+  std::vector<int64_t> deletes;                                   // rowids whose row goes
+  std::vector<std::pair<int64_t, const ArticleSource*>> inserts;  // rows written (after the deletes)
+};
+
+Status ApplySearchChanges(sqlite3* db, const SearchChanges& changes) {
+  for (int64_t id : changes.deletes) {
+    Status status = Query(db, "DELETE FROM search WHERE rowid = ?").Bind(id).Run();
+    if (!status.ok()) return status;
+  }
+  for (const auto& [id, a] : changes.inserts) {
+    const SearchDocument& s = a->search;
+    Query q(db,
+            "INSERT INTO search(rowid, title, description, headings, tags, body, url, section) "
+            "VALUES (?,?,?,?,?,?,?,?)");
+    Status status = q.Bind(id, s.title, s.description, s.headings, s.tags, s.body, a->url, s.section).Run();
+    if (!status.ok()) return status;
+  }
+  return Status::Ok();
+}
+
+Result<int64_t> AddArticle(sqlite3* db, const ArticleSource& a, const std::string& bytes_hash,
+                           const std::string& now) {
+  Status status =
+      Query(db, "INSERT INTO articles(path, url, published) VALUES (?,?,1)").Bind(a.path, a.url).Run();
+  if (!status.ok()) return status;
+  int64_t id = sqlite3_last_insert_rowid(db);
+  status = SetCurrentRevision(db, id, a, bytes_hash, now, /*known=*/false);
+  if (!status.ok()) return status;
+  return id;
+}
+
+// Publishes `e` again or changes it.
+Status UpdateArticle(sqlite3* db, const Existing& e, const ArticleSource& a, const std::string& bytes_hash,
+                     const std::string& now) {
+  if (e.hash != a.revision || e.bytes_hash != bytes_hash) {
+    Status status = SetCurrentRevision(db, e.id, a, bytes_hash, now, /*known=*/true);
+    if (!status.ok()) return status;
+  }
+  return Query(db, "UPDATE articles SET url = ?, published = 1 WHERE id = ?").Bind(a.url, e.id).Run();
+}
+
+Status Unpublish(sqlite3* db, int64_t id) {
+  return Query(db, "UPDATE articles SET published = 0 WHERE id = ?").Bind(id).Run();
+}
+
+// Phase 1: unpublishes articles missing from the input, and (for now) those
+// whose URL changes, so that phase 2 never meets a published URL clash.
+Status UnpublishFirst(sqlite3* db, const ImportInput& input, ExistingMap& existing, ImportReport& report,
+                      SearchChanges& search) {
+  for (const ArticleSource& a : input.articles) {
+    auto it = existing.find(a.path);
+    if (it == existing.end()) continue;
+    it->second.seen = true;
+    if (it->second.published && it->second.url != a.url) {
+      Status status = Unpublish(db, it->second.id);
+      if (!status.ok()) return status;
+    }
+  }
+  for (auto& [path, e] : existing) {
+    if (!e.published || e.seen) continue;
+    Status status = Unpublish(db, e.id);
+    if (!status.ok()) return status;
+    search.deletes.push_back(e.id);
+    report.removed.push_back(path);
+  }
+  return Status::Ok();
+}
+
+// Phase 2: adds and changes articles.
+Status WriteArticles(sqlite3* db, const ImportInput& input, const ExistingMap& existing, ImportReport& report,
+                     SearchChanges& search) {
+  const std::string now = NowUtc();
+  for (const ArticleSource& a : input.articles) {
+    std::string bytes_hash = util::Sha256Hex(a.bytes);
+    auto it = existing.find(a.path);
+    if (it == existing.end()) {
+      Result<int64_t> id = AddArticle(db, a, bytes_hash, now);
+      if (!id.ok()) return id.status();
+      search.inserts.emplace_back(*id, &a);
+      report.added.push_back(a.path);
+      continue;
+    }
+    const Existing& e = it->second;
+    if (e.published && e.url == a.url && e.hash == a.revision && e.bytes_hash == bytes_hash) {
+      ++report.unchanged;
+      continue;
+    }
+    Status status = UpdateArticle(db, e, a, bytes_hash, now);
+    if (!status.ok()) return status;
+    if (e.published) search.deletes.push_back(e.id);  // its row is still there
+    search.inserts.emplace_back(e.id, &a);
+    (e.published ? report.changed : report.added).push_back(a.path);
+  }
+  return Status::Ok();
+}
+
+Result<size_t> WriteFiles(sqlite3* db, const std::vector<SourceFile>& files) {
+  std::unordered_map<std::string, std::string> stored;  // path -> hash
+  {
+    Query q(db, "SELECT path, hash FROM files");
+    while (q.Next()) stored.emplace(q.Text(0), q.Text(1));
+    if (!q.status().ok()) return q.status();
+  }
+  size_t changed = 0;
+  for (const SourceFile& f : files) {
+    std::string hash = util::Sha256Hex(f.bytes);
+    auto it = stored.find(f.path);
+    if (it != stored.end()) {
+      bool same = it->second == hash;
+      stored.erase(it);
+      if (same) continue;
+    }
+    Query q(db, "INSERT OR REPLACE INTO files(path, bytes, hash) VALUES (?,?,?)");
+    Status status = q.Bind(f.path, Blob{f.bytes}, hash).Run();
+    if (!status.ok()) return status;
+    ++changed;
+  }
+  for (const auto& [path, hash] : stored) {
+    Status status = Query(db, "DELETE FROM files WHERE path = ?").Bind(path).Run();
+    if (!status.ok()) return status;
+    ++changed;
+  }
+  return changed;
+}
+
+}  // namespace
+
+Result<ImportReport> ImportLocked(sqlite3* db, const ImportInput& input) {
+  Status status = Validate(input);
+  if (!status.ok()) return status;
+  Result<ExistingMap> existing = ReadArticles(db);
+  if (!existing.ok()) return existing.status();
+  ImportReport report;
+  SearchChanges search;
+  status = UnpublishFirst(db, input, *existing, report, search);
+  if (status.ok()) status = WriteArticles(db, input, *existing, report, search);
+  if (!status.ok()) return status;
+  Result<size_t> files_changed = WriteFiles(db, input.files);
+  if (!files_changed.ok()) return files_changed.status();
+  report.files_changed = *files_changed;
+  status = ApplySearchChanges(db, search);
+  if (!status.ok()) return status;
+  std::sort(report.added.begin(), report.added.end());
+  std::sort(report.changed.begin(), report.changed.end());
+  std::sort(report.removed.begin(), report.removed.end());
+  if (!report.added.empty() || !report.changed.empty() || !report.removed.empty() ||
+      report.files_changed > 0) {
+    status = Query(db, "UPDATE meta SET value = value + 1 WHERE key = 'generation'").Run();
+    if (!status.ok()) return status;
+  }
+  Query q(db, "SELECT value FROM meta WHERE key = 'generation'");
+  if (!q.Next()) return q.status().ok() ? Status::Io("sqlite: generation missing") : q.status();
+  report.generation = q.Int(0);
+  return report;
+}
+
+}  // namespace vetted::store::sqlite

@@ -1,0 +1,245 @@
+#include "store/sqlite/sqlite_store.h"
+
+#include <algorithm>
+#include <array>
+
+#include "store/sqlite/db.h"
+#include "store/sqlite/internal.h"
+#include "store/sqlite/store_impl.h"
+
+namespace vetted::store {
+namespace {
+
+using sqlite::Exec;
+using sqlite::Query;
+using sqlite::Transaction;
+
+constexpr size_t kMaxReaders = 8;
+
+// Schema steps; step i (0-based) brings the database to user_version i + 1.
+// Append only: a released step never changes.
+constexpr std::array<const char*, 2> kMigrations = {
+    // 1: content and feedback.
+    R"sql(
+CREATE TABLE meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+INSERT INTO meta(key, value) VALUES ('generation', 0);
+CREATE TABLE files(
+  path TEXT PRIMARY KEY,
+  bytes BLOB NOT NULL,
+  hash TEXT NOT NULL);
+CREATE TABLE articles(
+  id INTEGER PRIMARY KEY,
+  path TEXT NOT NULL UNIQUE,
+  url TEXT NOT NULL,
+  published INTEGER NOT NULL,
+  current_revision INTEGER REFERENCES revisions(id));
+CREATE UNIQUE INDEX articles_published_url ON articles(url) WHERE published = 1;
+CREATE TABLE revisions(
+  id INTEGER PRIMARY KEY,
+  article_id INTEGER NOT NULL REFERENCES articles(id),
+  hash TEXT NOT NULL,
+  bytes BLOB NOT NULL,
+  bytes_hash TEXT NOT NULL,
+  created_at TEXT NOT NULL);
+CREATE INDEX revisions_article_hash ON revisions(article_id, hash);
+CREATE TABLE feedback(
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  article_id INTEGER NOT NULL REFERENCES articles(id),
+  revision_id INTEGER NOT NULL REFERENCES revisions(id),
+  created_at TEXT NOT NULL,
+  helpful INTEGER NOT NULL,
+  category TEXT NOT NULL,
+  comment TEXT NOT NULL);
+CREATE INDEX feedback_article ON feedback(article_id);
+)sql",
+    // 2: the search index, one row per published article (rowid = articles.id).
+    R"sql(
+CREATE VIRTUAL TABLE search USING fts5(title, description, headings, tags, body,
+  url UNINDEXED, section UNINDEXED,
+  tokenize = 'porter unicode61 remove_diacritics 2');
+)sql",
+};
+
+Result<int64_t> UserVersion(sqlite3* db) {
+  Query q(db, "PRAGMA user_version");
+  if (!q.Next()) return q.status().ok() ? Status::Io("sqlite: no user_version") : q.status();
+  return q.Int(0);
+}
+
+}  // namespace
+
+int SqliteSchemaVersion() {
+  return static_cast<int>(kMigrations.size());
+}
+
+namespace sqlite {
+
+Status Migrate(sqlite3* db, int target) {
+  for (int step = 1; step <= target; ++step) {
+    Transaction tx(db, /*write=*/true);
+    if (!tx.status().ok()) return tx.status();
+    Result<int64_t> version = UserVersion(db);
+    if (!version.ok()) return version.status();
+    if (*version > SqliteSchemaVersion()) {
+      return Status::Invalid("sqlite: database schema version " + std::to_string(*version) +
+                             " is newer than this program's " + std::to_string(SqliteSchemaVersion()));
+    }
+    if (*version >= step) continue;
+    if (*version != step - 1) return Status::Internal("sqlite: migration steps out of order");
+    Status status = Exec(db, kMigrations[step - 1]);
+    if (status.ok()) status = Exec(db, ("PRAGMA user_version = " + std::to_string(step)).c_str());
+    if (status.ok()) status = tx.Commit();
+    if (!status.ok())
+      return Status::Io("sqlite: migration " + std::to_string(step) + ": " + status.message());
+  }
+  return Status::Ok();
+}
+
+ReaderPool::ReaderPool(std::string path, bool durable, size_t max_open)
+    : path_(std::move(path)), durable_(durable), max_open_(max_open) {}
+
+ReaderPool::~ReaderPool() {
+  for (sqlite3* db : idle_) CloseConnection(db);
+}
+
+Result<ReaderPool::Lease> ReaderPool::Acquire() {
+  {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return !idle_.empty() || open_ < max_open_; });
+    if (!idle_.empty()) {
+      sqlite3* db = idle_.back();
+      idle_.pop_back();
+      return Lease(this, db);
+    }
+    ++open_;
+  }
+  Result<sqlite3*> db = OpenConnection(path_, durable_, /*create=*/false);
+  if (!db.ok()) {
+    std::lock_guard lock(mu_);
+    --open_;
+    cv_.notify_one();
+    return db.status();
+  }
+  Exec(*db, "PRAGMA query_only = ON");
+  return Lease(this, *db);
+}
+
+void ReaderPool::Release(sqlite3* db) {
+  std::lock_guard lock(mu_);
+  idle_.push_back(db);
+  cv_.notify_one();
+}
+
+SqliteStore::SqliteStore(const std::string& path, const SqliteOptions& options, sqlite3* writer)
+    : writer_(writer), readers_(path, options.durable, kMaxReaders) {}
+
+SqliteStore::~SqliteStore() {
+  CloseConnection(writer_);
+}
+
+Result<int64_t> SqliteStore::Generation() {
+  Result<ReaderPool::Lease> lease = readers_.Acquire();
+  if (!lease.ok()) return lease.status();
+  Query q(lease->get(), "SELECT value FROM meta WHERE key = 'generation'");
+  if (!q.Next()) return q.status().ok() ? Status::Io("sqlite: generation missing") : q.status();
+  return q.Int(0);
+}
+
+Result<Snapshot> SqliteStore::Load() {
+  Result<ReaderPool::Lease> lease = readers_.Acquire();
+  if (!lease.ok()) return lease.status();
+  sqlite3* db = lease->get();
+  Transaction tx(db, /*write=*/false);  // one consistent view for all three reads
+  if (!tx.status().ok()) return tx.status();
+  Snapshot snapshot;
+  {
+    Query q(db, "SELECT value FROM meta WHERE key = 'generation'");
+    if (!q.Next()) return q.status().ok() ? Status::Io("sqlite: generation missing") : q.status();
+    snapshot.generation = q.Int(0);
+  }
+  Query files(db, "SELECT path, bytes FROM files ORDER BY path");
+  while (files.Next()) snapshot.files.push_back({files.Text(0), files.Text(1)});
+  if (!files.status().ok()) return files.status();
+  Query articles(db,
+                 "SELECT a.path, r.bytes FROM articles a JOIN revisions r ON r.id = a.current_revision "
+                 "WHERE a.published = 1 ORDER BY a.path");
+  while (articles.Next()) snapshot.files.push_back({articles.Text(0), articles.Text(1)});
+  if (!articles.status().ok()) return articles.status();
+  std::sort(snapshot.files.begin(), snapshot.files.end(),
+            [](const SourceFile& a, const SourceFile& b) { return a.path < b.path; });
+  return snapshot;
+}
+
+Result<SearchResults> SqliteStore::Search(const SearchQuery& query) {
+  Result<ReaderPool::Lease> lease = readers_.Acquire();
+  if (!lease.ok()) return lease.status();
+  return SqliteSearch(lease->get(), query);
+}
+
+Result<std::vector<std::string>> SqliteStore::Related(const std::string& url, size_t limit) {
+  Result<ReaderPool::Lease> lease = readers_.Acquire();
+  if (!lease.ok()) return lease.status();
+  return SqliteRelated(lease->get(), url, limit);
+}
+
+Result<ImportReport> SqliteStore::Import(const ImportInput& input) {
+  std::lock_guard lock(writer_mu_);
+  Transaction tx(writer_, /*write=*/true);
+  if (!tx.status().ok()) return tx.status();
+  Result<ImportReport> report = ImportLocked(writer_, input);
+  if (!report.ok()) return report.status();
+  Status status = tx.Commit();
+  if (!status.ok()) return status;
+  return report;
+}
+
+std::vector<Result<int64_t>> SqliteStore::AddFeedback(const std::vector<NewFeedback>& batch) {
+  std::vector<Result<int64_t>> results;
+  if (batch.empty()) return results;
+  std::lock_guard lock(writer_mu_);
+  Transaction tx(writer_, /*write=*/true);
+  Status status = tx.status();
+  if (status.ok()) status = AddFeedbackLocked(writer_, batch, results);
+  if (status.ok()) status = tx.Commit();
+  if (!status.ok()) {
+    Status io = status.code() == Code::kIo ? status : Status::Io(status.message());
+    results.assign(batch.size(), io);
+  }
+  return results;
+}
+
+Result<std::vector<FeedbackRecord>> SqliteStore::ListFeedback() {
+  Result<ReaderPool::Lease> lease = readers_.Acquire();
+  if (!lease.ok()) return lease.status();
+  return ListFeedbackOn(lease->get());
+}
+
+Result<int64_t> SqliteStore::WriterPragma(const std::string& name) {
+  std::lock_guard lock(writer_mu_);
+  sqlite3_stmt* stmt = nullptr;
+  std::string sql = "PRAGMA " + name;
+  if (sqlite3_prepare_v2(writer_, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK) {
+    sqlite3_finalize(stmt);
+    return SqlError(writer_, sql);
+  }
+  Result<int64_t> value = Status::Io("sqlite: " + sql + " returned no row");
+  if (sqlite3_step(stmt) == SQLITE_ROW) value = sqlite3_column_int64(stmt, 0);
+  sqlite3_finalize(stmt);
+  return value;
+}
+
+}  // namespace sqlite
+
+Result<std::unique_ptr<Store>> OpenSqlite(const std::string& path, const SqliteOptions& options) {
+  Result<sqlite3*> writer = sqlite::OpenConnection(path, options.durable, /*create=*/true);
+  if (!writer.ok()) return writer.status();
+  Status status = Exec(*writer, "PRAGMA journal_mode = WAL");
+  if (status.ok()) status = sqlite::Migrate(*writer, SqliteSchemaVersion());
+  if (!status.ok()) {
+    sqlite::CloseConnection(*writer);
+    return status;
+  }
+  return std::unique_ptr<Store>(std::make_unique<sqlite::SqliteStore>(path, options, *writer));
+}
+
+}  // namespace vetted::store

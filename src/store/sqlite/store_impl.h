@@ -1,0 +1,92 @@
+// store/sqlite/: the SqliteStore class behind OpenSqlite, visible to the
+// backend's own files and tests only.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "store/sqlite/sqlite_store.h"
+
+namespace vetted::store::sqlite {
+
+// Migrates `db` (a writer connection) from its PRAGMA user_version up to
+// `target` (<= SqliteSchemaVersion()), one transaction per step. kInvalid when
+// the database is already newer than SqliteSchemaVersion().
+Status Migrate(sqlite3* db, int target);
+
+// Reader connections, opened on demand up to a maximum and reused.
+class ReaderPool {
+ public:
+  ReaderPool(std::string path, bool durable, size_t max_open);
+  ~ReaderPool();
+
+  // A checked-out connection, returned to the pool when destroyed.
+  class Lease {
+   public:
+    Lease(ReaderPool* pool, sqlite3* db) : pool_(pool), db_(db) {}
+    Lease(Lease&& other) noexcept : pool_(other.pool_), db_(other.db_) { other.db_ = nullptr; }
+    Lease& operator=(Lease&&) = delete;
+    ~Lease() {
+      if (db_ != nullptr) pool_->Release(db_);
+    }
+    sqlite3* get() const { return db_; }
+
+   private:
+    ReaderPool* pool_;
+    sqlite3* db_;
+  };
+
+  // Waits while all connections are checked out; kIo when opening one fails.
+  Result<Lease> Acquire();
+
+ private:
+  void Release(sqlite3* db);
+
+  const std::string path_;
+  const bool durable_;
+  const size_t max_open_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<sqlite3*> idle_;
+  size_t open_ = 0;
+};
+
+class SqliteStore : public Store {
+ public:
+  // Takes ownership of `writer`, already migrated.
+  SqliteStore(const std::string& path, const SqliteOptions& options, sqlite3* writer);
+  ~SqliteStore() override;
+
+  Result<ImportReport> Import(const ImportInput& input) override;
+  Result<Snapshot> Load() override;
+  Result<int64_t> Generation() override;
+  Result<SearchResults> Search(const SearchQuery& query) override;
+  Result<std::vector<std::string>> Related(const std::string& url, size_t limit) override;
+  std::vector<Result<int64_t>> AddFeedback(const std::vector<NewFeedback>& batch) override;
+  Result<std::vector<FeedbackRecord>> ListFeedback() override;
+
+  // For tests: the integer value of `PRAGMA <name>` on the writer connection.
+  Result<int64_t> WriterPragma(const std::string& name);
+
+ private:
+  std::mutex writer_mu_;
+  sqlite3* writer_;  // guarded by writer_mu_
+  ReaderPool readers_;
+};
+
+// Import's work inside the writer's open transaction (import.cc).
+Result<ImportReport> ImportLocked(sqlite3* db, const ImportInput& input);
+
+// AddFeedback's work inside the writer's open transaction (feedback.cc);
+// fills `results` and returns the first database error, if any.
+Status AddFeedbackLocked(sqlite3* db, const std::vector<NewFeedback>& batch,
+                         std::vector<Result<int64_t>>& results);
+
+// ListFeedback on a reader connection (feedback.cc).
+Result<std::vector<FeedbackRecord>> ListFeedbackOn(sqlite3* db);
+
+}  // namespace vetted::store::sqlite

@@ -1,0 +1,166 @@
+// store/: where a served site lives. The Store interface is the only thing the
+// server and the CLI see; each backend lives in its own folder (store/sqlite/
+// today, store/postgres/ later) and passes the same contract tests
+// (store/contract_test.h).
+//
+// What the store holds:
+//   - the site's source files (site.toml, people, glossary, bibliographies,
+//     pages, callouts, static files, theme overrides) as path -> bytes;
+//   - articles by source path, each with its revisions (the whole file text,
+//     identified by the revision hash a reviewer signs: model RevisionOf), one
+//     of them current, and a published flag;
+//   - the search index (one document per published article);
+//   - reader feedback, tied to the article and the revision the reader saw.
+// The store never builds HTML and never parses Markdown: callers hand it
+// bytes and search text (see cli/import) and read bytes back.
+//
+// Errors are values: every method returns Status/Result, never throws.
+// Thread safety: every method may be called from any number of threads at
+// once (backends serialize writes internally).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "model/status.h"
+
+namespace vetted::store {
+
+// One file of a site folder; path relative to the site root, '/' separated
+// ("site.toml", "people/ana.yaml", "static/img/x.jpg").
+struct SourceFile {
+  std::string path;
+  std::string bytes;
+};
+
+// What the search index holds for one article. Plain text only.
+struct SearchDocument {
+  std::string title;
+  std::string description;
+  std::string headings;  // heading texts, one per line
+  std::string body;      // visible body text
+  std::string section;   // URL of the article's top-level section, e.g. "/relationships/"; "/" when none
+  std::string tags;      // tags, space separated
+};
+
+// One article file as imported.
+struct ArticleSource {
+  std::string path;      // "content/relationships/x.md"
+  std::string url;       // "/relationships/x/"
+  std::string revision;  // "sha256:<hex>" of the body (model RevisionOf)
+  std::string bytes;     // the whole file: front matter and body
+  SearchDocument search;
+};
+
+// Everything a site folder holds, as one import.
+struct ImportInput {
+  std::vector<ArticleSource> articles;
+  std::vector<SourceFile> files;  // every other file of the site folder
+};
+
+// What an import changed. Paths are article source paths, sorted.
+struct ImportReport {
+  std::vector<std::string> added;    // new article, or a previously unpublished one back
+  std::vector<std::string> changed;  // a new revision (different revision hash or file bytes)
+  std::vector<std::string> removed;  // no longer in the folder: unpublished (rows and revisions kept)
+  size_t unchanged = 0;              // articles left exactly as they were
+  size_t files_changed = 0;          // other files added, changed or removed
+  int64_t generation = 0;            // content generation after the import
+};
+
+// The published content, as the server loads it.
+struct Snapshot {
+  int64_t generation = 0;
+  // Every non-article file plus the current revision's bytes of every
+  // published article at its source path: exactly a site folder's files.
+  std::vector<SourceFile> files;
+};
+
+struct SearchQuery {
+  std::string text;     // what the reader typed; any bytes (never an error: junk matches nothing)
+  std::string section;  // "" = everywhere; else a top-level section URL ("/relationships/")
+  size_t offset = 0;
+  size_t limit = 10;  // at most 50
+};
+
+struct SearchHit {
+  std::string url;
+  std::string title;
+  std::string snippet;  // HTML-escaped text with matches wrapped in <mark>...</mark>; safe to insert
+  std::string section;
+  double score = 0;  // higher is better
+};
+
+struct SearchResults {
+  std::vector<SearchHit> hits;
+  size_t total = 0;  // matches in all (hits is one page of them)
+};
+
+// A reader's feedback as the server accepts it (already validated and with
+// personal data masked by the caller).
+struct NewFeedback {
+  std::string article_url;  // "/relationships/x/"
+  std::string revision;     // revision hash of the page the reader saw; "" = the current one
+  bool helpful = false;
+  std::string category;    // "helpful" | "error" | "other"
+  std::string comment;     // may be empty
+  std::string created_at;  // UTC, "2026-11-26T06:01:02Z", set by the caller's clock
+};
+
+struct FeedbackRecord {
+  int64_t id = 0;
+  std::string article_url;
+  std::string article_path;  // source path of the article
+  std::string revision;      // revision hash the reader saw
+  bool helpful = false;
+  std::string category;
+  std::string comment;
+  std::string created_at;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Replaces the content with `input` in one transaction (all or nothing):
+  // articles whose revision hash and bytes are unchanged are left alone; a
+  // changed one gets a new revision that becomes current; an article missing
+  // from input is unpublished (its revisions and feedback are kept); other
+  // files are replaced to match input.files exactly. The generation goes up
+  // by one when anything changed. kInvalid for duplicate paths or URLs in
+  // input; kIo when the database fails.
+  virtual Result<ImportReport> Import(const ImportInput& input) = 0;
+
+  // The published content; cheap enough to call on every reload.
+  virtual Result<Snapshot> Load() = 0;
+
+  // The content generation: changes whenever an import changes anything
+  // (also when done by another process on the same database). Cheap: the
+  // server polls it a few times per second.
+  virtual Result<int64_t> Generation() = 0;
+
+  // Full-text search over published articles: title, description, headings
+  // and tags weigh more than the body; words are stemmed (English); best
+  // first. Never fails on odd input (quotes, operators, control bytes): it is
+  // treated as words.
+  virtual Result<SearchResults> Search(const SearchQuery& query) = 0;
+
+  // Up to `limit` published articles most like the article at `url` by the
+  // same index (excluding itself), best first, as URLs. kNotFound for an
+  // unknown URL.
+  virtual Result<std::vector<std::string>> Related(const std::string& url, size_t limit) = 0;
+
+  // Stores a batch of feedback in ONE transaction and returns only once it is
+  // durable (committed and synced: SQLite synchronous=FULL). One result per
+  // entry, in order: the new id, or kNotFound when the article URL is not
+  // published (that entry is skipped, the others are stored). When the
+  // transaction fails every entry gets the error (kIo).
+  virtual std::vector<Result<int64_t>> AddFeedback(const std::vector<NewFeedback>& batch) = 0;
+
+  // All feedback, oldest first.
+  virtual Result<std::vector<FeedbackRecord>> ListFeedback() = 0;
+};
+
+}  // namespace vetted::store
