@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Cached article page: vetted against nginx, side by side, on loopback.
 #
-#   bench/serve-vs-nginx.sh OUT [URL_PATH]
+#   bash bench/serve-vs-nginx.sh              # the demo: imported, exported, both served
+#   bench/serve-vs-nginx.sh OUT [URL_PATH]    # an exported folder and your own SERVE_CMD
 #
-# OUT is a built or exported site folder (what `vetted build`/`vetted export`
-# wrote); URL_PATH defaults to the demo's flagship article. nginx (Debian
+# Without arguments, SITE (default demo/) is imported into a fresh database,
+# `vetted export` writes the folder nginx serves, and vetted serves the same
+# database. OUT is otherwise a built or exported site folder; URL_PATH defaults
+# to the demo's flagship article. nginx (Debian
 # package) serves OUT from its own temporary config: worker_processes auto,
 # sendfile on, open_file_cache, access_log off, keep-alive without a request
 # cap, gzip off. vetted is started as $SERVE_CMD, where PORT is replaced by its
@@ -22,8 +25,10 @@
 # DURATION (10s), WARMUP (3s), CONNECTIONS (64), WRK_THREADS (2), GZIP (0).
 set -euo pipefail
 
-OUT=${1:?usage: bench/serve-vs-nginx.sh OUT [URL_PATH]}
+OUT=${1:-}
 URL_PATH=${2:-/relationships/sex-and-relationships/why-you-might-cry-during-sex/}
+VETTED=${VETTED:-build/vetted}
+ROUNDS=${ROUNDS:-1}
 NGINX_PORT=${NGINX_PORT:-28471}
 VETTED_PORT=${VETTED_PORT:-28472}
 DURATION=${DURATION:-10s}
@@ -31,7 +36,15 @@ WARMUP=${WARMUP:-3s}
 CONNECTIONS=${CONNECTIONS:-64}
 WRK_THREADS=${WRK_THREADS:-2}
 GZIP=${GZIP:-0}
-SERVE_CMD=${SERVE_CMD:-build/vetted serve --db vetted.db --listen 127.0.0.1:PORT}
+work=$(mktemp -d /tmp/serve-vs-nginx.XXXXXX)
+chmod 755 "$work"  # nginx workers run as nobody
+if [[ -z "$OUT" ]]; then
+  "$VETTED" import "${SITE:-demo}" --db "$work/site.db" -q
+  "$VETTED" export --db "$work/site.db" -o "$work/out" -q
+  OUT="$work/out"
+  SERVE_CMD=${SERVE_CMD:-$VETTED serve --db $work/site.db --listen 127.0.0.1:PORT}
+fi
+SERVE_CMD=${SERVE_CMD:-$VETTED serve --db vetted.db --listen 127.0.0.1:PORT}
 
 for tool in nginx wrk curl; do
   command -v "$tool" >/dev/null || { echo "missing $tool (scripts/install-deps.sh installs it)" >&2; exit 1; }
@@ -46,7 +59,6 @@ for port in "$NGINX_PORT" "$VETTED_PORT"; do
   fi
 done
 
-work=$(mktemp -d /tmp/serve-vs-nginx.XXXXXX)
 nginx_pid="" vetted_pid=""
 cleanup() {
   [[ -n "$vetted_pid" ]] && kill "$vetted_pid" 2>/dev/null && wait "$vetted_pid" 2>/dev/null || true
@@ -132,9 +144,11 @@ row() {  # label port [header]
 
 echo "page: $URL_PATH  wrk -t$WRK_THREADS -c$CONNECTIONS -d$DURATION --latency  ($(nproc) cores)"
 printf '%-22s %10s %9s %9s %9s\n' server "req/s" p50 p99 bytes
-row "nginx (identity)" "$NGINX_PORT"
-row "vetted (identity)" "$VETTED_PORT"
-if [[ "$GZIP" == 1 ]]; then
-  row "nginx (gzip)" "$NGINX_PORT" "Accept-Encoding: gzip"
-  row "vetted (gzip)" "$VETTED_PORT" "Accept-Encoding: gzip"
-fi
+for _ in $(seq 1 "$ROUNDS"); do
+  row "nginx (identity)" "$NGINX_PORT"
+  row "vetted (identity)" "$VETTED_PORT"
+  if [[ "$GZIP" == 1 ]]; then
+    row "nginx (gzip)" "$NGINX_PORT" "Accept-Encoding: gzip"
+    row "vetted (gzip)" "$VETTED_PORT" "Accept-Encoding: gzip"
+  fi
+done

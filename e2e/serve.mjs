@@ -131,8 +131,11 @@ async function openContext(browser, origin, { js = true, vp = DESKTOP } = {}) {
   page.setDefaultNavigationTimeout(NAV_TIMEOUT_MS);
   page.on('console', (m) => {
     const text = m.text();
+    // A document answered with an error status is logged as a failed load; its status is checked apart.
+    const documentStatus = /^Failed to load resource: the server responded with a status of/.test(text) &&
+      m.location().url === page.url();
     if (/Refused to|Content[- ]Security[- ]Policy/i.test(text)) problems.push(`CSP: ${text}`);
-    else if (m.type() === 'error') problems.push(`console error: ${text}`);
+    else if (m.type() === 'error' && !documentStatus) problems.push(`console error: ${text} (${m.location().url})`);
   });
   page.on('pageerror', (e) => problems.push(`uncaught: ${e.message}`));
   return { context, page, problems };
@@ -160,10 +163,31 @@ async function runAxe(page, axeSource) {
   }, AXE_TAGS);
 }
 
+// axe-core needs scripts and timers, so it runs only in contexts with JavaScript on.
 async function axeCheck(label, page, axeSource) {
-  const violations = await runAxe(page, axeSource);
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`axe-core did not finish in ${NAV_TIMEOUT_MS} ms`)), NAV_TIMEOUT_MS);
+  });
+  const violations = await Promise.race([runAxe(page, axeSource), timeout]).finally(() => clearTimeout(timer));
   check(`${label}: axe-core WCAG 2.2 A/AA finds no violations`, violations.length === 0,
     `${violations.length} violation(s):\n      ${violations.join('\n      ')}`);
+}
+
+// axe-core at each viewport, with JavaScript on, on `url`; or, when `html` is given (a page that only a POST
+// returns), on that document served at `url` with `status`, so its CSS and scripts load from the server.
+async function axeAtViewports(browser, axeSource, opts, label, url, html = null, status = 200) {
+  for (const vp of VIEWPORTS) {
+    const ctx = await openContext(browser, opts.base.origin, { vp });
+    if (html !== null) {
+      await ctx.page.route(url, (route) => route.fulfill({ status, contentType: 'text/html; charset=utf-8',
+        body: html }));
+    }
+    const resp = await ctx.page.goto(url, { waitUntil: 'networkidle' });
+    check(`${label} [${vp.name}]: HTTP ${status}`, resp?.status() === status, `HTTP ${resp?.status()}`);
+    await axeCheck(`${label} [${vp.name}]`, ctx.page, axeSource);
+    await closeContext(`${label} [${vp.name}]`, ctx);
+  }
 }
 
 // The results list of a search page: each hit's path and the text of its <mark> highlights.
@@ -266,14 +290,8 @@ async function searchFlow(browser, axeSource, opts, js) {
 
 // axe-core on the results and no-results pages at each viewport, with JavaScript on.
 async function searchAxe(browser, axeSource, opts, pages) {
-  for (const vp of VIEWPORTS) {
-    const ctx = await openContext(browser, opts.base.origin, { vp });
-    for (const [name, p] of [['results', pages.resultsPath], ['no-results', pages.noResultsPath]]) {
-      const resp = await ctx.page.goto(new URL(p, opts.base).href, { waitUntil: 'networkidle' });
-      check(`search ${name} page ${p} [${vp.name}]: HTTP 200`, resp?.status() === 200, `HTTP ${resp?.status()}`);
-      await axeCheck(`search ${name} page ${p} [${vp.name}]`, ctx.page, axeSource);
-    }
-    await closeContext(`search axe [${vp.name}]`, ctx);
+  for (const [name, p] of [['results', pages.resultsPath], ['no-results', pages.noResultsPath]]) {
+    await axeAtViewports(browser, axeSource, opts, `search ${name} page ${p}`, new URL(p, opts.base).href);
   }
 }
 
@@ -327,13 +345,15 @@ async function feedbackWithJs(browser, axeSource, opts) {
   page.on('framenavigated', (f) => { if (f === page.mainFrame()) navigations.push(f.url()); });
   await page.evaluate(() => { window.__vettedNoReload = true; });
   const [apiResp] = await Promise.all([
-    page.waitForResponse((r) => new URL(r.url()).pathname === '/api/feedback'),
+    page.waitForResponse((r) => new URL(r.url()).pathname === '/api/feedback').catch(() => null),
     page.locator('#feedback form button[type=submit]').click(),
   ]);
+  const apiReq = apiResp?.request();
   check(`${label}: the form posts JSON to /api/feedback and gets 201`,
-    apiResp.status() === 201 && apiResp.request().method() === 'POST' &&
-      /^application\/json/.test(apiResp.request().headers()['content-type'] || ''),
-    `${apiResp.request().method()} ${apiResp.status()} ${apiResp.request().headers()['content-type']}`);
+    apiResp?.status() === 201 && apiReq.method() === 'POST' &&
+      /^application\/json/.test(apiReq.headers()['content-type'] || ''),
+    apiResp ? `${apiReq.method()} ${apiResp.status()} ${apiReq.headers()['content-type']}`
+      : `no response from /api/feedback within ${UI_TIMEOUT_MS} ms; the page is at ${page.url()}`);
   const status = page.locator('#feedback [role=status]');
   await status.waitFor({ state: 'visible' }).catch(() => {});
   const text = (await status.count()) ? await status.innerText() : '';
@@ -383,15 +403,9 @@ async function feedbackWithoutJs(browser, axeSource, opts) {
   }), opts.flagship);
   check(`${label}: the thank-you page thanks the reader and links back to the article`,
     /thank/i.test(page_.h1) && page_.back.length > 0, `h1 "${page_.h1}", links back: ${JSON.stringify(page_.back)}`);
-  await axeCheck(`${label}: thank-you page [${DESKTOP.name}, no JavaScript]`, page, axeSource);
   checkRow(label, opts, exportRows(opts), NOJS_COMMENT, { category: 'helpful', helpful: true, revision });
   await closeContext(label, ctx);
-
-  // The thank-you page at the phone size too.
-  const phone = await openContext(browser, opts.base.origin, { vp: VIEWPORTS[0] });
-  await phone.page.goto(url.href, { waitUntil: 'networkidle' });
-  await axeCheck(`${label}: thank-you page [${VIEWPORTS[0].name}]`, phone.page, axeSource);
-  await closeContext(`${label}: thank-you page [${VIEWPORTS[0].name}]`, phone);
+  await axeAtViewports(browser, axeSource, opts, `${label}: thank-you page`, url.href);
 }
 
 async function invalidWithoutJs(browser, axeSource, opts) {
@@ -413,12 +427,14 @@ async function invalidWithoutJs(browser, axeSource, opts) {
     /not sent/i.test(shown.h1) && /helpful/i.test(shown.message), `h1 "${shown.h1}", message "${shown.message}"`);
   check(`${label}: the error page links back to the article`, shown.back,
     `links in main: ${shown.links.join(', ') || '(none)'}`);
-  await axeCheck(`${label}: error page`, page, axeSource);
+  const html = resp ? await resp.text() : '';
+  const errorUrl = page.url();
   const rows = exportRows(opts);
   check(`${label}: nothing stored`,
     rows.length === before && !rows.some((r) => String(r.comment).startsWith(INVALID_COMMENT.slice(0, 20))),
     `${before} rows before, ${rows.length} after`);
   await closeContext(label, ctx);
+  await axeAtViewports(browser, axeSource, opts, `${label}: error page`, errorUrl, html, 400);
 }
 
 // ---- 5. Honeypot -------------------------------------------------------------------------------------

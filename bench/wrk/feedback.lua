@@ -1,6 +1,10 @@
 -- wrk script: POST /api/feedback with a JSON body; counts 201 answers.
 -- ARTICLE (env) is the article URL path the feedback is about.
 local threads = {}
+local article = os.getenv("ARTICLE") or "/"
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = '{"article":"' .. article .. '","helpful":true,"category":"helpful","comment":"wrk load test"}'
 
 function setup(thread)
   table.insert(threads, thread)
@@ -9,10 +13,6 @@ end
 function init(args)
   created = 0
   other = 0
-  local article = os.getenv("ARTICLE") or "/"
-  wrk.method = "POST"
-  wrk.headers["Content-Type"] = "application/json"
-  wrk.body = '{"article":"' .. article .. '","helpful":true,"category":"helpful","comment":"wrk load test"}'
 end
 
 function response(status, headers, body)

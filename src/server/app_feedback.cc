@@ -18,25 +18,45 @@ bool IsJson(std::string_view content_type) {
          });
 }
 
+// The form's messages are for readers, not programs.
+std::string ForReaders(const std::string& message) {
+  if (message.find("\"helpful\"") != std::string::npos)
+    return "Please choose Yes or No to tell us whether this page was helpful.";
+  if (message.find("\"comment\" is longer") != std::string::npos)
+    return "Your comment is longer than 2,000 characters. Please shorten it and send it again.";
+  if (message.find("\"category\"") != std::string::npos) return "Please choose what kind of feedback this is.";
+  return "We could not read your feedback (" + message + "). Please go back and try again.";
+}
+
 std::string ThanksUrl(const std::string& article) {
   return "/feedback/thanks/?article=" + util::UrlEncode(article);
 }
 
 }  // namespace
 
+// The answer to a feedback post that was not stored: JSON for the API, a
+// page with a link back to the article for the form.
+Response App::Impl::FeedbackError(bool api, int status, const std::string& message, const std::string& article) {
+  if (api) return JsonError(status, message, "api_feedback");
+  std::shared_ptr<const Content> c = Current();
+  Result<std::string> page = c->renderer->FeedbackErrorPage(article, message);
+  return HtmlResponse(status, page.ok() ? std::move(*page) : message, "feedback");
+}
+
 void App::Impl::Feedback(Request&& req, Respond respond, bool api) {
-  auto reject = [&](int status, std::string_view reason, const std::string& message, const std::string& article) {
+  // The article the form came from, for the error page's link back (checked
+  // against the site's articles by the renderer).
+  std::string from = api ? "" : QueryValue(req.body, "article");
+  auto reject = [&](int status, std::string_view reason, const std::string& message) {
     Count("vetted_feedback_total", std::string("result=\"rejected\",reason=\"") + std::string(reason) + "\"",
           kHelpCounter);
-    if (api) return respond(JsonError(status, message, "api_feedback"));
-    std::shared_ptr<const Content> c = Current();
-    Result<std::string> page = c->renderer->FeedbackErrorPage(article, message);
-    respond(HtmlResponse(status, page.ok() ? std::move(*page) : message, "feedback"));
+    respond(FeedbackError(api, status, message, from));
   };
   if (api && !IsJson(req.Header("Content-Type")))
-    return reject(415, "media_type", "Send the feedback as JSON (Content-Type: application/json).", "");
+    return reject(415, "media_type", "Send the feedback as JSON (Content-Type: application/json).");
   Result<FeedbackInput> input = api ? ParseFeedbackJson(req.body) : ParseFeedbackForm(req.body);
-  if (!input.ok()) return reject(400, "invalid", input.status().message(), "");
+  if (!input.ok())
+    return reject(400, "invalid", api ? input.status().message() : ForReaders(input.status().message()));
   if (input->honeypot_filled) {
     // A bot filled the hidden field: answer as if stored, store nothing.
     Count("vetted_feedback_total", "result=\"rejected\",reason=\"honeypot\"", kHelpCounter);
@@ -45,17 +65,17 @@ void App::Impl::Feedback(Request&& req, Respond respond, bool api) {
   }
   if (!limiter.Allow(req.client, std::chrono::steady_clock::now())) {
     Count("vetted_feedback_total", "result=\"rejected\",reason=\"rate_limited\"", kHelpCounter);
-    Response res = api ? JsonError(429, "Too much feedback from your connection; please try again in a minute.",
-                                   "api_feedback")
-                       : HtmlResponse(429, "Too much feedback from your connection; please try again in a minute.",
-                                      "feedback");
+    Response res = FeedbackError(api, 429,
+                                 "We have received a lot of feedback from your connection in a short time. "
+                                 "Please try again in a minute.",
+                                 from);
     res.headers.emplace_back("Retry-After", "60");
     return respond(std::move(res));
   }
   std::shared_ptr<const Content> c = Current();
   auto article = c->articles.find(input->article);
   if (article == c->articles.end())
-    return reject(404, "unknown_article", "There is no article at " + input->article + ".", "");
+    return reject(404, "unknown_article", "There is no article at " + input->article + ".");
   store::NewFeedback entry;
   entry.article_url = input->article;
   entry.revision = input->revision.empty() ? article->second->revision : input->revision;
@@ -75,10 +95,10 @@ void App::Impl::Feedback(Request&& req, Respond respond, bool api) {
           gone ? "result=\"rejected\",reason=\"unknown_article\"" : "result=\"rejected\",reason=\"store_error\"",
           kHelpCounter);
     if (!gone && log) log("feedback: " + id.status().message());
-    std::string message = gone ? "There is no article at " + url + "."
-                               : "Your feedback could not be saved just now; please try again.";
-    if (api) return respond(JsonError(gone ? 404 : 503, message, "api_feedback"));
-    respond(HtmlResponse(gone ? 404 : 503, message, "feedback"));
+    respond(FeedbackError(api, gone ? 404 : 503,
+                          gone ? "There is no article at " + url + "."
+                               : "Your feedback could not be saved just now. Please try again in a moment.",
+                          url));
   });
 }
 

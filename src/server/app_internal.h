@@ -116,6 +116,7 @@ struct App::Impl {
   Response Search(const Request& req, const Content& c, bool api);
   Response FeedbackThanks(const Request& req, const Content& c);
   void Feedback(Request&& req, Respond respond, bool api);
+  Response FeedbackError(bool api, int status, const std::string& message, const std::string& article);
   Response Health(const Content& c);
   Response MetricsPage(const Content& c);
 };
