@@ -42,7 +42,8 @@ if [[ -z "$OUT" ]]; then
   "$VETTED" import "${SITE:-demo}" --db "$work/site.db" -q
   "$VETTED" export --db "$work/site.db" -o "$work/out" -q
   OUT="$work/out"
-  SERVE_CMD=${SERVE_CMD:-$VETTED serve --db $work/site.db --listen 127.0.0.1:PORT}
+  # nginx runs with access_log off; so does vetted (ACCESS_LOG=true to compare with it on).
+  SERVE_CMD=${SERVE_CMD:-$VETTED serve --db $work/site.db --listen 127.0.0.1:PORT --access-log ${ACCESS_LOG:-false}}
 fi
 SERVE_CMD=${SERVE_CMD:-$VETTED serve --db vetted.db --listen 127.0.0.1:PORT}
 

@@ -9,7 +9,8 @@
 # CORPUS: a site folder (python3 ../shared/bench/make-corpus.py DIR 10000);
 # default: demo/. VETTED: the binary (build/vetted). DURATION: seconds per wrk
 # run (10). DB_DIR: where the databases go (a temp folder on the disk, not
-# /dev/shm: feedback durability needs the real disk's fsync).
+# /dev/shm: feedback durability needs the real disk's fsync). ACCESS_LOG:
+# false (default, as nginx's access_log off in serve-vs-nginx.sh) or true.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,6 +35,7 @@ now_ms() { date +%s%3N; }
 
 start_server() {  # extra flags...
   "$VETTED" serve --db "$db" --listen "127.0.0.1:$PORT" --feedback-rate 100000000 --feedback-burst 100000000 \
+    --access-log "${ACCESS_LOG:-false}" \
     "$@" 2>"$log" &
   pid=$!
   local t0; t0=$(now_ms)

@@ -36,6 +36,7 @@ struct ServeArgs {
   double feedback_burst = 10;
   size_t feedback_batch = 512;
   std::string hsts;
+  bool access_log = true;
 };
 int RunServe(const ServeArgs& args);
 

@@ -99,6 +99,7 @@ int RunServe(const ServeArgs& args) {
   options.threads = args.threads;
   options.metrics = &metrics;
   options.hsts = args.hsts;
+  options.access_log = args.access_log;
   if (!args.dir.empty()) return ServeFolder(args, options, sink);
 
   Result<std::unique_ptr<store::Store>> store = OpenExisting(args.db, "serve");

@@ -29,6 +29,8 @@ namespace vetted::server {
 // One response body in each encoding worth sending, with its validators.
 struct CachedBody {
   std::shared_ptr<const std::string> identity, gzip, br;  // gzip/br null when not smaller
+  // The response's header lines for each (Response::header_block).
+  std::shared_ptr<const std::string> identity_head, gzip_head, br_head;
   std::string etag;                                       // "\"<hash>\"" of identity
   std::string_view content_type;
   bool compressible = false;  // a type and size worth compressing (Vary: Accept-Encoding)
@@ -61,11 +63,10 @@ Result<std::shared_ptr<const Content>> LoadContent(store::Store& store, const re
 // worth it (an encoding that does not make it smaller is left out).
 enum class Encodings { kAll, kGzipOnly, kBrotliOnly, kNone };
 std::shared_ptr<const CachedBody> MakeBody(std::string bytes, std::string_view path, bool immutable,
-                                           Encodings wanted = Encodings::kAll);
+                                           const std::string& last_modified, Encodings wanted = Encodings::kAll);
 
 // The response for a body, honouring Accept-Encoding, If-None-Match and HEAD.
-Response BodyResponse(const Request& req, const CachedBody& body, const std::string& last_modified,
-                      int status, std::string_view route);
+Response BodyResponse(const Request& req, const CachedBody& body, int status, std::string_view route);
 
 // Fresh (never cached) HTML, e.g. search results: no-store, security headers.
 Response HtmlResponse(int status, std::string html, std::string_view route);
@@ -96,6 +97,9 @@ struct App::Impl {
   mutable std::mutex content_mu;
   std::shared_ptr<const Content> content;
   int64_t failed_generation = -1;  // last generation that failed to load (not retried)
+  // Cache hits, counted here (one atomic add per request) and added to
+  // `metrics` when /metrics is read.
+  std::atomic<uint64_t> cache_hits{0}, hits_reported{0};
 
   std::mutex poll_mu;
   std::condition_variable poll_cv;

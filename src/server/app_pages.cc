@@ -54,8 +54,26 @@ std::string FormDecode(std::string_view s) {
 
 }  // namespace
 
+// Every header line a cached body's response carries, for one encoding.
+std::shared_ptr<const std::string> HeadBlock(const CachedBody& body, std::string_view encoding,
+                                             const std::string& last_modified) {
+  Fields fields;
+  fields.emplace_back("Content-Type", body.content_type);
+  if (!encoding.empty()) fields.emplace_back("Content-Encoding", encoding);
+  if (body.compressible) fields.emplace_back("Vary", "Accept-Encoding");
+  std::string etag = body.etag;
+  if (!encoding.empty()) etag.insert(etag.size() - 1, encoding == "br" ? "-br" : "-gz");
+  fields.emplace_back("ETag", std::move(etag));
+  fields.emplace_back("Last-Modified", last_modified);
+  fields.emplace_back("Cache-Control", body.immutable ? kCacheImmutable : kCacheRevalidate);
+  AddSecurityHeaders(fields);
+  auto block = std::make_shared<std::string>();
+  for (const auto& [name, value] : fields) *block += name + ": " + value + "\r\n";
+  return block;
+}
+
 std::shared_ptr<const CachedBody> MakeBody(std::string bytes, std::string_view path, bool immutable,
-                                           Encodings wanted) {
+                                           const std::string& last_modified, Encodings wanted) {
   auto body = std::make_shared<CachedBody>();
   MimeType mime = MimeFor(path);
   body->content_type = mime.type;
@@ -71,40 +89,35 @@ std::shared_ptr<const CachedBody> MakeBody(std::string bytes, std::string_view p
         body->br = std::make_shared<const std::string>(std::move(*br));
   }
   body->identity = std::make_shared<const std::string>(std::move(bytes));
+  body->identity_head = HeadBlock(*body, "", last_modified);
+  if (body->gzip) body->gzip_head = HeadBlock(*body, "gzip", last_modified);
+  if (body->br) body->br_head = HeadBlock(*body, "br", last_modified);
   return body;
 }
 
-Response BodyResponse(const Request& req, const CachedBody& body, const std::string& last_modified, int status,
-                      std::string_view route) {
+Response BodyResponse(const Request& req, const CachedBody& body, int status, std::string_view route) {
   Response res;
   res.status = status;
   res.route = route;
-  AcceptedEncodings accepted = ParseAcceptEncoding(req.Header("Accept-Encoding"));
-  std::string etag = body.etag;
-  std::string_view encoding;
   res.shared_body = body.identity;
-  if (accepted.br && body.br) {
-    res.shared_body = body.br;
-    encoding = "br";
-    etag.insert(etag.size() - 1, "-br");
-  } else if (accepted.gzip && body.gzip) {
-    res.shared_body = body.gzip;
-    encoding = "gzip";
-    etag.insert(etag.size() - 1, "-gz");
+  res.header_block = body.identity_head;
+  if (body.br || body.gzip) {
+    AcceptedEncodings accepted = ParseAcceptEncoding(req.Header("Accept-Encoding"));
+    if (accepted.br && body.br) {
+      res.shared_body = body.br;
+      res.header_block = body.br_head;
+    } else if (accepted.gzip && body.gzip) {
+      res.shared_body = body.gzip;
+      res.header_block = body.gzip_head;
+    }
   }
   if (status == 200 && EtagMatches(req.Header("If-None-Match"), body.etag)) {
     res.status = 304;
     res.shared_body.reset();
   }
-  res.headers.reserve(12);
-  res.headers.emplace_back("Content-Type", body.content_type);
-  if (!encoding.empty()) res.headers.emplace_back("Content-Encoding", encoding);
-  if (body.compressible) res.headers.emplace_back("Vary", "Accept-Encoding");
-  res.headers.emplace_back("ETag", std::move(etag));
-  res.headers.emplace_back("Last-Modified", last_modified);
-  res.headers.emplace_back("Cache-Control", body.immutable ? kCacheImmutable : kCacheRevalidate);
-  if (res.status != 304) res.headers.emplace_back("Content-Length", std::to_string(res.Body().size()));
-  AddSecurityHeaders(res.headers);
+  // HEAD: the length a GET would get (Serve sends no body).
+  if (req.method == "HEAD" && res.status != 304)
+    res.headers.emplace_back("Content-Length", std::to_string(res.Body().size()));
   return res;
 }
 
@@ -126,8 +139,8 @@ Response App::Impl::Page(const Request& req, const Content& c, const std::string
     if (auto hit = c.cache.find(path); hit != c.cache.end()) {
       std::shared_ptr<const CachedBody> body = hit->second;
       lock.unlock();
-      Count("vetted_cache_hits_total", "", "Responses served from the page cache");
-      return BodyResponse(req, *body, c.last_modified, 200, is_static ? "static" : "page");
+      cache_hits.fetch_add(1, std::memory_order_relaxed);  // to metrics when scraped
+      return BodyResponse(req, *body, 200, is_static ? "static" : "page");
     }
   }
   Count("vetted_cache_misses_total", "", "Pages rendered (or files read) because they were not cached");
@@ -145,12 +158,12 @@ Response App::Impl::Page(const Request& req, const Content& c, const std::string
     AcceptedEncodings accepted = ParseAcceptEncoding(req.Header("Accept-Encoding"));
     wanted = accepted.br ? Encodings::kBrotliOnly : accepted.gzip ? Encodings::kGzipOnly : Encodings::kNone;
   }
-  std::shared_ptr<const CachedBody> body = MakeBody(std::move(*bytes), path, immutable, wanted);
+  std::shared_ptr<const CachedBody> body = MakeBody(std::move(*bytes), path, immutable, c.last_modified, wanted);
   if (options.cache) {
     std::unique_lock<std::shared_mutex> lock(c.cache_mu);
     c.cache.emplace(path, body);
   }
-  return BodyResponse(req, *body, c.last_modified, 200, is_static ? "static" : "page");
+  return BodyResponse(req, *body, 200, is_static ? "static" : "page");
 }
 
 Response App::Impl::NotFound(const Request& req, const Content& c) {
@@ -167,11 +180,11 @@ Response App::Impl::NotFound(const Request& req, const Content& c) {
       res.route = "not_found";
       return res;
     }
-    body = MakeBody(std::move(*bytes), "404.html", false);
+    body = MakeBody(std::move(*bytes), "404.html", false, c.last_modified);
     std::unique_lock<std::shared_mutex> lock(c.cache_mu);
     c.cache.emplace(key, body);
   }
-  Response res = BodyResponse(req, *body, c.last_modified, 404, "not_found");
+  Response res = BodyResponse(req, *body, 404, "not_found");
   return res;
 }
 
@@ -294,6 +307,9 @@ Response App::Impl::Health(const Content& c) {
 Response App::Impl::MetricsPage(const Content& c) {
   std::string text;
   if (metrics) {
+    uint64_t hits = cache_hits.load(std::memory_order_relaxed);
+    metrics->Add("vetted_cache_hits_total", "", hits - hits_reported.exchange(hits),
+                 "Responses served from the page cache");
     metrics->Set("vetted_content_generation", "", static_cast<double>(c.generation),
                  "Content generation being served");
     metrics->Set("vetted_articles", "", static_cast<double>(c.site.articles.size()), "Published articles served");

@@ -80,6 +80,7 @@ constexpr size_t kInitialBuffer = 4096;
 constexpr size_t kMinRead = 2048;
 constexpr size_t kMaxBuffer = 64 * 1024;
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+constexpr int kSendBuffer = 256 * 1024;  // socket send buffer: a cached page fits
 
 char Lower(char c) {
   return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
@@ -201,7 +202,7 @@ class Server {
   const Handler& handler() const { return handler_; }
   Metrics* metrics() const { return options_.metrics; }
   const std::string& hsts() const { return options_.hsts; }
-  bool logging() const { return static_cast<bool>(log_); }
+  bool logging() const { return options_.access_log && static_cast<bool>(log_); }
   void Log(const std::string& line) {
     std::lock_guard<std::mutex> lock(log_mu_);
     if (log_) log_(line);
@@ -310,6 +311,8 @@ void Session::Start() {
   worker_.sessions.insert(this);
   ErrorCode ec;
   socket_.set_option(tcp::no_delay(true), ec);
+  // Room for a whole cached page, so that a response leaves in one sendmsg.
+  socket_.set_option(net::socket_base::send_buffer_size(kSendBuffer), ec);
   tcp::endpoint peer = socket_.remote_endpoint(ec);
   if (!ec) client_ = peer.address().to_string();
   if (server_.stopping()) return Close();
@@ -495,6 +498,7 @@ bool Session::SerializeHead() {
     h += value;
     h += "\r\n";
   }
+  if (res_.header_block) h += *res_.header_block;
   if (!NoBody(status) && !length_given) {
     h += "Content-Length: ";
     AppendUint(h, res_.Body().size());

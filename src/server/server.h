@@ -47,6 +47,10 @@ struct Response {
   std::string body;
   // When set, sent instead of `body` without copying (cached pages).
   std::shared_ptr<const std::string> shared_body;
+  // Header lines formatted once by the handler ("Name: value\r\n" each),
+  // sent after `headers` as they are: for cached pages, whose headers never
+  // change. The handler vouches for them (no CR/LF inside values).
+  std::shared_ptr<const std::string> header_block;
   // The route that answered, for metrics and the access log: a string literal
   // ("page", "search", "api_search", "feedback", "api_feedback", "healthz",
   // "metrics", "redirect", "not_found", "static", "bad_request", ...).
@@ -135,6 +139,7 @@ struct ServeOptions {
   ServeControl* control = nullptr;  // optional; not owned; must outlive Serve
   Metrics* metrics = nullptr;       // optional; not owned; every request is recorded
   std::string hsts;                 // Strict-Transport-Security value; "" = not sent (no TLS here)
+  bool access_log = true;           // one `log` line per request (start, reload and error lines regardless)
 };
 
 // Serves `handler` until SIGINT or SIGTERM (or options.control->Stop()); then
