@@ -70,14 +70,20 @@ urls="$DB_DIR/urls.txt"
 curl -s "http://127.0.0.1:$PORT/sitemap.xml" | grep -o '<loc>[^<]*</loc>' |
   sed -e 's|<loc>[a-z]*://[^/]*||' -e 's|</loc>||' >"$urls"
 echo "pages in the sitemap: $(wc -l <"$urls")"
-# Every page once, to fill the cache, then memory again.
+# Every URL in turn: the first visit renders and caches a page, later ones hit.
 URLS="$urls" wrk -t2 -c16 -d"$DURATION"s -s bench/wrk/urls.lua "http://127.0.0.1:$PORT" | grep pages= |
-  sed 's/^/cached pages, all URLs in turn: /'
-echo "resident memory while serving (cache warm): $(rss_mb) MB"
+  sed 's/^/first visits, all URLs in turn (render + cache): /'
+URLS="$urls" wrk -t2 -c16 -d"$DURATION"s -s bench/wrk/urls.lua "http://127.0.0.1:$PORT" | grep pages= |
+  sed 's/^/all URLs in turn again (cache hits): /'
+echo "resident memory while serving: $(rss_mb) MB ($(curl -s "http://127.0.0.1:$PORT/metrics" |
+  awk '/^vetted_cache_entries/ {print $2}') pages cached)"
 stop_server
 
 # 3. Uncached rendering: every request renders its page from the loaded content.
+# A first run fills the search index's word cache (used by "Related articles").
 start_server --no-cache
+URLS="$urls" wrk -t2 -c8 -d3s -s bench/wrk/urls.lua "http://127.0.0.1:$PORT" | grep pages= |
+  sed 's/^/uncached rendering, first 3 s after start-up: /'
 URLS="$urls" wrk -t2 -c8 -d"$DURATION"s -s bench/wrk/urls.lua "http://127.0.0.1:$PORT" | grep pages= |
   sed 's/^/uncached rendering: /'
 # The newest article, from the Atom feed.

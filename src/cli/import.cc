@@ -7,9 +7,11 @@
 #include <unordered_set>
 
 #include "cli/commands.h"
+#include "cli/publish.h"
 #include "load/load.h"
 #include "markup/markup.h"
 #include "store/sqlite/sqlite_store.h"
+#include "util/util.h"
 
 namespace vetted::cli {
 namespace fs = std::filesystem;
@@ -83,12 +85,15 @@ size_t PrintErrors(const std::vector<Diagnostic>& diagnostics, const std::string
 }  // namespace
 
 int RunImport(const ImportArgs& args) {
+  PhaseTimer phase;
   Result<Site> site = load::LoadSite(args.site);
   if (!site.ok()) {
     std::fprintf(stderr, "vetted import: %s\n", site.status().message().c_str());
     return 2;
   }
+  phase("load");
   markup::SiteDocs docs = markup::RenderSite(*site, markup::ArticleMode::kAllArticles);
+  phase("markup");
   std::vector<Diagnostic> problems = site->diagnostics;
   auto collect = [&](const markup::Document& d) {
     problems.insert(problems.end(), d.diagnostics.begin(), d.diagnostics.end());
@@ -111,31 +116,37 @@ int RunImport(const ImportArgs& args) {
   }
   std::unordered_map<std::string, size_t> article_of;  // source path -> article index
   for (size_t i = 0; i < site->articles.size(); ++i) article_of[site->articles[i].file] = i;
+  // Read every file (on several threads), then sort them into articles and other files.
+  std::vector<Result<std::string>> contents(paths.size(), Status::Internal("not read"));
+  util::ParallelFor(paths.size(), [&](size_t i) { contents[i] = load::Disk().Read(args.site + "/" + paths[i]); });
   store::ImportInput input;
   input.articles.reserve(site->articles.size());
-  for (const std::string& path : paths) {
-    Result<std::string> bytes = load::Disk().Read(args.site + "/" + path);
-    if (!bytes.ok()) {
-      std::fprintf(stderr, "vetted import: %s\n", bytes.status().message().c_str());
+  for (size_t i = 0; i < paths.size(); ++i) {
+    const std::string& path = paths[i];
+    if (!contents[i].ok()) {
+      std::fprintf(stderr, "vetted import: %s\n", contents[i].status().message().c_str());
       return 2;
     }
     auto a = article_of.find(path);
     if (a == article_of.end()) {
-      input.files.push_back({path, std::move(*bytes)});
+      input.files.push_back({path, std::move(*contents[i])});
       continue;
     }
     const Article& article = site->articles[a->second];
-    input.articles.push_back({path, article.url, article.revision, std::move(*bytes),
+    input.articles.push_back({path, article.url, article.revision, std::move(*contents[i]),
                               SearchText(article, docs.articles[a->second])});
   }
-  docs = markup::SiteDocs();
+  // docs are not freed early: freeing 10,000 rendered documents costs more than keeping them.
+  phase("collect");
 
   Result<std::unique_ptr<store::Store>> store = store::OpenSqlite(args.db);
   if (!store.ok()) {
     std::fprintf(stderr, "vetted import: %s: %s\n", args.db.c_str(), store.status().message().c_str());
     return 2;
   }
+  phase("open");
   Result<store::ImportReport> report = (*store)->Import(input);
+  phase("store");
   if (!report.ok()) {
     std::fprintf(stderr, "vetted import: %s; nothing was imported\n", report.status().message().c_str());
     return 2;

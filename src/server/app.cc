@@ -4,9 +4,11 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <unordered_set>
 
 #include "server/app_internal.h"
 #include "server/encode.h"
+#include "util/util.h"
 
 namespace vetted::server {
 namespace {
@@ -83,6 +85,40 @@ void App::Impl::Count(std::string_view name, std::string_view labels, std::strin
   if (metrics) metrics->Add(name, labels, 1, help);
 }
 
+// Asks the search index once for every distinct word of the articles'
+// titles, tags and descriptions (what "Related articles" asks for), so that the index's per-word lists are ready before readers search
+// (the first use of a common word costs a scan of the index; see
+// store/sqlite/search.cc). Runs on the poller thread, within a time budget.
+void App::Impl::WarmSearch(const Content& c) {
+  constexpr auto kBudget = std::chrono::seconds(3);
+  auto start = std::chrono::steady_clock::now();
+  std::unordered_set<std::string> seen;
+  size_t asked = 0;
+  for (const Article& a : c.site.articles) {
+    std::string text = a.title + " " + a.description;
+    for (const std::string& tag : a.tags) text += " " + tag;
+    for (std::string_view word : util::Split(text, ' ')) {
+      std::string w = util::Slugify(word);  // lower case, punctuation dropped
+      if (w.size() < 3 || w.find('-') != std::string::npos || !seen.insert(w).second) continue;
+      store::SearchQuery q;
+      q.text = w;
+      q.limit = 1;
+      (void)store.Search(q);
+      ++asked;
+      if (std::chrono::steady_clock::now() - start > kBudget) return;
+    }
+    {
+      std::lock_guard<std::mutex> lock(poll_mu);
+      if (stopping) return;
+    }
+  }
+  if (log && asked > 0) {
+    char line[120];
+    std::snprintf(line, sizeof line, "search warmed: %zu words in %.0f ms", asked, SecondsSince(start) * 1000);
+    log(line);
+  }
+}
+
 App::App(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 Result<std::unique_ptr<App>> App::Open(store::Store& store, const AppOptions& options, Metrics* metrics,
@@ -113,6 +149,7 @@ Result<std::unique_ptr<App>> App::Open(store::Store& store, const AppOptions& op
   std::unique_ptr<App> app(new App(std::move(impl)));
   App* self = app.get();
   raw->poller = std::thread([raw, self] {
+    raw->WarmSearch(*raw->Current());
     std::unique_lock<std::mutex> lock(raw->poll_mu);
     while (!raw->poll_cv.wait_for(lock, raw->options.reload_poll, [raw] { return raw->stopping; })) {
       lock.unlock();
@@ -167,6 +204,7 @@ Status App::Reload() {
                   SecondsSince(start) * 1000);
     impl_->log(line);
   }
+  impl_->WarmSearch(*impl_->Current());
   return Status::Ok();  // `old` is freed here, or by the last request still using it
 }
 

@@ -26,7 +26,10 @@
 
 namespace vetted::server {
 
-// One response body in each encoding worth sending, with its validators.
+enum class Encodings { kIdentity, kGzip, kBrotli };
+
+// One response body in each encoding worth sending (made when first asked
+// for), with its validators.
 struct CachedBody {
   std::shared_ptr<const std::string> identity, gzip, br;  // gzip/br null when not smaller
   // The response's header lines for each (Response::header_block).
@@ -34,6 +37,8 @@ struct CachedBody {
   std::string etag;                                       // "\"<hash>\"" of identity
   std::string_view content_type;
   bool compressible = false;  // a type and size worth compressing (Vary: Accept-Encoding)
+  bool gzip_tried = false, br_tried = false;  // compressed (kept only when smaller)
+  bool Has(Encodings e) const;                // nothing left to try for e
   bool immutable = false;     // fingerprinted asset: cache for a year
 };
 
@@ -59,11 +64,16 @@ struct Content {
 // Loads the store's published content and prepares it for serving.
 Result<std::shared_ptr<const Content>> LoadContent(store::Store& store, const render::Options& options);
 
-// Makes the cached form of a body, compressed in the `wanted` encodings when
-// worth it (an encoding that does not make it smaller is left out).
-enum class Encodings { kAll, kGzipOnly, kBrotliOnly, kNone };
+// The best encoding the request accepts.
+Encodings WantedEncoding(const Request& req);
+// Makes the cached form of a body, also in the `wanted` encoding when that
+// makes it smaller.
 std::shared_ptr<const CachedBody> MakeBody(std::string bytes, std::string_view path, bool immutable,
-                                           const std::string& last_modified, Encodings wanted = Encodings::kAll);
+                                           const std::string& last_modified,
+                                           Encodings wanted = Encodings::kIdentity);
+// A copy of `body` with the `wanted` encoding added.
+std::shared_ptr<const CachedBody> WithEncoding(const CachedBody& body, Encodings wanted,
+                                               const std::string& last_modified);
 
 // The response for a body, honouring Accept-Encoding, If-None-Match and HEAD.
 Response BodyResponse(const Request& req, const CachedBody& body, int status, std::string_view route);
@@ -113,6 +123,7 @@ struct App::Impl {
   }
   render::Options RenderOptions();
   void Count(std::string_view name, std::string_view labels, std::string_view help);
+  void WarmSearch(const Content& c);
 
   // Route handlers (app.cc, app_search.cc, app_feedback.cc).
   Response Page(const Request& req, const Content& c, const std::string& path);

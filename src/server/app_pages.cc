@@ -72,6 +72,35 @@ std::shared_ptr<const std::string> HeadBlock(const CachedBody& body, std::string
   return block;
 }
 
+Encodings WantedEncoding(const Request& req) {
+  AcceptedEncodings accepted = ParseAcceptEncoding(req.Header("Accept-Encoding"));
+  return accepted.br ? Encodings::kBrotli : accepted.gzip ? Encodings::kGzip : Encodings::kIdentity;
+}
+
+bool CachedBody::Has(Encodings e) const {
+  if (!compressible) return true;
+  return e == Encodings::kIdentity || (e == Encodings::kGzip ? gzip_tried : br_tried);
+}
+
+// Adds one encoding to `body` (when it makes the body smaller).
+static void AddEncoding(CachedBody& body, Encodings e, const std::string& last_modified) {
+  if (!body.compressible || e == Encodings::kIdentity) return;
+  const std::string& bytes = *body.identity;
+  if (e == Encodings::kGzip && !body.gzip_tried) {
+    body.gzip_tried = true;
+    if (auto gz = Gzip(bytes); gz && gz->size() < bytes.size()) {
+      body.gzip = std::make_shared<const std::string>(std::move(*gz));
+      body.gzip_head = HeadBlock(body, "gzip", last_modified);
+    }
+  } else if (e == Encodings::kBrotli && !body.br_tried) {
+    body.br_tried = true;
+    if (auto br = Brotli(bytes, kBrotliQuality); br && br->size() < bytes.size()) {
+      body.br = std::make_shared<const std::string>(std::move(*br));
+      body.br_head = HeadBlock(body, "br", last_modified);
+    }
+  }
+}
+
 std::shared_ptr<const CachedBody> MakeBody(std::string bytes, std::string_view path, bool immutable,
                                            const std::string& last_modified, Encodings wanted) {
   auto body = std::make_shared<CachedBody>();
@@ -80,19 +109,17 @@ std::shared_ptr<const CachedBody> MakeBody(std::string bytes, std::string_view p
   body->immutable = immutable;
   body->etag = "\"" + util::Sha256Hex(bytes).substr(0, kEtagHex) + "\"";
   body->compressible = mime.compressible && bytes.size() >= kMinCompressSize;
-  if (body->compressible) {
-    if (wanted == Encodings::kAll || wanted == Encodings::kGzipOnly)
-      if (auto gz = Gzip(bytes); gz && gz->size() < bytes.size())
-        body->gzip = std::make_shared<const std::string>(std::move(*gz));
-    if (wanted == Encodings::kAll || wanted == Encodings::kBrotliOnly)
-      if (auto br = Brotli(bytes, kBrotliQuality); br && br->size() < bytes.size())
-        body->br = std::make_shared<const std::string>(std::move(*br));
-  }
   body->identity = std::make_shared<const std::string>(std::move(bytes));
   body->identity_head = HeadBlock(*body, "", last_modified);
-  if (body->gzip) body->gzip_head = HeadBlock(*body, "gzip", last_modified);
-  if (body->br) body->br_head = HeadBlock(*body, "br", last_modified);
+  AddEncoding(*body, wanted, last_modified);
   return body;
+}
+
+std::shared_ptr<const CachedBody> WithEncoding(const CachedBody& body, Encodings wanted,
+                                               const std::string& last_modified) {
+  auto copy = std::make_shared<CachedBody>(body);
+  AddEncoding(*copy, wanted, last_modified);
+  return copy;
 }
 
 Response BodyResponse(const Request& req, const CachedBody& body, int status, std::string_view route) {
@@ -134,12 +161,20 @@ Response App::Impl::Page(const Request& req, const Content& c, const std::string
   } else {
     return NotFound(req, c);
   }
+  // Compressed forms are made when a client first asks for them, so that a
+  // page's first request pays only for the encoding it takes.
+  Encodings wanted = WantedEncoding(req);
   if (options.cache) {
     std::shared_lock<std::shared_mutex> lock(c.cache_mu);
     if (auto hit = c.cache.find(path); hit != c.cache.end()) {
       std::shared_ptr<const CachedBody> body = hit->second;
       lock.unlock();
       cache_hits.fetch_add(1, std::memory_order_relaxed);  // to metrics when scraped
+      if (!body->Has(wanted)) {
+        body = WithEncoding(*body, wanted, c.last_modified);
+        std::unique_lock<std::shared_mutex> write(c.cache_mu);
+        c.cache[path] = body;
+      }
       return BodyResponse(req, *body, 200, is_static ? "static" : "page");
     }
   }
@@ -152,12 +187,6 @@ Response App::Impl::Page(const Request& req, const Content& c, const std::string
     return res;
   }
   bool immutable = path.rfind("/assets/", 0) == 0;
-  // Cached: every encoding, once. Uncached: only the one this client takes.
-  Encodings wanted = Encodings::kAll;
-  if (!options.cache) {
-    AcceptedEncodings accepted = ParseAcceptEncoding(req.Header("Accept-Encoding"));
-    wanted = accepted.br ? Encodings::kBrotliOnly : accepted.gzip ? Encodings::kGzipOnly : Encodings::kNone;
-  }
   std::shared_ptr<const CachedBody> body = MakeBody(std::move(*bytes), path, immutable, c.last_modified, wanted);
   if (options.cache) {
     std::unique_lock<std::shared_mutex> lock(c.cache_mu);
