@@ -1,6 +1,5 @@
 // StaticSite: a built site folder in memory, and the request -> response
 // function over it. No sockets here (see listener.cc).
-#include <zlib.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -15,6 +14,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "server/encode.h"
 #include "server/server.h"
 #include "util/util.h"
 
@@ -35,39 +35,6 @@ constexpr std::string_view kAssetsPrefix = "/assets/";
 constexpr size_t kMinFingerprintLength = 8;
 // Hex digits of the SHA-256 used in an ETag.
 constexpr size_t kEtagHashLength = 20;
-// Bodies shorter than this are not worth a gzip copy.
-constexpr size_t kMinGzipSize = 256;
-
-struct MimeType {
-  std::string_view extension;
-  std::string_view type;
-  bool compressible;
-};
-
-constexpr MimeType kMimeTypes[] = {
-    {"html", "text/html; charset=utf-8", true},
-    {"css", "text/css; charset=utf-8", true},
-    {"js", "text/javascript; charset=utf-8", true},
-    {"mjs", "text/javascript; charset=utf-8", true},
-    {"svg", "image/svg+xml", true},
-    {"xml", "application/xml; charset=utf-8", true},
-    {"txt", "text/plain; charset=utf-8", true},
-    {"json", "application/json", true},
-    {"webmanifest", "application/manifest+json", true},
-    {"png", "image/png", false},
-    {"jpg", "image/jpeg", false},
-    {"jpeg", "image/jpeg", false},
-    {"gif", "image/gif", false},
-    {"webp", "image/webp", false},
-    {"avif", "image/avif", false},
-    {"ico", "image/x-icon", true},
-    {"woff2", "font/woff2", false},
-    {"woff", "font/woff", false},
-    {"pdf", "application/pdf", false},
-};
-constexpr MimeType kAtom = {"xml", "application/atom+xml; charset=utf-8", true};
-constexpr MimeType kUnknownType = {"", "application/octet-stream", false};
-
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i) {
@@ -86,19 +53,6 @@ std::string_view FindField(const Fields& fields, std::string_view name) {
   return {};
 }
 
-const MimeType& TypeOf(std::string_view url_path) {
-  size_t slash = url_path.rfind('/');
-  std::string_view name = url_path.substr(slash + 1);
-  if (name == "feed.xml") return kAtom;
-  size_t dot = name.rfind('.');
-  if (dot == std::string_view::npos) return kUnknownType;
-  std::string ext = util::ToLower(name.substr(dot + 1));
-  for (const MimeType& m : kMimeTypes) {
-    if (m.extension == ext) return m;
-  }
-  return kUnknownType;
-}
-
 // "/assets/site.0123abcdef.css": under assets/, with a hex fingerprint
 // between the name and the extension.
 bool IsFingerprintedAsset(std::string_view url_path) {
@@ -112,28 +66,6 @@ bool IsFingerprintedAsset(std::string_view url_path) {
   if (hash.size() < kMinFingerprintLength) return false;
   return std::all_of(hash.begin(), hash.end(),
                      [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
-}
-
-// gzip (RFC 1952) of data at the default level; nullopt if zlib fails.
-std::optional<std::string> Gzip(std::string_view data) {
-  z_stream zs{};
-  constexpr int kGzipWindowBits = 15 + 16;  // 32 KB window, gzip wrapper
-  constexpr int kMemLevel = 8;
-  if (deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, kGzipWindowBits, kMemLevel, Z_DEFAULT_STRATEGY) !=
-      Z_OK) {
-    return std::nullopt;
-  }
-  std::string out(deflateBound(&zs, data.size()) + 32, '\0');
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  zs.avail_in = static_cast<uInt>(data.size());
-  zs.next_out = reinterpret_cast<Bytef*>(out.data());
-  zs.avail_out = static_cast<uInt>(out.size());
-  int rc = deflate(&zs, Z_FINISH);
-  size_t written = zs.total_out;
-  deflateEnd(&zs);
-  if (rc != Z_STREAM_END) return std::nullopt;
-  out.resize(written);
-  return out;
 }
 
 Status ReadFile(const fs::path& path, std::string& out) {
@@ -218,25 +150,6 @@ bool EtagMatches(std::string_view if_none_match, std::string_view etag) {
   return false;
 }
 
-// True when Accept-Encoding allows gzip (explicitly or via "*", q > 0).
-bool AcceptsGzip(std::string_view accept_encoding) {
-  std::optional<double> gzip_q, star_q;
-  for (std::string_view item : util::Split(accept_encoding, ',')) {
-    std::vector<std::string_view> parts = util::Split(item, ';');
-    std::string coding = util::ToLower(util::Trim(parts[0]));
-    double q = 1.0;
-    for (size_t i = 1; i < parts.size(); ++i) {
-      std::string_view p = util::Trim(parts[i]);
-      if (p.size() >= 2 && (p[0] == 'q' || p[0] == 'Q') && p[1] == '=') {
-        q = std::strtod(std::string(p.substr(2)).c_str(), nullptr);
-      }
-    }
-    if (coding == "gzip" || coding == "x-gzip") gzip_q = q;
-    if (coding == "*") star_q = q;
-  }
-  if (gzip_q) return *gzip_q > 0;
-  return star_q && *star_q > 0;
-}
 
 }  // namespace
 
@@ -347,13 +260,13 @@ Result<StaticSite> StaticSite::Open(const std::string& root) {
     errors[i] = ReadFile(paths[i], bytes);
     if (!errors[i].ok()) return;
     e.body = std::make_shared<const std::string>(std::move(bytes));
-    const MimeType& type = TypeOf(keys[i]);
+    MimeType type = MimeFor(keys[i]);
     e.content_type = type.type;
     std::string hash = util::Sha256Hex(*e.body).substr(0, kEtagHashLength);
     e.etag = "\"" + hash + "\"";
     e.gzip_etag = "\"" + hash + "-gz\"";
     e.cache_control = IsFingerprintedAsset(keys[i]) ? kCacheImmutable : kCacheRevalidate;
-    e.compressible = type.compressible && e.body->size() >= kMinGzipSize;
+    e.compressible = type.compressible && e.body->size() >= kMinCompressSize;
   });
   auto data = std::make_shared<Data>();
   data->root = root;
@@ -422,7 +335,7 @@ Response StaticSite::Handle(const Request& req) const {
 
   const Data::Entry& e = *it->second;
   res.route = "static";
-  bool use_gzip = e.compressible && AcceptsGzip(req.Header("Accept-Encoding")) && e.Gzipped() != nullptr;
+  bool use_gzip = e.compressible && ParseAcceptEncoding(req.Header("Accept-Encoding")).gzip && e.Gzipped() != nullptr;
   const std::string& etag = use_gzip ? e.gzip_etag : e.etag;
   const std::shared_ptr<const std::string>& body = use_gzip ? e.Gzipped() : e.body;
   std::string_view inm = req.Header("If-None-Match");
