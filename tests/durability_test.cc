@@ -23,30 +23,18 @@
 #include <thread>
 #include <vector>
 
+#include "vetted_process.h"
+
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
+
+using namespace vetted::testing;
 
 namespace {
 
 const std::string kArticle = "/relationships/sex-and-relationships/why-you-might-cry-during-sex/";
 
-std::string ReadFile(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
-int RunVetted(const std::string& args, std::string* out) {
-  FILE* p = popen((std::string(VETTED_BIN) + " " + args + " 2>&1").c_str(), "r");
-  if (!p) return -1;
-  char buf[4096];
-  size_t n;
-  out->clear();
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out->append(buf, n);
-  int status = pclose(p);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
 
 // Posts feedback over one keep-alive connection until the server goes away;
 // records the comment of every post answered 201 with its id.
@@ -108,23 +96,9 @@ TEST(DurabilityTest, EveryAcknowledgedFeedbackSurvivesSigkill) {
   std::string db = (dir / "v.db").string(), out;
   ASSERT_EQ(RunVetted("import " + std::string(VETTED_SOURCE_DIR) + "/demo --db " + db + " -q", &out), 0) << out;
 
-  fs::path log = dir / "serve.log";
-  pid_t pid = fork();
-  if (pid == 0) {
-    FILE* f = std::fopen(log.c_str(), "w");
-    dup2(fileno(f), 2);
-    execl(VETTED_BIN, VETTED_BIN, "serve", "--db", db.c_str(), "--listen", "127.0.0.1:0", "--feedback-rate",
-          "1000000", "--feedback-burst", "1000000", static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  int port = 0;
-  for (int i = 0; i < 200 && port == 0; ++i) {
-    std::this_thread::sleep_for(50ms);
-    std::string text = ReadFile(log);
-    size_t at = text.find("http://127.0.0.1:");
-    if (at != std::string::npos) port = std::atoi(text.c_str() + at + 17);
-  }
-  ASSERT_GT(port, 0) << ReadFile(log);
+  Server server(db, {"--feedback-rate", "1000000", "--feedback-burst", "1000000"});
+  int port = server.port();
+  ASSERT_GT(port, 0) << server.log();
 
   std::mutex mu;
   std::map<int64_t, std::string> acked;
@@ -136,11 +110,9 @@ TEST(DurabilityTest, EveryAcknowledgedFeedbackSurvivesSigkill) {
     std::lock_guard<std::mutex> lock(mu);
     if (acked.size() >= 300) break;
   }
-  kill(pid, SIGKILL);
-  int status = 0;
-  waitpid(pid, &status, 0);
+  EXPECT_EQ(server.Stop(SIGKILL), 128 + SIGKILL);
   for (auto& t : clients) t.join();
-  ASSERT_GE(acked.size(), 50u) << "too few posts acknowledged to test anything\n" << ReadFile(log);
+  ASSERT_GE(acked.size(), 50u) << "too few posts acknowledged to test anything\n" << server.log();
 
   sqlite3* handle = nullptr;
   ASSERT_EQ(sqlite3_open_v2(db.c_str(), &handle, SQLITE_OPEN_READWRITE, nullptr), SQLITE_OK);

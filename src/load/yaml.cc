@@ -1,4 +1,5 @@
 #include "load/yaml.h"
+#include "util/util.h"
 
 #include <yaml.h>
 
@@ -147,14 +148,6 @@ class Builder {
   std::map<std::string, YamlNode> anchors_;
 };
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i] >= 'A' && a[i] <= 'Z' ? static_cast<char>(a[i] - 'A' + 'a') : a[i];
-    if (x != b[i]) return false;
-  }
-  return true;
-}
 
 }  // namespace
 
@@ -167,9 +160,9 @@ const YamlNode* YamlNode::Find(std::string_view key) const {
 std::optional<bool> YamlNode::AsBool() const {
   if (kind != Kind::kScalar || !plain) return std::nullopt;
   for (const char* t : {"true", "yes", "on"})
-    if (EqualsIgnoreCase(text, t)) return true;
+    if (util::EqualsIgnoreCase(text, t)) return true;
   for (const char* f : {"false", "no", "off"})
-    if (EqualsIgnoreCase(text, f)) return false;
+    if (util::EqualsIgnoreCase(text, f)) return false;
   return std::nullopt;
 }
 

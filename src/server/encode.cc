@@ -34,13 +34,6 @@ constexpr MimeType kTypes[] = {
 constexpr MimeType kAtom = {"xml", "application/atom+xml; charset=utf-8", true};
 constexpr MimeType kUnknown = {"", "application/octet-stream", false};
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  return true;
-}
 
 }  // namespace
 
@@ -53,7 +46,7 @@ MimeType MimeFor(std::string_view path) {
   if (dot == std::string_view::npos) return kUnknown;
   std::string_view ext = name.substr(dot + 1);
   for (const MimeType& t : kTypes)
-    if (EqualsIgnoreCase(t.ext, ext)) return t;
+    if (util::EqualsIgnoreCase(t.ext, ext)) return t;
   return kUnknown;
 }
 
@@ -108,8 +101,8 @@ AcceptedEncodings ParseAcceptEncoding(std::string_view header) {
       std::string_view q = params.substr(2);
       refused = !q.empty() && q.find_first_not_of("0.") == std::string_view::npos;
     }
-    if (EqualsIgnoreCase(coding, "br")) (refused ? br_refused : result.br) = true;
-    if (EqualsIgnoreCase(coding, "gzip") || EqualsIgnoreCase(coding, "x-gzip"))
+    if (util::EqualsIgnoreCase(coding, "br")) (refused ? br_refused : result.br) = true;
+    if (util::EqualsIgnoreCase(coding, "gzip") || util::EqualsIgnoreCase(coding, "x-gzip"))
       (refused ? gzip_refused : result.gzip) = true;
     if (coding == "*" && !refused) star = true;
   }

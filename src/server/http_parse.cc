@@ -1,6 +1,7 @@
 // Strict HTTP/1.1 request parsing (see http_parse.h). Pure functions over
 // bytes; no allocation beyond the strings of the parsed head.
 #include "server/http_parse.h"
+#include "util/util.h"
 
 #include <algorithm>
 #include <array>
@@ -48,14 +49,6 @@ std::string_view TrimOws(std::string_view s) {
 }
 char Lower(char c) {
   return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-// a equals the lower-case b, ignoring the case of a.
-bool IEquals(std::string_view a, std::string_view lower_b) {
-  if (a.size() != lower_b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (Lower(a[i]) != lower_b[i]) return false;
-  }
-  return true;
 }
 
 // Calls fn(element) for each non-empty element of a comma-separated list,
@@ -115,7 +108,7 @@ bool AbsoluteToOrigin(std::string_view target, std::string& out) {
   size_t scheme_end = target.find("://");
   if (scheme_end == std::string_view::npos) return false;
   std::string_view scheme = target.substr(0, scheme_end);
-  if (!IEquals(scheme, "http") && !IEquals(scheme, "https")) return false;
+  if (!util::EqualsIgnoreCase(scheme, "http") && !util::EqualsIgnoreCase(scheme, "https")) return false;
   std::string_view rest = target.substr(scheme_end + 3);
   size_t path = rest.find_first_of("/?");
   std::string_view authority = rest.substr(0, path);
@@ -209,7 +202,7 @@ Result NoteContentLength(std::string_view value, Framing& f) {
 void NoteTransferEncoding(std::string_view value, Framing& f) {
   ++f.transfer_encoding_fields;
   ForEachListElement(value, [&f](std::string_view coding) {
-    f.chunked_last = IEquals(coding, "chunked");
+    f.chunked_last = util::EqualsIgnoreCase(coding, "chunked");
     if (f.chunked_last) {
       ++f.chunked_count;
     } else {
@@ -228,24 +221,24 @@ Result AddField(std::string_view line, RequestHead& head, Framing& f) {
   head.headers.emplace_back(std::string(name), std::string(value));
   switch (Lower(name.front())) {
     case 'c':
-      if (IEquals(name, "content-length")) return NoteContentLength(value, f);
-      if (IEquals(name, "connection")) {
+      if (util::EqualsIgnoreCase(name, "content-length")) return NoteContentLength(value, f);
+      if (util::EqualsIgnoreCase(name, "connection")) {
         ForEachListElement(value, [&f](std::string_view opt) {
-          f.conn_close |= IEquals(opt, "close");
-          f.conn_keep_alive |= IEquals(opt, "keep-alive");
+          f.conn_close |= util::EqualsIgnoreCase(opt, "close");
+          f.conn_keep_alive |= util::EqualsIgnoreCase(opt, "keep-alive");
           return true;
         });
       }
       break;
     case 't':
-      if (IEquals(name, "transfer-encoding")) NoteTransferEncoding(value, f);
+      if (util::EqualsIgnoreCase(name, "transfer-encoding")) NoteTransferEncoding(value, f);
       break;
     case 'h':
-      if (IEquals(name, "host")) ++f.host_fields;
+      if (util::EqualsIgnoreCase(name, "host")) ++f.host_fields;
       break;
     case 'e':
-      if (IEquals(name, "expect")) {
-        if (IEquals(value, "100-continue")) {
+      if (util::EqualsIgnoreCase(name, "expect")) {
+        if (util::EqualsIgnoreCase(value, "100-continue")) {
           f.expect_continue = true;
         } else {
           f.expect_other = true;

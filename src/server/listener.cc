@@ -82,16 +82,6 @@ constexpr size_t kMaxBuffer = 64 * 1024;
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 constexpr int kSendBuffer = 256 * 1024;  // socket send buffer: a cached page fits
 
-char Lower(char c) {
-  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-bool IEquals(std::string_view a, std::string_view lower_b) {
-  if (a.size() != lower_b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (Lower(a[i]) != lower_b[i]) return false;
-  }
-  return true;
-}
 // A response status that carries no body (nor a computed Content-Length).
 bool NoBody(int status) {
   return status < 200 || status == 204 || status == 304;
@@ -111,13 +101,13 @@ bool SafeField(std::string_view name, std::string_view value) {
 bool OwnField(std::string_view name) {
   switch (name.size()) {
     case 4:
-      return IEquals(name, "date");
+      return util::EqualsIgnoreCase(name, "date");
     case 6:
-      return IEquals(name, "server");
+      return util::EqualsIgnoreCase(name, "server");
     case 10:
-      return IEquals(name, "connection") || IEquals(name, "keep-alive");
+      return util::EqualsIgnoreCase(name, "connection") || util::EqualsIgnoreCase(name, "keep-alive");
     case 17:
-      return IEquals(name, "transfer-encoding");
+      return util::EqualsIgnoreCase(name, "transfer-encoding");
     default:
       return false;
   }
@@ -489,7 +479,7 @@ bool Session::SerializeHead() {
   for (const auto& [name, value] : res_.headers) {
     if (!SafeField(name, value)) return false;
     if (OwnField(name)) continue;
-    if (name.size() == 14 && IEquals(name, "content-length")) {
+    if (name.size() == 14 && util::EqualsIgnoreCase(name, "content-length")) {
       if (!is_head_) continue;
       length_given = true;
     }

@@ -35,20 +35,10 @@ constexpr std::string_view kAssetsPrefix = "/assets/";
 constexpr size_t kMinFingerprintLength = 8;
 // Hex digits of the SHA-256 used in an ETag.
 constexpr size_t kEtagHashLength = 20;
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
 
 std::string_view FindField(const Fields& fields, std::string_view name) {
   for (const auto& [k, v] : fields) {
-    if (EqualsIgnoreCase(k, name)) return v;
+    if (util::EqualsIgnoreCase(k, name)) return v;
   }
   return {};
 }
