@@ -1,20 +1,26 @@
 #!/usr/bin/env bash
 # Imports a site folder into a fresh database, serves it with `vetted serve --db` on a free loopback port,
-# runs serve.mjs (search and feedback in headless Chromium) against it, then stops the server with SIGTERM
-# and requires it to exit 0.
-#   bash e2e/run-serve.sh VETTED_BINARY SITE_DIR [serve.mjs options, e.g. --flagship PATH]
-# Exit status: serve.mjs's (0 pass, 1 a check failed, 2 could not run); 1 when the import fails, the server
+# runs a browser script against it (serve.mjs: search and feedback; a11y.mjs: accessibility of every kind of
+# page), then stops the server with SIGTERM and requires it to exit 0.
+#   bash e2e/run-serve.sh VETTED_BINARY SITE_DIR [SCRIPT.mjs] [script options, e.g. --shots DIR]
+# SCRIPT defaults to serve.mjs, which also gets --db and --vetted (it reads the stored feedback).
+# Exit status: the script's (0 pass, 1 a check failed, 2 could not run); 1 when the import fails, the server
 # never comes up, dies during the run or does not exit 0 on SIGTERM.
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
 if [ $# -lt 2 ]; then
-  echo "usage: $0 VETTED_BINARY SITE_DIR [serve.mjs options]" >&2
+  echo "usage: $0 VETTED_BINARY SITE_DIR [SCRIPT.mjs] [script options]" >&2
   exit 2
 fi
 vetted="$1"
 site="$2"
 shift 2
+script=serve.mjs
+if [ $# -gt 0 ] && [[ "$1" == *.mjs ]]; then
+  script="$1"
+  shift
+fi
 
 if [ ! -d "$here/node_modules/playwright-core" ] || [ ! -d "$here/node_modules/axe-core" ]; then
   echo "run-serve: $here/node_modules is missing:" \
@@ -73,9 +79,13 @@ if [ -z "$base" ]; then
   exit 1
 fi
 
-echo "run-serve: serving $site from $db at $base (pid $pid)"
+echo "run-serve: serving $site from $db at $base (pid $pid) for $script"
 status=0
-node "$here/serve.mjs" "$base" --db "$db" --vetted "$vetted" "$@" || status=$?
+if [ "$script" = serve.mjs ]; then
+  node "$here/serve.mjs" "$base" --db "$db" --vetted "$vetted" "$@" || status=$?
+else
+  node "$here/$script" "$base" "$@" || status=$?
+fi
 
 if ! kill -0 "$pid" 2>/dev/null; then
   echo "run-serve: the server died during the run" >&2

@@ -172,7 +172,9 @@ TEST(EncodeGzip, RoundTripsThroughInflate) {
     std::optional<std::string> back = Gunzip(*gz);
     ASSERT_TRUE(back.has_value()) << c.name;
     EXPECT_EQ(*back, c.data) << c.name;
-    if (c.shrinks) EXPECT_LT(gz->size(), c.data.size() / 3) << c.name;
+    if (c.shrinks) {
+      EXPECT_LT(gz->size(), c.data.size() / 3) << c.name;
+    }
   }
 }
 
@@ -193,7 +195,7 @@ TEST(EncodeBrotli, CompressesTextAtEveryQuality) {
   }
   // Higher quality is never worse on prose.
   EXPECT_LE(Brotli(text, 11)->size(), Brotli(text, 1)->size());
-  for (const std::string& data : {std::string(), std::string("x"), Noise(100000), Text(3 << 20)})
+  for (const std::string& data : {std::string(), std::string("x"), Noise(100000), Text(1 << 20)})
     EXPECT_TRUE(Brotli(data).has_value()) << data.size() << " bytes";
 }
 
@@ -212,7 +214,7 @@ TEST(EncodeBrotli, RoundTripsThroughTheDecoder) {
       {"page, q9", Text(20000), 9},
       {"page, q11", Text(20000), 11},
       // Larger than the smallest window: the window grows with the input.
-      {"3 MB, q5", Text(3 << 20), 5},
+      {"1 MB, q5", Text(1 << 20), 5},
       {"incompressible", Noise(70000), 9},
   };
   for (const Case& c : cases) {
