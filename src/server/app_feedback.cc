@@ -20,11 +20,11 @@ bool IsJson(std::string_view content_type) {
 
 // The form's messages are for readers, not programs.
 std::string ForReaders(const std::string& message) {
-  if (message.find("\"helpful\"") != std::string::npos)
+  if (message.rfind("\"category\"", 0) == 0) return "Please choose what kind of feedback this is.";
+  if (message.rfind("\"helpful\"", 0) == 0)
     return "Please choose Yes or No to tell us whether this page was helpful.";
-  if (message.find("\"comment\" is longer") != std::string::npos)
+  if (message.rfind("\"comment\" is longer", 0) == 0)
     return "Your comment is longer than 2,000 characters. Please shorten it and send it again.";
-  if (message.find("\"category\"") != std::string::npos) return "Please choose what kind of feedback this is.";
   return "We could not read your feedback (" + message + "). Please go back and try again.";
 }
 

@@ -16,7 +16,7 @@ constexpr std::string_view kCacheNever = "no-store";       // search results and
 constexpr int kBrotliQuality = 9;  // per page, once; 11 is a few % smaller and ~10x slower
 constexpr size_t kEtagHex = 20;
 
-// If-None-Match lists our ETag (any encoding's variant, or "*").
+// If-None-Match lists our ETag, one of its encodings' variants ("-gz", "-br"), or "*".
 bool EtagMatches(std::string_view header, std::string_view etag) {
   if (header.empty()) return false;
   if (util::Trim(header) == "*") return true;
@@ -24,7 +24,9 @@ bool EtagMatches(std::string_view header, std::string_view etag) {
   for (std::string_view item : util::Split(header, ',')) {
     item = util::Trim(item);
     if (item.size() > 2 && item.substr(0, 2) == "W/") item.remove_prefix(2);
-    if (item.size() >= core.size() && item.substr(0, core.size()) == core) return true;
+    if (item.size() < core.size() + 1 || item.substr(0, core.size()) != core || item.back() != '"') continue;
+    std::string_view suffix = item.substr(core.size(), item.size() - core.size() - 1);
+    if (suffix.empty() || suffix == "-gz" || suffix == "-br") return true;
   }
   return false;
 }
@@ -158,6 +160,8 @@ Response App::Impl::Page(const Request& req, const Content& c, const std::string
     is_static = true;
   } else if (!path.empty() && path.back() != '/' && c.page_path.count(path + "/")) {
     return Redirect(301, path + "/", "redirect");
+  } else if (auto alias = c.redirects.find(path + "/"); path.back() != '/' && alias != c.redirects.end()) {
+    return Redirect(301, alias->second, "redirect");
   } else {
     return NotFound(req, c);
   }
@@ -210,8 +214,10 @@ Response App::Impl::NotFound(const Request& req, const Content& c) {
       return res;
     }
     body = MakeBody(std::move(*bytes), "404.html", false, c.last_modified);
-    std::unique_lock<std::shared_mutex> lock(c.cache_mu);
-    c.cache.emplace(key, body);
+    if (options.cache) {
+      std::unique_lock<std::shared_mutex> lock(c.cache_mu);
+      c.cache.emplace(key, body);
+    }
   }
   Response res = BodyResponse(req, *body, 404, "not_found");
   return res;

@@ -47,8 +47,8 @@ const std::string kCryingFront =
     "title: Why you might cry during sex\ndescription: Common reasons and what helps.\n"
     "authors: [wendy]\npublished: 2026-01-10\nupdated: 2026-03-01\naliases: [/old-crying/]\n"
     "tags: [sex, emotions]\n";
-const std::string kSecurityHeaders[] = {"Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy",
-                                        "Permissions-Policy", "X-Frame-Options"};
+const std::string kSecurityHeaders[] = {"Content-Security-Policy", "X-Content-Type-Options",
+                                        "Referrer-Policy", "Permissions-Policy", "X-Frame-Options"};
 
 store::ArticleSource MakeArticle(const std::string& path, const std::string& url, const std::string& front,
                                  const std::string& body, store::SearchDocument search) {
@@ -62,25 +62,31 @@ store::ImportInput SmallSite(const std::string& crying_body = kCryingBody,
   store::ImportInput in;
   in.files = {
       {"site.toml", "title = \"Test Health\"\nbase_url = \"https://test.example/\"\n"},
-      {"content/relationships/_section.md", "---\ntitle: Relationships\ndescription: About relationships.\n---\n"},
-      {"people/wendy.md", "---\nname: Wendy Writer\nroles: [writer]\nsummary: A fictional writer.\n---\nBio.\n"},
+      {"content/relationships/_section.md",
+       "---\ntitle: Relationships\ndescription: About relationships.\n---\n"},
+      {"people/wendy.md",
+       "---\nname: Wendy Writer\nroles: [writer]\nsummary: A fictional writer.\n---\nBio.\n"},
       {"static/files/note.txt", std::string(400, 'n') + "\n"},
   };
-  in.articles.push_back(MakeArticle(kCryingPath, kCrying, crying_front, crying_body,
-                                    {"Why you might cry during sex", "Common reasons and what helps.",
-                                     "What it means\nWhat to do\n", crying_body, "/relationships/", "sex emotions"}));
+  in.articles.push_back(
+      MakeArticle(kCryingPath, kCrying, crying_front, crying_body,
+                  {"Why you might cry during sex", "Common reasons and what helps.",
+                   "What it means\nWhat to do\n", crying_body, "/relationships/", "sex emotions"}));
   const std::string other = "\nSee [crying](crying.md). Partners can help each other.\n";
-  in.articles.push_back(MakeArticle(
-      "content/relationships/other.md", kOther,
-      "title: Another page\ndescription: Something else.\nauthors: [wendy]\npublished: 2026-01-01\ntags: [sex]\n",
-      other, {"Another page", "Something else.", "", other, "/relationships/", "sex"}));
+  in.articles.push_back(
+      MakeArticle("content/relationships/other.md", kOther,
+                  "title: Another page\ndescription: Something else.\nauthors: [wendy]\npublished: "
+                  "2026-01-01\ntags: [sex]\n",
+                  other, {"Another page", "Something else.", "", other, "/relationships/", "sex"}));
   for (int i = 0; i < extra; ++i) {
     std::string n = std::to_string(i);
     std::string body = "\nA zebra fact, number " + n + ".\n";
-    in.articles.push_back(MakeArticle("content/relationships/zebra-" + n + ".md", "/relationships/zebra-" + n + "/",
-                                      "title: Zebra " + n + "\ndescription: About zebras.\nauthors: [wendy]\n"
-                                      "published: 2026-01-01\n",
-                                      body, {"Zebra " + n, "About zebras.", "", body, "/relationships/", ""}));
+    in.articles.push_back(
+        MakeArticle("content/relationships/zebra-" + n + ".md", "/relationships/zebra-" + n + "/",
+                    "title: Zebra " + n +
+                        "\ndescription: About zebras.\nauthors: [wendy]\n"
+                        "published: 2026-01-01\n",
+                    body, {"Zebra " + n, "About zebras.", "", body, "/relationships/", ""}));
   }
   return in;
 }
@@ -319,8 +325,9 @@ TEST_F(AppTest, EncodingsAndConditionalRequests) {
       continue;
     }
     std::optional<std::string> decoded = c.encoding == "gzip" ? encode_testing::Gunzip(res.Body())
-                                         : c.encoding == "br" ? encode_testing::Unbrotli(res.Body(), identity.size())
-                                                              : std::optional<std::string>(res.Body());
+                                         : c.encoding == "br"
+                                             ? encode_testing::Unbrotli(res.Body(), identity.size())
+                                             : std::optional<std::string>(res.Body());
     ASSERT_TRUE(decoded.has_value()) << what << " (for br: is libbrotlidec installed?)";
     EXPECT_EQ(*decoded, identity) << what;
     if (!c.encoding.empty()) {
@@ -335,9 +342,14 @@ TEST_F(AppTest, HeadAnnouncesTheLengthOfTheGetBody) {
     int status;
   };
   const Case cases[] = {
-      {kCrying, "", 200},         {kCrying, "gzip", 200}, {kCrying, "br", 200},
-      {"/nope/", "", 404},        {"/", "", 200},         {"/api/search?q=partner", "", 200},
-      {"/search?q=partner", "", 200}, {"/healthz", "", 200},
+      {kCrying, "", 200},
+      {kCrying, "gzip", 200},
+      {kCrying, "br", 200},
+      {"/nope/", "", 404},
+      {"/", "", 200},
+      {"/api/search?q=partner", "", 200},
+      {"/search?q=partner", "", 200},
+      {"/healthz", "", 200},
   };
   for (const Case& c : cases) {
     Fields headers;
@@ -346,7 +358,8 @@ TEST_F(AppTest, HeadAnnouncesTheLengthOfTheGetBody) {
     Response head = Call(MakeRequest("HEAD", c.target, headers));
     ASSERT_EQ(get.status, c.status) << c.target;
     ASSERT_EQ(head.status, c.status) << c.target;
-    EXPECT_EQ(HeaderOf(head, "Content-Length"), std::to_string(get.Body().size())) << c.target << " " << c.accept;
+    EXPECT_EQ(HeaderOf(head, "Content-Length"), std::to_string(get.Body().size()))
+        << c.target << " " << c.accept;
     EXPECT_EQ(HeaderOf(head, "Content-Encoding"), HeaderOf(get, "Content-Encoding")) << c.target;
     EXPECT_EQ(HeaderOf(head, "Content-Type"), HeaderOf(get, "Content-Type")) << c.target;
     EXPECT_EQ(Duplicates(head).count("content-length"), 0u) << c.target;
@@ -678,8 +691,9 @@ TEST_F(AppTest, PersonalDataIsMaskedBeforeStorage) {
   const std::string comment =
       "Write to jane.doe@example.com or call +44 20 7946 0958 about the 500 mg dose from 2024.";
   ASSERT_EQ(PostJson(FeedbackJson(kCrying, comment, "other")).status, 201);
-  ASSERT_EQ(PostForm("article=%2Frelationships%2Fcrying%2F&helpful=no&comment=mail+me%3A+a%40b.org+please").status,
-            303);
+  ASSERT_EQ(
+      PostForm("article=%2Frelationships%2Fcrying%2F&helpful=no&comment=mail+me%3A+a%40b.org+please").status,
+      303);
   std::vector<store::FeedbackRecord> stored = Stored();
   ASSERT_EQ(stored.size(), 2u);
   const std::string& masked = stored[0].comment;
@@ -700,7 +714,8 @@ TEST_F(AppTest, FeedbackFormRedirectsToTheThankYouPage) {
     std::string category;
   };
   const Case cases[] = {
-      {"/feedback", "article=%2Frelationships%2Fcrying%2F&helpful=yes&category=error&comment=Typo", true, "error"},
+      {"/feedback", "article=%2Frelationships%2Fcrying%2F&helpful=yes&category=error&comment=Typo", true,
+       "error"},
       {"/feedback/", "article=%2Frelationships%2Fcrying%2F&helpful=no&category=", false, "other"},
       {"/feedback", "helpful=yes&article=%2Frelationships%2Fcrying%2F&unknown=1", true, "helpful"},
   };
@@ -736,8 +751,8 @@ TEST_F(AppTest, FeedbackFormErrorsAreHtmlWithALinkBack) {
   const Case cases[] = {
       {"no choice", "article=%2Frelationships%2Fcrying%2F&comment=hi", 400, "Please choose Yes or No"},
       {"bad helpful", "article=%2Frelationships%2Fcrying%2F&helpful=maybe", 400, "Please choose Yes or No"},
-      {"long comment", "article=%2Frelationships%2Fcrying%2F&helpful=yes&comment=" + std::string(2001, 'x'), 400,
-       "longer than 2,000 characters"},
+      {"long comment", "article=%2Frelationships%2Fcrying%2F&helpful=yes&comment=" + std::string(2001, 'x'),
+       400, "longer than 2,000 characters"},
       {"bad escape", "article=%2Frelationships%2Fcrying%2F&helpful=yes&comment=%zz", 400, "Please go back"},
       {"unknown article", "article=%2Fnope%2F&helpful=yes", 404, "There is no article at /nope/."},
   };
@@ -857,11 +872,11 @@ TEST_F(AppTest, MetricsCountCacheHitsAndFeedback) {
   EXPECT_EQ(HeaderOf(res, "Content-Type"), "text/plain; version=0.0.4; charset=utf-8");
   EXPECT_EQ(HeaderOf(res, "Cache-Control"), "no-store");
   text = res.Body();
-  for (const std::string line :
-       {"vetted_cache_hits_total 2\n", "vetted_cache_misses_total 2\n", "vetted_feedback_total{result=\"accepted\"} 2\n",
-        "vetted_feedback_total{result=\"rejected\",reason=\"media_type\"} 1\n",
-        "vetted_searches_total{kind=\"api\"} 1\n", "vetted_articles 2\n", "vetted_cache_entries 2\n",
-        "# TYPE vetted_cache_hits_total counter\n"})
+  for (const std::string line : {"vetted_cache_hits_total 2\n", "vetted_cache_misses_total 2\n",
+                                 "vetted_feedback_total{result=\"accepted\"} 2\n",
+                                 "vetted_feedback_total{result=\"rejected\",reason=\"media_type\"} 1\n",
+                                 "vetted_searches_total{kind=\"api\"} 1\n", "vetted_articles 2\n",
+                                 "vetted_cache_entries 2\n", "# TYPE vetted_cache_hits_total counter\n"})
     EXPECT_TRUE(Has(text, line)) << "missing " << line << " in\n" << text;
   EXPECT_TRUE(Has(text, "vetted_content_generation " + std::to_string(app_->generation()) + "\n")) << text;
   // Hits are added once: scraping again does not count them twice.

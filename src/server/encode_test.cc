@@ -241,8 +241,8 @@ TEST(AcceptEncoding, ParsesCodingsAndWeights) {
       {"br", true, false},
       {"gzip, deflate, br", true, true},
       {"gzip, deflate, br, zstd", true, true},
-      {"BR, GZip", true, true},             // codings are case-insensitive
-      {"  gzip ,   br  ", true, true},      // spaces around items
+      {"BR, GZip", true, true},              // codings are case-insensitive
+      {"  gzip ,   br  ", true, true},       // spaces around items
       {"br;q=0.5, gzip;q=1.0", true, true},  // any weight above zero allows
       {"br;q=0.001", true, false},
       {"br;q=1", true, false},
