@@ -87,9 +87,9 @@ std::string FormEncode(std::string_view s) {
 
 // An accepted submission, sent again as JSON and as a form, reads the same.
 void CheckRoundTrips(const FeedbackInput& in) {
-  nlohmann::json j = {{"article", in.article},   {"helpful", in.helpful}, {"category", in.category},
-                      {"comment", in.comment},   {"revision", in.revision},
-                      {"website", in.honeypot_filled ? "x" : ""}};
+  nlohmann::json j = {{"article", in.article},   {"helpful", in.helpful},
+                      {"category", in.category}, {"comment", in.comment},
+                      {"revision", in.revision}, {"website", in.honeypot_filled ? "x" : ""}};
   Result<FeedbackInput> from_json = vetted::server::ParseFeedbackJson(j.dump());
   Require(from_json.ok() && Same(*from_json, in), "accepted submission reads the same as JSON");
   std::string form = "article=" + FormEncode(in.article) + "&helpful=" + (in.helpful ? "yes" : "no") +
@@ -116,23 +116,24 @@ bool IsLocal(char c) {
 }
 
 // "local@domain.tld" as feedback.h describes it: a local part with something
-// other than dots, a domain of non-empty labels and a top-level label of two
-// or more letters.
+// other than dots, then a domain of non-empty labels whose last label has two
+// or more letters. Any such prefix of the text after '@' counts (the text
+// may go on with ".2024" or "-x"): a dot, not the first byte and before any
+// "..", followed by 2+ letters that end the run or are followed by '.' or '-'.
 bool EmailAt(std::string_view s, size_t at) {
   size_t b = at;
   bool local = false;
   while (b > 0 && IsLocal(s[b - 1])) local |= s[--b] != '.';
-  size_t e = at + 1;
-  while (e < s.size() && (IsAlnum(s[e]) || s[e] == '.' || s[e] == '-')) ++e;
-  std::string_view domain = s.substr(at + 1, e - at - 1);
-  while (!domain.empty() && (domain.back() == '.' || domain.back() == '-')) domain.remove_suffix(1);
-  size_t dot = domain.rfind('.');
-  if (!local || dot == std::string_view::npos || dot == 0 || domain.size() - dot < 3) return false;
-  if (domain.find("..") != std::string_view::npos) return false;
-  for (char c : domain.substr(dot + 1)) {
-    if (IsDigit(c) || c == '-') return false;
+  auto domain_byte = [&](size_t i) { return i < s.size() && (IsAlnum(s[i]) || s[i] == '.' || s[i] == '-'); };
+  if (!local || !domain_byte(at + 1) || s[at + 1] == '.') return false;
+  for (size_t i = at + 2; domain_byte(i); ++i) {
+    if (s[i] != '.') continue;
+    if (s[i - 1] == '.') return false;
+    size_t k = i + 1;
+    while (k < s.size() && IsAlnum(s[k]) && !IsDigit(s[k])) ++k;
+    if (k - i - 1 >= 2 && (!domain_byte(k) || s[k] == '.' || s[k] == '-')) return true;
   }
-  return true;
+  return false;
 }
 
 // A run of 7+ digits survives masking only glued to a letter or digit before

@@ -213,16 +213,32 @@ bool IsPhoneSep(char c) {
   return c == ' ' || c == '.' || c == '-' || c == '(' || c == ')';
 }
 
-// A domain with at least two non-empty labels and an alphabetic top-level
-// label of two or more letters.
-bool PlausibleDomain(std::string_view d) {
-  size_t last_dot = d.rfind('.');
-  if (last_dot == std::string_view::npos || last_dot + 3 > d.size()) return false;
-  for (size_t i = last_dot + 1; i < d.size(); ++i) {
-    if (!IsAlpha(d[i])) return false;
+// End of the longest domain at s[d...] with at least two non-empty labels and
+// an alphabetic top-level label of two or more letters, ending where a label
+// ends (before '.', '-' or a byte that cannot be in a domain); d when there is
+// none. The longest such prefix, not only the whole run: in
+// "jo@mail.example.2024 5550123" the run is no domain, but once the number
+// after it is masked as a phone "jo@mail.example" would be left readable.
+size_t DomainEnd(std::string_view s, size_t d) {
+  size_t best = d;
+  size_t last_dot = std::string_view::npos;
+  bool tld_alpha = false;  // every byte since last_dot is a letter
+  size_t e = d;
+  for (; e < s.size() && IsDomainChar(s[e]); ++e) {
+    const char c = s[e];
+    if (c != '.' && c != '-') {
+      tld_alpha = tld_alpha && IsAlpha(c);
+      continue;
+    }
+    if (last_dot != std::string_view::npos && tld_alpha && e - last_dot >= 3) best = e;
+    tld_alpha = c == '.';
+    if (c == '.') {
+      if (e == d || s[e - 1] == '.') return best;  // a leading dot or "..": no longer domain
+      last_dot = e;
+    }
   }
-  if (d.front() == '.' || d.find("..") != std::string_view::npos) return false;
-  return true;
+  if (last_dot != std::string_view::npos && tld_alpha && e - last_dot >= 3) best = e;
+  return best;
 }
 
 struct Span {
@@ -239,10 +255,8 @@ std::vector<Span> FindEmails(std::string_view s) {
     size_t begin = at;
     while (begin > floor && IsLocalChar(s[begin - 1])) --begin;
     while (begin < at && s[begin] == '.') ++begin;
-    size_t end = at + 1;
-    while (end < s.size() && IsDomainChar(s[end])) ++end;
-    while (end > at + 1 && (s[end - 1] == '.' || s[end - 1] == '-')) --end;
-    if (begin == at || !PlausibleDomain(s.substr(at + 1, end - at - 1))) continue;
+    const size_t end = DomainEnd(s, at + 1);
+    if (begin == at || end == at + 1) continue;
     spans.push_back({begin, end});
     floor = end;
   }
@@ -296,11 +310,17 @@ bool LooksLikeDecimal(const DigitRun& r) {
 }
 
 // Copies s to out with phone numbers masked. Linear: every run is scanned once.
+// What follows a masked phone is judged as the output will read, after the
+// "]" of the mask, not after the digits it replaced: otherwise the '+' in
+// "5550123456+1234.5678" is glued to a digit in s but starts a phone in the
+// output, and masking the output again would change it.
 void MaskPhones(std::string_view s, std::string& out) {
   size_t i = 0;
+  bool after_mask = false;
   while (i < s.size()) {
     const char c = s[i];
-    const bool boundary = i == 0 || !IsAlnum(s[i - 1]);
+    const bool boundary = i == 0 || after_mask || !IsAlnum(s[i - 1]);
+    after_mask = false;
     size_t first = i;  // first digit
     if (c == '+' || c == '(') ++first;
     if (c == '+' && first < s.size() && s[first] == '(') ++first;
@@ -319,6 +339,7 @@ void MaskPhones(std::string_view s, std::string& out) {
     } else {
       out += "[phone removed]";
     }
+    after_mask = phone;
     i = run.end;
   }
 }

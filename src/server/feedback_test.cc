@@ -287,6 +287,55 @@ TEST(MaskPersonalData, Table) {
   }
 }
 
+// Found by fuzz/feedback_fuzz: when the text after '@' went on past the domain
+// (".2024", "-5550123"), the whole run was judged and refused, so the address
+// stayed; masking the number after it then left "jo@mail.example" readable,
+// and masking that output again changed it. The longest domain is taken now.
+TEST(MaskPersonalData, EmailFollowedByMoreDomainBytesIsMaskedOnce) {
+  struct Case {
+    const char* in;
+    const char* out;
+  } cases[] = {
+      {"jo.x@mail.example.5550123 x", "[email removed].[phone removed] x"},
+      {"jo@mail.example-5550123", "[email removed]-[phone removed]"},
+      {"write jo@mail.example.2024-01-05 please", "write [email removed].2024-01-05 please"},
+      {"jo@mail.example.c0m", "[email removed].c0m"},
+      {"x@y.com..z", "[email removed]..z"},
+      {"x@ab.cd-y@ef.gh", "[email removed][email removed]"},
+      // Still no address: no dot, one-letter or numeric top-level label, a leading dot.
+      {"x@localhost-5550123", "x@localhost-[phone removed]"},
+      {"x@a.b.5550123", "x@a.b.[phone removed]"},
+      {"x@a.12 5550123", "x@a.[phone removed]"},
+      {"x@.ab.cd", "x@.ab.cd"},
+  };
+  for (const Case& c : cases) {
+    const std::string once = MaskPersonalData(c.in);
+    EXPECT_EQ(once, c.out) << "input: " << c.in;
+    EXPECT_EQ(MaskPersonalData(once), once) << "input: " << c.in;
+  }
+}
+
+// Found by fuzz/feedback_fuzz: a '+' right after a masked phone was glued to
+// a digit in the input (no phone starts there) but follows "]" in the output,
+// where it starts one; masking twice gave a different text.
+TEST(MaskPersonalData, AfterAMaskedPhoneTheOutputDecides) {
+  struct Case {
+    const char* in;
+    const char* out;
+  } cases[] = {
+      {"5550123456+1234.5678", "[phone removed][phone removed]"},
+      {"5550123456+(0)20 7946", "[phone removed][phone removed]"},
+      {"5550123456+12345", "[phone removed]+12345"},  // under 7 digits: not a phone either way
+      {"5550123456x+1234.5678", "[phone removed]x+1234.5678"},
+      {"A5550123456+1234.5678", "A5550123456+1234.5678"},  // glued to a letter: nothing masked
+  };
+  for (const Case& c : cases) {
+    const std::string once = MaskPersonalData(c.in);
+    EXPECT_EQ(once, c.out) << "input: " << c.in;
+    EXPECT_EQ(MaskPersonalData(once), once) << "input: " << c.in;
+  }
+}
+
 TEST(MaskPersonalData, LargeHostileInputsStayLinear) {
   // Patterns that would make a naive scanner quadratic; a linear one is
   // instant. Checked for content, not time.
