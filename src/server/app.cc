@@ -150,6 +150,7 @@ Result<std::unique_ptr<App>> App::Open(store::Store& store, const AppOptions& op
   App* self = app.get();
   raw->poller = std::thread([raw, self] {
     raw->WarmSearch(*raw->Current());
+    raw->warm = true;
     std::unique_lock<std::mutex> lock(raw->poll_mu);
     while (!raw->poll_cv.wait_for(lock, raw->options.reload_poll, [raw] { return raw->stopping; })) {
       lock.unlock();
@@ -168,6 +169,10 @@ App::~App() {
   impl_->poll_cv.notify_all();
   if (impl_->poller.joinable()) impl_->poller.join();
   impl_->queue.reset();  // commits what was accepted, answers it
+}
+
+bool App::ready() const {
+  return impl_->warm.load(std::memory_order_acquire);
 }
 
 int64_t App::generation() const {

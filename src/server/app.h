@@ -59,6 +59,9 @@ class App {
 
   // The content generation being served.
   int64_t generation() const;
+  // True once the search index's word lists were read after start-up
+  // (/healthz answers 503 "warming" until then; pages are served anyway).
+  bool ready() const;
   // Checks the store's generation now and reloads when it changed (the
   // poller does this every reload_poll). kInvalid/kIo as Open; on failure the
   // old content stays served.

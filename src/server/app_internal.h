@@ -110,6 +110,7 @@ struct App::Impl {
   // Cache hits, counted here (one atomic add per request) and added to
   // `metrics` when /metrics is read.
   std::atomic<uint64_t> cache_hits{0}, hits_reported{0};
+  std::atomic<bool> warm{false};  // the search index's word lists are ready (see WarmSearch)
 
   std::mutex poll_mu;
   std::condition_variable poll_cv;

@@ -332,11 +332,15 @@ std::string IsoDateNow() {
   return std::string(buf, n);
 }
 
+// 200 once ready; 503 "warming" while the search index's word lists are
+// still being read after start-up (pages are served meanwhile, only slower),
+// so that a load balancer can wait before sending readers.
 Response App::Impl::Health(const Content& c) {
-  std::string json = "{\"status\":\"ok\",\"generation\":" + std::to_string(c.generation) +
+  bool ready = warm.load(std::memory_order_acquire);
+  std::string json = std::string("{\"status\":\"") + (ready ? "ok" : "warming") +
+                     "\",\"generation\":" + std::to_string(c.generation) +
                      ",\"articles\":" + std::to_string(c.site.articles.size()) + "}";
-  Response res = JsonResponse(200, std::move(json), "healthz");
-  return res;
+  return JsonResponse(ready ? 200 : 503, std::move(json), "healthz");
 }
 
 Response App::Impl::MetricsPage(const Content& c) {

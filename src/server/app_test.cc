@@ -17,6 +17,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <thread>
 #include <string_view>
 #include <vector>
 
@@ -193,6 +194,9 @@ class AppTest : public ::testing::Test {
     });
     ASSERT_TRUE(app.ok()) << app.status().message();
     app_ = std::move(*app);
+    // The search index's word lists are read on the poller thread after start-up.
+    for (int i = 0; i < 500 && !app_->ready(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    ASSERT_TRUE(app_->ready());
   }
 
   // Handle, waiting for the one answer (feedback answers from another thread).
