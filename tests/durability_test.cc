@@ -34,8 +34,6 @@ namespace {
 
 const std::string kArticle = "/relationships/sex-and-relationships/why-you-might-cry-during-sex/";
 
-
-
 // Posts feedback over one keep-alive connection until the server goes away;
 // records the comment of every post answered 201 with its id.
 void Client(int port, int client, std::mutex& mu, std::map<int64_t, std::string>& acked) {
@@ -52,11 +50,15 @@ void Client(int port, int client, std::mutex& mu, std::map<int64_t, std::string>
   char chunk[4096];
   for (int n = 0;; ++n) {
     std::string comment = "client " + std::to_string(client) + " post " + std::to_string(n);
-    std::string body = nlohmann::json{{"article", kArticle}, {"helpful", true}, {"category", "helpful"},
-                                      {"comment", comment}}
-                           .dump();
-    std::string req = "POST /api/feedback HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: " +
-                      std::to_string(body.size()) + "\r\n\r\n" + body;
+    std::string body = nlohmann::json{
+        {"article", kArticle},
+        {"helpful", true},
+        {"category", "helpful"},
+        {"comment",
+         comment}}.dump();
+    std::string req =
+        "POST /api/feedback HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: " +
+        std::to_string(body.size()) + "\r\n\r\n" + body;
     if (send(fd, req.data(), req.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(req.size())) break;
     size_t end;
     bool ok = true;
@@ -94,7 +96,8 @@ TEST(DurabilityTest, EveryAcknowledgedFeedbackSurvivesSigkill) {
   fs::remove_all(dir);
   fs::create_directories(dir);
   std::string db = (dir / "v.db").string(), out;
-  ASSERT_EQ(RunVetted("import " + std::string(VETTED_SOURCE_DIR) + "/demo --db " + db + " -q", &out), 0) << out;
+  ASSERT_EQ(RunVetted("import " + std::string(VETTED_SOURCE_DIR) + "/demo --db " + db + " -q", &out), 0)
+      << out;
 
   Server server(db, {"--feedback-rate", "1000000", "--feedback-burst", "1000000"});
   int port = server.port();

@@ -81,7 +81,8 @@ class Server {
       FILE* f = std::fopen(log_.c_str(), "w");
       dup2(fileno(f), 2);
       dup2(fileno(f), 1);
-      std::vector<std::string> args = {VETTED_BIN, "serve", "--db", db, "--listen", "127.0.0.1:0", "--threads", "2"};
+      std::vector<std::string> args = {VETTED_BIN, "serve",       "--db",      db,
+                                       "--listen", "127.0.0.1:0", "--threads", "2"};
       args.insert(args.end(), extra.begin(), extra.end());
       std::vector<char*> argv;
       for (auto& a : args) argv.push_back(a.data());

@@ -101,7 +101,6 @@ class Publisher {
       pages_.fetch_add(1, std::memory_order_relaxed);
   }
 
-
   // Creates the folder holding `path`. One mkdir in the common case (the
   // grandparent exists); the whole chain only when that fails.
   static bool MakeParent(const std::string& path) {
@@ -162,7 +161,8 @@ size_t Report(std::vector<Diagnostic> diagnostics, const std::string& root) {
 }
 
 size_t Failed(size_t errors, const std::string& site) {
-  std::fprintf(stderr, "vetted: %zu error%s; nothing was written (run `vetted check` for all problems in %s)\n",
+  std::fprintf(stderr,
+               "vetted: %zu error%s; nothing was written (run `vetted check` for all problems in %s)\n",
                errors, errors == 1 ? "" : "s", site.c_str());
   return 1;
 }
@@ -262,9 +262,8 @@ int AssembleAndPublish(const Site& site, const PublishJob& job, PhaseTimer& phas
     std::lock_guard<std::mutex> lock(found_mu);
     found.insert(found.end(), std::make_move_iterator(d.begin()), std::make_move_iterator(d.end()));
   };
-  Status rendered = render::RenderSite(site, docs, options, [&](const std::string& path, std::string bytes) {
-    publisher.Write(path, bytes);
-  });
+  Status rendered = render::RenderSite(
+      site, docs, options, [&](const std::string& path, std::string bytes) { publisher.Write(path, bytes); });
   for (const auto& file : site.static_files) {
     Result<std::string> bytes = job.read_static(file);
     if (bytes.ok()) {

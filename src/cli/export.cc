@@ -15,12 +15,13 @@ namespace vetted::cli {
 Result<std::unique_ptr<store::Store>> OpenExisting(const std::string& db, const char* command) {
   std::error_code ec;
   if (!std::filesystem::exists(db, ec)) {
-    std::fprintf(stderr, "vetted %s: no database at %s (create it with `vetted import SITE --db %s`)\n", command,
-                 db.c_str(), db.c_str());
+    std::fprintf(stderr, "vetted %s: no database at %s (create it with `vetted import SITE --db %s`)\n",
+                 command, db.c_str(), db.c_str());
     return Status::NotFound(db);
   }
   Result<std::unique_ptr<store::Store>> store = store::OpenSqlite(db);
-  if (!store.ok()) std::fprintf(stderr, "vetted %s: %s: %s\n", command, db.c_str(), store.status().message().c_str());
+  if (!store.ok())
+    std::fprintf(stderr, "vetted %s: %s: %s\n", command, db.c_str(), store.status().message().c_str());
   return store;
 }
 

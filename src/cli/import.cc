@@ -18,7 +18,7 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr const char* kOutputMarker = ".vetted-output";  // a folder `vetted build` wrote: not content
-constexpr size_t kListedPaths = 20;                       // per kind in the report
+constexpr size_t kListedPaths = 20;                      // per kind in the report
 
 // Every regular file under root, relative and '/' separated, skipping hidden
 // names and folders that are vetted build output.
@@ -65,7 +65,8 @@ store::SearchDocument SearchText(const Article& a, const markup::Document& doc) 
 }
 
 void PrintPaths(const char* verb, const std::vector<std::string>& paths) {
-  for (size_t i = 0; i < paths.size() && i < kListedPaths; ++i) std::printf("  %s %s\n", verb, paths[i].c_str());
+  for (size_t i = 0; i < paths.size() && i < kListedPaths; ++i)
+    std::printf("  %s %s\n", verb, paths[i].c_str());
   if (paths.size() > kListedPaths) std::printf("  ... and %zu more %s\n", paths.size() - kListedPaths, verb);
 }
 
@@ -118,7 +119,8 @@ int RunImport(const ImportArgs& args) {
   for (size_t i = 0; i < site->articles.size(); ++i) article_of[site->articles[i].file] = i;
   // Read every file (on several threads), then sort them into articles and other files.
   std::vector<Result<std::string>> contents(paths.size(), Status::Internal("not read"));
-  util::ParallelFor(paths.size(), [&](size_t i) { contents[i] = load::Disk().Read(args.site + "/" + paths[i]); });
+  util::ParallelFor(paths.size(),
+                    [&](size_t i) { contents[i] = load::Disk().Read(args.site + "/" + paths[i]); });
   store::ImportInput input;
   input.articles.reserve(site->articles.size());
   for (size_t i = 0; i < paths.size(); ++i) {
@@ -155,11 +157,12 @@ int RunImport(const ImportArgs& args) {
     PrintPaths("added", report->added);
     PrintPaths("changed", report->changed);
     PrintPaths("removed", report->removed);
-    std::printf("Imported %s into %s: %zu added, %zu changed, %zu removed, %zu unchanged; %zu other file%s changed "
-                "(generation %lld)\n",
-                args.site.c_str(), args.db.c_str(), report->added.size(), report->changed.size(),
-                report->removed.size(), report->unchanged, report->files_changed,
-                report->files_changed == 1 ? "" : "s", static_cast<long long>(report->generation));
+    std::printf(
+        "Imported %s into %s: %zu added, %zu changed, %zu removed, %zu unchanged; %zu other file%s changed "
+        "(generation %lld)\n",
+        args.site.c_str(), args.db.c_str(), report->added.size(), report->changed.size(),
+        report->removed.size(), report->unchanged, report->files_changed,
+        report->files_changed == 1 ? "" : "s", static_cast<long long>(report->generation));
   }
   return 0;
 }

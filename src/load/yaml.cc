@@ -1,9 +1,10 @@
 #include "load/yaml.h"
-#include "util/util.h"
 
 #include <yaml.h>
 
 #include <map>
+
+#include "util/util.h"
 
 namespace vetted::load {
 namespace {
@@ -147,7 +148,6 @@ class Builder {
   size_t nodes_ = 0;
   std::map<std::string, YamlNode> anchors_;
 };
-
 
 }  // namespace
 

@@ -86,8 +86,8 @@ void App::Impl::Count(std::string_view name, std::string_view labels, std::strin
 }
 
 // Asks the search index once for every distinct word of the articles'
-// titles, tags and descriptions (what "Related articles" asks for), so that the index's per-word lists are ready before readers search
-// (the first use of a common word costs a scan of the index; see
+// titles, tags and descriptions (what "Related articles" asks for), so that the index's per-word lists are
+// ready before readers search (the first use of a common word costs a scan of the index; see
 // store/sqlite/search.cc). Runs on the poller thread, within a time budget.
 void App::Impl::WarmSearch(const Content& c) {
   constexpr auto kBudget = std::chrono::seconds(3);
@@ -114,7 +114,8 @@ void App::Impl::WarmSearch(const Content& c) {
   }
   if (log && asked > 0) {
     char line[120];
-    std::snprintf(line, sizeof line, "search warmed: %zu words in %.0f ms", asked, SecondsSince(start) * 1000);
+    std::snprintf(line, sizeof line, "search warmed: %zu words in %.0f ms", asked,
+                  SecondsSince(start) * 1000);
     log(line);
   }
 }
@@ -137,7 +138,8 @@ Result<std::unique_ptr<App>> App::Open(store::Store& store, const AppOptions& op
   }
   if (metrics) {  // declared at zero, so that dashboards see them before the first event
     metrics->Add("vetted_cache_hits_total", "", 0, "Responses served from the page cache");
-    metrics->Add("vetted_cache_misses_total", "", 0, "Pages rendered (or files read) because they were not cached");
+    metrics->Add("vetted_cache_misses_total", "", 0,
+                 "Pages rendered (or files read) because they were not cached");
     metrics->Add("vetted_feedback_total", "result=\"accepted\"", 0,
                  "Feedback posts accepted (stored) and rejected, by reason");
     metrics->Add("vetted_reloads_total", "", 0, "Content reloads after an import");
@@ -192,7 +194,8 @@ Status App::Reload() {
   if (!content.ok()) {
     std::lock_guard<std::mutex> lock(impl_->content_mu);
     impl_->failed_generation = *generation;
-    if (impl_->log) impl_->log("reload failed, still serving the previous content: " + content.status().message());
+    if (impl_->log)
+      impl_->log("reload failed, still serving the previous content: " + content.status().message());
     return content.status();
   }
   std::shared_ptr<const Content> old;

@@ -36,7 +36,8 @@ std::string ThanksUrl(const std::string& article) {
 
 // The answer to a feedback post that was not stored: JSON for the API, a
 // page with a link back to the article for the form.
-Response App::Impl::FeedbackError(bool api, int status, const std::string& message, const std::string& article) {
+Response App::Impl::FeedbackError(bool api, int status, const std::string& message,
+                                  const std::string& article) {
   if (api) return JsonError(status, message, "api_feedback");
   std::shared_ptr<const Content> c = Current();
   Result<std::string> page = c->renderer->FeedbackErrorPage(article, message);
@@ -92,7 +93,8 @@ void App::Impl::Feedback(Request&& req, Respond respond, bool api) {
     }
     bool gone = id.status().code() == Code::kNotFound;
     Count("vetted_feedback_total",
-          gone ? "result=\"rejected\",reason=\"unknown_article\"" : "result=\"rejected\",reason=\"store_error\"",
+          gone ? "result=\"rejected\",reason=\"unknown_article\""
+               : "result=\"rejected\",reason=\"store_error\"",
           kHelpCounter);
     if (!gone && log) log("feedback: " + id.status().message());
     respond(FeedbackError(api, gone ? 404 : 503,

@@ -34,12 +34,12 @@ struct CachedBody {
   std::shared_ptr<const std::string> identity, gzip, br;  // gzip/br null when not smaller
   // The response's header lines for each (Response::header_block).
   std::shared_ptr<const std::string> identity_head, gzip_head, br_head;
-  std::string etag;                                       // "\"<hash>\"" of identity
+  std::string etag;  // "\"<hash>\"" of identity
   std::string_view content_type;
-  bool compressible = false;  // a type and size worth compressing (Vary: Accept-Encoding)
+  bool compressible = false;                  // a type and size worth compressing (Vary: Accept-Encoding)
   bool gzip_tried = false, br_tried = false;  // compressed (kept only when smaller)
   bool Has(Encodings e) const;                // nothing left to try for e
-  bool immutable = false;     // fingerprinted asset: cache for a year
+  bool immutable = false;                     // fingerprinted asset: cache for a year
 };
 
 // Everything one content generation serves. Built once by LoadContent, then
@@ -51,8 +51,8 @@ struct Content {
   Site site;
   markup::SiteDocs docs;
   std::unique_ptr<render::SiteRenderer> renderer;
-  std::unordered_map<std::string, std::string> page_path;  // URL path -> output path
-  std::unordered_map<std::string, std::string> redirects;  // alias URL -> article URL
+  std::unordered_map<std::string, std::string> page_path;    // URL path -> output path
+  std::unordered_map<std::string, std::string> redirects;    // alias URL -> article URL
   std::unordered_map<std::string, const Article*> articles;  // article URL -> article
   std::unordered_map<std::string, std::string> static_file;  // URL path -> path in fs
   std::string last_modified;                                 // HTTP date when loaded

@@ -191,7 +191,8 @@ Response App::Impl::Page(const Request& req, const Content& c, const std::string
     return res;
   }
   bool immutable = path.rfind("/assets/", 0) == 0;
-  std::shared_ptr<const CachedBody> body = MakeBody(std::move(*bytes), path, immutable, c.last_modified, wanted);
+  std::shared_ptr<const CachedBody> body =
+      MakeBody(std::move(*bytes), path, immutable, c.last_modified, wanted);
   if (options.cache) {
     std::unique_lock<std::shared_mutex> lock(c.cache_mu);
     c.cache.emplace(path, body);
@@ -263,7 +264,8 @@ Response Redirect(int status, std::string location, std::string_view route) {
   res.headers.emplace_back("Location", std::move(location));
   res.headers.emplace_back("Content-Type", "text/plain; charset=utf-8");
   res.headers.emplace_back("Content-Length", std::to_string(res.body.size()));
-  res.headers.emplace_back("Cache-Control", status == 301 ? "public, max-age=86400" : std::string(kCacheNever));
+  res.headers.emplace_back("Cache-Control",
+                           status == 301 ? "public, max-age=86400" : std::string(kCacheNever));
   AddSecurityHeaders(res.headers);
   return res;
 }
@@ -351,10 +353,12 @@ Response App::Impl::MetricsPage(const Content& c) {
                  "Responses served from the page cache");
     metrics->Set("vetted_content_generation", "", static_cast<double>(c.generation),
                  "Content generation being served");
-    metrics->Set("vetted_articles", "", static_cast<double>(c.site.articles.size()), "Published articles served");
+    metrics->Set("vetted_articles", "", static_cast<double>(c.site.articles.size()),
+                 "Published articles served");
     {
       std::shared_lock<std::shared_mutex> lock(c.cache_mu);
-      metrics->Set("vetted_cache_entries", "", static_cast<double>(c.cache.size()), "Pages in the page cache");
+      metrics->Set("vetted_cache_entries", "", static_cast<double>(c.cache.size()),
+                   "Pages in the page cache");
     }
     text = metrics->Prometheus();
   }

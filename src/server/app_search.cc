@@ -9,8 +9,8 @@ namespace vetted::server {
 namespace {
 
 constexpr size_t kHitsPerPage = 10;
-constexpr size_t kMaxPage = 100;         // deeper pages are not useful to readers
-constexpr size_t kMaxQueryBytes = 256;   // longer text is cut (at a character boundary)
+constexpr size_t kMaxPage = 100;        // deeper pages are not useful to readers
+constexpr size_t kMaxQueryBytes = 256;  // longer text is cut (at a character boundary)
 
 size_t PageNumber(std::string_view text) {
   size_t page = 1;
@@ -35,7 +35,8 @@ Response App::Impl::Search(const Request& req, const Content& c, bool api) {
   sq.text = CutQuery(QueryValue(query, "q"));
   sq.section = QueryValue(query, "section");
   bool known_section = sq.section.empty();
-  for (const auto& [url, title] : c.renderer->TopSections()) known_section = known_section || url == sq.section;
+  for (const auto& [url, title] : c.renderer->TopSections())
+    known_section = known_section || url == sq.section;
   if (!known_section) sq.section.clear();
   size_t page = PageNumber(QueryValue(query, "page"));
   sq.limit = kHitsPerPage;

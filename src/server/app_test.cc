@@ -17,8 +17,8 @@
 #include <optional>
 #include <set>
 #include <string>
-#include <thread>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "model/model.h"
@@ -195,7 +195,8 @@ class AppTest : public ::testing::Test {
     ASSERT_TRUE(app.ok()) << app.status().message();
     app_ = std::move(*app);
     // The search index's word lists are read on the poller thread after start-up.
-    for (int i = 0; i < 500 && !app_->ready(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    for (int i = 0; i < 500 && !app_->ready(); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
     ASSERT_TRUE(app_->ready());
   }
 

@@ -34,7 +34,6 @@ constexpr MimeType kTypes[] = {
 constexpr MimeType kAtom = {"xml", "application/atom+xml; charset=utf-8", true};
 constexpr MimeType kUnknown = {"", "application/octet-stream", false};
 
-
 }  // namespace
 
 MimeType MimeFor(std::string_view path) {

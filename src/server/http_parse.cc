@@ -1,12 +1,13 @@
 // Strict HTTP/1.1 request parsing (see http_parse.h). Pure functions over
 // bytes; no allocation beyond the strings of the parsed head.
 #include "server/http_parse.h"
-#include "util/util.h"
 
 #include <algorithm>
 #include <array>
 #include <string>
 #include <string_view>
+
+#include "util/util.h"
 
 namespace vetted::server {
 namespace {

@@ -140,7 +140,6 @@ bool EtagMatches(std::string_view if_none_match, std::string_view etag) {
   return false;
 }
 
-
 }  // namespace
 
 struct StaticSite::Data {
@@ -325,7 +324,8 @@ Response StaticSite::Handle(const Request& req) const {
 
   const Data::Entry& e = *it->second;
   res.route = "static";
-  bool use_gzip = e.compressible && ParseAcceptEncoding(req.Header("Accept-Encoding")).gzip && e.Gzipped() != nullptr;
+  bool use_gzip =
+      e.compressible && ParseAcceptEncoding(req.Header("Accept-Encoding")).gzip && e.Gzipped() != nullptr;
   const std::string& etag = use_gzip ? e.gzip_etag : e.etag;
   const std::shared_ptr<const std::string>& body = use_gzip ? e.Gzipped() : e.body;
   std::string_view inm = req.Header("If-None-Match");
