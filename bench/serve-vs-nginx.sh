@@ -21,7 +21,7 @@
 # compresses each response (gzip on, gzip_comp_level 1), as nginx is usually
 # configured without gzip_static.
 #
-# Environment: SERVE_CMD, NGINX_PORT (28471), VETTED_PORT (28472),
+# Environment: VETTED_THREADS (vetted's --threads; default one per core), SERVE_CMD, NGINX_PORT (28471), VETTED_PORT (28472),
 # DURATION (10s), WARMUP (3s), CONNECTIONS (64), WRK_THREADS (2), GZIP (0).
 set -euo pipefail
 
@@ -43,7 +43,7 @@ if [[ -z "$OUT" ]]; then
   "$VETTED" export --db "$work/site.db" -o "$work/out" -q
   OUT="$work/out"
   # nginx runs with access_log off; so does vetted (ACCESS_LOG=true to compare with it on).
-  SERVE_CMD=${SERVE_CMD:-$VETTED serve --db $work/site.db --listen 127.0.0.1:PORT --access-log ${ACCESS_LOG:-false}}
+  SERVE_CMD=${SERVE_CMD:-$VETTED serve --db $work/site.db --listen 127.0.0.1:PORT --access-log ${ACCESS_LOG:-false} ${VETTED_THREADS:+--threads $VETTED_THREADS}}
 fi
 SERVE_CMD=${SERVE_CMD:-$VETTED serve --db vetted.db --listen 127.0.0.1:PORT}
 
