@@ -14,11 +14,10 @@
 // bodies) under --max-bytes. Screenshots of the flagship go to --shots.
 // Exit status: 0 all good, 1 a check failed, 2 could not run.
 
-import { createRequire } from 'node:module';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { VIEWPORTS, launchChromium, loadDeps } from './browser.mjs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 
-const require = createRequire(import.meta.url);
 
 const DEFAULT_FLAGSHIP = '/relationships/sex-and-relationships/why-you-might-cry-during-sex/';
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
@@ -27,14 +26,6 @@ const STRICT_CSP = [
   "connect-src 'self'", "object-src 'none'", "base-uri 'self'", "form-action 'self'",
   "frame-ancestors 'none'",
 ].join('; ');
-const VIEWPORTS = [
-  { name: 'phone', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true,
-    deviceScaleFactor: 2 },
-  { name: 'desktop', viewport: { width: 1366, height: 900 }, isMobile: false, hasTouch: false,
-    deviceScaleFactor: 1 },
-];
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run'];
 const NAV_TIMEOUT_MS = 30000;
 
 function usage(msg) {
@@ -69,17 +60,6 @@ function parseArgs(argv) {
   return opts;
 }
 
-function loadDeps() {
-  try {
-    const { chromium } = require('playwright-core');
-    const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-    return { chromium, axeSource };
-  } catch (e) {
-    console.error(`a11y: cannot load playwright-core/axe-core (${e.code || e.message}).\n` +
-      'a11y: run `npm ci` in e2e/ (or `bash scripts/install-deps.sh`) first.');
-    process.exit(2);
-  }
-}
 
 // The parent folder of a URL path: the section page of an article.
 function parentPath(p) {
@@ -279,10 +259,9 @@ async function checkViewport(browser, axeSource, opts, targets, vp, failures) {
 
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
-  const { chromium, axeSource } = loadDeps();
+  const { chromium, axeSource } = loadDeps('a11y');
   if (opts.shots) mkdirSync(opts.shots, { recursive: true });
-  const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
-  const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+  const browser = await launchChromium(chromium);
   const failures = [];
   try {
     const flagshipUrl = new URL(opts.flagship, opts.base).href;

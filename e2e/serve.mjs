@@ -18,23 +18,13 @@
 // hosts (aborted, so nothing leaves the machine).
 // Prints one PASS/FAIL line per check. Exit status: 0 all good, 1 a check failed, 2 could not run.
 
-import { createRequire } from 'node:module';
+import { VIEWPORTS, launchChromium, loadDeps } from './browser.mjs';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 
-const require = createRequire(import.meta.url);
 
 const DEFAULT_FLAGSHIP = '/relationships/sex-and-relationships/why-you-might-cry-during-sex/';
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
-const VIEWPORTS = [
-  { name: 'phone', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true,
-    deviceScaleFactor: 2 },
-  { name: 'desktop', viewport: { width: 1366, height: 900 }, isMobile: false, hasTouch: false,
-    deviceScaleFactor: 1 },
-];
 const DESKTOP = VIEWPORTS[1];
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run'];
 const NAV_TIMEOUT_MS = 30000;
 const UI_TIMEOUT_MS = 10000;
 const NONSENSE = 'zzqxjvbwk';
@@ -72,17 +62,6 @@ function parseArgs(argv) {
   return opts;
 }
 
-function loadDeps() {
-  try {
-    const { chromium } = require('playwright-core');
-    const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-    return { chromium, axeSource };
-  } catch (e) {
-    console.error(`serve: cannot load playwright-core/axe-core (${e.code || e.message}).\n` +
-      'serve: run `npm ci` in e2e/ (or `bash scripts/install-deps.sh`) first.');
-    process.exit(2);
-  }
-}
 
 // ---- Reporting ---------------------------------------------------------------------------------------
 
@@ -521,15 +500,14 @@ async function honeypot(browser, opts) {
 
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
-  const { chromium, axeSource } = loadDeps();
+  const { chromium, axeSource } = loadDeps('serve');
   try {
     exportRows(opts);
   } catch (e) {
     console.error(`serve: cannot run '${opts.vetted} feedback export --db ${opts.db}': ${e.message}`);
     process.exit(2);
   }
-  const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
-  const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+  const browser = await launchChromium(chromium);
   console.log(`serve: ${opts.base.origin}, flagship ${opts.flagship}, axe-core tags ${AXE_TAGS.join(',')}`);
   try {
     let pages = { resultsPath: '/search?q=crying', noResultsPath: `/search?q=${NONSENSE}` };

@@ -37,15 +37,8 @@ const std::string kArticle = "/relationships/sex-and-relationships/why-you-might
 // Posts feedback over one keep-alive connection until the server goes away;
 // records the comment of every post answered 201 with its id.
 void Client(int port, int client, std::mutex& mu, std::map<int64_t, std::string>& acked) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    close(fd);
-    return;
-  }
+  int fd = Connect(port);
+  if (fd < 0) return;
   std::string buffer;
   char chunk[4096];
   for (int n = 0;; ++n) {
