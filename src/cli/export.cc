@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 #include "cli/publish.h"
 #include "load/load.h"
+#include "server/app.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace vetted::cli {
@@ -35,16 +36,10 @@ int RunExport(const ExportArgs& args) {
     std::fprintf(stderr, "vetted export: %s\n", snapshot.status().message().c_str());
     return 2;
   }
-  if (snapshot->files.empty()) {
-    std::fprintf(stderr, "vetted export: %s holds no site yet (run `vetted import SITE --db %s`)\n",
-                 args.db.c_str(), args.db.c_str());
-    return 2;
-  }
   load::MemoryFileSystem files;
-  for (auto& f : snapshot->files) files.Add("site/" + f.path, std::move(f.bytes));
-  Result<Site> site = load::LoadSite("site", files);
-  if (!site.ok()) {
-    std::fprintf(stderr, "vetted export: %s\n", site.status().message().c_str());
+  Site site;
+  if (Status loaded = server::LoadSnapshot(std::move(*snapshot), &files, &site); !loaded.ok()) {
+    std::fprintf(stderr, "vetted export: %s: %s\n", args.db.c_str(), loaded.message().c_str());
     return 2;
   }
   phase("load");
@@ -60,7 +55,7 @@ int RunExport(const ExportArgs& args) {
     Result<std::vector<std::string>> related = s->Related(url, 5);
     return related.ok() ? std::move(*related) : std::vector<std::string>{};
   };
-  return AssembleAndPublish(*site, job, phase);
+  return AssembleAndPublish(site, job, phase);
 }
 
 }  // namespace vetted::cli

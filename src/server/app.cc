@@ -31,18 +31,22 @@ double SecondsSince(std::chrono::steady_clock::time_point start) {
 
 }  // namespace
 
+Status LoadSnapshot(store::Snapshot snapshot, load::MemoryFileSystem* files, Site* site) {
+  if (snapshot.files.empty())
+    return Status::NotFound("the database holds no site yet: run `vetted import SITE` first");
+  for (auto& f : snapshot.files) files->Add("site/" + f.path, std::move(f.bytes));
+  Result<Site> loaded = load::LoadSite("site", *files);
+  if (!loaded.ok()) return loaded.status();
+  *site = std::move(*loaded);
+  return Status::Ok();
+}
+
 Result<std::shared_ptr<const Content>> LoadContent(store::Store& store, const render::Options& options) {
   Result<store::Snapshot> snapshot = store.Load();
   if (!snapshot.ok()) return snapshot.status();
-  if (snapshot->files.empty())
-    return Status::NotFound("the database holds no site yet: run `vetted import SITE` first");
   auto c = std::make_shared<Content>();
   c->generation = snapshot->generation;
-  for (auto& f : snapshot->files) c->fs.Add("site/" + f.path, std::move(f.bytes));
-  snapshot->files.clear();
-  Result<Site> site = load::LoadSite("site", c->fs);
-  if (!site.ok()) return site.status();
-  c->site = std::move(*site);
+  if (Status s = LoadSnapshot(std::move(*snapshot), &c->fs, &c->site); !s.ok()) return s;
   for (const Diagnostic& d : c->site.diagnostics)
     if (d.severity == Severity::kError) return Status::Invalid("stored site: " + FormatDiagnostic(d));
   c->docs = markup::RenderSite(c->site, markup::ArticleMode::kArticlesOnDemand);

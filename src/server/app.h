@@ -23,6 +23,7 @@
 #include <memory>
 #include <string>
 
+#include "load/load.h"
 #include "model/status.h"
 #include "server/server.h"
 #include "store/store.h"
@@ -30,6 +31,13 @@
 namespace vetted::server {
 
 class Metrics;
+
+// Turns a store snapshot into a Site the way `vetted build` loads a folder
+// (used by App and by `vetted export`). The snapshot's files are moved into
+// *files, which must outlive *site (its static files are read from there).
+// kNotFound when the snapshot holds no site; LoadSite's errors otherwise.
+// Content problems are left in site->diagnostics for the caller.
+Status LoadSnapshot(store::Snapshot snapshot, load::MemoryFileSystem* files, Site* site);
 
 struct AppOptions {
   bool cache = true;  // false: render every page on every request (to measure rendering)

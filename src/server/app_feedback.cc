@@ -12,10 +12,8 @@ namespace {
 constexpr std::string_view kHelpCounter = "Feedback posts accepted (stored) and rejected, by reason";
 
 bool IsJson(std::string_view content_type) {
-  std::string_view type = util::Trim(content_type.substr(0, content_type.find(';')));
-  return type.size() == 16 && std::equal(type.begin(), type.end(), "application/json", [](char a, char b) {
-           return std::tolower(static_cast<unsigned char>(a)) == b;
-         });
+  return util::EqualsIgnoreCase(util::Trim(content_type.substr(0, content_type.find(';'))),
+                                "application/json");
 }
 
 // The form's messages are for readers, not programs.

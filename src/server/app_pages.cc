@@ -31,34 +31,11 @@ bool EtagMatches(std::string_view header, std::string_view etag) {
   return false;
 }
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-std::string FormDecode(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') {
-      out += ' ';
-    } else if (s[i] == '%' && i + 2 < s.size() && HexValue(s[i + 1]) >= 0 && HexValue(s[i + 2]) >= 0) {
-      out += static_cast<char>(HexValue(s[i + 1]) * 16 + HexValue(s[i + 2]));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 // Every header line a cached body's response carries, for one encoding.
-std::shared_ptr<const std::string> HeadBlock(const CachedBody& body, std::string_view encoding,
-                                             const std::string& last_modified) {
+static std::shared_ptr<const std::string> HeadBlock(const CachedBody& body, std::string_view encoding,
+                                                    const std::string& last_modified) {
   Fields fields;
   fields.emplace_back("Content-Type", body.content_type);
   if (!encoding.empty()) fields.emplace_back("Content-Encoding", encoding);
@@ -224,29 +201,28 @@ Response App::Impl::NotFound(const Request& req, const Content& c) {
   return res;
 }
 
-Response HtmlResponse(int status, std::string html, std::string_view route) {
+// A response made for this request alone: its body, type, length, caching
+// and the security headers.
+static Response FreshResponse(int status, std::string_view type, std::string body, std::string_view cache,
+                              std::string_view route) {
   Response res;
   res.status = status;
   res.route = route;
-  res.body = std::move(html);
-  res.headers.emplace_back("Content-Type", "text/html; charset=utf-8");
+  res.body = std::move(body);
+  res.headers.emplace_back("Content-Type", type);
   res.headers.emplace_back("Content-Length", std::to_string(res.body.size()));
-  res.headers.emplace_back("Cache-Control", kCacheNever);
+  res.headers.emplace_back("Cache-Control", cache);
   AddSecurityHeaders(res.headers);
   return res;
 }
 
+Response HtmlResponse(int status, std::string html, std::string_view route) {
+  return FreshResponse(status, "text/html; charset=utf-8", std::move(html), kCacheNever, route);
+}
+
 Response JsonResponse(int status, std::string json, std::string_view route) {
-  Response res;
-  res.status = status;
-  res.route = route;
-  res.body = std::move(json);
-  res.body += '\n';
-  res.headers.emplace_back("Content-Type", "application/json");
-  res.headers.emplace_back("Content-Length", std::to_string(res.body.size()));
-  res.headers.emplace_back("Cache-Control", kCacheNever);
-  AddSecurityHeaders(res.headers);
-  return res;
+  json += '\n';
+  return FreshResponse(status, "application/json", std::move(json), kCacheNever, route);
 }
 
 Response JsonError(int status, std::string_view message, std::string_view route) {
@@ -257,17 +233,17 @@ Response JsonError(int status, std::string_view message, std::string_view route)
 }
 
 Response Redirect(int status, std::string location, std::string_view route) {
-  Response res;
-  res.status = status;
-  res.route = route;
-  res.body = "Moved to " + location + "\n";
+  Response res = FreshResponse(status, "text/plain; charset=utf-8", "Moved to " + location + "\n",
+                               status == 301 ? "public, max-age=86400" : kCacheNever, route);
   res.headers.emplace_back("Location", std::move(location));
-  res.headers.emplace_back("Content-Type", "text/plain; charset=utf-8");
-  res.headers.emplace_back("Content-Length", std::to_string(res.body.size()));
-  res.headers.emplace_back("Cache-Control",
-                           status == 301 ? "public, max-age=86400" : std::string(kCacheNever));
-  AddSecurityHeaders(res.headers);
   return res;
+}
+
+// A query or form value, '+' as a space; a malformed escape is kept as typed.
+static std::string FormDecode(std::string_view s) {
+  std::string out;
+  util::PercentDecode(s, &out, true);
+  return out;
 }
 
 std::vector<std::pair<std::string, std::string>> ParseQuery(std::string_view query) {
@@ -291,18 +267,10 @@ std::string QueryValue(std::string_view query, std::string_view name) {
 }
 
 bool DecodePath(std::string_view raw, std::string& out) {
-  out.clear();
-  if (raw.empty() || raw[0] != '/') return false;
-  for (size_t i = 0; i < raw.size(); ++i) {
-    char ch = raw[i];
-    if (ch == '%') {
-      if (i + 2 >= raw.size() || HexValue(raw[i + 1]) < 0 || HexValue(raw[i + 2]) < 0) return false;
-      ch = static_cast<char>(HexValue(raw[i + 1]) * 16 + HexValue(raw[i + 2]));
-      i += 2;
-    }
+  if (raw.empty() || raw[0] != '/' || !util::PercentDecode(raw, &out)) return false;
+  for (char ch : out) {
     auto u = static_cast<unsigned char>(ch);
     if (u < 0x20 || u == 0x7f || ch == '\\') return false;
-    out += ch;
   }
   // No "." or ".." segment, no empty segment but the last.
   for (size_t start = 1; start <= out.size();) {
@@ -362,14 +330,8 @@ Response App::Impl::MetricsPage(const Content& c) {
     }
     text = metrics->Prometheus();
   }
-  Response res;
-  res.route = "metrics";
-  res.body = std::move(text);
-  res.headers.emplace_back("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-  res.headers.emplace_back("Content-Length", std::to_string(res.body.size()));
-  res.headers.emplace_back("Cache-Control", "no-store");
-  AddSecurityHeaders(res.headers);
-  return res;
+  return FreshResponse(200, "text/plain; version=0.0.4; charset=utf-8", std::move(text), kCacheNever,
+                       "metrics");
 }
 
 }  // namespace vetted::server

@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "util/util.h"
+
 namespace vetted::server {
 namespace {
 
@@ -140,34 +142,6 @@ Result<FeedbackInput> FromJson(const Json& obj) {
 
 // ---------------------------------------------------------------------------
 // Form
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// '+' -> ' ', %XX -> byte; false for a malformed escape.
-bool FormDecode(std::string_view in, std::string& out) {
-  out.clear();
-  out.reserve(in.size());
-  for (size_t i = 0; i < in.size(); ++i) {
-    const char c = in[i];
-    if (c == '+') {
-      out += ' ';
-    } else if (c == '%') {
-      if (i + 2 >= in.size()) return false;
-      const int hi = HexValue(in[i + 1]), lo = HexValue(in[i + 2]);
-      if (hi < 0 || lo < 0) return false;
-      out += static_cast<char>(hi * 16 + lo);
-      i += 2;
-    } else {
-      out += c;
-    }
-  }
-  return true;
-}
 
 // Stores one known form field into raw; kInvalid for a repeated one.
 Status TakeFormField(const std::string& name, std::string value, RawFeedback& raw, unsigned& seen) {
@@ -372,7 +346,7 @@ Result<FeedbackInput> ParseFeedbackForm(std::string_view body) {
     const std::string_view raw_name = pair.substr(0, eq);
     const std::string_view raw_value =
         eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
-    if (!FormDecode(raw_name, name) || !FormDecode(raw_value, value)) {
+    if (!util::PercentDecode(raw_name, &name, true) || !util::PercentDecode(raw_value, &value, true)) {
       return Bad("the form body has a malformed %-escape");
     }
     if (Status s = TakeFormField(name, value, raw, seen); !s.ok()) return s;

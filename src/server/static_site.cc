@@ -71,30 +71,6 @@ Status ReadFile(const fs::path& path, std::string& out) {
   return Status::Ok();
 }
 
-// Percent-decodes a URL path; nullopt on a malformed escape.
-std::optional<std::string> PercentDecode(std::string_view s) {
-  auto hex = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] != '%') {
-      out += s[i];
-      continue;
-    }
-    if (i + 2 >= s.size()) return std::nullopt;
-    int hi = hex(s[i + 1]), lo = hex(s[i + 2]);
-    if (hi < 0 || lo < 0) return std::nullopt;
-    out += static_cast<char>(hi * 16 + lo);
-    i += 2;
-  }
-  return out;
-}
-
 bool IsControl(unsigned char c) {
   return c < 0x20 || c == 0x7f;
 }
@@ -116,7 +92,9 @@ std::optional<ParsedTarget> ParseTarget(std::string_view target) {
   size_t q = target.find('?');
   t.raw_path = std::string(target.substr(0, q));
   if (q != std::string_view::npos) t.query = std::string(target.substr(q + 1));
-  std::optional<std::string> decoded = PercentDecode(t.raw_path);
+  std::string decoded_path;
+  std::optional<std::string> decoded;
+  if (util::PercentDecode(t.raw_path, &decoded_path)) decoded = std::move(decoded_path);
   if (!decoded) return std::nullopt;
   t.path = std::move(*decoded);
   if (t.path.empty() || t.path[0] != '/') return std::nullopt;

@@ -36,6 +36,10 @@ void AppendJsonString(std::string& out, std::string_view s);
 
 // Percent-encodes everything but unreserved characters (for query strings).
 std::string UrlEncode(std::string_view s);
+// Decodes %XX escapes (and '+' as a space when plus_is_space, for form and
+// query values) into *out. Returns false when an escape is malformed; such a
+// '%' is kept as typed and decoding goes on, so lenient callers may use *out.
+bool PercentDecode(std::string_view s, std::string* out, bool plus_is_space = false);
 
 // Lower-case hex SHA-256 of the bytes. Thread-safe.
 std::string Sha256Hex(std::string_view bytes);

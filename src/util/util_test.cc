@@ -37,6 +37,28 @@ TEST(UtilTest, TrimSplitReplace) {
   EXPECT_EQ(Utf8Length("héllo"), 5u);
 }
 
+TEST(UtilTest, PercentDecode) {
+  struct Case {
+    std::string in;
+    bool plus_is_space;
+    bool ok;
+    std::string out;
+  };
+  const Case cases[] = {
+      {"/a%20b/", false, true, "/a b/"}, {"a+b", false, true, "a+b"},
+      {"a+b%2B", true, true, "a b+"},    {"%C3%A9", false, true, "\xC3\xA9"},
+      {"%zz+x", true, false, "%zz x"},   {"end%2", false, false, "end%2"},
+      {"%", false, false, "%"},          {"%2e%2E", false, true, ".."},
+  };
+  for (const Case& c : cases) {
+    std::string out = "old";
+    EXPECT_EQ(PercentDecode(c.in, &out, c.plus_is_space), c.ok) << c.in;
+    EXPECT_EQ(out, c.out) << c.in;
+  }
+  EXPECT_TRUE(EqualsIgnoreCase("Content-Length", "content-LENGTH"));
+  EXPECT_FALSE(EqualsIgnoreCase("gzip", "gzip2"));
+}
+
 TEST(UtilTest, Sha256) {
   EXPECT_EQ(Sha256Hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 }
