@@ -284,22 +284,22 @@ bool DecodePath(std::string_view raw, std::string& out) {
   return true;
 }
 
-std::string HttpDateNow() {
+// The current UTC time in a strftime format.
+static std::string UtcNow(const char* format) {
   std::time_t now = std::time(nullptr);
   std::tm gmt{};
   gmtime_r(&now, &gmt);
   char buf[64];
-  size_t n = std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &gmt);
+  size_t n = std::strftime(buf, sizeof buf, format, &gmt);
   return std::string(buf, n);
 }
 
+std::string HttpDateNow() {
+  return UtcNow("%a, %d %b %Y %H:%M:%S GMT");
+}
+
 std::string IsoDateNow() {
-  std::time_t now = std::time(nullptr);
-  std::tm gmt{};
-  gmtime_r(&now, &gmt);
-  char buf[32];
-  size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &gmt);
-  return std::string(buf, n);
+  return UtcNow("%Y-%m-%dT%H:%M:%SZ");
 }
 
 // 200 once ready; 503 "warming" while the search index's word lists are
