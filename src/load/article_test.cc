@@ -147,6 +147,12 @@ INSTANTIATE_TEST_SUITE_P(
                  {"content/a/b.md:4: error: front matter: while parsing a flow sequence: did not find "
                   "expected ',' "
                   "or ']' [yaml-syntax]"}},
+        DiagCase{
+            "unquoted_colon",
+            "---\ntitle: Sleep: what helps\ndescription: D\nauthors: [a]\npublished: 2024-01-01\n---\n",
+            {"content/a/b.md:2: error: front matter: mapping values are not allowed in this context (the "
+             "value of `title` contains \": \"; put it in quotes: title: \"Sleep: what helps\") "
+             "[yaml-syntax]"}},
         DiagCase{"unclosed",
                  "---\ntitle: T\n",
                  {"content/a/b.md:1: error: front matter is not closed by a `---` line [yaml-syntax]"}},

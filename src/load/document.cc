@@ -24,6 +24,40 @@ std::string Quote(std::string_view key) {
   return out;
 }
 
+// The text of 1-based line `line` of `text` ("" past the end).
+std::string_view LineText(std::string_view text, int line) {
+  size_t pos = 0;
+  for (int l = 1; l < line && pos < text.size(); ++l) {
+    size_t nl = text.find('\n', pos);
+    if (nl == std::string_view::npos) return {};
+    pos = nl + 1;
+  }
+  size_t end = text.find('\n', pos);
+  std::string_view out = text.substr(pos, end == std::string_view::npos ? text.size() - pos : end - pos);
+  if (!out.empty() && out.back() == '\r') out.remove_suffix(1);
+  return out;
+}
+
+// A hint for the YAML mistakes people make most in front matter, from the
+// offending line: an unquoted ": " inside a value ("title: Sleep: what helps").
+std::string YamlHint(std::string_view text, int line) {
+  std::string_view l = LineText(text, line);
+  size_t colon = l.find(": ");
+  if (colon == std::string_view::npos) return "";
+  std::string_view key = util::Trim(l.substr(0, colon));
+  std::string_view value = util::Trim(l.substr(colon + 2));
+  if (key.empty() || value.empty() || value[0] == '"' || value[0] == '\'' || value[0] == '[' ||
+      value[0] == '{' || value.find(": ") == std::string_view::npos)
+    return "";
+  std::string quoted;
+  for (char c : value) {
+    if (c == '"' || c == '\\') quoted.push_back('\\');
+    quoted.push_back(c);
+  }
+  return " (the value of `" + std::string(key) + "` contains \": \"; put it in quotes: " + std::string(key) +
+         ": \"" + quoted + "\")";
+}
+
 // Parses the front matter starting at `yaml_begin` (after the opening ---);
 // returns the offset where the body starts and sets doc.body_line.
 size_t SplitFrontMatter(std::string_view text, size_t yaml_begin, const std::string& file, Document& doc,
@@ -35,7 +69,8 @@ size_t SplitFrontMatter(std::string_view text, size_t yaml_begin, const std::str
     if (l == "---" || l == "...") {
       YamlError err;
       if (!ParseYaml(text.substr(yaml_begin, pos - yaml_begin), 2, doc.meta, err)) {
-        Report(diagnostics, file, err.line, Severity::kError, "yaml-syntax", "front matter: " + err.message);
+        Report(diagnostics, file, err.line, Severity::kError, "yaml-syntax",
+               "front matter: " + err.message + YamlHint(text, err.line));
         doc.meta = YamlNode();
         doc.yaml_ok = false;
       }
