@@ -61,6 +61,11 @@ struct FeedbackExportArgs {
 };
 int RunFeedbackExport(const FeedbackExportArgs& args);
 
+struct NewArgs {
+  std::string dir;
+};
+int RunNew(const NewArgs& args);
+
 struct RevisionArgs {
   std::vector<std::string> files;
 };

@@ -21,6 +21,7 @@ struct Args {
   ExportArgs export_;
   FeedbackExportArgs feedback;
   RevisionArgs revision;
+  NewArgs new_;
 };
 
 struct Subcommand {
@@ -92,6 +93,9 @@ const std::vector<Subcommand>& Table() {
          e->add_option("-o,--out", a.feedback.out, "Write to this file instead of standard output");
        },
        [](const Args& a) { return RunFeedbackExport(a.feedback); }},
+      {"new", "Write a small working site to start from, with comments that teach the format",
+       [](CLI::App& c, Args& a) { c.add_option("dir", a.new_.dir, "The new site folder")->required(); },
+       [](const Args& a) { return RunNew(a.new_); }},
       {"revision", "Print the revision hash of article files (what a reviewer signs off)",
        [](CLI::App& c, Args& a) { c.add_option("files", a.revision.files, "Article .md files")->required(); },
        [](const Args& a) { return RunRevision(a.revision); }},
