@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -9,6 +10,7 @@
 #include <string>
 
 #include "cli/commands.h"
+#include "util/util.h"
 
 namespace vetted::cli {
 namespace {
@@ -104,6 +106,24 @@ const std::vector<Subcommand>& Table() {
 }
 
 }  // namespace
+
+// `vetted biuld`: says the command is unknown, suggests the closest one and
+// lists them all; returns 2. 0 when argv[1] is an option or a known command.
+int UnknownCommand(int argc, char** argv) {
+  if (argc < 2 || argv[1][0] == '-') return 0;
+  std::vector<std::string> names;
+  for (const auto& s : Table()) names.emplace_back(s.name);
+  const std::string typed = argv[1];
+  if (std::find(names.begin(), names.end(), typed) != names.end()) return 0;
+  std::string hint = util::ClosestMatch(typed, names);
+  std::fprintf(stderr, "vetted: unknown command \"%s\"%s\n", typed.c_str(),
+               hint.empty() ? "" : ("; did you mean \"" + hint + "\"?").c_str());
+  std::string list;
+  for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+  std::fprintf(stderr, "The commands are: %s. `vetted COMMAND --help` tells more.\n", list.c_str());
+  return 2;
+}
+
 }  // namespace vetted::cli
 
 namespace {
@@ -131,6 +151,8 @@ int main(int argc, char** argv) {
   UseHugePagesForBatchWork(argc, argv);
   CLI::App app{"vetted: a publishing engine for medically reviewed health content"};
   app.require_subcommand(1);
+  app.option_defaults()->always_capture_default();  // every --help shows each option's default
+  if (int code = UnknownCommand(argc, argv); code != 0) return code;
   app.set_version_flag("--version", "vetted 0.1.0");
   Args args;
   std::vector<std::pair<CLI::App*, const Subcommand*>> subs;

@@ -253,4 +253,34 @@ size_t Utf8Length(std::string_view s) {
   return n;
 }
 
+size_t EditDistance(std::string_view a, std::string_view b) {
+  auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; };
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t above = row[j];
+      size_t substitute = diagonal + (lower(a[i - 1]) == lower(b[j - 1]) ? 0 : 1);
+      row[j] = std::min({above + 1, row[j - 1] + 1, substitute});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+std::string ClosestMatch(std::string_view typed, const std::vector<std::string>& candidates) {
+  size_t limit = std::clamp<size_t>((typed.size() + 2) / 3, 1, 3);
+  const std::string* best = nullptr;
+  size_t best_distance = limit + 1;
+  for (const std::string& c : candidates) {
+    size_t d = EditDistance(typed, c);
+    if (d == 0 || d >= best_distance) continue;
+    best = &c;
+    best_distance = d;
+  }
+  return best ? *best : std::string();
+}
+
 }  // namespace vetted::util

@@ -54,4 +54,13 @@ void ParallelFor(size_t n, const std::function<void(size_t)>& fn);
 // Counts Unicode code points (UTF-8 input).
 size_t Utf8Length(std::string_view s);
 
+// Levenshtein distance between a and b, compared byte by byte and ignoring
+// ASCII case (one insertion, deletion or substitution each counts 1).
+size_t EditDistance(std::string_view a, std::string_view b);
+// The candidate closest to `typed` for a "did you mean ...?" hint: the one
+// with the smallest EditDistance when that is at most a third of typed's
+// length, rounded up (at least 1, at most 3); "" when none is that close. Ties go to the
+// first candidate. `typed` itself (ignoring case) is never suggested.
+std::string ClosestMatch(std::string_view typed, const std::vector<std::string>& candidates);
+
 }  // namespace vetted::util

@@ -70,5 +70,26 @@ TEST(UtilTest, ParallelForVisitsEachIndexOnce) {
   ParallelFor(0, [&](size_t) { FAIL(); });
 }
 
+TEST(UtilTest, EditDistanceAndClosestMatch) {
+  struct Case {
+    const char* a;
+    const char* b;
+    size_t distance;
+  };
+  for (const Case& c :
+       {Case{"", "", 0}, Case{"abc", "", 3}, Case{"kitten", "sitting", 3}, Case{"Priya", "priya", 0},
+        Case{"priya-natrajan", "priya-nair", 5}, Case{"buidl", "build", 2}}) {
+    EXPECT_EQ(EditDistance(c.a, c.b), c.distance) << c.a << " / " << c.b;
+    EXPECT_EQ(EditDistance(c.b, c.a), c.distance) << c.b << " / " << c.a;
+  }
+  std::vector<std::string> commands = {"build", "check", "import", "serve", "export"};
+  EXPECT_EQ(ClosestMatch("biuld", commands), "build");
+  EXPECT_EQ(ClosestMatch("serv", commands), "serve");
+  EXPECT_EQ(ClosestMatch("xyz", commands), "");
+  EXPECT_EQ(ClosestMatch("build", commands), "");  // an exact match is no suggestion
+  EXPECT_EQ(ClosestMatch("samuel-adeyem", {"samuel-adeyemi", "maya-okafor"}), "samuel-adeyemi");
+  EXPECT_EQ(ClosestMatch("anything", {}), "");
+}
+
 }  // namespace
 }  // namespace vetted::util

@@ -1,4 +1,4 @@
-// `vetted new`: the starter site checks, builds and imports as the docs say.
+// The command line itself: `vetted new`, unknown commands, --help.
 #include <gtest/gtest.h>
 
 #include "vetted_process.h"
@@ -41,6 +41,23 @@ TEST(NewSite, RefusesAFolderThatHasFiles) {
   EXPECT_EQ(Read(dir / "keep.txt"), "mine");
   EXPECT_FALSE(fs::exists(dir / "site.toml"));
   fs::remove_all(dir);
+}
+
+TEST(CommandLine, UnknownCommandIsNamedWithASuggestion) {
+  std::string out;
+  EXPECT_EQ(RunVetted("biuld demo", &out), 2);
+  EXPECT_NE(out.find("unknown command \"biuld\"; did you mean \"build\"?"), std::string::npos) << out;
+  EXPECT_NE(out.find("The commands are: build, check"), std::string::npos) << out;
+  EXPECT_EQ(RunVetted("frobnicate", &out), 2);
+  EXPECT_NE(out.find("unknown command \"frobnicate\"\n"), std::string::npos) << out;
+}
+
+TEST(CommandLine, HelpShowsDefaults) {
+  std::string out;
+  EXPECT_EQ(RunVetted("serve --help", &out), 0);
+  EXPECT_NE(out.find("--listen TEXT=127.0.0.1:8080"), std::string::npos) << out;
+  EXPECT_EQ(RunVetted("build --help", &out), 0);
+  EXPECT_NE(out.find("=public"), std::string::npos) << out;
 }
 
 }  // namespace
