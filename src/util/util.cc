@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <ctime>
 #include <thread>
 
 namespace vetted::util {
@@ -251,6 +252,101 @@ size_t Utf8Length(std::string_view s) {
   for (unsigned char c : s)
     if ((c & 0xC0) != 0x80) ++n;
   return n;
+}
+
+size_t DecodeUtf8(std::string_view s, size_t i, char32_t* cp, bool* valid) {
+  const auto b = static_cast<unsigned char>(s[i]);
+  size_t extra = 0;
+  unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the first continuation byte
+  if (b < 0x80) {
+    *cp = b;
+    if (valid) *valid = true;
+    return 1;
+  } else if (b >= 0xC2 && b <= 0xDF) {
+    extra = 1;
+  } else if (b >= 0xE0 && b <= 0xEF) {
+    extra = 2;
+    if (b == 0xE0) lo = 0xA0;  // overlong
+    if (b == 0xED) hi = 0x9F;  // surrogates
+  } else if (b >= 0xF0 && b <= 0xF4) {
+    extra = 3;
+    if (b == 0xF0) lo = 0x90;  // overlong
+    if (b == 0xF4) hi = 0x8F;  // above U+10FFFF
+  } else {
+    extra = 4;  // a continuation byte or 0xC0, 0xC1, 0xF5..0xFF: never valid
+  }
+  bool ok = extra < 4 && i + extra < s.size();  // the whole sequence is there
+  char32_t value = extra == 1 ? (b & 0x1F) : extra == 2 ? (b & 0x0F) : (b & 0x07);
+  for (size_t k = 1; ok && k <= extra; ++k) {
+    const auto c = static_cast<unsigned char>(s[i + k]);
+    if (c < (k == 1 ? lo : 0x80) || c > (k == 1 ? hi : 0xBF)) ok = false;
+    value = (value << 6) | (c & 0x3F);
+  }
+  if (valid) *valid = ok;
+  *cp = ok ? value : 0xFFFD;
+  return ok ? extra + 1 : 1;
+}
+
+void AppendUtf8(std::string& out, char32_t cp) {
+  if ((cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) cp = 0xFFFD;
+  if (cp < 0x80) {
+    out.push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+}
+
+long ValidUtf8Length(std::string_view s) {
+  long count = 0;
+  for (size_t i = 0; i < s.size(); ++count) {
+    char32_t cp;
+    bool valid;
+    i += DecodeUtf8(s, i, &cp, &valid);
+    if (!valid) return -1;
+  }
+  return count;
+}
+
+namespace {
+class RealClock : public Clock {
+ public:
+  long long NowSeconds() const override { return static_cast<long long>(std::time(nullptr)); }
+};
+
+std::string FormatUtc(long long seconds, const char* format) {
+  std::time_t t = static_cast<std::time_t>(seconds);
+  std::tm gmt{};
+  gmtime_r(&t, &gmt);
+  char buf[64];
+  size_t n = std::strftime(buf, sizeof buf, format, &gmt);
+  return std::string(buf, n);
+}
+}  // namespace
+
+const Clock& SystemClock() {
+  static const RealClock clock;
+  return clock;
+}
+
+std::string FormatIsoUtc(long long seconds) {
+  return FormatUtc(seconds, "%Y-%m-%dT%H:%M:%SZ");
+}
+std::string FormatIsoDate(long long seconds) {
+  return FormatUtc(seconds, "%Y-%m-%d");
+}
+std::string FormatHttpDate(long long seconds) {
+  // strftime's %a and %b follow the C locale, which the project never changes.
+  return FormatUtc(seconds, "%a, %d %b %Y %H:%M:%S GMT");
 }
 
 size_t EditDistance(std::string_view a, std::string_view b) {

@@ -51,8 +51,46 @@ unsigned WorkerCount();
 // all calls have finished. fn must be thread-safe and must not throw.
 void ParallelFor(size_t n, const std::function<void(size_t)>& fn);
 
-// Counts Unicode code points (UTF-8 input).
+// Counts Unicode code points (UTF-8 input; every non-continuation byte counts).
 size_t Utf8Length(std::string_view s);
+
+// ---- UTF-8 (the one decoder and encoder of the project) -------------------
+// Decodes the code point starting at s[i] (i < s.size()) into *cp and returns
+// its length in bytes (1-4). An invalid sequence (a stray continuation byte,
+// a truncated, overlong or surrogate sequence, or above U+10FFFF) yields
+// *cp = U+FFFD and length 1, so a caller that steps by the returned length
+// resynchronises on the next byte; *valid (when given) tells which case it was.
+size_t DecodeUtf8(std::string_view s, size_t i, char32_t* cp, bool* valid = nullptr);
+// Appends cp as UTF-8; a surrogate or a value above U+10FFFF as U+FFFD.
+void AppendUtf8(std::string& out, char32_t cp);
+// The number of code points when s is entirely valid UTF-8; -1 otherwise.
+long ValidUtf8Length(std::string_view s);
+
+// ---- Time (behind a Clock a test can set) ----------------------------------
+// Whole seconds since 1970-01-01T00:00:00Z.
+class Clock {
+ public:
+  virtual ~Clock() = default;
+  virtual long long NowSeconds() const = 0;
+};
+// The system's real-time clock. Thread-safe.
+const Clock& SystemClock();
+// A clock that says what a test sets. Not thread-safe while being set.
+class FixedClock : public Clock {
+ public:
+  explicit FixedClock(long long seconds) : seconds_(seconds) {}
+  long long NowSeconds() const override { return seconds_; }
+  void Set(long long seconds) { seconds_ = seconds; }
+  void Advance(long long seconds) { seconds_ += seconds; }
+
+ private:
+  long long seconds_;
+};
+// UTC renderings of a time: "2026-11-26T06:01:02Z", "2026-11-26",
+// "Thu, 26 Nov 2026 06:01:02 GMT" (RFC 9110's IMF-fixdate).
+std::string FormatIsoUtc(long long seconds);
+std::string FormatIsoDate(long long seconds);
+std::string FormatHttpDate(long long seconds);
 
 // Levenshtein distance between a and b, compared byte by byte and ignoring
 // ASCII case (one insertion, deletion or substitution each counts 1).

@@ -91,5 +91,60 @@ TEST(UtilTest, EditDistanceAndClosestMatch) {
   EXPECT_EQ(ClosestMatch("anything", {}), "");
 }
 
+TEST(UtilTest, Utf8DecodeEncode) {
+  struct Case {
+    std::string bytes;
+    long length;  // ValidUtf8Length
+  };
+  for (const Case& c : {Case{"", 0}, Case{"abc", 3}, Case{"caf\xC3\xA9", 4}, Case{"\xE2\x82\xAC", 1},
+                        Case{"\xF0\x9F\x98\x80", 1}, Case{"\xC3", -1}, Case{"\x80", -1},
+                        Case{"\xC0\xAF", -1},          // overlong '/'
+                        Case{"\xE0\x80\xAF", -1},      // overlong
+                        Case{"\xED\xA0\x80", -1},      // a surrogate
+                        Case{"\xF4\x90\x80\x80", -1},  // above U+10FFFF
+                        Case{"\xE2\x82", -1},
+                        Case{"a\xFF"
+                             "b",
+                             -1}}) {
+    EXPECT_EQ(ValidUtf8Length(c.bytes), c.length) << testing::PrintToString(c.bytes);
+  }
+  // Decoding an invalid byte gives U+FFFD and steps one byte.
+  char32_t cp = 0;
+  bool valid = true;
+  EXPECT_EQ(DecodeUtf8("\xE2\x82"
+                       "A",
+                       0, &cp, &valid),
+            1u);
+  EXPECT_FALSE(valid);
+  EXPECT_EQ(cp, U'\uFFFD');
+  EXPECT_EQ(DecodeUtf8("\xF0\x9F\x98\x80", 0, &cp, &valid), 4u);
+  EXPECT_TRUE(valid);
+  EXPECT_EQ(cp, U'\U0001F600');
+  // Encoding round-trips every boundary, and refuses surrogates.
+  for (char32_t c :
+       {U'\u0000', U'\u007F', U'\u0080', U'\u07FF', U'\u0800', U'\uFFFF', U'\U00010000', U'\U0010FFFF'}) {
+    std::string out;
+    AppendUtf8(out, c);
+    char32_t back = 0;
+    EXPECT_EQ(DecodeUtf8(out, 0, &back, &valid), out.size());
+    EXPECT_TRUE(valid);
+    EXPECT_EQ(back, c);
+  }
+  std::string out;
+  AppendUtf8(out, 0xD800);
+  EXPECT_EQ(out, "\xEF\xBF\xBD");
+}
+
+TEST(UtilTest, ClockAndUtcFormats) {
+  FixedClock clock(1795672862);  // 2026-11-26T06:01:02Z, a Thursday
+  EXPECT_EQ(FormatIsoUtc(clock.NowSeconds()), "2026-11-26T06:01:02Z");
+  EXPECT_EQ(FormatIsoDate(clock.NowSeconds()), "2026-11-26");
+  EXPECT_EQ(FormatHttpDate(clock.NowSeconds()), "Thu, 26 Nov 2026 06:01:02 GMT");
+  clock.Advance(86400 * 6);
+  EXPECT_EQ(FormatIsoDate(clock.NowSeconds()), "2026-12-02");
+  EXPECT_EQ(FormatIsoUtc(0), "1970-01-01T00:00:00Z");
+  EXPECT_GT(SystemClock().NowSeconds(), 1795672862 - 86400 * 400);
+}
+
 }  // namespace
 }  // namespace vetted::util
