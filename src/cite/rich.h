@@ -37,7 +37,8 @@ inline constexpr char kLinkText = '\x17';
 inline constexpr char kLinkOff = '\x18';
 
 // UTF-8 and Unicode character classes (C.UTF-8 tables; ASCII fast path).
-// Decode reads the code point at s[i] and sets *len to its byte length.
+// Decode reads the code point at s[i] and sets *len to its byte length (a bad
+// byte reads as U+FFFD, length 1); both go through util's one UTF-8 codec.
 char32_t Decode(std::string_view s, size_t i, size_t* len);
 void Encode(char32_t cp, std::string& out);
 bool IsAlnum(char32_t c);

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "markup/internal.h"
+#include "util/util.h"
 
 namespace vetted::markup {
 namespace {
@@ -76,22 +77,8 @@ const std::vector<Named>& Table() {
 }  // namespace
 
 void AppendUtf8(std::string& out, uint32_t cp) {
-  if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
+  // CommonMark: a NUL reference becomes U+FFFD; util maps surrogates and values past U+10FFFF.
+  util::AppendUtf8(out, cp == 0 ? 0xFFFD : static_cast<char32_t>(cp));
 }
 
 bool DecodeEntity(std::string_view e, std::string& out) {
