@@ -174,15 +174,16 @@ TEST_F(SiteRendererTest, RelatedOptionChoosesTheList) {
   EXPECT_EQ(RelatedUrls(Page(*r, kCry)).front(), "/relationships/sex/stale/");
 }
 
-SearchView::Hit MakeHit(const std::string& url, const std::string& title, const std::string& snippet) {
-  return {url, title, snippet, "/relationships/"};
+SearchView::Hit MakeHit(const std::string& url, const std::string& title, const std::string& snippet,
+                        std::vector<std::pair<size_t, size_t>> ranges) {
+  return {url, title, snippet, std::move(ranges), "/relationships/"};
 }
 
 TEST_F(SiteRendererTest, SearchPage) {
   SearchView one;
   one.query = "cry";
   one.total = 1;
-  one.hits = {MakeHit(kCryUrl, "Why people cry during sex", "People sometimes <mark>cry</mark> &amp; laugh")};
+  one.hits = {MakeHit(kCryUrl, "Why people cry during sex", "People sometimes cry & laugh", {{17, 20}})};
   SearchView middle = one;
   middle.section = "/relationships/";
   middle.total = 25;
