@@ -15,6 +15,9 @@
 // The store never builds HTML and never parses Markdown: callers hand it
 // bytes and search text (see cli/import) and read bytes back.
 //
+// Durability: a write (Import, AddFeedback) is durable when it returns, as
+// durable as its backend makes anything; each backend's header says how
+// (SQLite: committed with synchronous=FULL; memory: until the process exits).
 // Errors are values: every method returns Status/Result, never throws.
 // Thread safety: every method may be called from any number of threads at
 // once (backends serialize writes internally).
