@@ -194,6 +194,9 @@ TEST_F(SiteRendererTest, SearchPage) {
   last.offset = 20;
   SearchView hostile;
   hostile.query = "\"><script>alert(1)</script> & cry";
+  SearchView hostile_hit = one;  // the store's snippet is plain text: whatever it holds is escaped
+  hostile_hit.hits = {
+      MakeHit(kCryUrl, "Why people cry", "<script>alert(1)</script> cry \"x\"", {{26, 29}, {99, 120}})};
   SearchView none;
   none.query = "zebra";
   SearchView none_in_section = none;
@@ -247,6 +250,10 @@ TEST_F(SiteRendererTest, SearchPage) {
        {"value=\"&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt; &amp; cry\"",
         "0 results for <q>&quot;&gt;&lt;script&gt;", kHelp},
        {"<script>alert", "\"><script"}},
+      {"hostile snippet",
+       &hostile_hit,
+       {"<p class=\"snippet\">&lt;script&gt;alert(1)&lt;/script&gt; <mark>cry</mark> &quot;x&quot;</p>"},
+       {"<script>alert"}},
       {"no results",
        &none,
        {"0 results for <q>zebra</q>", kHelp, "Check the spelling", "Try fewer words",
