@@ -1,4 +1,4 @@
-// `vetted export [--db PATH] -o OUT`: the static site, from the database.
+// `vetted export [--db ADDRESS] -o OUT`: the static site, from the database.
 // Same renderer and publisher as `vetted build`; "Related articles" come from
 // the search index, as on the served site.
 #include <cstdio>
@@ -8,29 +8,22 @@
 #include "cli/publish.h"
 #include "load/load.h"
 #include "server/app.h"
-#include "store/sqlite/sqlite_store.h"
+#include "store/open.h"
 
 namespace vetted::cli {
-
-// Opens an existing database (never creates one), printing why not.
-Result<std::unique_ptr<store::Store>> OpenExisting(const std::string& db, const char* command) {
-  std::error_code ec;
-  if (!std::filesystem::exists(db, ec)) {
-    std::fprintf(stderr, "vetted %s: no database at %s (create it with `vetted import SITE --db %s`)\n",
-                 command, db.c_str(), db.c_str());
-    return Status::NotFound(db);
-  }
-  Result<std::unique_ptr<store::Store>> store = store::OpenSqlite(db);
-  if (!store.ok())
-    std::fprintf(stderr, "vetted %s: %s: %s\n", command, db.c_str(), store.status().message().c_str());
-  return store;
-}
 
 int RunExport(const ExportArgs& args) {
   auto start = std::chrono::steady_clock::now();
   PhaseTimer phase;
-  Result<std::unique_ptr<store::Store>> store = OpenExisting(args.db, "export");
-  if (!store.ok()) return 2;
+  Result<std::unique_ptr<store::Store>> store = store::Open(args.db, {.create = false});
+  if (!store.ok()) {
+    if (store.status().code() == Code::kNotFound)
+      std::fprintf(stderr, "vetted export: %s (create it with `vetted import SITE --db %s`)\n",
+                   store.status().message().c_str(), args.db.c_str());
+    else
+      std::fprintf(stderr, "vetted export: %s: %s\n", args.db.c_str(), store.status().message().c_str());
+    return 2;
+  }
   Result<store::Snapshot> snapshot = (*store)->Load();
   if (!snapshot.ok()) {
     std::fprintf(stderr, "vetted export: %s\n", snapshot.status().message().c_str());

@@ -1,16 +1,14 @@
-// `vetted feedback export [--db PATH] --format csv|json [-o FILE]`: every
+// `vetted feedback export [--db ADDRESS] --format csv|json [-o FILE]`: every
 // reader feedback row, oldest first.
 #include <cstdio>
 #include <fstream>
 #include <iostream>
 
 #include "cli/commands.h"
-#include "store/store.h"
+#include "store/open.h"
 #include "util/util.h"
 
 namespace vetted::cli {
-
-Result<std::unique_ptr<store::Store>> OpenExisting(const std::string& db, const char* command);
 
 namespace {
 
@@ -66,8 +64,16 @@ std::string Json(const std::vector<store::FeedbackRecord>& rows) {
 }  // namespace
 
 int RunFeedbackExport(const FeedbackExportArgs& args) {
-  Result<std::unique_ptr<store::Store>> store = OpenExisting(args.db, "feedback export");
-  if (!store.ok()) return 2;
+  Result<std::unique_ptr<store::Store>> store = store::Open(args.db, {.create = false});
+  if (!store.ok()) {
+    if (store.status().code() == Code::kNotFound)
+      std::fprintf(stderr, "vetted feedback export: %s (create it with `vetted import SITE --db %s`)\n",
+                   store.status().message().c_str(), args.db.c_str());
+    else
+      std::fprintf(stderr, "vetted feedback export: %s: %s\n", args.db.c_str(),
+                   store.status().message().c_str());
+    return 2;
+  }
   Result<std::vector<store::FeedbackRecord>> rows = (*store)->ListFeedback();
   if (!rows.ok()) {
     std::fprintf(stderr, "vetted feedback export: %s\n", rows.status().message().c_str());

@@ -1,4 +1,4 @@
-// `vetted import SITE [--db PATH]`: loads a site folder into the database.
+// `vetted import SITE [--db ADDRESS]`: loads a site folder into the database.
 // The folder is checked first (as `vetted build` would): a site with errors
 // imports nothing.
 #include <algorithm>
@@ -10,7 +10,7 @@
 #include "cli/publish.h"
 #include "load/load.h"
 #include "markup/markup.h"
-#include "store/sqlite/sqlite_store.h"
+#include "store/open.h"
 #include "util/util.h"
 
 namespace vetted::cli {
@@ -141,7 +141,7 @@ int RunImport(const ImportArgs& args) {
   // docs are not freed early: freeing 10,000 rendered documents costs more than keeping them.
   phase("collect");
 
-  Result<std::unique_ptr<store::Store>> store = store::OpenSqlite(args.db);
+  Result<std::unique_ptr<store::Store>> store = store::Open(args.db);
   if (!store.ok()) {
     std::fprintf(stderr, "vetted import: %s: %s\n", args.db.c_str(), store.status().message().c_str());
     return 2;

@@ -53,13 +53,15 @@ const std::vector<Subcommand>& Table() {
       {"import", "Load a site folder into the database (again: only what changed)",
        [](CLI::App& c, Args& a) {
          c.add_option("site", a.import.site, "The site folder")->required();
-         c.add_option("--db", a.import.db, "SQLite database (created when missing)")->envname("VETTED_DB");
+         c.add_option("--db", a.import.db, "Store address: sqlite:PATH or a file path (created when missing)")
+             ->envname("VETTED_DB");
          c.add_flag("-q,--quiet", a.import.quiet, "No report");
        },
        [](const Args& a) { return RunImport(a.import); }},
       {"serve", "Serve the site from the database, with search and reader feedback",
        [](CLI::App& c, Args& a) {
-         c.add_option("--db", a.serve.db, "SQLite database")->envname("VETTED_DB");
+         c.add_option("--db", a.serve.db, "Store address: sqlite:PATH or a file path (must exist)")
+             ->envname("VETTED_DB");
          c.add_option("--dir", a.serve.dir, "Serve this built folder instead (no search, no feedback)");
          c.add_option("--listen", a.serve.listen, "host:port to listen on")->envname("VETTED_LISTEN");
          c.add_option("--threads", a.serve.threads, "Worker threads (0: one per core)")
@@ -81,7 +83,8 @@ const std::vector<Subcommand>& Table() {
        [](const Args& a) { return RunServe(a.serve); }},
       {"export", "Write the static site from the database",
        [](CLI::App& c, Args& a) {
-         c.add_option("--db", a.export_.db, "SQLite database")->envname("VETTED_DB");
+         c.add_option("--db", a.export_.db, "Store address: sqlite:PATH or a file path (must exist)")
+             ->envname("VETTED_DB");
          c.add_option("-o,--out", a.export_.out, "Output folder (emptied first when vetted wrote it)");
          c.add_flag("-q,--quiet", a.export_.quiet, "No progress bar and no summary");
        },
@@ -90,7 +93,8 @@ const std::vector<Subcommand>& Table() {
        [](CLI::App& c, Args& a) {
          c.require_subcommand(1);
          CLI::App* e = c.add_subcommand("export", "Write all reader feedback, oldest first");
-         e->add_option("--db", a.feedback.db, "SQLite database")->envname("VETTED_DB");
+         e->add_option("--db", a.feedback.db, "Store address: sqlite:PATH or a file path (must exist)")
+             ->envname("VETTED_DB");
          e->add_option("--format", a.feedback.format, "csv or json")->check(CLI::IsMember({"csv", "json"}));
          e->add_option("-o,--out", a.feedback.out, "Write to this file instead of standard output");
        },

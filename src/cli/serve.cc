@@ -1,4 +1,4 @@
-// `vetted serve [--db PATH]`: the site from the database, with search and
+// `vetted serve [--db ADDRESS]`: the site from the database, with search and
 // reader feedback (server::App). `--dir OUT` serves a built folder instead.
 #include <unistd.h>
 
@@ -12,11 +12,9 @@
 #include "server/app.h"
 #include "server/metrics.h"
 #include "server/server.h"
-#include "store/store.h"
+#include "store/open.h"
 
 namespace vetted::cli {
-
-Result<std::unique_ptr<store::Store>> OpenExisting(const std::string& db, const char* command);
 
 namespace {
 
@@ -102,8 +100,15 @@ int RunServe(const ServeArgs& args) {
   options.access_log = args.access_log;
   if (!args.dir.empty()) return ServeFolder(args, options, sink);
 
-  Result<std::unique_ptr<store::Store>> store = OpenExisting(args.db, "serve");
-  if (!store.ok()) return 2;
+  Result<std::unique_ptr<store::Store>> store = store::Open(args.db, {.create = false});
+  if (!store.ok()) {
+    if (store.status().code() == Code::kNotFound)
+      std::fprintf(stderr, "vetted serve: %s (create it with `vetted import SITE --db %s`)\n",
+                   store.status().message().c_str(), args.db.c_str());
+    else
+      std::fprintf(stderr, "vetted serve: %s: %s\n", args.db.c_str(), store.status().message().c_str());
+    return 2;
+  }
   server::AppOptions app_options;
   app_options.cache = !args.no_cache;
   app_options.feedback_per_minute = args.feedback_per_minute;

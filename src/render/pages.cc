@@ -745,7 +745,7 @@ void PageRenderer::Impl::AddHits(Data& d, const SearchView& view) const {
     Data& item = Append(hits);
     Set(item, "hit_title", h.title.empty() ? url : h.title);
     Set(item, "hit_url", std::move(url));
-    PutRef(item, "hit_snippet", h.snippet_html);
+    Put(item, "hit_snippet", SnippetHtml(h.snippet, h.match_ranges));
     if (const Section* sec = index.FindSection(h.section_url)) Put(item, "hit_section", TitleOf(*sec));
   }
   SetList(d, "hits", std::move(hits), "has_hits");
@@ -788,7 +788,7 @@ Result<std::string> PageRenderer::SearchPage(const SearchView& view) {
     }
   }
   size_t snippets = 0;
-  for (const auto& h : view.hits) snippets += h.snippet_html.size() + h.title.size() + h.url.size() + 128;
+  for (const auto& h : view.hits) snippets += 2 * h.snippet.size() + h.title.size() + h.url.size() + 128;
   return m.Render("search", d, 12 * 1024 + snippets);
 }
 

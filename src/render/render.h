@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -44,11 +45,20 @@ struct SearchView {
   struct Hit {
     std::string url;
     std::string title;
-    std::string snippet_html;  // already safe HTML (escaped text with <mark>)
-    std::string section_url;   // top-level section URL
+    std::string snippet;  // plain text (escaped when rendered, by SnippetHtml)
+    std::vector<std::pair<size_t, size_t>> match_ranges;  // [begin, end) bytes of snippet to mark
+    std::string section_url;                              // top-level section URL
   };
   std::vector<Hit> hits;
 };
+
+// A search snippet as safe HTML: `text` escaped, each [begin, end) byte range
+// of `ranges` wrapped in <mark>...</mark>. Ranges are clamped to the text and
+// widened to whole UTF-8 characters; a range overlapping the one before it
+// starts where that one ends; empty ones are dropped. Only <mark> tags are
+// ever added, whatever the text or the ranges. Used by the search page and
+// the server's /api/search.
+std::string SnippetHtml(std::string_view text, const std::vector<std::pair<size_t, size_t>>& ranges);
 
 // The renderer of one site, for rendering pages one at a time (the server
 // renders on demand and caches; RenderSite renders every path).

@@ -174,15 +174,16 @@ TEST_F(SiteRendererTest, RelatedOptionChoosesTheList) {
   EXPECT_EQ(RelatedUrls(Page(*r, kCry)).front(), "/relationships/sex/stale/");
 }
 
-SearchView::Hit MakeHit(const std::string& url, const std::string& title, const std::string& snippet) {
-  return {url, title, snippet, "/relationships/"};
+SearchView::Hit MakeHit(const std::string& url, const std::string& title, const std::string& snippet,
+                        std::vector<std::pair<size_t, size_t>> ranges) {
+  return {url, title, snippet, std::move(ranges), "/relationships/"};
 }
 
 TEST_F(SiteRendererTest, SearchPage) {
   SearchView one;
   one.query = "cry";
   one.total = 1;
-  one.hits = {MakeHit(kCryUrl, "Why people cry during sex", "People sometimes <mark>cry</mark> &amp; laugh")};
+  one.hits = {MakeHit(kCryUrl, "Why people cry during sex", "People sometimes cry & laugh", {{17, 20}})};
   SearchView middle = one;
   middle.section = "/relationships/";
   middle.total = 25;
@@ -193,6 +194,9 @@ TEST_F(SiteRendererTest, SearchPage) {
   last.offset = 20;
   SearchView hostile;
   hostile.query = "\"><script>alert(1)</script> & cry";
+  SearchView hostile_hit = one;  // the store's snippet is plain text: whatever it holds is escaped
+  hostile_hit.hits = {
+      MakeHit(kCryUrl, "Why people cry", "<script>alert(1)</script> cry \"x\"", {{26, 29}, {99, 120}})};
   SearchView none;
   none.query = "zebra";
   SearchView none_in_section = none;
@@ -246,6 +250,10 @@ TEST_F(SiteRendererTest, SearchPage) {
        {"value=\"&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt; &amp; cry\"",
         "0 results for <q>&quot;&gt;&lt;script&gt;", kHelp},
        {"<script>alert", "\"><script"}},
+      {"hostile snippet",
+       &hostile_hit,
+       {"<p class=\"snippet\">&lt;script&gt;alert(1)&lt;/script&gt; <mark>cry</mark> &quot;x&quot;</p>"},
+       {"<script>alert"}},
       {"no results",
        &none,
        {"0 results for <q>zebra</q>", kHelp, "Check the spelling", "Try fewer words",

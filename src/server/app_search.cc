@@ -65,8 +65,8 @@ Response App::Impl::Search(const Request& req, const Content& c, bool api) {
       util::AppendJsonString(json, h.url);
       json += ",\"title\":";
       util::AppendJsonString(json, h.title);
-      json += ",\"snippet\":";
-      util::AppendJsonString(json, h.snippet);
+      json += ",\"snippet\":";  // HTML, as the search page shows it
+      util::AppendJsonString(json, render::SnippetHtml(h.snippet, h.match_ranges));
       json += ",\"section\":";
       util::AppendJsonString(json, h.section);
       json += '}';
@@ -81,7 +81,8 @@ Response App::Impl::Search(const Request& req, const Content& c, bool api) {
   view.offset = sq.offset;
   view.limit = kHitsPerPage;
   for (auto& h : results.hits)
-    view.hits.push_back({std::move(h.url), std::move(h.title), std::move(h.snippet), std::move(h.section)});
+    view.hits.push_back({std::move(h.url), std::move(h.title), std::move(h.snippet),
+                         std::move(h.match_ranges), std::move(h.section)});
   Result<std::string> html = c.renderer->SearchPage(view);
   if (!html.ok()) {
     if (log) log("search page: " + html.status().message());

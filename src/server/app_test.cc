@@ -1,5 +1,5 @@
-// App (server/app.h) without sockets: a small site imported by hand into a
-// temporary SQLite database, answered through App::Handle. The listener's
+// App (server/app.h) without sockets: a small site imported by hand into an
+// in-memory store (store::Open("memory:")), answered through App::Handle. The listener's
 // part (framing, Content-Length on the wire, HEAD bodies dropped, access log,
 // request metrics) is tested in serve_test.cc and tests/serve_test.cc.
 #include "server/app.h"
@@ -23,7 +23,7 @@
 
 #include "model/model.h"
 #include "server/metrics.h"
-#include "store/sqlite/sqlite_store.h"
+#include "store/open.h"
 
 namespace vetted::server {
 namespace encode_testing {  // defined in encode_test.cc (same test binary)
@@ -169,7 +169,7 @@ class AppTest : public ::testing::Test {
            ("vetted-app-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
     fs::remove_all(dir_);
     fs::create_directories(dir_);
-    Result<std::unique_ptr<store::Store>> s = store::OpenSqlite((dir_ / "v.db").string(), {.durable = false});
+    Result<std::unique_ptr<store::Store>> s = store::Open("memory:");
     ASSERT_TRUE(s.ok()) << s.status().message();
     store_ = std::move(*s);
     Result<store::ImportReport> report = store_->Import(SmallSite());
@@ -904,13 +904,13 @@ TEST_F(AppTest, HealthzReportsTheGeneration) {
 }
 
 TEST_F(AppTest, OpenFailsOnAnEmptyStoreAndOnABrokenSite) {
-  Result<std::unique_ptr<store::Store>> empty = store::OpenSqlite((dir_ / "empty.db").string());
+  Result<std::unique_ptr<store::Store>> empty = store::Open("memory:");
   ASSERT_TRUE(empty.ok());
   Result<std::unique_ptr<App>> app = App::Open(**empty, {}, nullptr, nullptr);
   ASSERT_FALSE(app.ok());
   EXPECT_EQ(app.status().code(), Code::kNotFound);
 
-  Result<std::unique_ptr<store::Store>> broken = store::OpenSqlite((dir_ / "broken.db").string());
+  Result<std::unique_ptr<store::Store>> broken = store::Open("memory:");
   ASSERT_TRUE(broken.ok());
   ASSERT_TRUE((*broken)->Import(SmallSite("\nx\n", "title: No description\nauthors: [wendy]\n")).ok());
   app = App::Open(**broken, {}, nullptr, nullptr);

@@ -1,9 +1,12 @@
 // The Store contract as parameterized tests: every backend instantiates
-// StoreContract with a factory (see sqlite/sqlite_store_test.cc):
+// StoreContract with a factory (see sqlite/sqlite_store_test.cc and
+// memory/memory_store_test.cc); CMakeLists.txt builds these files into each
+// backend's test binary:
 //   INSTANTIATE_TEST_SUITE_P(Sqlite, StoreContract, ::testing::Values(StoreFactory{...}),
 //                            [](const auto& info) { return info.param.name; });
-// The factory opens (creating when missing) a store kept in folder `dir`;
-// calling it again on the same folder must reopen the same data.
+// The factory opens (creating when missing) a store kept in folder `dir`
+// (or named after it: the memory backend opens "memory:" + dir); calling it
+// again on the same folder must reopen the same data.
 #pragma once
 
 #include <gtest/gtest.h>

@@ -118,34 +118,74 @@ TEST_P(StoreContract, SearchTitleOutranksBody) {
   EXPECT_EQ(r.hits[0].section, "/mood/");
 }
 
-TEST_P(StoreContract, SearchSnippetMarksAndEscapes) {
+// The text under each match range, checking that the ranges are sorted, do
+// not overlap, lie within the snippet and on UTF-8 character boundaries.
+std::vector<std::string> Marked(const SearchHit& h) {
+  std::vector<std::string> out;
+  size_t end = 0;
+  auto boundary = [&](size_t p) {
+    return p == h.snippet.size() || (static_cast<unsigned char>(h.snippet[p]) & 0xC0) != 0x80;
+  };
+  for (const auto& [b, e] : h.match_ranges) {
+    EXPECT_LE(end, b) << h.snippet;
+    EXPECT_LT(b, e) << h.snippet;
+    EXPECT_LE(e, h.snippet.size()) << h.snippet;
+    if (b < end || b >= e || e > h.snippet.size()) return out;
+    EXPECT_TRUE(boundary(b) && boundary(e)) << h.snippet;
+    out.push_back(h.snippet.substr(b, e - b));
+    end = e;
+  }
+  return out;
+}
+
+TEST_P(StoreContract, SearchSnippetIsPlainTextWithMatchRanges) {
   ASSERT_TRUE(store_->Import(SearchSite()).ok());
   SearchResults r = MustSearch(*store_, Q("bath"));
   ASSERT_EQ(r.hits.size(), 1u);
-  const std::string& s = r.hits[0].snippet;
-  EXPECT_THAT(s, HasSubstr("<mark>bath</mark>"));
-  EXPECT_THAT(s, HasSubstr("&lt;script&gt;"));
-  EXPECT_THAT(s, HasSubstr("&amp;"));
-  EXPECT_THAT(s, HasSubstr("&quot;help&quot;"));
-  EXPECT_THAT(s, Not(HasSubstr("<script")));
+  // The text as written: no escaping and no markup added by the store.
+  EXPECT_THAT(r.hits[0].snippet, HasSubstr("routine <script>alert(1)</script> & a warm bath \"help\" you"));
+  EXPECT_THAT(r.hits[0].snippet, Not(HasSubstr("&amp;")));
+  EXPECT_THAT(r.hits[0].snippet, Not(HasSubstr("<mark>")));
+  EXPECT_THAT(Marked(r.hits[0]), ElementsAre("bath"));
   // The body has no match for "focus": the description is the snippet.
   r = MustSearch(*store_, Q("focus"));
   ASSERT_EQ(r.hits.size(), 1u);
-  EXPECT_THAT(r.hits[0].snippet, AllOf(HasSubstr("<mark>focus</mark>"), HasSubstr("Short naps")));
+  EXPECT_THAT(r.hits[0].snippet, HasSubstr("Short naps"));
+  EXPECT_THAT(Marked(r.hits[0]), ElementsAre("focus"));
   // Stemmed matches are marked as written.
   r = MustSearch(*store_, Q("crying"));
   ASSERT_EQ(r.hits.size(), 1u);
-  EXPECT_THAT(r.hits[0].snippet, HasSubstr("<mark>Crying</mark> is a normal response"));
-  // Only <mark> tags, whatever the text: every other '<' is escaped.
+  EXPECT_THAT(r.hits[0].snippet, HasSubstr("Crying is a normal response"));
+  EXPECT_THAT(Marked(r.hits[0]), ElementsAre("Crying"));
+  // Every match of every word, whatever the text.
+  r = MustSearch(*store_, Q("sleep dreams"));
+  ASSERT_EQ(r.hits.size(), 1u);
+  EXPECT_THAT(Marked(r.hits[0]), ElementsAre("Dreams", "sleep"));
   for (const char* text : {"sleep", "routine script", "alert"}) {
     for (const SearchHit& h : MustSearch(*store_, Q(text)).hits) {
-      std::string rest = h.snippet;
-      for (const char* tag : {"<mark>", "</mark>"}) {
-        for (size_t p; (p = rest.find(tag)) != std::string::npos;) rest.erase(p, std::string(tag).size());
-      }
-      EXPECT_EQ(rest.find('<'), std::string::npos) << h.snippet;
+      EXPECT_FALSE(h.snippet.empty()) << text;
+      EXPECT_FALSE(Marked(h).empty()) << text << ": " << h.snippet;
     }
   }
+}
+
+// A long body: the snippet is a window around the match, cut with "…".
+TEST_P(StoreContract, SearchSnippetIsAWindowOfTheBody) {
+  std::string body;
+  for (int i = 0; i < 60; ++i) body += "filler" + std::to_string(i) + " ";
+  body += "caf\xC3\xA9 orchid\n\n\tblooms ";
+  for (int i = 60; i < 120; ++i) body += "filler" + std::to_string(i) + " ";
+  ImportInput in;
+  in.articles.push_back(Article("/garden/", "orchids", Doc("Flowers", "", "", body, "")));
+  ASSERT_TRUE(store_->Import(in).ok());
+  SearchResults r = MustSearch(*store_, Q("orchid"));
+  ASSERT_EQ(r.hits.size(), 1u);
+  const std::string& s = r.hits[0].snippet;
+  EXPECT_TRUE(s.starts_with("\xE2\x80\xA6")) << s;
+  EXPECT_TRUE(s.ends_with("\xE2\x80\xA6")) << s;
+  EXPECT_THAT(s, HasSubstr("caf\xC3\xA9 orchid blooms"));  // whitespace runs squeezed
+  EXPECT_THAT(s, Not(HasSubstr("filler0 ")));
+  EXPECT_THAT(Marked(r.hits[0]), ElementsAre("orchid"));
 }
 
 TEST_P(StoreContract, SearchHostileInputNeverFails) {

@@ -1,7 +1,8 @@
 // store/: where a served site lives. The Store interface is the only thing the
-// server and the CLI see; each backend lives in its own folder (store/sqlite/
-// today, store/postgres/ later) and passes the same contract tests
-// (store/contract_test.h).
+// server and the CLI see; store::Open (store/open.h) picks a backend from an
+// address. Each backend lives in its own folder and build target
+// (store/sqlite/, store/memory/; store/postgres/ later) and passes the same
+// contract tests (store/contract_test.h).
 //
 // What the store holds:
 //   - the site's source files (site.toml, people, glossary, bibliographies,
@@ -14,6 +15,9 @@
 // The store never builds HTML and never parses Markdown: callers hand it
 // bytes and search text (see cli/import) and read bytes back.
 //
+// Durability: a write (Import, AddFeedback) is durable when it returns, as
+// durable as its backend makes anything; each backend's header says how
+// (SQLite: committed with synchronous=FULL; memory: until the process exits).
 // Errors are values: every method returns Status/Result, never throws.
 // Thread safety: every method may be called from any number of threads at
 // once (backends serialize writes internally).
@@ -22,6 +26,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "model/status.h"
@@ -85,10 +90,21 @@ struct SearchQuery {
   size_t limit = 10;  // at most 50
 };
 
+// [begin, end) byte offsets into SearchHit::snippet.
+using MatchRange = std::pair<size_t, size_t>;
+
 struct SearchHit {
   std::string url;
   std::string title;
-  std::string snippet;  // HTML-escaped text with matches wrapped in <mark>...</mark>; safe to insert
+  // Plain text (NOT escaped: it may hold '<' or '&' as written), a window of
+  // the body (else the description) around the matches; whitespace runs are
+  // one space; "…" marks a cut at either end. The store never builds HTML:
+  // render::SnippetHtml escapes it and marks the ranges.
+  std::string snippet;
+  // Where the query's words (as written, stemmed matches included) are in
+  // `snippet`: sorted, not overlapping, within the snippet, on UTF-8
+  // character boundaries.
+  std::vector<MatchRange> match_ranges;
   std::string section;
   double score = 0;  // higher is better
 };
@@ -120,6 +136,12 @@ struct FeedbackRecord {
   std::string created_at;
 };
 
+struct RevisionInfo {
+  std::string revision;    // "sha256:<hex>"
+  std::string created_at;  // UTC "2026-11-26T06:01:02Z", when the store first saw it
+  bool current = false;    // the article's current revision
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -130,7 +152,7 @@ class Store {
   // from input is unpublished (its revisions and feedback are kept); other
   // files are replaced to match input.files exactly. The generation goes up
   // by one when anything changed. kInvalid for duplicate paths or URLs in
-  // input; kIo when the database fails.
+  // input (nothing is changed); kIo when the backend fails.
   virtual Result<ImportReport> Import(const ImportInput& input) = 0;
 
   // The published content; cheap enough to call on every reload.
@@ -152,15 +174,24 @@ class Store {
   // unknown URL.
   virtual Result<std::vector<std::string>> Related(const std::string& url, size_t limit) = 0;
 
-  // Stores a batch of feedback in ONE transaction and returns only once it is
-  // durable (committed and synced: SQLite synchronous=FULL). One result per
-  // entry, in order: the new id, or kNotFound when the article URL is not
-  // published (that entry is skipped, the others are stored). When the
-  // transaction fails every entry gets the error (kIo).
+  // Stores a batch of feedback in ONE transaction (all the accepted entries or
+  // none) and returns only once it is durable: as durable as the backend
+  // makes anything (its header says how; SQLite: committed with
+  // synchronous=FULL; memory: kept until the process exits). One result per
+  // entry, in order: the new id (ids grow); kNotFound when the article URL
+  // is not published; kInvalid when `revision` is non-empty and is not one of
+  // that article's revisions. A refused entry is skipped, the others are
+  // stored. When the transaction fails every entry gets the error (kIo).
   virtual std::vector<Result<int64_t>> AddFeedback(const std::vector<NewFeedback>& batch) = 0;
 
   // All feedback, oldest first.
   virtual Result<std::vector<FeedbackRecord>> ListFeedback() = 0;
+
+  // The revisions of the article at source path `path` ("content/a/b.md"), oldest first.
+  // kNotFound when the store has no such article.
+  virtual Result<std::vector<RevisionInfo>> Revisions(const std::string& path) = 0;
+  // The whole file bytes of one revision of that article. kNotFound when unknown.
+  virtual Result<std::string> RevisionBytes(const std::string& path, const std::string& revision) = 0;
 };
 
 }  // namespace vetted::store

@@ -11,7 +11,8 @@ struct Target {
 };
 
 // The published article at `url` and the revision the reader saw: `revision`
-// when the article has it, else the current one. Zero ids when not published.
+// when given (revision_id 0 when the article has no such revision), else the
+// current one. Zero ids when not published.
 Result<Target> FindTarget(sqlite3* db, const std::string& url, const std::string& revision) {
   Target target;
   {
@@ -23,7 +24,7 @@ Result<Target> FindTarget(sqlite3* db, const std::string& url, const std::string
   if (target.article_id == 0 || revision.empty()) return target;
   Query q(db, "SELECT id FROM revisions WHERE article_id = ? AND hash = ? ORDER BY id DESC LIMIT 1");
   q.Bind(target.article_id, revision);
-  if (q.Next()) target.revision_id = q.Int(0);
+  target.revision_id = q.Next() ? q.Int(0) : 0;
   if (!q.status().ok()) return q.status();
   return target;
 }
@@ -39,6 +40,10 @@ Status AddFeedbackLocked(sqlite3* db, const std::vector<NewFeedback>& batch,
     if (!target.ok()) return target.status();
     if (target->article_id == 0) {
       results.push_back(Status::NotFound("feedback: no published article at " + f.article_url));
+      continue;
+    }
+    if (target->revision_id == 0) {
+      results.push_back(Status::Invalid("feedback: " + f.article_url + " has no revision " + f.revision));
       continue;
     }
     Query insert(db,
@@ -71,6 +76,38 @@ Result<std::vector<FeedbackRecord>> ListFeedbackOn(sqlite3* db) {
   }
   if (!q.status().ok()) return q.status();
   return records;
+}
+
+}  // namespace vetted::store::sqlite
+
+namespace vetted::store::sqlite {
+
+Result<std::vector<RevisionInfo>> RevisionsOn(sqlite3* db, const std::string& path) {
+  int64_t article_id = 0, current = 0;
+  {
+    Query q(db, "SELECT id, current_revision FROM articles WHERE path = ?");
+    q.Bind(path);
+    if (q.Next()) article_id = q.Int(0), current = q.Int(1);
+    if (!q.status().ok()) return q.status();
+  }
+  if (article_id == 0) return Status::NotFound("no article at " + path);
+  std::vector<RevisionInfo> out;
+  Query q(db, "SELECT id, hash, created_at FROM revisions WHERE article_id = ? ORDER BY id");
+  q.Bind(article_id);
+  while (q.Next())
+    out.push_back({.revision = q.Text(1), .created_at = q.Text(2), .current = q.Int(0) == current});
+  if (!q.status().ok()) return q.status();
+  return out;
+}
+
+Result<std::string> RevisionBytesOn(sqlite3* db, const std::string& path, const std::string& revision) {
+  Query q(db,
+          "SELECT r.bytes FROM revisions r JOIN articles a ON a.id = r.article_id "
+          "WHERE a.path = ? AND r.hash = ? ORDER BY r.id DESC LIMIT 1");
+  q.Bind(path, revision);
+  if (q.Next()) return q.Text(0);
+  if (!q.status().ok()) return q.status();
+  return Status::NotFound("no revision " + revision + " of " + path);
 }
 
 }  // namespace vetted::store::sqlite

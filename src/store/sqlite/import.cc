@@ -1,13 +1,13 @@
 // Store::Import on SQLite: compares the input with the stored articles and
 // files by hash and writes only what changed, inside the caller's transaction.
 #include <algorithm>
-#include <ctime>
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
 #include <vector>
 
+#include "store/backend.h"
 #include "store/sqlite/db.h"
 #include "store/sqlite/store_impl.h"
 #include "util/util.h"
@@ -25,30 +25,6 @@ struct Existing {
 };
 
 using ExistingMap = std::unordered_map<std::string, Existing>;
-
-Status Validate(const ImportInput& input) {
-  std::unordered_set<std::string_view> paths;
-  std::unordered_set<std::string_view> urls;
-  for (const ArticleSource& a : input.articles) {
-    if (a.path.empty() || a.url.empty()) return Status::Invalid("import: article with empty path or URL");
-    if (!paths.insert(a.path).second) return Status::Invalid("import: duplicate path " + a.path);
-    if (!urls.insert(a.url).second) return Status::Invalid("import: duplicate URL " + a.url);
-  }
-  for (const SourceFile& f : input.files) {
-    if (f.path.empty()) return Status::Invalid("import: file with empty path");
-    if (!paths.insert(f.path).second) return Status::Invalid("import: duplicate path " + f.path);
-  }
-  return Status::Ok();
-}
-
-std::string NowUtc() {
-  std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 Result<ExistingMap> ReadArticles(sqlite3* db) {
   ExistingMap map;
@@ -161,7 +137,7 @@ Status UnpublishFirst(sqlite3* db, const ImportInput& input, ExistingMap& existi
 // Phase 2: adds and changes articles.
 Status WriteArticles(sqlite3* db, const ImportInput& input, const ExistingMap& existing, ImportReport& report,
                      SearchChanges& search) {
-  const std::string now = NowUtc();
+  const std::string now = UtcNow();
   for (const ArticleSource& a : input.articles) {
     std::string bytes_hash = util::Sha256Hex(a.bytes);
     auto it = existing.find(a.path);
@@ -218,7 +194,7 @@ Result<size_t> WriteFiles(sqlite3* db, const std::vector<SourceFile>& files) {
 }  // namespace
 
 Result<ImportReport> ImportLocked(sqlite3* db, const ImportInput& input) {
-  Status status = Validate(input);
+  Status status = ValidateImport(input);
   if (!status.ok()) return status;
   Result<ExistingMap> existing = ReadArticles(db);
   if (!existing.ok()) return existing.status();

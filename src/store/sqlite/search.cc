@@ -12,7 +12,8 @@
 // (meta.generation) changes. A query then merges a few sorted lists in
 // memory: the same order and scores as FTS5's bm25 on the whole query, in
 // tens of microseconds. Snippets tokenize the hit's text with the index's own
-// tokenizer, only as far as the chosen window.
+// tokenizer, only as far as the chosen window, and come out as plain text with
+// match ranges (store/search_text.h): no HTML here.
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -28,18 +29,15 @@
 #include <utility>
 #include <vector>
 
+#include "store/search_text.h"
 #include "store/sqlite/internal.h"
-#include "util/util.h"
 
 namespace vetted::store {
 namespace {
 
-constexpr size_t kMaxTextBytes = 1024;   // of the reader's text, the rest is ignored
 constexpr size_t kMaxWords = 12;         // per search query
-constexpr size_t kMaxWordBytes = 64;     // longer "words" are junk: skipped
 constexpr size_t kMaxRelatedWords = 24;  // title, tags, description words of the article
-constexpr size_t kMaxLimit = 50;
-constexpr int kSnippetTokens = 24;
+constexpr int kWindow = static_cast<int>(kSnippetTokens);
 constexpr size_t kMaxCachedPostings = 4'000'000;  // ~64 MB; the cache is emptied beyond it
 constexpr size_t kMaxCachedRelated = 20'000;
 
@@ -53,73 +51,6 @@ constexpr const char* kGenerationSql = "SELECT value FROM meta WHERE key = 'gene
 constexpr const char* kArticleIdSql = "SELECT id FROM articles WHERE url = ?1 AND published = 1";
 constexpr const char* kRelatedTextSql = "SELECT title, tags, description FROM search WHERE rowid = ?1";
 constexpr const char* kUrlSql = "SELECT url FROM search WHERE rowid = ?1";
-
-// ---------------------------------------------------------------- words
-
-// Decodes one UTF-8 code point at s[i]; returns its length (1 for a bad byte,
-// reported as cp = 0xFFFD).
-size_t DecodeUtf8(std::string_view s, size_t i, char32_t& cp) {
-  auto b = static_cast<unsigned char>(s[i]);
-  size_t n = b < 0x80 ? 1 : (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xE ? 3 : (b >> 3) == 0x1E ? 4 : 0;
-  if (n == 0 || i + n > s.size()) {
-    cp = 0xFFFD;
-    return 1;
-  }
-  cp = n == 1 ? b : n == 2 ? (b & 0x1F) : n == 3 ? (b & 0x0F) : (b & 0x07);
-  for (size_t k = 1; k < n; ++k) {
-    auto c = static_cast<unsigned char>(s[i + k]);
-    if ((c & 0xC0) != 0x80) {
-      cp = 0xFFFD;
-      return 1;
-    }
-    cp = (cp << 6) | (c & 0x3F);
-  }
-  return n;
-}
-
-// Letters and digits: ASCII alphanumerics and non-ASCII code points other than
-// the common punctuation, space and symbol blocks (the tokenizer splits
-// whatever else is not a letter inside the quoted word).
-bool IsWordChar(char32_t c) {
-  if (c < 0x80) return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-  if (c == 0xFFFD) return false;
-  if (c < 0xC0) return c == 0xAA || c == 0xB5 || c == 0xBA;  // Latin-1 controls/punctuation
-  if (c == 0xD7 || c == 0xF7) return false;                  // x and division signs
-  if (c >= 0x2000 && c <= 0x2BFF) return false;              // punctuation, symbols, arrows
-  if (c >= 0x3000 && c <= 0x303F) return false;              // CJK punctuation
-  if (c >= 0xFE30 && c <= 0xFE4F) return false;
-  if (c >= 0xFF00 && c <= 0xFF0F) return false;
-  return !(c >= 0xE000 && c <= 0xF8FF);  // private use
-}
-
-// The reader's words, lower-cased (ASCII), without duplicates, in order.
-std::vector<std::string> Words(std::string_view text, size_t max_words) {
-  text = text.substr(0, kMaxTextBytes);
-  std::vector<std::string> words;
-  std::string word;
-  auto flush = [&] {
-    if (!word.empty() && word.size() <= kMaxWordBytes &&
-        std::find(words.begin(), words.end(), word) == words.end() && words.size() < max_words) {
-      words.push_back(word);
-    }
-    word.clear();
-  };
-  for (size_t i = 0; i < text.size();) {
-    char32_t cp;
-    size_t n = DecodeUtf8(text, i, cp);
-    if (IsWordChar(cp)) {
-      for (size_t k = 0; k < n; ++k) {
-        char c = text[i + k];
-        word.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
-      }
-    } else {
-      flush();
-    }
-    i += n;
-  }
-  flush();
-  return words;
-}
 
 // ---------------------------------------------------------------- the cache
 
@@ -380,24 +311,7 @@ void KeepBest(std::vector<Scored>& rows, size_t n) {
 // index's own tokenizer (porter over unicode61): a per-hit "MATCH ... AND
 // rowid = ?" would seek every word's long doclist again, 30-40 us per word.
 
-// Whitespace runs become one space.
-void AppendGap(std::string& out, std::string_view gap) {
-  std::string squeezed;
-  bool space = false;
-  for (char c : gap) {
-    bool ws = c == ' ' || c == '\n' || c == '\r' || c == '\t';
-    if (ws && !space) squeezed += ' ';
-    if (!ws) squeezed += c;
-    space = ws;
-  }
-  util::AppendEscaped(out, squeezed);
-}
-
-struct Token {
-  int start;  // byte offsets in the text
-  int end;
-  int phrase;  // index of the query word it matches, or -1
-};
+using Token = SnippetToken;
 
 // The index's tokenizer, made once per search.
 class Tokenizer {
@@ -464,7 +378,7 @@ int ScanText(Tokenizer& tok, const QueryTerms& q, std::string_view text, std::ve
   auto score_window = [&](int first) {
     uint64_t seen = 0;
     int hits = 0;
-    int last = std::min<int>(static_cast<int>(tokens.size()), first + kSnippetTokens);
+    int last = std::min<int>(static_cast<int>(tokens.size()), first + kWindow);
     for (int i = first; i < last; ++i) {
       if (tokens[i].phrase >= 0) seen |= uint64_t{1} << (tokens[i].phrase & 63), ++hits;
     }
@@ -477,10 +391,10 @@ int ScanText(Tokenizer& tok, const QueryTerms& q, std::string_view text, std::ve
     for (size_t i = 0; i < q.terms.size(); ++i) {
       if (q.terms[i] == t) phrase = q.phrase[i];
     }
-    tokens.push_back({start, end, phrase});
+    tokens.push_back({static_cast<size_t>(start), static_cast<size_t>(end), phrase});
     int n = static_cast<int>(tokens.size());
     if (phrase >= 0 && pending < 0) pending = n - 1;
-    if (pending >= 0 && n - pending >= kSnippetTokens) {
+    if (pending >= 0 && n - pending >= kWindow) {
       int s = score_window(pending);
       if (s > best_score) best_score = s, best = pending;
       int from = pending + 1;
@@ -492,43 +406,24 @@ int ScanText(Tokenizer& tok, const QueryTerms& q, std::string_view text, std::ve
         }
       }
     }
-    if (best_score >= full) return n <= best + kSnippetTokens;  // one token more tells "…"
+    if (best_score >= full) return n <= best + kWindow;  // one token more tells "…"
     return true;
   });
   if (pending >= 0 && score_window(pending) > best_score) best = pending;
   return best;
 }
 
-// HTML of kSnippetTokens tokens from `first`, matches in <mark>.
-std::string RenderWindow(std::string_view text, const std::vector<Token>& tokens, int first) {
-  std::string out;
-  int n = static_cast<int>(tokens.size());
-  first = std::max(0, std::min(first - 3, n - kSnippetTokens));  // some context before the match
-  int last = std::min(n, first + kSnippetTokens);
-  if (first >= last) return out;
-  if (first > 0) out += "\xE2\x80\xA6";  // …
-  for (int i = first; i < last; ++i) {
-    const Token& t = tokens[i];
-    if (i > first) AppendGap(out, text.substr(tokens[i - 1].end, t.start - tokens[i - 1].end));
-    if (t.phrase >= 0) out += "<mark>";
-    util::AppendEscaped(out, text.substr(t.start, t.end - t.start));
-    if (t.phrase >= 0) out += "</mark>";
-  }
-  if (last < n) out += "\xE2\x80\xA6";
-  return out;
-}
-
 // The body around its best matches; else the description around its
 // matches; else the start of the description (or of the body).
-std::string Snippet(Tokenizer& tok, const QueryTerms& q, std::string_view body,
-                    std::string_view description) {
+void Snippet(Tokenizer& tok, const QueryTerms& q, std::string_view body, std::string_view description,
+             SearchHit& hit) {
   thread_local std::vector<Token> tokens;
-  if (!tok.ok()) return "";
+  if (!tok.ok()) return;
   int first = ScanText(tok, q, body, tokens);
-  if (first >= 0) return RenderWindow(body, tokens, first);
+  if (first >= 0) return MakeSnippet(body, tokens, first, hit);
   std::string_view text = description.empty() ? body : description;
   first = ScanText(tok, q, text, tokens);
-  return RenderWindow(text, tokens, std::max(first, 0));
+  MakeSnippet(text, tokens, std::max(first, 0), hit);
 }
 
 Result<SearchHit> ReadHit(sqlite3* db, Tokenizer& tok, const QueryTerms& q, const Scored& row) {
@@ -546,7 +441,7 @@ Result<SearchHit> ReadHit(sqlite3* db, Tokenizer& tok, const QueryTerms& q, cons
     return p == nullptr ? std::string_view()
                         : std::string_view(reinterpret_cast<const char*>(p), sqlite3_column_bytes(stmt, col));
   };
-  hit.snippet = Snippet(tok, q, view(3), view(4));
+  Snippet(tok, q, view(3), view(4), hit);
   hit.score = row.score;
   return hit;
 }
@@ -574,7 +469,7 @@ Result<SearchResults> SearchIn(sqlite3* db, const SearchQuery& query, const std:
   }
   SearchResults results;
   results.total = rows.size();
-  size_t limit = std::min(query.limit, kMaxLimit);
+  size_t limit = std::min(query.limit, kMaxSearchLimit);
   if (query.offset >= rows.size() || limit == 0) return results;
   KeepBest(rows, query.offset + limit);
   Tokenizer tok(db);
@@ -620,7 +515,7 @@ Result<std::vector<std::string>> RelatedIn(sqlite3* db, const std::string& url, 
       text = ColumnText(stmt, 0) + " " + ColumnText(stmt, 1) + " " + ColumnText(stmt, 2);
     }
   }
-  std::vector<std::string> words = Words(text, kMaxRelatedWords);
+  std::vector<std::string> words = QueryWords(text, kMaxRelatedWords);
   Result<std::vector<PostingPtr>> lists = WordLists(db, cache, words);
   if (!lists.ok()) return lists.status();
   thread_local std::vector<Scored> rows;
@@ -644,7 +539,7 @@ Result<std::vector<std::string>> RelatedIn(sqlite3* db, const std::string& url, 
 }  // namespace
 
 Result<SearchResults> SqliteSearch(sqlite3* db, const SearchQuery& query) {
-  std::vector<std::string> words = Words(query.text, kMaxWords);
+  std::vector<std::string> words = QueryWords(query.text, kMaxWords);
   if (words.empty()) return SearchResults();
   ReadTransaction tx(db);
   return SearchIn(db, query, words);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <filesystem>
 
 #include "store/sqlite/db.h"
 #include "store/sqlite/internal.h"
@@ -217,6 +218,18 @@ Result<std::vector<FeedbackRecord>> SqliteStore::ListFeedback() {
   return ListFeedbackOn(lease->get());
 }
 
+Result<std::vector<RevisionInfo>> SqliteStore::Revisions(const std::string& path) {
+  Result<ReaderPool::Lease> lease = readers_.Acquire();
+  if (!lease.ok()) return lease.status();
+  return RevisionsOn(lease->get(), path);
+}
+
+Result<std::string> SqliteStore::RevisionBytes(const std::string& path, const std::string& revision) {
+  Result<ReaderPool::Lease> lease = readers_.Acquire();
+  if (!lease.ok()) return lease.status();
+  return RevisionBytesOn(lease->get(), path, revision);
+}
+
 Result<int64_t> SqliteStore::WriterPragma(const std::string& name) {
   std::lock_guard lock(writer_mu_);
   sqlite3_stmt* stmt = nullptr;
@@ -234,7 +247,11 @@ Result<int64_t> SqliteStore::WriterPragma(const std::string& name) {
 }  // namespace sqlite
 
 Result<std::unique_ptr<Store>> OpenSqlite(const std::string& path, const SqliteOptions& options) {
-  Result<sqlite3*> writer = sqlite::OpenConnection(path, options.durable, /*create=*/true);
+  std::error_code ec;
+  if (!options.create && !path.empty() && path != ":memory:" && !std::filesystem::exists(path, ec)) {
+    return Status::NotFound("no database at " + path);
+  }
+  Result<sqlite3*> writer = sqlite::OpenConnection(path, options.durable, options.create);
   if (!writer.ok()) return writer.status();
   Status status = Exec(*writer, "PRAGMA journal_mode = WAL");
   if (status.ok()) status = sqlite::Migrate(*writer, SqliteSchemaVersion());

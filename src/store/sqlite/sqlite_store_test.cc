@@ -136,6 +136,10 @@ TEST_F(SqliteTest, OpenErrors) {
     ASSERT_FALSE(store.ok()) << c.path;
     EXPECT_EQ(store.status().code(), c.code) << c.path;
   }
+  Result<std::unique_ptr<Store>> missing = OpenSqlite(path_, {.create = false});
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.status().code(), Code::kNotFound);
+  EXPECT_FALSE(std::filesystem::exists(path_));
   FILE* f = fopen(path_.c_str(), "w");
   ASSERT_NE(f, nullptr);
   fputs("this is not a database, just text that is long enough to fill a header........", f);

@@ -1,0 +1,33 @@
+#include "store/backend.h"
+
+#include <ctime>
+#include <string_view>
+#include <unordered_set>
+
+namespace vetted::store {
+
+Status ValidateImport(const ImportInput& input) {
+  std::unordered_set<std::string_view> paths;
+  std::unordered_set<std::string_view> urls;
+  for (const ArticleSource& a : input.articles) {
+    if (a.path.empty() || a.url.empty()) return Status::Invalid("import: article with empty path or URL");
+    if (!paths.insert(a.path).second) return Status::Invalid("import: duplicate path " + a.path);
+    if (!urls.insert(a.url).second) return Status::Invalid("import: duplicate URL " + a.url);
+  }
+  for (const SourceFile& f : input.files) {
+    if (f.path.empty()) return Status::Invalid("import: file with empty path");
+    if (!paths.insert(f.path).second) return Status::Invalid("import: duplicate path " + f.path);
+  }
+  return Status::Ok();
+}
+
+std::string UtcNow() {
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+}  // namespace vetted::store

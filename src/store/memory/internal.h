@@ -1,0 +1,72 @@
+// store/memory/ internals shared by the backend's files and tests.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <shared_mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "store/memory/memory_store.h"
+
+namespace vetted::store::memory {
+
+// Search fields, in weight order: title 10, description 5, headings 4, tags 4, body 1.
+inline constexpr size_t kFields = 5;
+
+// One published article's search document, tokenized once at import.
+struct IndexedDoc {
+  std::string url;
+  SearchDocument doc;                                                 // as imported
+  std::unordered_map<std::string, std::array<uint32_t, kFields>> tf;  // stem -> count per field
+  std::array<uint32_t, kFields> length{};                             // tokens per field
+};
+
+struct Revision {
+  std::string hash;
+  std::string bytes;
+  std::string created_at;
+};
+
+struct Article {
+  int64_t id = 0;  // import order: ties in search rank by it
+  std::string url;
+  bool published = false;
+  std::vector<Revision> revisions;  // oldest first
+  size_t current = 0;               // index into revisions
+  std::shared_ptr<const IndexedDoc> index;
+};
+
+struct FeedbackRow {
+  int64_t id = 0;
+  std::string path;  // article source path
+  std::string revision;
+  bool helpful = false;
+  std::string category;
+  std::string comment;
+  std::string created_at;
+};
+
+// One store's data; every Store opened on the same name shares it.
+struct Data {
+  std::shared_mutex mu;  // guards everything below
+  int64_t generation = 0;
+  int64_t next_article_id = 1;
+  int64_t next_feedback_id = 1;
+  std::map<std::string, std::string> files;                      // path -> bytes
+  std::map<std::string, Article> articles;                       // source path -> article
+  std::unordered_map<std::string, std::string> published_paths;  // published URL -> source path
+  std::vector<FeedbackRow> feedback;                             // oldest first
+};
+
+// Tokenizes and indexes a search document (search.cc).
+std::shared_ptr<const IndexedDoc> IndexDocument(const std::string& url, const SearchDocument& doc);
+
+// Store::Search and Store::Related on `data`; the caller holds data.mu (shared).
+SearchResults SearchIn(const Data& data, const SearchQuery& query);
+Result<std::vector<std::string>> RelatedIn(const Data& data, const std::string& url, size_t limit);
+
+}  // namespace vetted::store::memory

@@ -1,0 +1,239 @@
+// The Store in memory: import, load, feedback and revisions (search.cc does
+// Search and Related).
+#include "store/memory/memory_store.h"
+
+#include <algorithm>
+#include <mutex>
+#include <unordered_set>
+
+#include "store/backend.h"
+#include "store/memory/internal.h"
+
+namespace vetted::store {
+namespace memory {
+namespace {
+
+// Unpublishes the published articles missing from `input`.
+void UnpublishMissing(Data& data, const ImportInput& input, ImportReport& report) {
+  std::unordered_set<std::string_view> paths;
+  for (const ArticleSource& a : input.articles) paths.insert(a.path);
+  for (auto& [path, article] : data.articles) {
+    if (!article.published || paths.contains(path)) continue;
+    article.published = false;
+    report.removed.push_back(path);
+  }
+}
+
+// Makes the revision (hash, bytes) of `src` current, reusing an identical older one.
+void SetCurrentRevision(Article& article, const ArticleSource& src, const std::string& now) {
+  for (size_t i = 0; i < article.revisions.size(); ++i) {
+    if (article.revisions[i].hash == src.revision && article.revisions[i].bytes == src.bytes) {
+      article.current = i;
+      return;
+    }
+  }
+  article.revisions.push_back({src.revision, src.bytes, now});
+  article.current = article.revisions.size() - 1;
+}
+
+void WriteArticles(Data& data, const ImportInput& input, ImportReport& report) {
+  const std::string now = UtcNow();
+  for (const ArticleSource& src : input.articles) {
+    auto it = data.articles.find(src.path);
+    if (it == data.articles.end()) {
+      Article article;
+      article.id = data.next_article_id++;
+      article.url = src.url;
+      article.published = true;
+      article.revisions.push_back({src.revision, src.bytes, now});
+      article.index = IndexDocument(src.url, src.search);
+      data.articles.emplace(src.path, std::move(article));
+      report.added.push_back(src.path);
+      continue;
+    }
+    Article& article = it->second;
+    const Revision& current = article.revisions[article.current];
+    bool same_revision = current.hash == src.revision && current.bytes == src.bytes;
+    if (article.published && article.url == src.url && same_revision) {
+      ++report.unchanged;
+      continue;
+    }
+    if (!same_revision) SetCurrentRevision(article, src, now);
+    (article.published ? report.changed : report.added).push_back(src.path);
+    article.url = src.url;
+    article.published = true;
+    article.index = IndexDocument(src.url, src.search);
+  }
+}
+
+size_t WriteFiles(Data& data, const std::vector<SourceFile>& files) {
+  std::map<std::string, std::string> next;
+  size_t changed = 0;
+  for (const SourceFile& f : files) {
+    auto it = data.files.find(f.path);
+    if (it == data.files.end() || it->second != f.bytes) ++changed;
+    next.emplace(f.path, f.bytes);
+  }
+  for (const auto& [path, bytes] : data.files) changed += next.contains(path) ? 0 : 1;
+  data.files = std::move(next);
+  return changed;
+}
+
+class MemoryStore : public Store {
+ public:
+  explicit MemoryStore(std::shared_ptr<Data> data) : data_(std::move(data)) {}
+
+  Result<ImportReport> Import(const ImportInput& input) override {
+    Status status = ValidateImport(input);  // before any change: nothing below fails
+    if (!status.ok()) return status;
+    std::unique_lock lock(data_->mu);
+    Data& data = *data_;
+    ImportReport report;
+    UnpublishMissing(data, input, report);
+    WriteArticles(data, input, report);
+    report.files_changed = WriteFiles(data, input.files);
+    data.published_paths.clear();
+    for (const auto& [path, article] : data.articles) {
+      if (article.published) data.published_paths.emplace(article.url, path);
+    }
+    std::sort(report.added.begin(), report.added.end());
+    std::sort(report.changed.begin(), report.changed.end());
+    std::sort(report.removed.begin(), report.removed.end());
+    if (!report.added.empty() || !report.changed.empty() || !report.removed.empty() ||
+        report.files_changed > 0) {
+      ++data.generation;
+    }
+    report.generation = data.generation;
+    return report;
+  }
+
+  Result<Snapshot> Load() override {
+    std::shared_lock lock(data_->mu);
+    Snapshot snapshot;
+    snapshot.generation = data_->generation;
+    for (const auto& [path, bytes] : data_->files) snapshot.files.push_back({path, bytes});
+    for (const auto& [path, article] : data_->articles) {
+      if (article.published) snapshot.files.push_back({path, article.revisions[article.current].bytes});
+    }
+    std::sort(snapshot.files.begin(), snapshot.files.end(),
+              [](const SourceFile& a, const SourceFile& b) { return a.path < b.path; });
+    return snapshot;
+  }
+
+  Result<int64_t> Generation() override {
+    std::shared_lock lock(data_->mu);
+    return data_->generation;
+  }
+
+  Result<SearchResults> Search(const SearchQuery& query) override {
+    std::shared_lock lock(data_->mu);
+    return SearchIn(*data_, query);
+  }
+
+  Result<std::vector<std::string>> Related(const std::string& url, size_t limit) override {
+    std::shared_lock lock(data_->mu);
+    return RelatedIn(*data_, url, limit);
+  }
+
+  std::vector<Result<int64_t>> AddFeedback(const std::vector<NewFeedback>& batch) override {
+    std::vector<Result<int64_t>> results;
+    results.reserve(batch.size());
+    std::unique_lock lock(data_->mu);
+    for (const NewFeedback& f : batch) results.push_back(AddOne(f));
+    return results;
+  }
+
+  Result<std::vector<FeedbackRecord>> ListFeedback() override {
+    std::shared_lock lock(data_->mu);
+    std::vector<FeedbackRecord> out;
+    out.reserve(data_->feedback.size());
+    for (const FeedbackRow& row : data_->feedback) {
+      const Article& article = data_->articles.at(row.path);
+      out.push_back({.id = row.id,
+                     .article_url = article.url,
+                     .article_path = row.path,
+                     .revision = row.revision,
+                     .helpful = row.helpful,
+                     .category = row.category,
+                     .comment = row.comment,
+                     .created_at = row.created_at});
+    }
+    return out;
+  }
+
+  Result<std::vector<RevisionInfo>> Revisions(const std::string& path) override {
+    std::shared_lock lock(data_->mu);
+    auto it = data_->articles.find(path);
+    if (it == data_->articles.end()) return Status::NotFound("no article at " + path);
+    std::vector<RevisionInfo> out;
+    const Article& article = it->second;
+    for (size_t i = 0; i < article.revisions.size(); ++i) {
+      out.push_back({article.revisions[i].hash, article.revisions[i].created_at, i == article.current});
+    }
+    return out;
+  }
+
+  Result<std::string> RevisionBytes(const std::string& path, const std::string& revision) override {
+    std::shared_lock lock(data_->mu);
+    auto it = data_->articles.find(path);
+    if (it != data_->articles.end()) {
+      const std::vector<Revision>& revisions = it->second.revisions;
+      for (auto r = revisions.rbegin(); r != revisions.rend(); ++r) {
+        if (r->hash == revision) return r->bytes;
+      }
+    }
+    return Status::NotFound("no revision " + revision + " of " + path);
+  }
+
+ private:
+  // One feedback entry; the caller holds the lock exclusively.
+  Result<int64_t> AddOne(const NewFeedback& f) {
+    auto at = data_->published_paths.find(f.article_url);
+    if (at == data_->published_paths.end()) {
+      return Status::NotFound("feedback: no published article at " + f.article_url);
+    }
+    const Article& article = data_->articles.at(at->second);
+    std::string revision = article.revisions[article.current].hash;
+    if (!f.revision.empty()) {
+      bool known = std::any_of(article.revisions.begin(), article.revisions.end(),
+                               [&](const Revision& r) { return r.hash == f.revision; });
+      if (!known) return Status::Invalid("feedback: " + f.article_url + " has no revision " + f.revision);
+      revision = f.revision;
+    }
+    int64_t id = data_->next_feedback_id++;
+    data_->feedback.push_back({id, at->second, revision, f.helpful, f.category, f.comment, f.created_at});
+    return id;
+  }
+
+  std::shared_ptr<Data> data_;
+};
+
+struct Registry {
+  std::mutex mu;
+  std::unordered_map<std::string, std::shared_ptr<Data>> by_name;
+};
+
+Registry& Names() {
+  static Registry* registry = new Registry();  // never destroyed: names live until exit
+  return *registry;
+}
+
+}  // namespace
+}  // namespace memory
+
+Result<std::unique_ptr<Store>> OpenMemory(const std::string& name, bool create) {
+  if (name.empty()) {
+    if (!create) return Status::NotFound("memory: an unnamed memory store never exists before it is opened");
+    return std::unique_ptr<Store>(std::make_unique<memory::MemoryStore>(std::make_shared<memory::Data>()));
+  }
+  memory::Registry& names = memory::Names();
+  std::lock_guard lock(names.mu);
+  auto it = names.by_name.find(name);
+  if (it == names.by_name.end()) {
+    if (!create) return Status::NotFound("memory: no memory store named " + name);
+    it = names.by_name.emplace(name, std::make_shared<memory::Data>()).first;
+  }
+  return std::unique_ptr<Store>(std::make_unique<memory::MemoryStore>(it->second));
+}
+
+}  // namespace vetted::store

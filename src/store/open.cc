@@ -1,0 +1,49 @@
+#include "store/open.h"
+
+#include <string_view>
+
+#include "store/memory/memory_store.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace vetted::store {
+namespace {
+
+constexpr const char* kForms =
+    "a store address is sqlite:PATH, a plain file path, memory: or memory:NAME "
+    "(postgresql://... is not built in yet)";
+
+// The scheme of "scheme:rest" when the part before ':' looks like one (two or
+// more letters, digits, '+', '-', '.': a Windows drive "C:" is a path); "" otherwise.
+std::string_view SchemeOf(std::string_view address) {
+  size_t colon = address.find(':');
+  if (colon == std::string_view::npos || colon < 2) return {};
+  std::string_view scheme = address.substr(0, colon);
+  for (char c : scheme) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '+' ||
+              c == '-' || c == '.';
+    if (!ok) return {};
+  }
+  return scheme;
+}
+
+Result<std::unique_ptr<Store>> OpenSqlitePath(const std::string& path, const OpenOptions& options) {
+  if (path.empty()) return Status::Invalid("store: sqlite: needs a file path (sqlite:PATH)");
+  return OpenSqlite(path, {.durable = options.durable, .create = options.create});
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> Open(const std::string& address, const OpenOptions& options) {
+  if (address.empty()) return Status::Invalid(std::string("store: empty address; ") + kForms);
+  std::string_view scheme = SchemeOf(address);
+  std::string rest = scheme.empty() ? address : address.substr(scheme.size() + 1);
+  if (scheme.empty()) return OpenSqlitePath(address, options);
+  if (scheme == "sqlite") return OpenSqlitePath(rest, options);
+  if (scheme == "memory") return OpenMemory(rest, options.create);
+  if (scheme == "postgresql" || scheme == "postgres") {
+    return Status::Invalid("store: PostgreSQL is not built in yet (" + std::string(scheme) + "://...)");
+  }
+  return Status::Invalid("store: unknown address scheme \"" + std::string(scheme) + ":\"; " + kForms);
+}
+
+}  // namespace vetted::store

@@ -1,0 +1,39 @@
+// store/: opening a Store by its address. Part of the store's front door
+// (with store.h); built as its own target (vetted_store_open) because it links
+// every backend.
+//
+// Addresses:
+//   sqlite:PATH        the SQLite database file at PATH (store/sqlite/)
+//   PATH               the same (a plain path: anything without a scheme)
+//   memory:            a new, empty in-memory store of its own (store/memory/)
+//   memory:NAME        the process-wide in-memory store NAME, shared by every
+//                      Open of that name until the process exits
+//   postgresql://...   (also postgres://) kInvalid for now: not built in yet
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "store/store.h"
+
+namespace vetted::store {
+
+struct OpenOptions {
+  // true: a missing store is created (empty). false: it must exist already
+  // (what `serve`, `export` and `feedback export` want): kNotFound otherwise.
+  bool create = true;
+  // Each write is durable when it returns (store.h). Only benchmarks and
+  // tests that measure the difference turn it off (SQLite: synchronous=NORMAL
+  // instead of FULL). The memory backend ignores it.
+  bool durable = true;
+};
+
+// Opens the store at `address` (see above). kInvalid for an empty or
+// malformed address, an unknown scheme (the message names the accepted
+// forms) or a backend that is not built in; kNotFound when `options.create`
+// is false and the store does not exist; otherwise the backend's own errors
+// (SQLite: kIo when the file cannot be opened, kInvalid when its schema is
+// newer than this program). Thread-safe.
+Result<std::unique_ptr<Store>> Open(const std::string& address, const OpenOptions& options = {});
+
+}  // namespace vetted::store
