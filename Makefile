@@ -30,7 +30,7 @@ bench: vetted
 	bash bench/build-vs-hugo.sh
 
 format:
-	clang-format -i $$(git ls-files 'src/*.cc' 'src/*.h' 'tests/*.cc')
+	clang-format -i $$(find src tests fuzz bench -name "*.cc" -o -name "*.h" | grep -v node_modules)
 
 clean:
 	rm -rf $(BUILD)

@@ -20,6 +20,7 @@ PKGS=(
   zlib1g-dev              # gzip for served pages
   libbrotli-dev           # brotli for served pages
   libgtest-dev googletest # unit tests
+  clang-format python3    # make test: the format and layering checks
   pandoc citation-style-language-styles  # reference test: AMA output compared with citeproc
   hugo                    # bench/: the comparison engine for builds
   nginx wrk               # bench/: the comparison server and the load generator
