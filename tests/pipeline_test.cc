@@ -111,7 +111,7 @@ TEST(Pipeline, TheSameBadFolderIsRefusedByBuildImportAndAServerReload) {
   const std::set<std::string> expected = ErrorLines(out, bad.string() + "/");
   ASSERT_GE(expected.size(), 3u) << out;
   EXPECT_EQ(*expected.begin(),
-            "content/health/apples.md:9: error: reviewer \"priya-natrajan\" is not a known person (no "
+            "content/health/apples.md:7: error: reviewer \"priya-natrajan\" is not a known person (no "
             "people/priya-natrajan.md) [unknown-person]");
   EXPECT_NE(out.find("author \"nobody\" is not a known person"), std::string::npos) << out;
   EXPECT_NE(out.find("does not have the medical-reviewer role"), std::string::npos) << out;
@@ -164,7 +164,7 @@ TEST(Pipeline, BuildPrintsWarningsAndStillPublishes) {
   Write(dir / "site", files);
   std::string site = (dir / "site").string(), out;
   ASSERT_EQ(RunVetted("build " + site + " -o " + (dir / "public").string(), &out), 0) << out;
-  EXPECT_NE(out.find(site + "/content/health/pears.md:9: warning: text changed since the review"),
+  EXPECT_NE(out.find(site + "/content/health/pears.md:7: warning: text changed since the review"),
             std::string::npos)
       << out;
   EXPECT_NE(out.find("[revision-changed]"), std::string::npos) << out;
@@ -191,7 +191,7 @@ TEST(Pipeline, AMissingHeroImageIsAnError) {
   Write(dir / "site", files);
   std::string site = (dir / "site").string(), out;
   EXPECT_EQ(RunVetted("build " + site + " -o " + (dir / "public").string(), &out), 1) << out;
-  EXPECT_NE(out.find(site + "/content/health/pears.md:11: error: image \"/img/pear.jpg\" names no file"),
+  EXPECT_NE(out.find(site + "/content/health/pears.md:9: error: image \"/img/pear.jpg\" names no file"),
             std::string::npos)
       << out;
   EXPECT_NE(out.find("[missing-image]"), std::string::npos) << out;
