@@ -49,7 +49,7 @@ int RunBuild(const BuildArgs& args) {
   PublishJob job;
   job.command = "build";
   job.label = args.site;
-  job.check_hint = "run `vetted check " + args.site + "` for all problems";
+  job.check_site = args.site;
   job.out = args.out;
   job.quiet = args.quiet;
   job.start = start;
@@ -91,10 +91,13 @@ int AssembleAndPublish(const Site& site, const PublishJob& job, PhaseTimer& phas
     std::fprintf(stderr, "vetted %s: %s\n", job.command, report.status().message().c_str());
     return 2;
   }
-  publish::Tally tally = publish::Print(stderr, report->diagnostics, job.label, job.quiet, job.command);
+  const std::string& site_arg = job.check_site;
+  publish::Tally tally =
+      publish::Print(stderr, report->diagnostics, job.label, job.quiet, job.command,
+                     site_arg.empty() ? "" : "run `vetted check " + site_arg + "` to see them");
   if (tally.errors > 0) {
-    std::fprintf(stderr, "%s\n",
-                 publish::RefusedLine(job.command, tally.errors, "written", job.check_hint).c_str());
+    std::string hint = site_arg.empty() ? "" : "run `vetted check " + site_arg + "` for all problems";
+    std::fprintf(stderr, "%s\n", publish::RefusedLine(job.command, tally.errors, "written", hint).c_str());
     return 1;
   }
   if (!job.quiet) {

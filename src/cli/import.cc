@@ -39,7 +39,8 @@ int RunImport(const ImportArgs& args) {
     std::fprintf(stderr, "vetted import: %s\n", plan.status().message().c_str());
     return 2;
   }
-  if (publish::Tally t = publish::Print(stderr, plan->diagnostics, args.site, args.quiet, "import");
+  if (publish::Tally t = publish::Print(stderr, plan->diagnostics, args.site, args.quiet, "import",
+                                        "run `vetted check " + args.site + "` to see them");
       t.errors > 0) {
     std::fprintf(
         stderr, "%s\n",

@@ -30,7 +30,7 @@ class PhaseTimer {
 struct PublishJob {
   const char* command = "build";  // for messages: "build" or "export"
   std::string label;              // the site folder or database: the prefix of diagnostics
-  std::string check_hint;         // what to run for every problem, e.g. "run `vetted check site`"
+  std::string check_site;         // the site folder `vetted check` would take; "" when none
   std::string out;                // output folder
   bool quiet = false;
   std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();

@@ -88,10 +88,10 @@ Status Refusal(const std::vector<Diagnostic>& diagnostics);
 // ---- the reporter -------------------------------------------------------------
 
 // Prints diagnostics to `out` as Format does. quiet: errors only, and the
-// warnings as one line "vetted COMMAND: N warnings (run `vetted check ROOT`)".
-// Returns the tally.
+// warnings counted in one line, "vetted COMMAND: N warnings (HINT)" (no
+// parentheses when `hint` is empty). Returns the tally.
 Tally Print(std::FILE* out, const std::vector<Diagnostic>& diagnostics, const std::string& root, bool quiet,
-            const char* command);
+            const char* command, const std::string& hint);
 
 // "vetted COMMAND: 2 errors; nothing was WHAT (HINT)".
 std::string RefusedLine(const char* command, size_t errors, const char* what, const std::string& hint);

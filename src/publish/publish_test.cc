@@ -258,6 +258,19 @@ TEST(PublishTest, FormatRefusalAndCount) {
   EXPECT_EQ(refused.message(), "1 error:\ncontent/a.md:9: error: who? [unknown-person]");
   EXPECT_TRUE(Refusal({ds[0]}).ok());
   EXPECT_EQ(RefusedLine("build", 2, "written", ""), "vetted build: 2 errors; nothing was written");
+  auto printed = [&](bool quiet) {
+    std::FILE* f = std::tmpfile();
+    Tally p = Print(f, ds, "s", quiet, "build", "run this");
+    EXPECT_EQ(p.errors, 1u);
+    std::string text(std::ftell(f), '\0');
+    std::rewind(f);
+    EXPECT_EQ(std::fread(text.data(), 1, text.size(), f), text.size());
+    std::fclose(f);
+    return text;
+  };
+  EXPECT_EQ(printed(false), Format(ds, "s"));
+  EXPECT_EQ(printed(true),
+            "s/content/a.md:9: error: who? [unknown-person]\nvetted build: 1 warning (run this)\n");
 }
 
 TEST(PublishTest, TodayComesFromTheClockUnlessGiven) {

@@ -82,13 +82,13 @@ Status Refusal(const std::vector<Diagnostic>& diagnostics) {
 }
 
 Tally Print(std::FILE* out, const std::vector<Diagnostic>& diagnostics, const std::string& root, bool quiet,
-            const char* command) {
+            const char* command, const std::string& hint) {
   Tally t = Count(diagnostics);
   std::string text = Format(diagnostics, root, quiet);
   std::fwrite(text.data(), 1, text.size(), out);
   if (quiet && t.warnings > 0)
-    std::fprintf(out, "vetted %s: %zu warning%s (run `vetted check %s` to see them)\n", command, t.warnings,
-                 t.warnings == 1 ? "" : "s", root.c_str());
+    std::fprintf(out, "vetted %s: %zu warning%s%s\n", command, t.warnings, t.warnings == 1 ? "" : "s",
+                 hint.empty() ? "" : (" (" + hint + ")").c_str());
   return t;
 }
 
