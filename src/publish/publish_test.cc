@@ -121,6 +121,9 @@ const std::vector<Case>& Cases() {
          Edit(f, "people/wendy.md", "summary:", "image:\n  src: /img/w.jpg\n  alt: W\nsummary:");
        },
        "missing-image", Severity::kError},
+      {"body image that names no file",
+       [](auto& f) { Edit(f, kB, "Eat a pear.", "![A pear](/img/nope.png)"); }, "broken-link",
+       Severity::kError},
       {"missing required key", [](auto& f) { Edit(f, kB, "description: About Pears.\n", ""); },
        "required-key", Severity::kError},
       // warnings do not
