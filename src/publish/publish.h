@@ -13,8 +13,9 @@
 //                only when all went well; ToImport() hands the caller the
 //                store::ImportInput to import.
 //
-// Warnings never refuse; callers print them with Print()/Summary().
-// Errors are values: nothing here throws or prints.
+// Warnings never refuse; callers print them (Print()).
+// Errors are values: nothing here throws, and only Print() writes output (to
+// the stream it is given).
 #pragma once
 
 #include <cstdio>

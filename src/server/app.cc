@@ -32,10 +32,6 @@ double SecondsSince(std::chrono::steady_clock::time_point start) {
 
 }  // namespace
 
-Status LoadSnapshot(store::Snapshot snapshot, load::MemoryFileSystem* files, Site* site) {
-  return publish::LoadSnapshot(std::move(snapshot), files, site);
-}
-
 // The publish pipeline's phases 1 and 2 (src/publish/): the stored site is
 // refused by the same rules as `vetted build` and `vetted check`.
 Result<std::shared_ptr<const Content>> LoadContent(store::Store& store, const render::Options& options) {
