@@ -45,8 +45,9 @@ class App {
   // Loads the store's current content and starts the reload poller. kInvalid
   // when the stored site does not load or render (the message names the file
   // or template) or has an error by the rules of `vetted check`
-  // (publish::Validate; the message lists every error as file:line); kIo when the store fails; kNotFound when
-  // nothing was imported yet. `store` and `metrics` (optional) must outlive the App.
+  // (publish::Validate; the message lists every error as file:line); kIo
+  // when the store fails; kNotFound when nothing was imported yet. `store`
+  // and `metrics` (optional) must outlive the App.
   static Result<std::unique_ptr<App>> Open(store::Store& store, const AppOptions& options, Metrics* metrics,
                                            std::function<void(const std::string&)> log);
   // Stops the poller and waits for feedback already accepted to be committed.
