@@ -1,6 +1,7 @@
 // Whole-site tests of the one publish pipeline: the same bad folder is
-// refused by `vetted build`, by `vetted import` and by a server reload, each
-// with the same diagnostics; warnings are printed and never refuse.
+// refused by `vetted build`, by `vetted import`, by a server reload and by
+// `vetted export`, each with the same diagnostics as `vetted check`; warnings
+// are printed and never refuse.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -152,6 +153,12 @@ TEST(Pipeline, TheSameBadFolderIsRefusedByBuildImportAndAServerReload) {
   EXPECT_EQ(reload.code(), Code::kInvalid);
   EXPECT_EQ(ErrorLines(reload.message(), ""), expected) << reload.message();
   EXPECT_EQ((*app)->generation(), generation) << "the old content stays served";
+
+  // vetted export of that database: refused the same way.
+  fs::path exported = dir / "exported";
+  EXPECT_EQ(RunVetted("export --db " + db + " -o " + exported.string(), &out), 1) << out;
+  EXPECT_EQ(ErrorLines(out, db + "/"), expected) << out;
+  EXPECT_FALSE(fs::exists(exported));
   app->reset();
   fs::remove_all(dir);
 }
