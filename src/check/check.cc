@@ -1,13 +1,12 @@
 // The rule table, Run() (merge, apply, sort, deduplicate) and JSON output.
 #include "check/check.h"
 
-#include "util/util.h"
-
 #include <algorithm>
 #include <cstdio>
 #include <tuple>
 
 #include "check/rules.h"
+#include "util/util.h"
 
 namespace vetted::check {
 namespace {
@@ -28,7 +27,6 @@ void Append(std::vector<Diagnostic>& out, const std::vector<Diagnostic>& more) {
 auto Key(const Diagnostic& d) {
   return std::tie(d.pos.file, d.pos.line, d.rule, d.message, d.severity);
 }
-
 
 }  // namespace
 
@@ -54,6 +52,7 @@ const std::vector<RuleInfo>& Rules() {
       {"revision-changed", kW, "the text changed since the revision the latest reviewer approved"},
       {"reviewer-credentials", kE, "a reviewer lacks the medical-reviewer role or credentials"},
       {"self-review", kE, "an author is also a medical reviewer of the same article"},
+      {"missing-image", kE, "a front-matter image (article hero, person photo) names no file in static/"},
       {"readability", kW, "the Flesch-Kincaid grade of an article is above the configured limit"},
   };
   return kRules;
@@ -73,6 +72,11 @@ std::vector<Diagnostic> Run(const Site& site, const markup::SiteDocs& docs, cons
     rule.fn(input, sink);
   }
 
+  Normalize(out);
+  return out;
+}
+
+void Normalize(std::vector<Diagnostic>& out) {
   std::sort(out.begin(), out.end(), [](const Diagnostic& a, const Diagnostic& b) {
     return std::tuple_cat(Key(a), std::tie(a.stage)) < std::tuple_cat(Key(b), std::tie(b.stage));
   });
@@ -80,7 +84,6 @@ std::vector<Diagnostic> Run(const Site& site, const markup::SiteDocs& docs, cons
   out.erase(std::unique(out.begin(), out.end(),
                         [](const Diagnostic& a, const Diagnostic& b) { return Key(a) == Key(b); }),
             out.end());
-  return out;
 }
 
 std::string ToJson(const std::vector<Diagnostic>& diagnostics) {

@@ -36,6 +36,10 @@ struct Options {
 // concurrent calls on shared read-only inputs.
 std::vector<Diagnostic> Run(const Site& site, const markup::SiteDocs& docs, const Options& options);
 
+// Sorts diagnostics as Run does (file, line, rule, message) and removes exact
+// duplicates (the same problem found at two stages is reported once).
+void Normalize(std::vector<Diagnostic>& diagnostics);
+
 // Flesch-Kincaid grade level of English prose:
 //   0.39 * words/sentences + 11.8 * syllables/words - 15.59.
 // Words are runs of letters, digits and apostrophes ("2.5" and "e.g" are one

@@ -72,6 +72,7 @@ struct Fixture {
     bib.id = "smith";
     bib.pos = SourcePos{"references.json", 30};
     site.bibliography = {bib};
+    site.static_files = {{"img/x.jpg", "static/img/x.jpg"}, {"img/ann.jpg", "static/img/ann.jpg"}};
     docs.articles = {MakeDoc({"smith"}), MakeDoc({})};
     docs.sections = {MakeDoc({})};
     docs.pages = {MakeDoc({})};
@@ -242,12 +243,12 @@ const std::vector<RuleCase>& Cases() {
       // image-alt
       {"image without alt",
        [](Fixture& f) {
-         One(f).image = Image{"x.jpg", " ", "", "", 12};
+         One(f).image = Image{"/img/x.jpg", " ", "", "", 12};
        },
-       {{kFile, 12, "image-alt", kE, "image \"x.jpg\" has no alt text"}}},
+       {{kFile, 12, "image-alt", kE, "image \"/img/x.jpg\" has no alt text"}}},
       {"image with alt",
        [](Fixture& f) {
-         One(f).image = Image{"x.jpg", "A nurse", "", "", 12};
+         One(f).image = Image{"/img/x.jpg", "A nurse", "", "", 12};
        },
        {}},
       {"alt without image",
@@ -257,9 +258,44 @@ const std::vector<RuleCase>& Cases() {
        {}},
       {"person image without alt",
        [](Fixture& f) {
-         f.site.people["ann"].image = Image{"ann.jpg", "", "", "", 5};
+         f.site.people["ann"].image = Image{"/img/ann.jpg", "", "", "", 5};
        },
-       {{"people/ann.md", 5, "image-alt", kE, "\"ann.jpg\""}}},
+       {{"people/ann.md", 5, "image-alt", kE, "\"/img/ann.jpg\""}}},
+      // missing-image
+      {"hero names no static file",
+       [](Fixture& f) {
+         One(f).image = Image{"/img/nope.jpg", "A nurse", "", "", 12};
+       },
+       {{kFile, 12, "missing-image", kE,
+         "image \"/img/nope.jpg\" names no file of the site (no static/img/nope.jpg)"}}},
+      {"hero with a query and a fragment",
+       [](Fixture& f) {
+         One(f).image = Image{"/img/x.jpg?v=2#top", "A nurse", "", "", 12};
+       },
+       {}},
+      {"relative hero resolves against the page",
+       [](Fixture& f) {
+         One(f).image = Image{"pics/y%20z.png", "A nurse", "", "", 12};
+         f.site.static_files.push_back({"a/one/pics/y z.png", ""});
+       },
+       {}},
+      {"relative hero that climbs",
+       [](Fixture& f) {
+         One(f).image = Image{"../y.png", "A nurse", "", "", 12};
+       },
+       {{kFile, 12, "missing-image", kE, "(no static/a/y.png)"}}},
+      {"remote images are not checked",
+       [](Fixture& f) {
+         One(f).image = Image{"https://cdn.example/x.jpg", "A nurse", "", "", 12};
+         f.site.articles[1].image = Image{"//cdn.example/x.jpg", "A nurse", "", "", 12};
+         f.site.people["ann"].image = Image{"http://cdn.example/ann.jpg", "Ann", "", "", 5};
+       },
+       {}},
+      {"person photo names no static file",
+       [](Fixture& f) {
+         f.site.people["ann"].image = Image{"/img/none.jpg", "Ann", "", "", 5};
+       },
+       {{"people/ann.md", 5, "missing-image", kE, "no static/img/none.jpg"}}},
       // readability
       {"hard text",
        [](Fixture& f) {
@@ -354,7 +390,7 @@ TEST(RulesTest, EveryIdOnceWithItsSeverity) {
       "required-key",         "yaml-syntax",       "toml-syntax",   "invalid-value",   "bibliography-syntax",
       "unknown-citation",     "broken-link",       "image-alt",     "unknown-callout", "unsafe-url",
       "unknown-person",       "uncited-reference", "duplicate-url", "review-overdue",  "revision-changed",
-      "reviewer-credentials", "self-review",       "readability"};
+      "reviewer-credentials", "self-review",       "readability",   "missing-image"};
   std::set<std::string> seen;
   for (const auto& r : Rules()) {
     EXPECT_TRUE(seen.insert(r.id).second) << "twice: " << r.id;

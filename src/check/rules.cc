@@ -223,6 +223,51 @@ void ImageAlt(const Input& in, Sink& sink) {
   for (const auto& [id, p] : in.site.people) check(p.image, p.pos.file, 0);
 }
 
+// ---- missing-image (front-matter images; remote ones are not checked) ------
+
+// The file under static/ that an image URL names, relative paths resolved
+// against the page's URL: "/img/a.jpg" -> "img/a.jpg"; on the page
+// "/a/b/", "c.png" -> "a/b/c.png". "" for remote (http:, //host), data: and
+// other URLs with a scheme, which name no file of the site.
+std::string StaticPathOf(std::string_view src, std::string_view page_url) {
+  src = util::Trim(src);
+  src = src.substr(0, src.find_first_of("?#"));
+  if (src.empty() || util::StartsWith(src, "//")) return "";
+  size_t colon = src.find(':');
+  if (colon != std::string_view::npos && src.find('/') > colon) return "";
+  std::string decoded;
+  if (!util::PercentDecode(src, &decoded)) decoded = std::string(src);
+  std::string joined = decoded[0] == '/' ? decoded : std::string(page_url) + "/" + decoded;
+  std::vector<std::string_view> parts;
+  for (std::string_view part : util::Split(joined, '/')) {
+    if (part.empty() || part == ".") continue;
+    if (part == "..") {
+      if (!parts.empty()) parts.pop_back();
+      continue;
+    }
+    parts.push_back(part);
+  }
+  std::string out;
+  for (auto part : parts) out.append(out.empty() ? "" : "/").append(part);
+  return out;
+}
+
+void MissingImage(const Input& in, Sink& sink) {
+  std::unordered_set<std::string_view> files;
+  files.reserve(in.site.static_files.size());
+  for (const auto& f : in.site.static_files) files.insert(f.relative_path);
+  auto check = [&](const Image& image, const std::string& page_url, const std::string& file,
+                   int fallback_line) {
+    std::string path = StaticPathOf(image.src, page_url);
+    if (path.empty() || files.count(path)) return;
+    sink.Add(
+        SourcePos{file, image.line ? image.line : fallback_line},
+        "image " + Quoted(util::Trim(image.src)) + " names no file of the site (no static/" + path + ")");
+  };
+  for (const auto& a : in.site.articles) check(a.image, a.url, a.file, KeyLine(a.key_lines, "image"));
+  for (const auto& [id, p] : in.site.people) check(p.image, "/people/" + id + "/", p.pos.file, 0);
+}
+
 // ---- readability -----------------------------------------------------------
 
 void Readability(const Input& in, Sink& sink) {
@@ -248,7 +293,7 @@ const std::vector<CheckRule>& CheckRules() {
       {"duplicate-url", DuplicateUrl},       {"review-overdue", ReviewOverdue},
       {"revision-changed", RevisionChanged}, {"reviewer-credentials", ReviewerCredentials},
       {"self-review", SelfReview},           {"image-alt", ImageAlt},
-      {"readability", Readability},
+      {"missing-image", MissingImage},       {"readability", Readability},
   };
   return kRules;
 }

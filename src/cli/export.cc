@@ -1,13 +1,14 @@
 // `vetted export [--db ADDRESS] -o OUT`: the static site, from the database.
-// Same renderer and publisher as `vetted build`; "Related articles" come from
-// the search index, as on the served site.
+// The same pipeline as `vetted build` (src/publish/: validated by the same
+// rules, then rendered and published); "Related articles" come from the
+// search index, as on the served site.
 #include <cstdio>
 #include <filesystem>
 
 #include "cli/commands.h"
 #include "cli/publish.h"
 #include "load/load.h"
-#include "server/app.h"
+#include "publish/publish.h"
 #include "store/open.h"
 
 namespace vetted::cli {
@@ -31,7 +32,7 @@ int RunExport(const ExportArgs& args) {
   }
   load::MemoryFileSystem files;
   Site site;
-  if (Status loaded = server::LoadSnapshot(std::move(*snapshot), &files, &site); !loaded.ok()) {
+  if (Status loaded = publish::LoadSnapshot(std::move(*snapshot), &files, &site); !loaded.ok()) {
     std::fprintf(stderr, "vetted export: %s: %s\n", args.db.c_str(), loaded.message().c_str());
     return 2;
   }
@@ -39,7 +40,7 @@ int RunExport(const ExportArgs& args) {
   store::Store* s = store->get();
   PublishJob job;
   job.command = "export";
-  job.label = args.db;
+  job.label = args.db;  // diagnostics name the stored file under the database
   job.out = args.out;
   job.quiet = args.quiet;
   job.start = start;

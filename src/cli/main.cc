@@ -39,7 +39,7 @@ const std::vector<Subcommand>& Table() {
        [](CLI::App& c, Args& a) {
          c.add_option("site", a.build.site, "The site folder")->required();
          c.add_option("-o,--out", a.build.out, "Output folder (emptied first when vetted wrote it)");
-         c.add_flag("-q,--quiet", a.build.quiet, "No progress bar and no summary");
+         c.add_flag("-q,--quiet", a.build.quiet, "No progress bar and no summary; warnings only counted");
        },
        [](const Args& a) { return RunBuild(a.build); }},
       {"check", "Report every content problem as file:line: severity: message [rule]",
@@ -55,7 +55,7 @@ const std::vector<Subcommand>& Table() {
          c.add_option("site", a.import.site, "The site folder")->required();
          c.add_option("--db", a.import.db, "Store address: sqlite:PATH or a file path (created when missing)")
              ->envname("VETTED_DB");
-         c.add_flag("-q,--quiet", a.import.quiet, "No report");
+         c.add_flag("-q,--quiet", a.import.quiet, "No report; warnings only counted");
        },
        [](const Args& a) { return RunImport(a.import); }},
       {"serve", "Serve the site from the database, with search and reader feedback",

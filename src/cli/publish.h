@@ -1,5 +1,6 @@
-// Internal to cli/: the render and publish phases shared by `vetted build`
-// (from a folder) and `vetted export` (from the database).
+// Internal to cli/: what `vetted build` (from a folder) and `vetted export`
+// (from the database) share around publish::ToFolder: phase timings, the
+// progress bar and the report.
 #pragma once
 
 #include <chrono>
@@ -9,7 +10,7 @@
 #include <vector>
 
 #include "model/model.h"
-#include "model/status.h"
+#include "publish/publish.h"
 
 namespace vetted::cli {
 
@@ -28,7 +29,8 @@ class PhaseTimer {
 
 struct PublishJob {
   const char* command = "build";  // for messages: "build" or "export"
-  std::string label;              // the site folder or database, for messages
+  std::string label;              // the site folder or database: the prefix of diagnostics
+  std::string check_site;         // the site folder `vetted check` would take; "" when none
   std::string out;                // output folder
   bool quiet = false;
   std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
@@ -38,9 +40,9 @@ struct PublishJob {
   std::function<std::vector<std::string>(const std::string&)> related;
 };
 
-// Assembles the site's Markdown, renders every page and writes it, with the
-// static files, into a staging folder that replaces `out` only when nothing
-// failed. Prints diagnostics and a summary; returns the exit code.
+// publish::ToFolder with a progress bar, then the diagnostics (errors and
+// warnings, sorted, on stderr) and a summary. Returns the exit code: 0 when
+// published, 1 when content errors refused it, 2 for any other failure.
 int AssembleAndPublish(const Site& site, const PublishJob& job, PhaseTimer& phase);
 
 }  // namespace vetted::cli

@@ -6,6 +6,7 @@
 #include <ctime>
 #include <unordered_set>
 
+#include "publish/publish.h"
 #include "server/app_internal.h"
 #include "server/encode.h"
 #include "util/util.h"
@@ -31,25 +32,19 @@ double SecondsSince(std::chrono::steady_clock::time_point start) {
 
 }  // namespace
 
-Status LoadSnapshot(store::Snapshot snapshot, load::MemoryFileSystem* files, Site* site) {
-  if (snapshot.files.empty())
-    return Status::NotFound("the database holds no site yet: run `vetted import SITE` first");
-  for (auto& f : snapshot.files) files->Add("site/" + f.path, std::move(f.bytes));
-  Result<Site> loaded = load::LoadSite("site", *files);
-  if (!loaded.ok()) return loaded.status();
-  *site = std::move(*loaded);
-  return Status::Ok();
-}
-
+// The publish pipeline's phases 1 and 2 (src/publish/): the stored site is
+// refused by the same rules as `vetted build` and `vetted check`.
 Result<std::shared_ptr<const Content>> LoadContent(store::Store& store, const render::Options& options) {
   Result<store::Snapshot> snapshot = store.Load();
   if (!snapshot.ok()) return snapshot.status();
   auto c = std::make_shared<Content>();
   c->generation = snapshot->generation;
-  if (Status s = LoadSnapshot(std::move(*snapshot), &c->fs, &c->site); !s.ok()) return s;
-  for (const Diagnostic& d : c->site.diagnostics)
-    if (d.severity == Severity::kError) return Status::Invalid("stored site: " + FormatDiagnostic(d));
+  if (Status s = publish::LoadSnapshot(std::move(*snapshot), &c->fs, &c->site); !s.ok()) return s;
   c->docs = markup::RenderSite(c->site, markup::ArticleMode::kArticlesOnDemand);
+  publish::ValidateOptions validate;
+  validate.article_markup = true;  // pages render on demand: find their markup errors now
+  if (Status s = publish::Refusal(publish::Validate(c->site, c->docs, validate)); !s.ok())
+    return Status::Invalid("stored site: " + s.message());
   Result<std::unique_ptr<render::SiteRenderer>> renderer =
       render::SiteRenderer::Create(c->site, c->docs, options);
   if (!renderer.ok()) return renderer.status();

@@ -32,13 +32,6 @@ namespace vetted::server {
 
 class Metrics;
 
-// Turns a store snapshot into a Site the way `vetted build` loads a folder
-// (used by App and by `vetted export`). The snapshot's files are moved into
-// *files, which must outlive *site (its static files are read from there).
-// kNotFound when the snapshot holds no site; LoadSite's errors otherwise.
-// Content problems are left in site->diagnostics for the caller.
-Status LoadSnapshot(store::Snapshot snapshot, load::MemoryFileSystem* files, Site* site);
-
 struct AppOptions {
   bool cache = true;  // false: render every page on every request (to measure rendering)
   std::chrono::milliseconds reload_poll{250};
@@ -51,8 +44,10 @@ class App {
  public:
   // Loads the store's current content and starts the reload poller. kInvalid
   // when the stored site does not load or render (the message names the file
-  // or template); kIo when the store fails; kNotFound when nothing was
-  // imported yet. `store` and `metrics` (optional) must outlive the App.
+  // or template) or has an error by the rules of `vetted check`
+  // (publish::Validate; the message lists every error as file:line); kIo
+  // when the store fails; kNotFound when nothing was imported yet. `store`
+  // and `metrics` (optional) must outlive the App.
   static Result<std::unique_ptr<App>> Open(store::Store& store, const AppOptions& options, Metrics* metrics,
                                            std::function<void(const std::string&)> log);
   // Stops the poller and waits for feedback already accepted to be committed.

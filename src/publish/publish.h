@@ -1,0 +1,155 @@
+// publish/: the one pipeline every way of publishing goes through: `vetted
+// build` (folder -> folder), `vetted import` (folder -> store), the server's
+// reload and `vetted export` (store -> pages). The phases, in order:
+//
+//   1. load      a site folder (load::LoadSite) or a store snapshot
+//                (LoadSnapshot below) becomes a Site model;
+//   2. validate  Validate(): the load diagnostics, the markup diagnostics and
+//                every check rule (the same list `vetted check` prints);
+//                any diagnostic of severity error refuses: nothing is written;
+//   3. render    pages through the theme (render::RenderSite), or the search
+//                text of each article for the store;
+//   4. publish   ToFolder() writes a staging folder that replaces the output
+//                only when all went well; ToImport() hands the caller the
+//                store::ImportInput to import.
+//
+// Warnings never refuse; callers print them (Print()).
+// Errors are values: nothing here throws, and only Print() writes output (to
+// the stream it is given).
+#pragma once
+
+#include <cstdio>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "load/load.h"
+#include "markup/markup.h"
+#include "model/model.h"
+#include "model/status.h"
+#include "store/store.h"
+
+namespace vetted::publish {
+
+// ---- time -------------------------------------------------------------------
+
+// Today's date (UTC) from the system clock: the date review-overdue measures
+// against unless ValidateOptions::today says otherwise. Thread-safe.
+Date Today();
+
+// ---- phase 1: load (from a store) -------------------------------------------
+
+// Turns a store snapshot into a Site the way load::LoadSite loads a folder
+// (the files are placed under the folder "site"). The snapshot's files are
+// moved into *files, which must outlive *site (its static files are read from
+// there). kNotFound when the snapshot holds no site; LoadSite's errors
+// otherwise. Content problems are left in site->diagnostics.
+Status LoadSnapshot(store::Snapshot snapshot, load::MemoryFileSystem* files, Site* site);
+
+// ---- phase 2: validate -------------------------------------------------------
+
+struct ValidateOptions {
+  Date today;             // empty: Today()
+  double max_grade = -1;  // readability limit; < 0: the site's readability_grade
+  // When `docs` holds no article Documents (markup::ArticleMode::
+  // kArticlesOnDemand): true renders every article body once, on several
+  // threads, only for its markup diagnostics (broken links, unknown
+  // citations, ...), keeping none of it. false leaves those diagnostics to
+  // the render phase (a streaming build finds them as it renders each page).
+  bool article_markup = false;
+};
+
+// Every diagnostic of the site, sorted by file, line and rule, duplicates
+// removed: site.diagnostics (load), the Documents' diagnostics (markup) and
+// every check rule (check::Run). Rules that need an article's Document
+// (readability, uncited-reference) skip articles `docs` does not hold.
+// Never fails; thread-safe on shared read-only inputs.
+std::vector<Diagnostic> Validate(const Site& site, const markup::SiteDocs& docs,
+                                 const ValidateOptions& options);
+
+struct Tally {
+  size_t errors = 0, warnings = 0;
+};
+Tally Count(const std::vector<Diagnostic>& diagnostics);
+
+// Sorts as Validate does and removes exact duplicates (for lists merged from
+// several phases).
+void Normalize(std::vector<Diagnostic>& diagnostics);
+
+// One line per diagnostic, "ROOT/file:line: severity: message [rule]" (the
+// format of `vetted check`); `root` empty: the file as it is. With
+// errors_only, warnings are left out.
+std::string Format(const std::vector<Diagnostic>& diagnostics, const std::string& root,
+                   bool errors_only = false);
+
+// Ok when no diagnostic is an error; otherwise kInvalid with a message that
+// names the number of errors and lists them (Format, errors only, no root).
+Status Refusal(const std::vector<Diagnostic>& diagnostics);
+
+// ---- the reporter -------------------------------------------------------------
+
+// Prints diagnostics to `out` as Format does. quiet: errors only, and the
+// warnings counted in one line, "vetted COMMAND: N warnings (HINT)" (no
+// parentheses when `hint` is empty). Returns the tally.
+Tally Print(std::FILE* out, const std::vector<Diagnostic>& diagnostics, const std::string& root, bool quiet,
+            const char* command, const std::string& hint);
+
+// "vetted COMMAND: 2 errors; nothing was WHAT (HINT)".
+std::string RefusedLine(const char* command, size_t errors, const char* what, const std::string& hint);
+
+// ---- phases 3 and 4: to a folder --------------------------------------------
+
+struct FolderOptions {
+  std::string out;  // output folder
+  ValidateOptions validate;
+  // Reads a file of the site's static/ folder (load::Disk(), or the snapshot's files).
+  std::function<Result<std::string>(const StaticFile&)> read_static;
+  // "Related articles" supplier (render::Options::related); empty = built in.
+  std::function<std::vector<std::string>(const std::string&)> related;
+  // Called with (articles rendered, articles in all) as pages are written.
+  std::function<void(size_t, size_t)> progress;
+  // Called as each phase ends ("validate", "render+publish", "swap").
+  std::function<void(const char*)> phase;
+};
+
+struct FolderReport {
+  std::vector<Diagnostic> diagnostics;  // sorted; any error means nothing was written
+  size_t pages = 0;                     // .html files written
+  size_t files = 0;                     // every file written
+  bool refused() const { return Count(diagnostics).errors > 0; }
+};
+
+// Validates the site, then renders every page (article bodies one at a time,
+// each rendered once: their markup diagnostics join the report) and writes
+// it, with the static files, into a staging folder beside `out` that
+// replaces `out` only when there is no error. On refusal `out` is untouched.
+// kInvalid when `out` is a file or a non-empty folder vetted did not write;
+// kInvalid when a template fails; kIo when a file cannot be written or read.
+// Renders on several threads; call from one thread.
+Result<FolderReport> ToFolder(const Site& site, const FolderOptions& options);
+
+// Refuses a non-empty output folder that vetted did not write (kInvalid).
+Status CheckOutputFolder(const std::string& out);
+
+// ---- phases 3 and 4: to a store ----------------------------------------------
+
+struct ImportPlan {
+  std::vector<Diagnostic> diagnostics;  // sorted; any error means `input` is empty
+  store::ImportInput input;             // what Store::Import takes
+  bool refused() const { return Count(diagnostics).errors > 0; }
+};
+
+// Validates the site (every article rendered: the search text needs it),
+// then reads every file of the site folder `root` through `fs` (hidden names
+// and folders that `vetted build` wrote are skipped) and sorts them into
+// articles (with their search text) and other files. kIo/kNotFound when the
+// folder cannot be listed or a file cannot be read. Thread-safe on shared
+// read-only inputs; reads on several threads.
+Result<ImportPlan> ToImport(const Site& site, const std::string& root, const load::FileSystem& fs,
+                            const ValidateOptions& options,
+                            const std::function<void(const char*)>& phase = {});
+
+// The search text of one rendered article (exposed for tests).
+store::SearchDocument SearchText(const Article& article, const markup::Document& doc);
+
+}  // namespace vetted::publish

@@ -1,0 +1,101 @@
+// Phase 2 (validate), the reporter and the one helper for today's date.
+#include <ctime>
+
+#include "check/check.h"
+#include "publish/publish.h"
+#include "util/util.h"
+
+namespace vetted::publish {
+
+Date Today() {
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  return Date{tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
+}
+
+namespace {
+
+// Renders each article body once (on several threads) for its markup
+// diagnostics only; the Documents are dropped as soon as they are read.
+std::vector<Diagnostic> ArticleMarkupDiagnostics(const Site& site, const markup::SiteDocs& docs) {
+  if (!docs.article_renderer || docs.articles.size() >= site.articles.size()) return {};
+  std::vector<std::vector<Diagnostic>> found(site.articles.size());
+  util::ParallelFor(site.articles.size(),
+                    [&](size_t i) { found[i] = docs.article_renderer->Render(i).doc.diagnostics; });
+  std::vector<Diagnostic> out;
+  for (auto& list : found)
+    out.insert(out.end(), std::make_move_iterator(list.begin()), std::make_move_iterator(list.end()));
+  return out;
+}
+
+}  // namespace
+
+std::vector<Diagnostic> Validate(const Site& site, const markup::SiteDocs& docs,
+                                 const ValidateOptions& options) {
+  check::Options o;
+  o.today = options.today.empty() ? Today() : options.today;
+  o.max_grade = options.max_grade;
+  std::vector<Diagnostic> out = check::Run(site, docs, o);
+  if (options.article_markup) {
+    std::vector<Diagnostic> more = ArticleMarkupDiagnostics(site, docs);
+    if (!more.empty()) {
+      out.insert(out.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
+      check::Normalize(out);
+    }
+  }
+  return out;
+}
+
+Tally Count(const std::vector<Diagnostic>& diagnostics) {
+  Tally t;
+  for (const auto& d : diagnostics) (d.severity == Severity::kError ? t.errors : t.warnings)++;
+  return t;
+}
+
+void Normalize(std::vector<Diagnostic>& diagnostics) {
+  check::Normalize(diagnostics);
+}
+
+std::string Format(const std::vector<Diagnostic>& diagnostics, const std::string& root, bool errors_only) {
+  std::string out;
+  for (const auto& d : diagnostics) {
+    if (errors_only && d.severity != Severity::kError) continue;
+    if (root.empty()) {
+      out += FormatDiagnostic(d);
+    } else {
+      Diagnostic shown = d;
+      shown.pos.file = root + "/" + d.pos.file;
+      out += FormatDiagnostic(shown);
+    }
+    out += '\n';
+  }
+  return out;
+}
+
+Status Refusal(const std::vector<Diagnostic>& diagnostics) {
+  size_t errors = Count(diagnostics).errors;
+  if (errors == 0) return Status::Ok();
+  std::string text = Format(diagnostics, "", true);
+  if (!text.empty()) text.pop_back();
+  return Status::Invalid(std::to_string(errors) + (errors == 1 ? " error" : " errors") + ":\n" + text);
+}
+
+Tally Print(std::FILE* out, const std::vector<Diagnostic>& diagnostics, const std::string& root, bool quiet,
+            const char* command, const std::string& hint) {
+  Tally t = Count(diagnostics);
+  std::string text = Format(diagnostics, root, quiet);
+  std::fwrite(text.data(), 1, text.size(), out);
+  if (quiet && t.warnings > 0)
+    std::fprintf(out, "vetted %s: %zu warning%s%s\n", command, t.warnings, t.warnings == 1 ? "" : "s",
+                 hint.empty() ? "" : (" (" + hint + ")").c_str());
+  return t;
+}
+
+std::string RefusedLine(const char* command, size_t errors, const char* what, const std::string& hint) {
+  return "vetted " + std::string(command) + ": " + std::to_string(errors) +
+         (errors == 1 ? " error" : " errors") + "; nothing was " + what +
+         (hint.empty() ? "" : " (" + hint + ")");
+}
+
+}  // namespace vetted::publish
