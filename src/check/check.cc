@@ -1,13 +1,12 @@
 // The rule table, Run() (merge, apply, sort, deduplicate) and JSON output.
 #include "check/check.h"
 
-#include "util/util.h"
-
 #include <algorithm>
 #include <cstdio>
 #include <tuple>
 
 #include "check/rules.h"
+#include "util/util.h"
 
 namespace vetted::check {
 namespace {
@@ -28,7 +27,6 @@ void Append(std::vector<Diagnostic>& out, const std::vector<Diagnostic>& more) {
 auto Key(const Diagnostic& d) {
   return std::tie(d.pos.file, d.pos.line, d.rule, d.message, d.severity);
 }
-
 
 }  // namespace
 
@@ -51,7 +49,9 @@ const std::vector<RuleInfo>& Rules() {
       {"uncited-reference", kW, "a reference (inline or in the site bibliography) is never cited"},
       {"duplicate-url", kE, "two articles, sections, pages, people or aliases produce the same URL"},
       {"review-overdue", kW, "the last medical review is older than review_interval, or there is none"},
-      {"revision-changed", kW, "the text changed since the revision the latest reviewer approved"},
+      {"revision-changed", kW, "what a reader sees changed since the revision the latest reviewer approved"},
+      {"malformed-revision", kE, "a review's revision is not \"sha256:\" and 64 lowercase hex digits"},
+      {"unpinned-review", kW, "the latest review names no revision, so later changes cannot be detected"},
       {"reviewer-credentials", kE, "a reviewer lacks the medical-reviewer role or credentials"},
       {"self-review", kE, "an author is also a medical reviewer of the same article"},
       {"readability", kW, "the Flesch-Kincaid grade of an article is above the configured limit"},

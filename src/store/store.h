@@ -49,7 +49,7 @@ struct SearchDocument {
 struct ArticleSource {
   std::string path;      // "content/relationships/x.md"
   std::string url;       // "/relationships/x/"
-  std::string revision;  // "sha256:<hex>" of the body (model RevisionOf)
+  std::string revision;  // "sha256:<hex>" of what a reader sees (model RevisionOf)
   std::string bytes;     // the whole file: front matter and body
   SearchDocument search;
 };
