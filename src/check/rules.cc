@@ -168,6 +168,11 @@ void ReviewOverdue(const Input& in, Sink& sink) {
   }
 }
 
+// The article's file as a command run where `vetted check` ran can name it.
+std::string ShownPath(const Input& in, const Article& a) {
+  return in.site.root.empty() ? a.file : in.site.root + "/" + a.file;
+}
+
 // The latest review's revision differs from the article's. A review signed
 // with vetted 0.1's body-only hash gets its own explanation; malformed values
 // are malformed-revision's business.
@@ -178,7 +183,7 @@ void RevisionChanged(const Input& in, Sink& sink) {
     std::string current = a.revision.empty() ? RevisionOf(a) : a.revision;
     if (latest->revision == current) continue;
     std::string review = "the review by " + latest->by + " on " + latest->date.Iso();
-    std::string sign = "vetted review sign " + a.file + " --by " + latest->by + " --date " +
+    std::string sign = "vetted review sign " + ShownPath(in, a) + " --by " + latest->by + " --date " +
                        (latest->date.empty() ? std::string("YYYY-MM-DD") : latest->date.Iso());
     if (latest->revision == BodyRevisionOf(a.body)) {
       sink.Add(
@@ -192,10 +197,9 @@ void RevisionChanged(const Input& in, Sink& sink) {
     }
     sink.Add(SourcePos{a.file, latest->line}, "text changed since " + review + " (reviewed revision " +
                                                   latest->revision + "); current revision is " + current +
-                                                  ": see the change with `vetted diff " + a.file +
-                                                  "`; once re-reviewed, sign it with `vetted review "
-                                                  "sign " +
-                                                  a.file + " --by ID --date YYYY-MM-DD`");
+                                                  ": see the change with `vetted diff " + ShownPath(in, a) +
+                                                  "`; once re-reviewed, sign it with `vetted review sign " +
+                                                  ShownPath(in, a) + " --by ID --date YYYY-MM-DD`");
   }
 }
 
@@ -223,8 +227,8 @@ void UnpinnedReview(const Input& in, Sink& sink) {
     sink.Add(SourcePos{a.file, latest->line},
              "the review by " + latest->by + " on " + latest->date.Iso() +
                  " names no revision, so later changes to the text cannot be detected; once " + latest->by +
-                 " confirms the article as it is now, sign it with `vetted review sign " + a.file + " --by " +
-                 latest->by + " --date YYYY-MM-DD` (revision " + a.revision + ")");
+                 " confirms the article as it is now, sign it with `vetted review sign " + ShownPath(in, a) +
+                 " --by " + latest->by + " --date YYYY-MM-DD` (revision " + a.revision + ")");
   }
 }
 

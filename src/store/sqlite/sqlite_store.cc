@@ -217,6 +217,18 @@ Result<std::vector<FeedbackRecord>> SqliteStore::ListFeedback() {
   return ListFeedbackOn(lease->get());
 }
 
+Result<std::vector<RevisionInfo>> SqliteStore::Revisions(const std::string& path) {
+  Result<ReaderPool::Lease> lease = readers_.Acquire();
+  if (!lease.ok()) return lease.status();
+  return RevisionsOn(lease->get(), path);
+}
+
+Result<std::string> SqliteStore::RevisionBytes(const std::string& path, const std::string& revision) {
+  Result<ReaderPool::Lease> lease = readers_.Acquire();
+  if (!lease.ok()) return lease.status();
+  return RevisionBytesOn(lease->get(), path, revision);
+}
+
 Result<int64_t> SqliteStore::WriterPragma(const std::string& name) {
   std::lock_guard lock(writer_mu_);
   sqlite3_stmt* stmt = nullptr;

@@ -68,6 +68,8 @@ class SqliteStore : public Store {
   Result<std::vector<std::string>> Related(const std::string& url, size_t limit) override;
   std::vector<Result<int64_t>> AddFeedback(const std::vector<NewFeedback>& batch) override;
   Result<std::vector<FeedbackRecord>> ListFeedback() override;
+  Result<std::vector<RevisionInfo>> Revisions(const std::string& path) override;
+  Result<std::string> RevisionBytes(const std::string& path, const std::string& revision) override;
 
   // For tests: the integer value of `PRAGMA <name>` on the writer connection.
   Result<int64_t> WriterPragma(const std::string& name);
@@ -88,5 +90,9 @@ Status AddFeedbackLocked(sqlite3* db, const std::vector<NewFeedback>& batch,
 
 // ListFeedback on a reader connection (feedback.cc).
 Result<std::vector<FeedbackRecord>> ListFeedbackOn(sqlite3* db);
+
+// Revisions and RevisionBytes on a reader connection (revisions.cc).
+Result<std::vector<RevisionInfo>> RevisionsOn(sqlite3* db, const std::string& path);
+Result<std::string> RevisionBytesOn(sqlite3* db, const std::string& path, const std::string& revision);
 
 }  // namespace vetted::store::sqlite
