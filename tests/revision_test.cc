@@ -71,12 +71,19 @@ class SiteFolder {
     root_ = vetted::testing::TempDir("vetted-revision");
     for (const auto& [rel, text] : files) Write(rel, text);
   }
-  ~SiteFolder() { fs::remove_all(root_); }
+  ~SiteFolder() {
+    fs::remove_all(root_);
+    for (const char* suffix : {"-out", ".db", ".db-wal", ".db-shm"}) fs::remove_all(Sibling(suffix));
+  }
   void Write(const std::string& rel, const std::string& text) {
     fs::create_directories((root_ / rel).parent_path());
     std::ofstream(root_ / rel, std::ios::binary) << text;
   }
-  std::string Path(const std::string& rel = "") const { return (root_ / rel).string(); }
+  std::string Path(const std::string& rel = "") const {
+    return rel.empty() ? root_.string() : (root_ / rel).string();
+  }
+  // A path next to the folder: "<folder><suffix>".
+  std::string Sibling(const std::string& suffix) const { return root_.string() + suffix; }
   std::string Article() const { return Read(root_ / kArticle); }
   // Replaces the first `from` in the article with `to`.
   void Edit(const std::string& from, const std::string& to) {
@@ -90,21 +97,21 @@ class SiteFolder {
   fs::path root_;
 };
 
-struct Run {
+struct Outcome {
   int code;
   std::string out;
 };
 
-Run Vetted(const std::string& args) {
-  Run r;
+Outcome Vetted(const std::string& args) {
+  Outcome r;
   r.code = RunVetted(args, &r.out);
   return r;
 }
 
 // The built article page.
 std::string Build(const SiteFolder& site) {
-  fs::path out = site.Path("../" + fs::path(site.Path()).filename().string() + "-out");
-  Run r = Vetted("build " + site.Path() + " -o " + out.string() + " -q");
+  fs::path out = site.Sibling("-out");
+  Outcome r = Vetted("build " + site.Path() + " -o " + out.string() + " -q");
   EXPECT_EQ(r.code, 0) << r.out;
   std::string html = Read(out / "health/sleep/index.html");
   fs::remove_all(out);
@@ -124,7 +131,7 @@ std::vector<std::string> Hashes(const std::string& text) {
 }
 
 std::string Sign(const SiteFolder& site, const std::string& extra = "") {
-  Run r = Vetted("review sign " + site.Path(kArticle) + " --by rita --date 2026-03-02" + extra);
+  Outcome r = Vetted("review sign " + site.Path(kArticle) + " --by rita --date 2026-03-02" + extra);
   EXPECT_EQ(r.code, 0) << r.out;
   return r.out;
 }
@@ -133,7 +140,7 @@ void ExpectCurrent(const SiteFolder& site, const std::string& what) {
   std::string html = Build(site);
   EXPECT_TRUE(Has(html, "Medically reviewed by")) << what;
   EXPECT_TRUE(Has(html, "\"reviewedBy\"")) << what;
-  Run check = Vetted("check " + site.Path() + " --today 2026-06-01");
+  Outcome check = Vetted("check " + site.Path() + " --today 2026-06-01");
   EXPECT_FALSE(Has(check.out, "[revision-changed]")) << what << "\n" << check.out;
 }
 
@@ -143,7 +150,7 @@ void ExpectStale(const SiteFolder& site, const std::string& what) {
   EXPECT_TRUE(Has(html, "has changed since it was last medically reviewed")) << what;
   EXPECT_FALSE(Has(html, "\"reviewedBy\"")) << what;
   EXPECT_FALSE(Has(html, "\"lastReviewed\"")) << what;
-  Run check = Vetted("check " + site.Path() + " --today 2026-06-01");
+  Outcome check = Vetted("check " + site.Path() + " --today 2026-06-01");
   EXPECT_TRUE(Has(check.out, "[revision-changed]")) << what << "\n" << check.out;
 }
 
@@ -197,19 +204,22 @@ TEST(Revision, FieldsReadersDoNotSeeLeaveTheReviewCurrent) {
 TEST(Revision, SignCheckEditDiffSignAgain) {
   SiteFolder site(Site(kFront + kBody));
   const std::string before = site.Article();
-  Run rev = Vetted("revision " + site.Path(kArticle));
+  Outcome rev = Vetted("revision " + site.Path(kArticle));
   ASSERT_EQ(rev.code, 0) << rev.out;
   const std::string signed_hash = Hashes(rev.out).at(0);
 
+  const std::string db = site.Sibling(".db");
   std::string out = Sign(site);
   EXPECT_TRUE(Has(out, signed_hash)) << out;
+  // The database keeps the reviewed text for `vetted diff`.
+  ASSERT_EQ(Vetted("import " + site.Path() + " --db " + db + " -q").code, 0);
   // Only the review was added, at the end of the front matter, byte for byte.
   const std::string added =
       "reviewers:\n  - by: rita\n    date: 2026-03-02\n    revision: \"" + signed_hash + "\"\n";
   EXPECT_EQ(site.Article(), kFront + added + kBody);
   EXPECT_EQ(Hashes(Vetted("revision " + site.Path(kArticle)).out).at(0), signed_hash)
       << "signing kept the revision";
-  Run clean = Vetted("check " + site.Path() + " --today 2026-06-01");
+  Outcome clean = Vetted("check " + site.Path() + " --today 2026-06-01");
   EXPECT_EQ(clean.code, 0) << clean.out;
   EXPECT_TRUE(Has(clean.out, "0 errors, 0 warnings")) << clean.out;
 
@@ -217,16 +227,16 @@ TEST(Revision, SignCheckEditDiffSignAgain) {
             "Napping for two hours every afternoon cures insomnia.");
   const std::string now_hash = Hashes(Vetted("revision " + site.Path(kArticle)).out).at(0);
   ASSERT_NE(now_hash, signed_hash);
-  Run warn = Vetted("check " + site.Path() + " --today 2026-06-01");
+  Outcome warn = Vetted("check " + site.Path() + " --today 2026-06-01");
   EXPECT_TRUE(Has(warn.out, "[revision-changed]")) << warn.out;
   EXPECT_TRUE(Has(warn.out, "reviewed revision " + signed_hash + ")")) << warn.out;
   EXPECT_TRUE(Has(warn.out, "current revision is " + now_hash)) << warn.out;
 
-  Run diff = Vetted("diff " + site.Path(kArticle));
+  Outcome diff = Vetted("diff " + site.Path(kArticle) + " --db " + db);
   EXPECT_EQ(diff.code, 0) << diff.out;
   EXPECT_TRUE(Has(diff.out, signed_hash + " (reviewed by rita on 2026-03-02)")) << diff.out;
   EXPECT_TRUE(Has(diff.out, now_hash + " (the file now)")) << diff.out;
-  EXPECT_TRUE(Has(diff.out, "@@ -3,1 +3,1 @@ Description\n")) << diff.out;
+  EXPECT_TRUE(Has(diff.out, "@@ -1,6 +1,6 @@ Description\n")) << diff.out;
   EXPECT_TRUE(Has(diff.out, "\n-Description: \"Short naps can help; long ones can keep you awake.\"\n"))
       << diff.out;
   EXPECT_TRUE(Has(diff.out, "\n+Description: \"Napping for two hours every afternoon cures insomnia.\"\n"))
@@ -235,7 +245,7 @@ TEST(Revision, SignCheckEditDiffSignAgain) {
   EXPECT_FALSE(Has(diff.out, "Body")) << "only the description changed\n" << diff.out;
 
   Sign(site, "");
-  Run again = Vetted("check " + site.Path() + " --today 2026-06-01");
+  Outcome again = Vetted("check " + site.Path() + " --today 2026-06-01");
   EXPECT_TRUE(Has(again.out, "0 errors, 0 warnings")) << again.out;
   ExpectCurrent(site, "signed again");
 }
@@ -259,7 +269,7 @@ TEST(Revision, SignRefusesAndLeavesTheFileAlone) {
     std::string article = c.article;
     if (std::string(c.what) == "an author") article.replace(article.find("[wendy]"), 7, "[wendy, rita]");
     SiteFolder site(Site(article));
-    Run r = Vetted("review sign " + site.Path(kArticle) + " " + c.args);
+    Outcome r = Vetted("review sign " + site.Path(kArticle) + " " + c.args);
     EXPECT_EQ(r.code, 1) << c.what << "\n" << r.out;
     EXPECT_TRUE(Has(r.out, c.message)) << c.what << "\n" << r.out;
     EXPECT_EQ(site.Article(), article) << c.what;
@@ -294,13 +304,13 @@ TEST(Revision, MalformedAndOldHashesAreNamedAsSuch) {
   std::string hash = Hashes(Sign(site)).at(0);
   // Shortened: malformed, an error, and never a current review.
   site.Edit(hash, hash.substr(0, 19));
-  Run r = Vetted("check " + site.Path() + " --today 2026-06-01");
+  Outcome r = Vetted("check " + site.Path() + " --today 2026-06-01");
   EXPECT_EQ(r.code, 1) << r.out;
   EXPECT_TRUE(Has(r.out, "malformed revision \"" + hash.substr(0, 19) + "\"")) << r.out;
   EXPECT_TRUE(Has(r.out, "[malformed-revision]")) << r.out;
   EXPECT_FALSE(Has(r.out, "[revision-changed]")) << r.out;
   EXPECT_FALSE(Has(Build(site), "\"reviewedBy\""));
-  Run diff = Vetted("diff " + site.Path(kArticle));
+  Outcome diff = Vetted("diff " + site.Path(kArticle));
   EXPECT_EQ(diff.code, 1) << diff.out;
   EXPECT_TRUE(Has(diff.out, "FROM revision \"" + hash.substr(0, 19) + "\" is malformed")) << diff.out;
 
@@ -308,7 +318,7 @@ TEST(Revision, MalformedAndOldHashesAreNamedAsSuch) {
   const std::string legacy = vetted::BodyRevisionOf(kBody.substr(4));
   SiteFolder old(Site(kFront + "reviewers:\n  - by: rita\n    date: 2026-03-02\n    revision: \"" + legacy +
                       "\"\n" + kBody));
-  Run o = Vetted("check " + old.Path() + " --today 2026-06-01");
+  Outcome o = Vetted("check " + old.Path() + " --today 2026-06-01");
   EXPECT_EQ(o.code, 0) << o.out;
   EXPECT_TRUE(Has(o.out, "[revision-changed]")) << o.out;
   EXPECT_TRUE(Has(o.out, "signed with vetted 0.1's revision " + legacy + ", which covered the body only"))
@@ -320,46 +330,43 @@ TEST(Revision, MalformedAndOldHashesAreNamedAsSuch) {
 
 TEST(Revision, LogAndDiffReadOlderRevisionsFromTheDatabase) {
   SiteFolder site(Site(kFront + kBody));
-  const std::string db = site.Path("../" + fs::path(site.Path()).filename().string() + ".db");
+  const std::string db = site.Sibling(".db");
   std::string first = Hashes(Sign(site)).at(0);
   ASSERT_EQ(Vetted("import " + site.Path() + " --db " + db + " -q").code, 0);
   site.Edit("20 minutes", "30 minutes");
   std::string second = Hashes(Vetted("revision " + site.Path(kArticle)).out).at(0);
   ASSERT_EQ(Vetted("import " + site.Path() + " --db " + db + " -q").code, 0);
 
-  Run log = Vetted("log " + site.Path(kArticle) + " --db " + db);
+  Outcome log = Vetted("log " + site.Path(kArticle) + " --db " + db);
   ASSERT_EQ(log.code, 0) << log.out;
   std::regex line1("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ  " + first +
-                   "  {9}reviewed by rita on 2026-03-02\n");
+                   " {11}reviewed by rita on 2026-03-02\n");
   std::regex line2("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ  " + second + "  current  not reviewed\n");
   EXPECT_TRUE(std::regex_search(log.out, line1)) << log.out;
   EXPECT_TRUE(std::regex_search(log.out, line2)) << log.out;
   EXPECT_LT(log.out.find(first), log.out.find(second)) << "oldest first";
 
   // Both ends given: the older text comes from the database.
-  Run diff = Vetted("diff " + site.Path(kArticle) + " " + first + " " + second + " --db " + db);
+  Outcome diff = Vetted("diff " + site.Path(kArticle) + " " + first + " " + second + " --db " + db);
   EXPECT_EQ(diff.code, 0) << diff.out;
   EXPECT_TRUE(Has(diff.out, "@@")) << diff.out;
   EXPECT_TRUE(Has(diff.out, " Body\n")) << diff.out;
   EXPECT_TRUE(Has(diff.out, "\n-A nap of 20 minutes can refresh you [@lee2021].\n")) << diff.out;
   EXPECT_TRUE(Has(diff.out, "\n+A nap of 30 minutes can refresh you [@lee2021].\n")) << diff.out;
   // Default FROM is the latest review's revision (first), read from the database too.
-  Run dflt = Vetted("diff " + site.Path(kArticle) + " --db " + db);
+  Outcome dflt = Vetted("diff " + site.Path(kArticle) + " --db " + db);
   EXPECT_EQ(dflt.code, 0) << dflt.out;
   EXPECT_TRUE(Has(dflt.out, "changed: Body\n")) << dflt.out;
 
   const std::string unknown = "sha256:" + std::string(64, 'e');
-  Run bad = Vetted("diff " + site.Path(kArticle) + " " + unknown + " --db " + db);
+  Outcome bad = Vetted("diff " + site.Path(kArticle) + " " + unknown + " --db " + db);
   EXPECT_EQ(bad.code, 1) << bad.out;
   EXPECT_TRUE(Has(bad.out, "unknown revision " + unknown)) << bad.out;
-  fs::remove(db);
-  fs::remove(db + "-wal");
-  fs::remove(db + "-shm");
 }
 
 TEST(Revision, SectionFilesHaveNoRevision) {
   SiteFolder site(Site(kFront + kBody));
-  Run r = Vetted("revision " + site.Path("content/health/_section.md"));
+  Outcome r = Vetted("revision " + site.Path("content/health/_section.md"));
   EXPECT_EQ(r.code, 1) << r.out;
   EXPECT_TRUE(Has(r.out, "only articles have revisions")) << r.out;
   EXPECT_TRUE(Hashes(r.out).empty()) << r.out;

@@ -170,7 +170,9 @@ void ReviewOverdue(const Input& in, Sink& sink) {
 
 // The article's file as a command run where `vetted check` ran can name it.
 std::string ShownPath(const Input& in, const Article& a) {
-  return in.site.root.empty() ? a.file : in.site.root + "/" + a.file;
+  const std::string& root = in.site.root;
+  if (root.empty()) return a.file;
+  return root.back() == '/' ? root + a.file : root + "/" + a.file;
 }
 
 // The latest review's revision differs from the article's. A review signed

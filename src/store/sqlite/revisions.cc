@@ -31,11 +31,11 @@ Result<std::vector<RevisionInfo>> RevisionsOn(sqlite3* db, const std::string& pa
     if (q.Next()) current = q.Text(0);
     if (!q.status().ok()) return q.status();
   }
-  // SQLite takes the bare column created_at from the row holding MIN(id):
-  // the first time each hash was stored.
+  // Each hash once, from the row that first stored it.
   Query q(db,
-          "SELECT hash, created_at, MIN(id) FROM revisions WHERE article_id = ? "
-          "GROUP BY hash ORDER BY MIN(id)");
+          "SELECT r.hash, r.created_at FROM revisions r JOIN "
+          "(SELECT MIN(id) AS first FROM revisions WHERE article_id = ? GROUP BY hash) f ON r.id = f.first "
+          "ORDER BY r.id");
   q.Bind(ids->first);
   std::vector<RevisionInfo> out;
   while (q.Next()) out.push_back({q.Text(0), q.Text(1), q.Text(0) == current});
