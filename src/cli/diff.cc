@@ -114,6 +114,29 @@ struct Side {
   std::string label;  // shown after the hash
 };
 
+// The revision text of `revision`: the file now, or a stored revision's.
+Result<Side> SideOf(const ArticleFile& f, const std::string& revision, const std::string& label,
+                    const DiffArgs& args, std::unique_ptr<store::Store>& store) {
+  if (revision == f.article.revision)
+    return Side{revision, RevisionText(f.article), label.empty() ? "the file now" : label};
+  if (!store) {
+    Result<std::unique_ptr<store::Store>> opened = OpenExistingStore(args.db);
+    if (!opened.ok())
+      return Status::NotFound(
+          "revision " + revision + " is not the file's current revision (" + f.article.revision +
+          "), and older revisions are read from the database: " + opened.status().message());
+    store = std::move(*opened);
+  }
+  Result<std::string> bytes = store->RevisionBytes(f.relative, revision);
+  if (!bytes.ok()) {
+    if (bytes.status().code() != Code::kNotFound) return bytes.status();
+    return Status::NotFound("unknown revision " + revision + ": neither the file now (" + f.article.revision +
+                            ") nor stored for " + f.relative + " in " + args.db + " (see `vetted log " +
+                            args.article + " --db " + args.db + "`)");
+  }
+  return Side{revision, RevisionText(ParseRevision(*bytes, f.relative)), label.empty() ? "stored" : label};
+}
+
 }  // namespace
 
 int RunDiff(const DiffArgs& args) {
@@ -138,29 +161,10 @@ int RunDiff(const DiffArgs& args) {
   for (const auto& [value, what] : {std::pair{from, "FROM revision"}, std::pair{to, "TO revision"}})
     if (Status s = CheckRevisionArg(value, what); !s.ok()) return fail(s.message());
 
-  std::unique_ptr<store::Store> store;
-  auto side = [&](const std::string& revision, const std::string& label) -> Result<Side> {
-    if (revision == f->article.revision)
-      return Side{revision, RevisionText(f->article), label.empty() ? "the file now" : label};
-    if (!store) {
-      Result<std::unique_ptr<store::Store>> opened = OpenExistingStore(args.db);
-      if (!opened.ok())
-        return Status::NotFound("revision " + revision + " is not the file's current revision, and " +
-                                opened.status().message());
-      store = std::move(*opened);
-    }
-    Result<std::string> bytes = store->RevisionBytes(f->relative, revision);
-    if (!bytes.ok()) {
-      if (bytes.status().code() != Code::kNotFound) return bytes.status();
-      return Status::NotFound("unknown revision " + revision + ": neither the file now (" +
-                              f->article.revision + ") nor stored for " + f->relative + " in " + args.db +
-                              " (see `vetted log " + args.article + " --db " + args.db + "`)");
-    }
-    return Side{revision, RevisionText(ParseRevision(*bytes, f->relative)), label.empty() ? "stored" : label};
-  };
-  Result<Side> a = side(from, from_label);
+  std::unique_ptr<store::Store> store;  // opened only when a side is not the file now
+  Result<Side> a = SideOf(*f, from, from_label, args, store);
   if (!a.ok()) return fail(a.status().message());
-  Result<Side> b = side(to, "");
+  Result<Side> b = SideOf(*f, to, "", args, store);
   if (!b.ok()) return fail(b.status().message());
 
   std::vector<std::string> old_lines = Lines(a->text), new_lines = Lines(b->text);

@@ -47,6 +47,9 @@ std::string YamlScalar(const std::string& s) {
   for (char c : s)
     plain = plain && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                       c == '-' || c == '_' || c == '.');
+  // Words YAML reads as booleans or null, and number-like ids, are quoted.
+  for (const char* special : {"true", "false", "yes", "no", "on", "off", "null", "y", "n"})
+    plain = plain && util::ToLower(s) != special;
   if (plain && s.find_first_not_of("0123456789.-") != std::string::npos) return s;
   std::string out = "\"";
   for (char c : s) {
@@ -56,56 +59,41 @@ std::string YamlScalar(const std::string& s) {
   return out + "\"";
 }
 
-// The file with one more review in its front matter's `reviewers` list;
-// kInvalid with a message when the front matter has a form this cannot
-// extend without rewriting it.
-Result<std::string> AddReview(std::string_view text, const std::string& by, const std::string& date,
-                              const std::string& revision) {
-  std::vector<Line> lines = SplitLines(text);
-  auto view = [&](size_t i) { return text.substr(lines[i].begin, lines[i].end - lines[i].begin); };
-  const std::string eol =
-      !lines.empty() && lines[0].next >= 2 && text.substr(lines[0].next - 2, 2) == "\r\n" ? "\r\n" : "\n";
-  if (!lines.empty() && util::StartsWith(view(0), "\xEF\xBB\xBF")) lines[0].begin += 3;
-  if (lines.empty() || util::Trim(view(0)) != "---") return Status::Invalid("the file has no front matter");
-  size_t close = 0;
-  for (size_t i = 1; i < lines.size() && close == 0; ++i)
-    if (view(i) == "---" || view(i) == "...") close = i;
-  if (close == 0) return Status::Invalid("the front matter is not closed by a `---` line");
-  size_t key = 0;
-  for (size_t i = 1; i < close && key == 0; ++i)
-    if (util::StartsWith(view(i), "reviewers") && util::StartsWith(util::Trim(view(i).substr(9)), ":"))
-      key = i;
-  auto item = [&](const std::string& dash, const std::string& inner) {
-    return dash + "- by: " + YamlScalar(by) + eol + inner + "date: " + date + eol + inner + "revision: \"" +
-           revision + "\"" + eol;
-  };
-  std::string out(text);
-  if (key == 0) {  // no reviewers yet: a new key at the end of the front matter
-    out.insert(lines[close].begin, "reviewers:" + eol + item("  ", "    "));
-    return out;
-  }
-  std::string_view value = util::Trim(view(key).substr(view(key).find(':') + 1));
-  if (util::StartsWith(value, "[")) {  // flow list on one line: [..] -> [.., {..}]
-    size_t close_bracket = view(key).rfind(']');
-    if (close_bracket == std::string_view::npos)
-      return Status::Invalid("`reviewers` is a flow list over several lines; add the review by hand");
-    size_t at = lines[key].begin + close_bracket;
-    std::string_view inner = util::Trim(
-        text.substr(lines[key].begin + view(key).find('[') + 1, close_bracket - view(key).find('[') - 1));
-    out.insert(at, std::string(inner.empty() ? "" : ", ") + "{by: " + YamlScalar(by) + ", date: " + date +
-                       ", revision: \"" + revision + "\"}");
-    return out;
-  }
-  if (!value.empty() && value[0] != '#')
-    return Status::Invalid("`reviewers: " + std::string(value) + "` is not a list; add the review by hand");
-  // A block list: the new item goes after the block's last non-blank line.
-  size_t last = key, dash = std::string::npos, inner = std::string::npos;
-  for (size_t i = key + 1; i < close; ++i) {
-    std::string_view l = view(i);
+// An article file's lines, as far as adding a review needs them.
+struct FrontMatter {
+  std::string_view text;
+  std::vector<Line> lines;
+  std::string eol;   // the file's line ending: "\n" or "\r\n"
+  size_t close = 0;  // the closing --- line
+  size_t key = 0;    // the `reviewers:` line; 0 when absent
+  std::string_view View(size_t i) const { return text.substr(lines[i].begin, lines[i].end - lines[i].begin); }
+};
+
+Result<FrontMatter> ReadFrontMatter(std::string_view text) {
+  FrontMatter fm{text, SplitLines(text), "\n"};
+  if (fm.lines.empty()) return Status::Invalid("the file has no front matter");
+  if (fm.lines[0].next >= 2 && text.substr(fm.lines[0].next - 2, 2) == "\r\n") fm.eol = "\r\n";
+  if (util::StartsWith(fm.View(0), "\xEF\xBB\xBF")) fm.lines[0].begin += 3;
+  if (util::Trim(fm.View(0)) != "---") return Status::Invalid("the file has no front matter");
+  for (size_t i = 1; i < fm.lines.size() && fm.close == 0; ++i)
+    if (fm.View(i) == "---" || fm.View(i) == "...") fm.close = i;
+  if (fm.close == 0) return Status::Invalid("the front matter is not closed by a `---` line");
+  for (size_t i = 1; i < fm.close && fm.key == 0; ++i)
+    if (util::StartsWith(fm.View(i), "reviewers") && util::StartsWith(util::Trim(fm.View(i).substr(9)), ":"))
+      fm.key = i;
+  return fm;
+}
+
+// Where a new item goes in the block list under fm.key: after the block's
+// last non-blank line, with the indentation of its first item.
+void BlockListPlace(const FrontMatter& fm, size_t& after, size_t& dash, size_t& inner) {
+  after = fm.key, dash = std::string::npos, inner = std::string::npos;
+  for (size_t i = fm.key + 1; i < fm.close; ++i) {
+    std::string_view l = fm.View(i);
     std::string_view t = util::Trim(l);
     if (t.empty() || (t[0] == '#' && Indent(l) == 0)) continue;
-    if (Indent(l) == 0 && t[0] != '-') break;
-    last = i;
+    if (Indent(l) == 0 && t[0] != '-') break;  // the next key
+    after = i;
     if (dash == std::string::npos && t[0] == '-') {
       dash = Indent(l);
       size_t content = l.find_first_not_of(' ', dash + 1);
@@ -113,8 +101,43 @@ Result<std::string> AddReview(std::string_view text, const std::string& by, cons
     }
   }
   if (dash == std::string::npos) dash = 2, inner = 4;
-  // lines[last] ends with a terminator: the closing --- follows it.
-  out.insert(lines[last].next, item(std::string(dash, ' '), std::string(inner, ' ')));
+}
+
+// The file with one more review in its front matter's `reviewers` list;
+// kInvalid with a message when the front matter has a form this cannot
+// extend without rewriting it.
+Result<std::string> AddReview(std::string_view text, const std::string& by, const std::string& date,
+                              const std::string& revision) {
+  Result<FrontMatter> read = ReadFrontMatter(text);
+  if (!read.ok()) return read.status();
+  const FrontMatter& fm = *read;
+  auto item = [&](size_t dash, size_t inner) {
+    std::string d(dash, ' '), in(inner, ' ');
+    return d + "- by: " + YamlScalar(by) + fm.eol + in + "date: " + date + fm.eol + in + "revision: \"" +
+           revision + "\"" + fm.eol;
+  };
+  std::string out(text);
+  if (fm.key == 0) {  // no reviewers yet: a new key at the end of the front matter
+    out.insert(fm.lines[fm.close].begin, "reviewers:" + fm.eol + item(2, 4));
+    return out;
+  }
+  std::string_view line = fm.View(fm.key);
+  std::string_view value = util::Trim(line.substr(line.find(':') + 1));
+  if (util::StartsWith(value, "[")) {  // flow list on one line: [..] -> [.., {..}]
+    size_t open = line.find('['), close = line.rfind(']');
+    if (close == std::string_view::npos)
+      return Status::Invalid("`reviewers` is a flow list over several lines; add the review by hand");
+    bool empty = util::Trim(line.substr(open + 1, close - open - 1)).empty();
+    out.insert(fm.lines[fm.key].begin + close, std::string(empty ? "" : ", ") + "{by: " + YamlScalar(by) +
+                                                   ", date: " + date + ", revision: \"" + revision + "\"}");
+    return out;
+  }
+  if (!value.empty() && value[0] != '#')
+    return Status::Invalid("`reviewers: " + std::string(value) + "` is not a list; add the review by hand");
+  size_t after = 0, dash = 0, inner = 0;
+  BlockListPlace(fm, after, dash, inner);
+  // lines[after] ends with a terminator: the closing --- follows it.
+  out.insert(fm.lines[after].next, item(dash, inner));
   return out;
 }
 
