@@ -297,6 +297,19 @@ TEST(Revision, SignAppendsToAnExistingListKeepingEveryOtherByte) {
   EXPECT_EQ(flow.Article(), kFront + "reviewers: [{by: rita, date: 2026-03-02, revision: \"" + hash +
                                 "\"}] # none yet\n" + kBody);
   ExpectCurrent(flow, "appended to a flow list");
+
+  // Windows line endings stay Windows line endings.
+  auto crlf = [](std::string text) {
+    for (size_t at = text.find('\n'); at != std::string::npos; at = text.find('\n', at + 2))
+      text.insert(at, "\r");
+    return text;
+  };
+  SiteFolder windows(Site(crlf(kFront + kBody)));
+  hash = Hashes(Sign(windows)).at(0);
+  EXPECT_EQ(windows.Article(),
+            crlf(kFront + "reviewers:\n  - by: rita\n    date: 2026-03-02\n    revision: \"" + hash + "\"\n" +
+                 kBody));
+  ExpectCurrent(windows, "CRLF file");
 }
 
 TEST(Revision, MalformedAndOldHashesAreNamedAsSuch) {
