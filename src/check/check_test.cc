@@ -39,7 +39,8 @@ Article MakeArticle(const std::string& file, const std::string& url) {
                  {"image", 12}, {"references", 14}, {"aliases", 16}};
   a.body = "The cat sat on the mat.";
   a.body_line = 20;
-  a.revision = RevisionOf(a.body);
+  a.revision = RevisionOf(a);
+  a.reviewers[0].revision = a.revision;  // signed: no rule fires
   return a;
 }
 
@@ -102,6 +103,25 @@ Article& One(Fixture& f) {
   return f.site.articles[0];
 }
 
+// The revision of the fixture's first article as MakeArticle builds it.
+std::string One0Revision() {
+  return RevisionOf(MakeArticle(kFile, "/a/one/"));
+}
+
+// The revision of the fixture's article with another body.
+std::string ChangedRevision(const std::string& body) {
+  Article a = MakeArticle(kOther, "/a/other/");
+  a.body = body;
+  return RevisionOf(a);
+}
+
+// Changes `a` with `edit` and recomputes its revision (as load/ would).
+template <typename Edit>
+void Restale(Article& a, Edit edit) {
+  edit(a);
+  a.revision = RevisionOf(a);
+}
+
 Reference InlineRef(const std::string& id, int line) {
   Reference r;
   r.id = id;
@@ -118,10 +138,9 @@ const std::vector<RuleCase>& Cases() {
          f.docs.articles.resize(1);
          f.docs.articles[0].cited.clear();
          f.site.articles[1].body = "Changed.";
-         f.site.articles[1].revision.clear();  // recomputed from the body
-         f.site.articles[1].reviewers[0].revision = RevisionOf("The cat sat on the mat.");
+         f.site.articles[1].revision.clear();  // recomputed from the article
        },
-       {{kOther, 8, "revision-changed", kW, "current revision is " + RevisionOf("Changed.")}}},
+       {{kOther, 8, "revision-changed", kW, "current revision is " + ChangedRevision("Changed.")}}},
       // unknown-person
       {"unknown author",
        [](Fixture& f) { One(f).authors.push_back("ghost"); },
@@ -218,13 +237,33 @@ const std::vector<RuleCase>& Cases() {
        {{kFile, 0, "review-overdue", kW, "not medically reviewed"}}},
       // revision-changed
       {"revision matches", [](Fixture& f) { One(f).reviewers[0].revision = One(f).revision; }, {}},
-      {"revision changed",
-       [](Fixture& f) { One(f).reviewers[0].revision = "sha256:0123456789abcdef0123"; },
-       {{kFile, 8, "revision-changed", kW, "current revision is " + RevisionOf("The cat sat on the mat.")}}},
+      {"revision changed: full hashes",
+       [](Fixture& f) { One(f).reviewers[0].revision = "sha256:" + std::string(64, '0'); },
+       {{kFile, 8, "revision-changed", kW,
+         "(reviewed revision sha256:" + std::string(64, '0') + "); current revision is " + One0Revision()}}},
+      {"title changed",
+       [](Fixture& f) { Restale(One(f), [](Article& a) { a.title = "New"; }); },
+       {{kFile, 8, "revision-changed", kW, "text changed since the review by rev on 2026-01-10"}}},
+      {"signed with vetted 0.1's body-only hash",
+       [](Fixture& f) { One(f).reviewers[0].revision = BodyRevisionOf(One(f).body); },
+       {{kFile, 8, "revision-changed", kW,
+         "covered the body only; a revision now covers everything a reader sees"}}},
+      {"body-only hash: how to re-sign",
+       [](Fixture& f) { One(f).reviewers[0].revision = BodyRevisionOf(One(f).body); },
+       {{kFile, 8, "revision-changed", kW,
+         "vetted review sign content/a/one.md --by rev --date 2026-01-10"}}},
+      {"shortened revision is malformed, not a change",
+       [](Fixture& f) { One(f).reviewers[0].revision = One0Revision().substr(0, 19); },
+       {{kFile, 8, "malformed-revision", kE, "malformed revision \"" + One0Revision().substr(0, 19) + "\""}}},
+      {"upper-case or other prefix is malformed",
+       [](Fixture& f) { One(f).reviewers[0].revision = "SHA256:" + One0Revision().substr(7); },
+       {{kFile, 8, "malformed-revision", kE, "expected \"sha256:\" and 64 lowercase hex digits"}}},
+      {"review without a revision",
+       [](Fixture& f) { One(f).reviewers[0].revision.clear(); },
+       {{kFile, 8, "unpinned-review", kW, "names no revision"}}},
       {"older review of an older text",
        [](Fixture& f) {
-         One(f).reviewers[0].revision = One(f).revision;
-         One(f).reviewers.push_back(Review{"rev", Date{2025, 1, 1}, "sha256:old", 9});
+         One(f).reviewers.push_back(Review{"rev", Date{2025, 1, 1}, "sha256:" + std::string(64, '1'), 9});
        },
        {}},
       // reviewer-credentials
@@ -384,13 +423,15 @@ TEST(RunTest, MergesSortsAndDeduplicates) {
 }
 
 TEST(RulesTest, EveryIdOnceWithItsSeverity) {
-  const std::set<std::string> warnings = {"unsafe-url", "uncited-reference", "review-overdue",
-                                          "revision-changed", "readability"};
+  const std::set<std::string> warnings = {"unsafe-url",       "uncited-reference", "review-overdue",
+                                          "revision-changed", "unpinned-review",   "readability"};
   const std::set<std::string> all = {
-      "required-key",         "yaml-syntax",       "toml-syntax",   "invalid-value",   "bibliography-syntax",
-      "unknown-citation",     "broken-link",       "image-alt",     "unknown-callout", "unsafe-url",
-      "unknown-person",       "uncited-reference", "duplicate-url", "review-overdue",  "revision-changed",
-      "reviewer-credentials", "self-review",       "readability",   "missing-image"};
+      "required-key",        "yaml-syntax",      "toml-syntax",        "invalid-value",
+      "bibliography-syntax", "unknown-citation", "broken-link",        "image-alt",
+      "unknown-callout",     "unsafe-url",       "unknown-person",     "uncited-reference",
+      "duplicate-url",       "review-overdue",   "revision-changed",   "reviewer-credentials",
+      "self-review",         "readability",      "malformed-revision", "unpinned-review",
+      "missing-image"};
   std::set<std::string> seen;
   for (const auto& r : Rules()) {
     EXPECT_TRUE(seen.insert(r.id).second) << "twice: " << r.id;

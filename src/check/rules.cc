@@ -168,16 +168,69 @@ void ReviewOverdue(const Input& in, Sink& sink) {
   }
 }
 
+// The article's file as a command run where `vetted check` ran can name it.
+std::string ShownPath(const Input& in, const Article& a) {
+  const std::string& root = in.site.root;
+  if (root.empty()) return a.file;
+  return root.back() == '/' ? root + a.file : root + "/" + a.file;
+}
+
+// The latest review's revision differs from the article's. A review signed
+// with vetted 0.1's body-only hash gets its own explanation; malformed values
+// are malformed-revision's business.
 void RevisionChanged(const Input& in, Sink& sink) {
   for (const auto& a : in.site.articles) {
     const Review* latest = LatestReview(a);
-    if (latest == nullptr || latest->revision.empty()) continue;
-    std::string current = a.revision.empty() ? RevisionOf(a.body) : a.revision;
+    if (latest == nullptr || !IsWellFormedRevision(latest->revision)) continue;
+    std::string current = a.revision.empty() ? RevisionOf(a) : a.revision;
     if (latest->revision == current) continue;
+    std::string review = "the review by " + latest->by + " on " + latest->date.Iso();
+    std::string sign = "vetted review sign " + ShownPath(in, a) + " --by " + latest->by + " --date " +
+                       (latest->date.empty() ? std::string("YYYY-MM-DD") : latest->date.Iso());
+    if (latest->revision == BodyRevisionOf(a.body)) {
+      sink.Add(
+          SourcePos{a.file, latest->line},
+          review + " was signed with vetted 0.1's revision " + latest->revision +
+              ", which covered the body only; a revision now covers everything a reader sees (title, "
+              "description, image, references, body, ...), so the review no longer counts as current. Once " +
+              latest->by + " confirms the whole article as it is now (revision " + current +
+              "), re-sign it: " + sign);
+      continue;
+    }
+    sink.Add(SourcePos{a.file, latest->line}, "text changed since " + review + " (reviewed revision " +
+                                                  latest->revision + "); current revision is " + current +
+                                                  ": see the change with `vetted diff " + ShownPath(in, a) +
+                                                  "`; once re-reviewed, sign it with `vetted review sign " +
+                                                  ShownPath(in, a) + " --by ID --date YYYY-MM-DD`");
+  }
+}
+
+// Every review's revision must be "sha256:" + 64 lowercase hex: anything else
+// (shortened, another prefix, upper case) can never match a revision.
+void MalformedRevision(const Input& in, Sink& sink) {
+  for (const auto& a : in.site.articles)
+    for (const auto& r : a.reviewers) {
+      if (r.revision.empty() || IsWellFormedRevision(r.revision)) continue;
+      sink.Add(SourcePos{a.file, r.line},
+               "the review by " + r.by + " on " + r.date.Iso() + " has a malformed revision " +
+                   Quoted(r.revision) +
+                   " (expected \"sha256:\" and 64 lowercase hex digits); it cannot count "
+                   "as a review of any text. The article's revision is " +
+                   a.revision);
+    }
+}
+
+// The latest review names no revision: nothing ties it to a text, so later
+// edits cannot be detected.
+void UnpinnedReview(const Input& in, Sink& sink) {
+  for (const auto& a : in.site.articles) {
+    const Review* latest = LatestReview(a);
+    if (latest == nullptr || !latest->revision.empty()) continue;
     sink.Add(SourcePos{a.file, latest->line},
-             "text changed since the review by " + latest->by + " on " + latest->date.Iso() +
-                 " (reviewed revision " + latest->revision.substr(0, 19) + "...); current revision is " +
-                 current + ": once re-reviewed, set this review's revision to it");
+             "the review by " + latest->by + " on " + latest->date.Iso() +
+                 " names no revision, so later changes to the text cannot be detected; once " + latest->by +
+                 " confirms the article as it is now, sign it with `vetted review sign " + ShownPath(in, a) +
+                 " --by " + latest->by + " --date YYYY-MM-DD` (revision " + a.revision + ")");
   }
 }
 
@@ -291,7 +344,8 @@ const std::vector<CheckRule>& CheckRules() {
   static const std::vector<CheckRule> kRules = {
       {"unknown-person", UnknownPerson},     {"uncited-reference", UncitedReference},
       {"duplicate-url", DuplicateUrl},       {"review-overdue", ReviewOverdue},
-      {"revision-changed", RevisionChanged}, {"reviewer-credentials", ReviewerCredentials},
+      {"revision-changed", RevisionChanged}, {"malformed-revision", MalformedRevision},
+      {"unpinned-review", UnpinnedReview},   {"reviewer-credentials", ReviewerCredentials},
       {"self-review", SelfReview},           {"image-alt", ImageAlt},
       {"missing-image", MissingImage},       {"readability", Readability},
   };

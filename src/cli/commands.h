@@ -71,4 +71,28 @@ struct RevisionArgs {
 };
 int RunRevision(const RevisionArgs& args);
 
+// `vetted review sign ARTICLE --by PERSON [--date D]` (review.cc).
+struct ReviewSignArgs {
+  std::string article;
+  std::string by;
+  std::string date;  // YYYY-MM-DD; empty = today (UTC)
+};
+int RunReviewSign(const ReviewSignArgs& args);
+
+// `vetted log ARTICLE --db ADDRESS` (log.cc).
+struct LogArgs {
+  std::string article;
+  std::string db = kDefaultDb;
+};
+int RunLog(const LogArgs& args);
+
+// `vetted diff ARTICLE [FROM [TO]]` (diff.cc).
+struct DiffArgs {
+  std::string article;
+  std::string from;  // empty = the revision of the latest review in the file
+  std::string to;    // empty = the file as it is now
+  std::string db = kDefaultDb;
+};
+int RunDiff(const DiffArgs& args);
+
 }  // namespace vetted::cli

@@ -24,6 +24,9 @@ struct Args {
   FeedbackExportArgs feedback;
   RevisionArgs revision;
   NewArgs new_;
+  ReviewSignArgs review_sign;
+  LogArgs log;
+  DiffArgs diff;
 };
 
 struct Subcommand {
@@ -105,6 +108,30 @@ const std::vector<Subcommand>& Table() {
       {"revision", "Print the revision hash of article files (what a reviewer signs off)",
        [](CLI::App& c, Args& a) { c.add_option("files", a.revision.files, "Article .md files")->required(); },
        [](const Args& a) { return RunRevision(a.revision); }},
+      {"review", "Medical reviews: `vetted review sign ARTICLE --by PERSON [--date D]`",
+       [](CLI::App& c, Args& a) {
+         c.require_subcommand(1);
+         CLI::App* s =
+             c.add_subcommand("sign", "Record a review of the article's current revision in its file");
+         s->add_option("article", a.review_sign.article, "The article's .md file")->required();
+         s->add_option("--by", a.review_sign.by, "The reviewer's person id (people/ID.md)")->required();
+         s->add_option("--date", a.review_sign.date, "The review date, YYYY-MM-DD (default: today, UTC)");
+       },
+       [](const Args& a) { return RunReviewSign(a.review_sign); }},
+      {"log", "List an article's stored revisions with their dates and reviews",
+       [](CLI::App& c, Args& a) {
+         c.add_option("article", a.log.article, "The article's .md file")->required();
+         c.add_option("--db", a.log.db, "SQLite database")->envname("VETTED_DB");
+       },
+       [](const Args& a) { return RunLog(a.log); }},
+      {"diff", "Show what a reader sees that changed, by default since the last review",
+       [](CLI::App& c, Args& a) {
+         c.add_option("article", a.diff.article, "The article's .md file")->required();
+         c.add_option("from", a.diff.from, "Revision to compare from (default: the latest review's)");
+         c.add_option("to", a.diff.to, "Revision to compare to (default: the file now)");
+         c.add_option("--db", a.diff.db, "SQLite database holding older revisions")->envname("VETTED_DB");
+       },
+       [](const Args& a) { return RunDiff(a.diff); }},
   };
   return table;
 }

@@ -1,6 +1,8 @@
-// `vetted revision FILE...`: prints the revision hash a reviewer signs off.
+// `vetted revision FILE...`: prints the revision hash a reviewer signs off
+// (model RevisionOf: everything a reader sees). Only articles have revisions.
 #include <cstdio>
 
+#include "cli/article_file.h"
 #include "cli/commands.h"
 #include "load/load.h"
 
@@ -9,6 +11,11 @@ namespace vetted::cli {
 int RunRevision(const RevisionArgs& args) {
   int status = 0;
   for (const auto& file : args.files) {
+    if (auto section = SectionFileMessage(file)) {
+      std::fprintf(stderr, "vetted revision: %s\n", section->c_str());
+      status = 1;
+      continue;
+    }
     Result<std::string> text = load::Disk().Read(file);
     if (!text.ok()) {
       std::fprintf(stderr, "vetted revision: %s\n", text.status().message().c_str());

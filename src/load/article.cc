@@ -112,6 +112,24 @@ void ReadOptional(const MetaReader& r, const std::string& file, std::vector<Diag
   r.Bool("draft", a.draft);
 }
 
+void ReadFrontMatter(const Document& doc, const std::string& file, std::vector<Diagnostic>& diagnostics,
+                     Article& a) {
+  if (!doc.yaml_ok) return;
+  if (!doc.meta.IsMapping() && !doc.meta.IsNull()) {
+    Report(diagnostics, file, doc.meta.line, Severity::kError, "invalid-value",
+           "front matter must be a mapping of keys to values");
+    return;
+  }
+  for (const auto& e : doc.meta.entries) a.key_lines.emplace(e.key, e.line);
+  MetaReader r(doc.meta, file, diagnostics);
+  for (const char* key : {"title", "description", "authors", "published"}) r.Require(key);
+  r.String("title", a.title);
+  r.String("description", a.description);
+  r.StringList("authors", a.authors);
+  r.DateValue("published", a.published);
+  ReadOptional(r, file, diagnostics, a);
+}
+
 }  // namespace
 
 Article ParseArticle(std::string_view text, const std::string& file, std::vector<Diagnostic>& diagnostics) {
@@ -124,21 +142,8 @@ Article ParseArticleText(std::string text, const std::string& file, std::vector<
   Document doc = ParseDocument(std::move(text), file, diagnostics);
   a.body = std::move(doc.body);
   a.body_line = doc.body_line;
-  a.revision = RevisionOf(a.body);
-  if (!doc.yaml_ok) return a;
-  if (!doc.meta.IsMapping() && !doc.meta.IsNull()) {
-    Report(diagnostics, file, doc.meta.line, Severity::kError, "invalid-value",
-           "front matter must be a mapping of keys to values");
-    return a;
-  }
-  for (const auto& e : doc.meta.entries) a.key_lines.emplace(e.key, e.line);
-  MetaReader r(doc.meta, file, diagnostics);
-  for (const char* key : {"title", "description", "authors", "published"}) r.Require(key);
-  r.String("title", a.title);
-  r.String("description", a.description);
-  r.StringList("authors", a.authors);
-  r.DateValue("published", a.published);
-  ReadOptional(r, file, diagnostics, a);
+  ReadFrontMatter(doc, file, diagnostics, a);
+  a.revision = RevisionOf(a);  // after the front matter: the revision covers it
   return a;
 }
 

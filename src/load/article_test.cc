@@ -66,7 +66,8 @@ TEST(ParseArticleTest, BlockStyleFrontMatter) {
   EXPECT_EQ(a.key_lines.at("custom_key"), 23);
   EXPECT_EQ(a.body, "\n# Body\n");
   EXPECT_EQ(a.body_line, 25);
-  EXPECT_EQ(a.revision, RevisionOf("\n# Body\n"));
+  EXPECT_EQ(a.revision, RevisionOf(a));  // computed after the front matter: it covers the title too
+  EXPECT_NE(a.revision, BodyRevisionOf(a.body));
   EXPECT_EQ(a.section_path, (std::vector<std::string>{"relationships", "sex-and-relationships"}));
   EXPECT_EQ(a.slug, "why-cry");
   EXPECT_EQ(a.url, "/relationships/sex-and-relationships/why-cry/");

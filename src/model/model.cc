@@ -118,17 +118,6 @@ const Callout* Site::FindCallout(std::string_view name) const {
   return nullptr;
 }
 
-std::string RevisionOf(std::string_view body) {
-  if (body.find('\r') == std::string_view::npos) return "sha256:" + util::Sha256Hex(util::Trim(body));
-  std::string norm;
-  norm.reserve(body.size());
-  for (size_t i = 0; i < body.size(); ++i) {
-    if (body[i] == '\r' && i + 1 < body.size() && body[i + 1] == '\n') continue;
-    norm.push_back(body[i]);
-  }
-  return "sha256:" + util::Sha256Hex(util::Trim(norm));
-}
-
 std::optional<int> ParseInterval(std::string_view text) {
   text = util::Trim(text);
   size_t sp = text.find(' ');

@@ -77,7 +77,7 @@ struct Person {
 struct Review {
   std::string by;  // person id
   Date date;
-  std::string revision;  // "sha256:<hex>" or empty
+  std::string revision;  // as written: "sha256:<hex>" when well formed, or empty
   int line = 0;
 };
 
@@ -137,7 +137,7 @@ struct Article {
   // Body.
   std::string body;      // Markdown after the front matter
   int body_line = 1;     // file line of the body's first line
-  std::string revision;  // "sha256:<hex>" of the body (see RevisionOf)
+  std::string revision;  // "sha256:<hex>" of what a reader sees (RevisionOf), set by load/
 };
 
 struct Section {
@@ -222,9 +222,34 @@ struct Site {
   const Callout* FindCallout(std::string_view name) const;
 };
 
-// "sha256:<64 hex>" of a body after normalising line endings to \n and
-// trimming trailing whitespace of the whole text. Thread-safe.
-std::string RevisionOf(std::string_view body);
+// ---- Revisions (model/revision.cc) ----------------------------------------
+// A revision is identified by "sha256:" + the SHA-256 (lowercase hex) of
+// RevisionText(article): everything a reader sees as the article and nothing
+// else. Included: title, description, authors, fact checkers, tags (they pick
+// the boxes shown with the article), callouts, image src/alt/caption/credit,
+// inline references, body. Excluded: reviewers (the review records), dates,
+// draft, aliases, toc settings, aspect, unknown keys, the file's location.
+// docs/checking.md gives the reason for each. All functions are pure and
+// thread-safe.
+
+// The canonical text of an article's revision, "vetted revision 2" then one
+// labelled line per field in a fixed order ("Title: \"...\"", lists as
+// ["a", "b"], strings double-quoted with \\, \" and control bytes escaped),
+// a "Reference \"id\":" block per inline reference, and "Body:" followed by the
+// body (CRLF -> LF, outer whitespace trimmed) to the end. Unambiguous: no
+// value spans lines and the body comes last. Readable, for `vetted diff`.
+std::string RevisionText(const Article& a);
+
+// "sha256:<64 lowercase hex>" of RevisionText(a).
+std::string RevisionOf(const Article& a);
+
+// vetted 0.1's revision: the hash of the body alone (same normalisation).
+// Only to recognise reviews signed before the revision covered the whole
+// article; never the current revision.
+std::string BodyRevisionOf(std::string_view body);
+
+// True for "sha256:" followed by exactly 64 lowercase hex digits.
+bool IsWellFormedRevision(std::string_view revision);
 
 // Parses "2 years", "18 months", "1 year" into months; nullopt otherwise.
 std::optional<int> ParseInterval(std::string_view text);

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
+
 namespace vetted {
 namespace {
 
@@ -52,14 +54,129 @@ TEST(DateTest, LongFormAndOrdering) {
   EXPECT_EQ(Date::Parse("1970-01-01")->DaysSinceEpoch(), 0);
 }
 
-TEST(RevisionTest, NormalisesLineEndingsAndOuterWhitespace) {
-  std::string a = RevisionOf("Hello\nworld\n");
-  EXPECT_EQ(a.rfind("sha256:", 0), 0u);
-  EXPECT_EQ(a.size(), 7u + 64u);
-  EXPECT_EQ(a, RevisionOf("\n\nHello\r\nworld   \n\n"));
-  EXPECT_NE(a, RevisionOf("Hello\nworld!\n"));
-  // The known SHA-256 of "abc".
-  EXPECT_EQ(RevisionOf("abc"), "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+Article RevisionArticle() {
+  Article a;
+  a.file = "content/a/b.md";
+  a.url = "/a/b/";
+  a.title = "Why you might cry";
+  a.description = "Common reasons.";
+  a.authors = {"wendy"};
+  a.fact_checkers = {"fred"};
+  a.tags = {"sex"};
+  a.callouts = {"get-help"};
+  a.image = Image{"/img/a.jpg", "A couple", "Photo: X", "Talking helps", 3};
+  Reference r;
+  r.id = "smith2020";
+  r.title = "A study";
+  r.authors = {Name{"Smith", "Anna", ""}};
+  r.issued = Date{2020, 0, 0};
+  a.references = {r};
+  a.reviewers = {Review{"rita", Date{2026, 1, 1}, "", 5}};
+  a.published = Date{2026, 1, 1};
+  a.body = "Hello\nworld\n";
+  return a;
+}
+
+TEST(RevisionTest, BodyNormalisesLineEndingsAndOuterWhitespace) {
+  Article a = RevisionArticle();
+  std::string r = RevisionOf(a);
+  EXPECT_TRUE(IsWellFormedRevision(r)) << r;
+  a.body = "\n\nHello\r\nworld   \n\n";
+  EXPECT_EQ(RevisionOf(a), r);
+  a.body = "Hello\nworld!\n";
+  EXPECT_NE(RevisionOf(a), r);
+  // vetted 0.1's body-only hash: the known SHA-256 of "abc".
+  EXPECT_EQ(BodyRevisionOf("abc\r\n"),
+            "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+// Every field a reader sees changes the revision; the others do not.
+TEST(RevisionTest, CoversEveryReaderVisibleFieldAndNothingElse) {
+  const std::string base = RevisionOf(RevisionArticle());
+  struct Case {
+    const char* field;
+    std::function<void(Article&)> change;
+    bool visible;
+  };
+  const Case cases[] = {
+      {"title", [](Article& a) { a.title += "!"; }, true},
+      {"description", [](Article& a) { a.description = "Napping cures insomnia."; }, true},
+      {"body", [](Article& a) { a.body += "More."; }, true},
+      {"authors", [](Article& a) { a.authors.push_back("ann"); }, true},
+      {"fact_checkers", [](Article& a) { a.fact_checkers.clear(); }, true},
+      {"tags", [](Article& a) { a.tags = {"crisis"}; }, true},
+      {"callouts", [](Article& a) { a.callouts.push_back("crisis-support"); }, true},
+      {"image.src", [](Article& a) { a.image.src = "/img/b.jpg"; }, true},
+      {"image.alt", [](Article& a) { a.image.alt = "Two people"; }, true},
+      {"image.caption", [](Article& a) { a.image.caption = "Other"; }, true},
+      {"image.credit", [](Article& a) { a.image.credit = "Photo: Y"; }, true},
+      {"reference title", [](Article& a) { a.references[0].title = "Another study"; }, true},
+      {"reference author", [](Article& a) { a.references[0].authors[0].given = "Ann"; }, true},
+      {"reference year", [](Article& a) { a.references[0].issued.year = 2021; }, true},
+      {"reviewers",
+       [](Article& a) {
+         a.reviewers.push_back(Review{"rex", Date{2026, 2, 1}, "", 9});
+       },
+       false},
+      {"published",
+       [](Article& a) {
+         a.published = Date{2025, 1, 1};
+       },
+       false},
+      {"updated",
+       [](Article& a) {
+         a.updated = Date{2026, 5, 1};
+       },
+       false},
+      {"draft", [](Article& a) { a.draft = true; }, false},
+      {"aliases", [](Article& a) { a.aliases = {"/old/"}; }, false},
+      {"toc", [](Article& a) { a.toc.show = false; }, false},
+      {"aspect", [](Article& a) { a.aspect = "causes"; }, false},
+      {"location", [](Article& a) { a.file = "content/x.md", a.url = "/x/"; }, false},
+      {"key lines", [](Article& a) { a.key_lines["title"] = 7; }, false},
+  };
+  for (const auto& c : cases) {
+    Article a = RevisionArticle();
+    c.change(a);
+    EXPECT_EQ(RevisionOf(a) != base, c.visible) << c.field;
+  }
+}
+
+// Values never run into the next field: moving text between fields changes
+// the revision.
+TEST(RevisionTest, SerializationIsUnambiguous) {
+  Article a = RevisionArticle(), b = RevisionArticle();
+  a.title = "A";
+  a.description = "B\nDescription: \"C\"";
+  b.title = "A";
+  b.description = "B";
+  EXPECT_NE(RevisionOf(a), RevisionOf(b));
+  a = b = RevisionArticle();
+  a.authors = {"x, y"};
+  b.authors = {"x", "y"};
+  EXPECT_NE(RevisionOf(a), RevisionOf(b));
+  a = b = RevisionArticle();
+  a.image.alt = "";
+  a.image.caption = "X";
+  b.image.alt = "X";
+  b.image.caption = "";
+  EXPECT_NE(RevisionOf(a), RevisionOf(b));
+  std::string text = RevisionText(RevisionArticle());
+  EXPECT_EQ(
+      text.rfind("vetted revision 2\nTitle: \"Why you might cry\"\nDescription: \"Common reasons.\"\n", 0),
+      0u)
+      << text;
+  EXPECT_NE(text.find("\nBody:\nHello\nworld"), std::string::npos) << text;
+}
+
+TEST(RevisionTest, WellFormedIsSha256AndSixtyFourLowercaseHex) {
+  const std::string hex(64, 'a');
+  EXPECT_TRUE(IsWellFormedRevision("sha256:" + hex));
+  for (const std::string& bad :
+       {std::string(""), "sha256:" + hex.substr(1), "sha256:" + hex + "0", "SHA256:" + hex, "sha1:" + hex,
+        "sha256:" + std::string(64, 'A'), "sha256:" + std::string(63, 'a') + "g", hex}) {
+    EXPECT_FALSE(IsWellFormedRevision(bad)) << bad;
+  }
 }
 
 TEST(IntervalTest, Parses) {

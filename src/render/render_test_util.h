@@ -56,7 +56,7 @@ inline Article MakeArticle(std::vector<std::string> section, std::string slug, s
   a.authors = {"jane"};
   a.published = *Date::Parse("2024-01-10");
   a.body = "Body of " + a.title + ".";
-  a.revision = RevisionOf(a.body);
+  a.revision = RevisionOf(a);
   return a;
 }
 

@@ -102,10 +102,12 @@ ReviewState ReviewOf(const Site& site, const Article& a) {
   if (!state.latest) return state;
   state.reviewer = site.FindPerson(state.latest->by);
   if (state.latest->revision.empty()) {
-    state.current = true;
+    state.current = true;  // no revision named: nothing to compare (check warns: unpinned-review)
   } else {
-    std::string revision = a.revision.empty() ? RevisionOf(a.body) : a.revision;
-    state.current = state.latest->revision == revision;
+    // A malformed value never equals a revision; a vetted 0.1 body-only hash
+    // no longer does either (the revision covers everything a reader sees).
+    std::string revision = a.revision.empty() ? RevisionOf(a) : a.revision;
+    state.current = IsWellFormedRevision(state.latest->revision) && state.latest->revision == revision;
   }
   if (!state.latest->date.empty())
     state.next_due = state.latest->date.AddMonths(site.config.review_interval_months);

@@ -21,6 +21,7 @@
 #include <thread>
 #include <vector>
 
+#include "load/load.h"
 #include "model/model.h"
 #include "server/metrics.h"
 #include "store/open.h"
@@ -51,9 +52,15 @@ const std::string kCryingFront =
 const std::string kSecurityHeaders[] = {"Content-Security-Policy", "X-Content-Type-Options",
                                         "Referrer-Policy", "Permissions-Policy", "X-Frame-Options"};
 
+// The revision of an article file, as load/ computes it.
+std::string FileRevision(const std::string& front, const std::string& body) {
+  std::vector<Diagnostic> diagnostics;
+  return load::ParseArticle("---\n" + front + "---\n" + body, "content/x.md", diagnostics).revision;
+}
+
 store::ArticleSource MakeArticle(const std::string& path, const std::string& url, const std::string& front,
                                  const std::string& body, store::SearchDocument search) {
-  return {path, url, RevisionOf(body), "---\n" + front + "---\n" + body, std::move(search)};
+  return {path, url, FileRevision(front, body), "---\n" + front + "---\n" + body, std::move(search)};
 }
 
 // The test site: two articles in one section, one person, one static file;
@@ -605,7 +612,7 @@ TEST_F(AppTest, FeedbackApiStoresAndAnswersWithTheId) {
   ASSERT_EQ(stored.size(), 4u);
   EXPECT_EQ(stored[0].article_url, kCrying);
   EXPECT_EQ(stored[0].article_path, kCryingPath);
-  EXPECT_EQ(stored[0].revision, RevisionOf(kCryingBody));
+  EXPECT_EQ(stored[0].revision, FileRevision(kCryingFront, kCryingBody));
   EXPECT_TRUE(stored[0].helpful);
   EXPECT_EQ(stored[0].category, "helpful");
   EXPECT_EQ(stored[0].comment, "Clear, thanks.");
@@ -820,7 +827,7 @@ TEST_F(AppTest, ReloadServesANewImportAndKeepsTheOldOnFailure) {
   EXPECT_EQ(health["generation"], app_->generation());
   // Feedback on the new revision is tied to it.
   ASSERT_EQ(PostJson(FeedbackJson(kCrying)).status, 201);
-  EXPECT_EQ(Stored().back().revision, RevisionOf(body));
+  EXPECT_EQ(Stored().back().revision, FileRevision(kCryingFront, body));
 
   // An import that does not load (no description) is not served.
   const int64_t good = app_->generation();

@@ -438,6 +438,90 @@ TEST_P(StoreContract, FeedbackIsKeptWhenArticleIsUnpublished) {
   EXPECT_EQ(ids[0].status().code(), Code::kNotFound);
 }
 
+// Revisions and RevisionBytes: every revision an import stored, oldest first.
+TEST_P(StoreContract, RevisionsListsEachStoredRevisionOldestFirst) {
+  ImportInput in = SmallSite();
+  MustImport(*store_, in);
+  const std::string first_bytes = Find(in, kTrust)->bytes;
+  ArticleSource* trust = Find(in, kTrust);
+  trust->revision = FakeRevision('d');
+  trust->bytes += "A changed paragraph.\n";
+  MustImport(*store_, in);
+
+  Result<std::vector<RevisionInfo>> revs = store_->Revisions(kTrust);
+  ASSERT_TRUE(revs.ok()) << revs.status().message();
+  ASSERT_EQ(revs->size(), 2u);
+  EXPECT_EQ((*revs)[0].revision, FakeRevision('b'));
+  EXPECT_FALSE((*revs)[0].current);
+  EXPECT_EQ((*revs)[1].revision, FakeRevision('d'));
+  EXPECT_TRUE((*revs)[1].current);
+  for (const RevisionInfo& r : *revs) {
+    // "2026-11-26T06:01:02Z"
+    ASSERT_EQ(r.created_at.size(), 20u) << r.created_at;
+    EXPECT_EQ(r.created_at[10], 'T');
+    EXPECT_EQ(r.created_at.back(), 'Z');
+  }
+  EXPECT_LE((*revs)[0].created_at, (*revs)[1].created_at);
+
+  Result<std::string> old_bytes = store_->RevisionBytes(kTrust, FakeRevision('b'));
+  ASSERT_TRUE(old_bytes.ok()) << old_bytes.status().message();
+  EXPECT_EQ(*old_bytes, first_bytes);
+  Result<std::string> new_bytes = store_->RevisionBytes(kTrust, FakeRevision('d'));
+  ASSERT_TRUE(new_bytes.ok()) << new_bytes.status().message();
+  EXPECT_EQ(*new_bytes, trust->bytes);
+
+  // An untouched article has its one revision, current.
+  Result<std::vector<RevisionInfo>> one = store_->Revisions(kInsomnia);
+  ASSERT_TRUE(one.ok());
+  ASSERT_EQ(one->size(), 1u);
+  EXPECT_EQ((*one)[0].revision, FakeRevision('c'));
+  EXPECT_TRUE((*one)[0].current);
+}
+
+TEST_P(StoreContract, RevisionsUnknownAreNotFound) {
+  MustImport(*store_, SmallSite());
+  EXPECT_EQ(store_->Revisions("content/nope.md").status().code(), Code::kNotFound);
+  EXPECT_EQ(store_->RevisionBytes("content/nope.md", FakeRevision('a')).status().code(), Code::kNotFound);
+  EXPECT_EQ(store_->RevisionBytes(kTrust, FakeRevision('e')).status().code(), Code::kNotFound);
+  EXPECT_EQ(store_->RevisionBytes(kTrust, FakeRevision('a')).status().code(), Code::kNotFound)
+      << "another article's revision";
+  EXPECT_EQ(store_->RevisionBytes(kTrust, "sha256:bbbb").status().code(), Code::kNotFound);
+}
+
+// The same hash stored again with other bytes (a review signed into the front
+// matter) is one revision: listed once, with the newest bytes.
+TEST_P(StoreContract, SameRevisionWithOtherBytesIsListedOnce) {
+  ImportInput in = SmallSite();
+  MustImport(*store_, in);
+  Find(in, kTrust)->bytes = "---\ntitle: Rebuilding trust\nreviewers: [ana]\n---\nBody\n";
+  MustImport(*store_, in);
+  Result<std::vector<RevisionInfo>> revs = store_->Revisions(kTrust);
+  ASSERT_TRUE(revs.ok());
+  ASSERT_EQ(revs->size(), 1u);
+  EXPECT_EQ((*revs)[0].revision, FakeRevision('b'));
+  EXPECT_TRUE((*revs)[0].current);
+  Result<std::string> bytes = store_->RevisionBytes(kTrust, FakeRevision('b'));
+  ASSERT_TRUE(bytes.ok());
+  EXPECT_EQ(*bytes, Find(in, kTrust)->bytes);
+}
+
+// An unpublished article keeps its revisions, and they survive a reopen.
+TEST_P(StoreContract, RevisionsOfAnUnpublishedArticleSurviveReopen) {
+  ImportInput in = SmallSite();
+  MustImport(*store_, in);
+  const std::string trust_bytes = Find(in, kTrust)->bytes;
+  Remove(in, kTrust);
+  MustImport(*store_, in);
+  Reopen();
+  Result<std::vector<RevisionInfo>> revs = store_->Revisions(kTrust);
+  ASSERT_TRUE(revs.ok()) << revs.status().message();
+  ASSERT_EQ(revs->size(), 1u);
+  EXPECT_EQ((*revs)[0].revision, FakeRevision('b'));
+  Result<std::string> bytes = store_->RevisionBytes(kTrust, FakeRevision('b'));
+  ASSERT_TRUE(bytes.ok());
+  EXPECT_EQ(*bytes, trust_bytes);
+}
+
 TEST_P(StoreContract, DataSurvivesReopen) {
   ImportInput in = SmallSite();
   MustImport(*store_, in);

@@ -54,7 +54,7 @@ struct SearchDocument {
 struct ArticleSource {
   std::string path;      // "content/relationships/x.md"
   std::string url;       // "/relationships/x/"
-  std::string revision;  // "sha256:<hex>" of the body (model RevisionOf)
+  std::string revision;  // "sha256:<hex>" of what a reader sees (model RevisionOf)
   std::string bytes;     // the whole file: front matter and body
   SearchDocument search;
 };
@@ -136,6 +136,7 @@ struct FeedbackRecord {
   std::string created_at;
 };
 
+// One revision of an article as the store first saw it.
 struct RevisionInfo {
   std::string revision;    // "sha256:<hex>"
   std::string created_at;  // UTC "2026-11-26T06:01:02Z", when the store first saw it
@@ -189,8 +190,16 @@ class Store {
 
   // The revisions of the article at source path `path` ("content/a/b.md"), oldest first.
   // kNotFound when the store has no such article.
+  // One entry per distinct revision hash (imports of the same hash with other
+  // bytes, e.g. after a review was signed into the front matter, are the same
+  // revision), ordered by when the hash was first stored; created_at is that
+  // first time; current is true for the hash of the article's current
+  // revision (also while the article is unpublished). kIo when the database fails.
   virtual Result<std::vector<RevisionInfo>> Revisions(const std::string& path) = 0;
   // The whole file bytes of one revision of that article. kNotFound when unknown.
+  // When one hash was stored with several byte strings: the current
+  // revision's bytes if it has that hash, else the most recently stored ones.
+  // kIo when the database fails.
   virtual Result<std::string> RevisionBytes(const std::string& path, const std::string& revision) = 0;
 };
 

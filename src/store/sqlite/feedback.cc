@@ -79,35 +79,3 @@ Result<std::vector<FeedbackRecord>> ListFeedbackOn(sqlite3* db) {
 }
 
 }  // namespace vetted::store::sqlite
-
-namespace vetted::store::sqlite {
-
-Result<std::vector<RevisionInfo>> RevisionsOn(sqlite3* db, const std::string& path) {
-  int64_t article_id = 0, current = 0;
-  {
-    Query q(db, "SELECT id, current_revision FROM articles WHERE path = ?");
-    q.Bind(path);
-    if (q.Next()) article_id = q.Int(0), current = q.Int(1);
-    if (!q.status().ok()) return q.status();
-  }
-  if (article_id == 0) return Status::NotFound("no article at " + path);
-  std::vector<RevisionInfo> out;
-  Query q(db, "SELECT id, hash, created_at FROM revisions WHERE article_id = ? ORDER BY id");
-  q.Bind(article_id);
-  while (q.Next())
-    out.push_back({.revision = q.Text(1), .created_at = q.Text(2), .current = q.Int(0) == current});
-  if (!q.status().ok()) return q.status();
-  return out;
-}
-
-Result<std::string> RevisionBytesOn(sqlite3* db, const std::string& path, const std::string& revision) {
-  Query q(db,
-          "SELECT r.bytes FROM revisions r JOIN articles a ON a.id = r.article_id "
-          "WHERE a.path = ? AND r.hash = ? ORDER BY r.id DESC LIMIT 1");
-  q.Bind(path, revision);
-  if (q.Next()) return q.Text(0);
-  if (!q.status().ok()) return q.status();
-  return Status::NotFound("no revision " + revision + " of " + path);
-}
-
-}  // namespace vetted::store::sqlite

@@ -91,7 +91,7 @@ Status AddFeedbackLocked(sqlite3* db, const std::vector<NewFeedback>& batch,
 // ListFeedback on a reader connection (feedback.cc).
 Result<std::vector<FeedbackRecord>> ListFeedbackOn(sqlite3* db);
 
-// Revisions and RevisionBytes on a reader connection (feedback.cc).
+// Revisions and RevisionBytes on a reader connection (revisions.cc).
 Result<std::vector<RevisionInfo>> RevisionsOn(sqlite3* db, const std::string& path);
 Result<std::string> RevisionBytesOn(sqlite3* db, const std::string& path, const std::string& revision);
 
