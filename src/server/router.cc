@@ -34,12 +34,12 @@ bool Allows(uint8_t methods, uint8_t method) {
 
 // Matches `path` against a well-formed pattern; appends {param} values.
 bool MatchPattern(std::string_view pattern, std::string_view path,
-                  std::vector<std::pair<std::string, std::string>>& params) {
+                  std::vector<std::pair<std::string, std::string>>& params, size_t& rest) {
   size_t i = 0, j = 0;
   while (i < pattern.size()) {
     char p = pattern[i];
     if (p == '*') {
-      params.emplace_back("*", std::string(path.substr(j)));
+      rest = j;
       return true;
     }
     if (p == '{') {
@@ -107,6 +107,10 @@ std::string AllowValue(uint8_t methods) {
     out += m.name;
   }
   return out;
+}
+
+std::string_view PathMatch::Rest() const {
+  return rest == std::string::npos ? std::string_view() : std::string_view(path).substr(rest);
 }
 
 std::string_view PathMatch::Param(std::string_view name) const {
@@ -183,7 +187,8 @@ const Route* Router::Match(std::string_view path, uint8_t method, PathMatch& mat
   *ops = false;
   for (size_t i = 0; i < routes_.size(); ++i) {
     params.clear();
-    if (rank_[i] < best || !MatchPattern(routes_[i].pattern, path, params)) continue;
+    size_t rest = std::string::npos;
+    if (rank_[i] < best || !MatchPattern(routes_[i].pattern, path, params, rest)) continue;
     if (rank_[i] > best) {
       best = rank_[i];
       chosen = nullptr;
@@ -195,6 +200,7 @@ const Route* Router::Match(std::string_view path, uint8_t method, PathMatch& mat
     if (chosen == nullptr && Allows(routes_[i].methods, method)) {
       chosen = &routes_[i];
       match.params = std::move(params);
+      match.rest = rest;
       params = {};
     }
   }

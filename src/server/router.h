@@ -66,13 +66,15 @@ enum class Access {
 inline constexpr size_t kNoBody = 0;                    // GET routes
 inline constexpr size_t kDefaultBodyLimit = 16 * 1024;  // requests no route takes (= kMaxBodyBytes)
 
-// The decoded path and the values of a pattern's {params} ("*" for the rest
-// after a trailing wildcard).
+// The decoded path, the values of a pattern's {params}, and where the part a
+// trailing wildcard took starts.
 struct PathMatch {
   std::string path;
   std::vector<std::pair<std::string, std::string>> params;
+  size_t rest = std::string::npos;  // offset in path of the wildcard's part; npos without one
 
   std::string_view Param(std::string_view name) const;  // "" when absent
+  std::string_view Rest() const;                        // "" without a wildcard
 };
 
 // `match` lives only during the call: copy what an answer given later needs.

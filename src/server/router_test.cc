@@ -28,6 +28,7 @@ RouteHandler Named(std::string name) {
     Response res;
     res.body = name + " " + match.path;
     for (const auto& [k, v] : match.params) res.body += " " + k + "=" + v;
+    if (match.rest != std::string::npos) res.body += " *=" + std::string(match.Rest());
     res.route = "test";
     respond(std::move(res));
   };

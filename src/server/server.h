@@ -56,7 +56,8 @@ struct Response {
   std::shared_ptr<const std::string> header_block;
   // The route that answered, for metrics and the access log: a string literal
   // ("page", "search", "api_search", "feedback", "api_feedback", "healthz",
-  // "metrics", "redirect", "not_found", "static", "bad_request", ...).
+  // "metrics", "redirect", "not_found", "static", "bad_request",
+  // "method_not_allowed", "forbidden", ...).
   std::string_view route = "other";
   // Close the connection after this response.
   bool close = false;
