@@ -98,27 +98,33 @@ void App::Impl::Feedback(Request&& req, Respond respond, bool api) {
   entry.comment = MaskPersonalData(input->comment);
   entry.created_at = IsoDateNow();
   std::string url = entry.article_url, revision = input->revision;
-  queue->Submit(
-      std::move(entry), [this, api, url, revision, respond = std::move(respond)](Result<int64_t> id) {
-        if (id.ok()) {
-          CountFeedback(FeedbackReason::kNone);
-          if (api) return respond(JsonResponse(201, "{\"id\":" + std::to_string(*id) + "}", "api_feedback"));
-          return respond(Redirect(303, ThanksUrl(url), "feedback"));
-        }
-        FeedbackReason reason = FeedbackReasonOf(id.status());
-        CountFeedback(reason);
-        std::string message;
-        if (reason == FeedbackReason::kUnknownArticle) {
-          message = "There is no article at " + url + ".";
-        } else if (reason == FeedbackReason::kUnknownRevision) {
-          message = "unknown revision \"" + revision + "\": the article at " + url +
-                    " never had it. Reload the page and send your feedback again.";
-        } else {
-          if (log) log("feedback: " + id.status().message());
-          message = "Your feedback could not be saved just now. Please try again in a moment.";
-        }
-        respond(FeedbackError(api, FeedbackReasonStatus(reason), message, url));
-      });
+  queue->Submit(std::move(entry),
+                [this, api, url, revision, respond = std::move(respond)](Result<int64_t> id) {
+                  respond(FeedbackStored(api, url, revision, id));
+                });
+}
+
+// The answer once the store has taken (or refused) a post.
+Response App::Impl::FeedbackStored(bool api, const std::string& url, const std::string& revision,
+                                   const Result<int64_t>& id) {
+  if (id.ok()) {
+    CountFeedback(FeedbackReason::kNone);
+    if (api) return JsonResponse(201, "{\"id\":" + std::to_string(*id) + "}", "api_feedback");
+    return Redirect(303, ThanksUrl(url), "feedback");
+  }
+  FeedbackReason reason = FeedbackReasonOf(id.status());
+  CountFeedback(reason);
+  std::string message;
+  if (reason == FeedbackReason::kUnknownArticle) {
+    message = "There is no article at " + url + ".";
+  } else if (reason == FeedbackReason::kUnknownRevision) {
+    message = "unknown revision \"" + revision + "\": the article at " + url +
+              " never had it. Reload the page and send your feedback again.";
+  } else {
+    if (log) log("feedback: " + id.status().message());
+    message = "Your feedback could not be saved just now. Please try again in a moment.";
+  }
+  return FeedbackError(api, FeedbackReasonStatus(reason), message, url);
 }
 
 Response App::Impl::FeedbackThanks(const Request& req, const Content& c) {

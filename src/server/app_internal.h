@@ -102,6 +102,8 @@ struct App::Impl {
   Response Search(const Request& req, const Content& c, bool api);
   Response FeedbackThanks(const Request& req, const Content& c);
   void Feedback(Request&& req, Respond respond, bool api);
+  Response FeedbackStored(bool api, const std::string& url, const std::string& revision,
+                          const Result<int64_t>& id);
   void CountFeedback(FeedbackReason reason);  // vetted_feedback_total by reason's label
   Response FeedbackError(bool api, int status, const std::string& message, const std::string& article);
   Response Health(const Content& c);
