@@ -16,8 +16,8 @@
 //      pattern does not take -> 405 "method_not_allowed" with an Allow field
 //      listing what it takes ("GET, HEAD", "POST");
 //   5. access (see Access) -> 401/403 "forbidden";
-//   6. the body limit (a body over it -> 413 "bad_request", as the listener; the listener asks
-//      BodyLimit before reading a body, so this catches only direct callers);
+//   6. the body limit: a body over it -> 413 "bad_request" (the listener
+//      asks BodyLimit before reading a body, so this catches direct callers);
 //   7. calls the handler, which must call `respond` exactly once.
 //
 // Thread safety: Add only before the first Handle/Find/BodyLimit; after that

@@ -2,8 +2,10 @@
 //
 // Two halves, kept apart on purpose:
 //   - Request logic: a Handler turns a Request into a Response. App (app.h)
-//     serves a site from a Store; StaticSite serves a built folder. Neither
-//     sees a socket; both are unit-tested without one.
+//     serves a site from a Store; StaticSite serves a built folder. Both go
+//     through the route table (router.h: method, pattern, who may call, body
+//     limit, handler) and answer cacheable bodies with one responder
+//     (responder.h). Neither sees a socket; both are unit-tested without one.
 //   - Serve() owns the sockets (Asio, in listener.cc only; no Boost header is
 //     reachable from here), parses HTTP/1.1 strictly (http_parse.h), enforces
 //     the limits and timeouts, and calls the Handler for every request.
