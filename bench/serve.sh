@@ -19,6 +19,8 @@ CORPUS=${CORPUS:-demo}
 DURATION=${DURATION:-10}
 DB_DIR=${DB_DIR:-$(mktemp -d -p "${TMPDIR:-/var/tmp}" vetted-bench.XXXXXX)}
 PORT=${PORT:-18181}
+# /metrics is the operator's: the server started here takes this token (see docs/serving.md).
+export VETTED_OPS_TOKEN=${VETTED_OPS_TOKEN:-bench-ops-token}
 command -v wrk >/dev/null || { echo "serve.sh: wrk is missing (bash scripts/install-deps.sh)" >&2; exit 2; }
 [ -x "$VETTED" ] || { echo "serve.sh: $VETTED is not built (make)" >&2; exit 2; }
 
@@ -78,7 +80,7 @@ URLS="$urls" wrk -t2 -c16 -d"$DURATION"s -s bench/wrk/urls.lua "http://127.0.0.1
   sed 's/^/first visits, all URLs in turn (render + cache): /'
 URLS="$urls" wrk -t2 -c16 -d"$DURATION"s -s bench/wrk/urls.lua "http://127.0.0.1:$PORT" | grep pages= |
   sed 's/^/all URLs in turn again (cache hits): /'
-echo "resident memory while serving: $(rss_mb) MB ($(curl -s "http://127.0.0.1:$PORT/metrics" |
+echo "resident memory while serving: $(rss_mb) MB ($(curl -s -H "Authorization: Bearer $VETTED_OPS_TOKEN" "http://127.0.0.1:$PORT/metrics" |
   awk '/^vetted_cache_entries/ {print $2}') pages cached)"
 stop_server
 

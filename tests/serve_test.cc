@@ -33,6 +33,7 @@ using namespace vetted::testing;
 namespace {
 
 const std::string kFlagship = "/relationships/sex-and-relationships/why-you-might-cry-during-sex/";
+const std::string kOpsToken = "whole-program-ops-token";
 
 struct HttpResponse {
   int status = 0;
@@ -120,7 +121,7 @@ class ServeTest : public ::testing::Test {
     db_ = new std::string((*dir_ / "v.db").string());
     std::string out;
     ASSERT_EQ(RunVetted("import " + std::string(VETTED_SOURCE_DIR) + "/demo --db " + *db_, &out), 0) << out;
-    server_ = new Server(*db_, {"--feedback-rate", "600", "--feedback-burst", "600"});
+    server_ = new Server(*db_, {"--feedback-rate", "600", "--feedback-burst", "600", "--ops-token", kOpsToken});
     ASSERT_GT(server_->port(), 0) << server_->log();
   }
   static void TearDownTestSuite() {
@@ -313,7 +314,10 @@ TEST_F(ServeTest, HealthAndMetrics) {
   EXPECT_EQ(nlohmann::json::parse(h.body)["status"], "ok");
   Get(port(), kFlagship);
   Get(port(), kFlagship);
-  HttpResponse m = Get(port(), "/metrics");
+  // /metrics is the operator's: refused without the token, served with it.
+  EXPECT_EQ(Get(port(), "/metrics").status, 401);
+  EXPECT_EQ(Get(port(), "/metrics", "Authorization: Bearer wrong\r\n").status, 401);
+  HttpResponse m = Get(port(), "/metrics", "Authorization: Bearer " + kOpsToken + "\r\n");
   EXPECT_EQ(m.status, 200);
   for (const char* name : {"vetted_http_requests_total{", "vetted_http_request_duration_seconds_bucket{",
                            "vetted_cache_hits_total ", "vetted_feedback_total{result=\"accepted\"}",
@@ -430,6 +434,31 @@ TEST(ServeProcessTest, ExportWritesTheSamePagesAsBuild) {
     EXPECT_EQ(WithoutRelated(a), WithoutRelated(b)) << rel;
   }
   EXPECT_GT(identical, built.size() / 2);
+  fs::remove_all(dir);
+}
+
+TEST(ServeProcessTest, OpsListenServesMetricsThereOnly) {
+  fs::path dir = TempDir("serve-ops");
+  std::string db = (dir / "v.db").string(), out;
+  ASSERT_EQ(RunVetted("import " + std::string(VETTED_SOURCE_DIR) + "/demo --db " + db, &out), 0) << out;
+  Server server(db, {"--ops-listen", "127.0.0.1:0"});
+  ASSERT_GT(server.port(), 0) << server.log();
+  int ops_port = 0;
+  for (int i = 0; i < 100 && ops_port == 0; ++i) {
+    std::string log = server.log();
+    size_t at = log.find("ops listening on http://127.0.0.1:");
+    if (at != std::string::npos) ops_port = std::atoi(log.c_str() + at + 34);
+    if (ops_port == 0) std::this_thread::sleep_for(20ms);
+  }
+  ASSERT_GT(ops_port, 0) << server.log();
+  EXPECT_NE(ops_port, server.port());
+  EXPECT_EQ(Get(server.port(), "/metrics").status, 403);  // no token configured: closed here
+  EXPECT_EQ(Get(server.port(), "/").status, 200);
+  HttpResponse m = Get(ops_port, "/metrics");
+  EXPECT_EQ(m.status, 200);
+  EXPECT_NE(m.body.find("vetted_http_requests_total"), std::string::npos);
+  EXPECT_EQ(Get(ops_port, "/").status, 404);  // the ops listener serves the ops routes only
+  EXPECT_EQ(server.Stop(SIGTERM), 0) << server.log();
   fs::remove_all(dir);
 }
 

@@ -37,6 +37,8 @@ struct ServeArgs {
   size_t feedback_batch = 512;
   std::string hsts;
   bool access_log = true;
+  std::string ops_token;   // bearer token for the ops routes (/metrics); "" = none
+  std::string ops_listen;  // host:port of a second listener serving the ops routes only; "" = none
 };
 int RunServe(const ServeArgs& args);
 

@@ -82,6 +82,12 @@ const std::vector<Subcommand>& Table() {
              ->envname("VETTED_ACCESS_LOG");
          c.add_option("--hsts", a.serve.hsts, "Strict-Transport-Security value (when behind TLS)")
              ->envname("VETTED_HSTS");
+         c.add_option("--ops-token", a.serve.ops_token,
+                      "Bearer token that opens /metrics on --listen (prefer the environment variable)")
+             ->envname("VETTED_OPS_TOKEN");
+         c.add_option("--ops-listen", a.serve.ops_listen,
+                      "host:port serving /metrics to the operator, no token")
+             ->envname("VETTED_OPS_LISTEN");
        },
        [](const Args& a) { return RunServe(a.serve); }},
       {"export", "Write the static site from the database",

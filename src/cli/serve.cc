@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <mutex>
+#include <string_view>
 #include <thread>
 
 #include "cli/commands.h"
@@ -86,6 +87,54 @@ int ServeFolder(const ServeArgs& args, server::ServeOptions options, LogSink& si
   return 0;
 }
 
+// Serves the public listener and, with --ops-listen, the operator's listener
+// beside it (its own thread, one worker): started once the public one is
+// listening, stopped when it stops; if it cannot start, both stop.
+class OpsListener {
+ public:
+  OpsListener(const ServeArgs& args, const server::ServeOptions& options, const server::Handler& handler,
+              std::function<void(const std::string&)> log)
+      : args_(args), options_(options), handler_(handler), log_(std::move(log)) {}
+
+  Status Serve() {
+    options_.control = &public_control_;
+    if (!args_.ops_listen.empty()) {
+      auto on_listening = options_.on_listening;
+      options_.on_listening = [this, on_listening](int port) {
+        if (on_listening) on_listening(port);
+        thread_ = std::thread([this] { RunOps(); });
+      };
+    }
+    Status served = server::Serve(handler_, options_, log_);
+    ops_control_.Stop();
+    if (thread_.joinable()) thread_.join();
+    return served.ok() ? ops_status_ : served;
+  }
+
+ private:
+  void RunOps() {
+    server::ServeOptions ops = options_;
+    ops.listen = args_.ops_listen;
+    ops.threads = 1;
+    ops.ops_listener = true;
+    ops.on_listening = nullptr;
+    ops.control = &ops_control_;
+    Status s = server::Serve(handler_, ops, log_);
+    if (!s.ok()) {
+      ops_status_ = Status::Error(s.code(), "--ops-listen: " + s.message());
+      public_control_.Stop();
+    }
+  }
+
+  const ServeArgs& args_;
+  server::ServeOptions options_;
+  const server::Handler& handler_;
+  std::function<void(const std::string&)> log_;
+  server::ServeControl public_control_, ops_control_;
+  Status ops_status_;  // written by the ops thread before it ends; read after the join
+  std::thread thread_;
+};
+
 }  // namespace
 
 int RunServe(const ServeArgs& args) {
@@ -114,15 +163,21 @@ int RunServe(const ServeArgs& args) {
   app_options.feedback_per_minute = args.feedback_per_minute;
   app_options.feedback_burst = args.feedback_burst;
   app_options.feedback_batch = args.feedback_batch;
+  app_options.ops_token = args.ops_token;
   Result<std::unique_ptr<server::App>> app = server::App::Open(**store, app_options, &metrics, Log);
   if (!app.ok()) {
     std::fprintf(stderr, "vetted serve: %s\n", app.status().message().c_str());
     return 2;
   }
   server::App* a = app->get();
-  Status served = server::Serve(
-      [a](server::Request&& req, server::Respond respond) { a->Handle(std::move(req), std::move(respond)); },
-      options, Log);
+  options.body_limit = [a](std::string_view method, std::string_view target) {
+    return a->BodyLimit(method, target);
+  };
+  server::Handler handler = [a](server::Request&& req, server::Respond respond) {
+    a->Handle(std::move(req), std::move(respond));
+  };
+  OpsListener ops(args, options, handler, Log);
+  Status served = ops.Serve();
   app->reset();  // drains feedback accepted before the stop
   if (!served.ok()) {
     std::fprintf(stderr, "vetted serve: %s\n", served.message().c_str());

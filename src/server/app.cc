@@ -1,4 +1,5 @@
-// App: loading a generation of content, the reload poller and the router.
+// App: loading a generation of content, the reload poller, and the route
+// table the groups fill.
 #include "server/app.h"
 
 #include <chrono>
@@ -9,6 +10,8 @@
 #include "publish/publish.h"
 #include "server/app_internal.h"
 #include "server/encode.h"
+#include "server/ops/routes.h"
+#include "server/public/routes.h"
 #include "util/util.h"
 
 namespace vetted::server {
@@ -68,7 +71,8 @@ App::Impl::Impl(store::Store& s, const AppOptions& o, Metrics* m, std::function<
       options(o),
       metrics(m),
       log(std::move(l)),
-      limiter(RateLimiter::Options{o.feedback_per_minute, o.feedback_burst, 100000}) {}
+      limiter(RateLimiter::Options{o.feedback_per_minute, o.feedback_burst, 100000}),
+      router(RouterOptions{o.ops_token}) {}
 
 render::Options App::Impl::RenderOptions() {
   render::Options ro;
@@ -124,6 +128,9 @@ App::App(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Result<std::unique_ptr<App>> App::Open(store::Store& store, const AppOptions& options, Metrics* metrics,
                                        std::function<void(const std::string&)> log) {
   auto impl = std::make_unique<Impl>(store, options, metrics, std::move(log));
+  // The route groups; a new group (the admin) adds its line here.
+  for (auto add : {AddPageRoutes, AddSearchRoutes, AddFeedbackRoutes, AddOpsRoutes})
+    if (Status s = add(impl->router, *impl); !s.ok()) return Status::Internal("routes: " + s.message());
   auto start = std::chrono::steady_clock::now();
   Result<std::shared_ptr<const Content>> content = LoadContent(store, impl->RenderOptions());
   if (!content.ok()) return content.status();
@@ -216,36 +223,11 @@ Status App::Reload() {
 }
 
 void App::Handle(Request&& req, Respond respond) {
-  Impl& m = *impl_;
-  std::shared_ptr<const Content> c = m.Current();
-  std::string path;
-  if (!DecodePath(req.Path(), path)) {
-    Response res = PlainResponse(400, "Bad request: malformed path");
-    res.route = "bad_request";
-    respond(std::move(res));
-    return;
-  }
-  const bool read = req.method == "GET" || req.method == "HEAD";
-  if (req.method == "POST" && (path == "/feedback" || path == "/feedback/" || path == "/api/feedback")) {
-    m.Feedback(std::move(req), std::move(respond), path == "/api/feedback");
-    return;
-  }
-  if (!read) {
-    Response res = PlainResponse(405, "Method not allowed");
-    bool post = path == "/feedback" || path == "/feedback/" || path == "/api/feedback";
-    res.headers.emplace_back("Allow", post ? "POST" : "GET, HEAD");
-    res.route = "method_not_allowed";
-    respond(std::move(res));
-    return;
-  }
-  if (path == "/healthz") return respond(m.Health(*c));
-  if (path == "/metrics") return respond(m.MetricsPage(*c));
-  if (path == "/search" || path == "/search/") return respond(m.Search(req, *c, false));
-  if (path == "/api/search") return respond(m.Search(req, *c, true));
-  if (path == "/feedback/thanks/" || path == "/feedback/thanks") return respond(m.FeedbackThanks(req, *c));
-  if (auto r = c->redirects.find(path); r != c->redirects.end())
-    return respond(Redirect(301, r->second, "redirect"));
-  respond(m.Page(req, *c, path));
+  impl_->router.Handle(std::move(req), std::move(respond));
+}
+
+size_t App::BodyLimit(std::string_view method, std::string_view target) const {
+  return impl_->router.BodyLimit(method, target);
 }
 
 }  // namespace vetted::server

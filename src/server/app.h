@@ -1,5 +1,6 @@
 // The served site: the public pages, search, reader feedback, /healthz and
-// /metrics, all answered from a Store. Part of server/'s front door (included
+// /metrics (for the operator only: AppOptions::ops_token or the ops
+// listener), all answered from a Store. Part of server/'s front door (included
 // by cli/serve); no socket here: App::Handle is the Handler Serve calls.
 //
 // What App does with a Store:
@@ -22,6 +23,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "load/load.h"
 #include "model/status.h"
@@ -38,6 +40,10 @@ struct AppOptions {
   double feedback_per_minute = 6;  // per client (keyed hash of its address)
   double feedback_burst = 10;
   size_t feedback_batch = 512;  // rows per transaction at most; 1 = one transaction per POST
+  // The operator's bearer token for the ops routes (/metrics): a request
+  // with "Authorization: Bearer <token>" may call them. "" = none: they are
+  // answered 403 except on the ops listener (Request::ops_listener).
+  std::string ops_token;
 };
 
 class App {
@@ -55,10 +61,15 @@ class App {
   App(const App&) = delete;
   App& operator=(const App&) = delete;
 
-  // The Handler: answers every route. Thread-safe. `respond` is called on the
-  // caller's thread except for feedback, which is answered from the writer
-  // thread once the row is durable.
+  // The Handler: answers every route through the route table (router.h;
+  // groups in server/public/ and server/ops/). Thread-safe. `respond` is
+  // called on the caller's thread except for feedback, which is answered from
+  // the writer thread once the row is durable.
   void Handle(Request&& req, Respond respond);
+  // The body limit of the route a request would reach, for
+  // ServeOptions::body_limit (16 KiB for feedback, 0 for GET routes).
+  // Thread-safe.
+  size_t BodyLimit(std::string_view method, std::string_view target) const;
 
   // The content generation being served.
   int64_t generation() const;

@@ -17,13 +17,17 @@ bool IsJson(std::string_view content_type) {
 }
 
 // The form's messages are for readers, not programs.
-std::string ForReaders(const std::string& message) {
-  if (message.rfind("\"category\"", 0) == 0) return "Please choose what kind of feedback this is.";
-  if (message.rfind("\"helpful\"", 0) == 0)
-    return "Please choose Yes or No to tell us whether this page was helpful.";
-  if (message.rfind("\"comment\" is longer", 0) == 0)
-    return "Your comment is longer than 2,000 characters. Please shorten it and send it again.";
-  return "We could not read your feedback (" + message + "). Please go back and try again.";
+std::string ForReaders(FeedbackReason reason, const std::string& message) {
+  switch (reason) {
+    case FeedbackReason::kBadCategory:
+      return "Please choose what kind of feedback this is.";
+    case FeedbackReason::kBadHelpful:
+      return "Please choose Yes or No to tell us whether this page was helpful.";
+    case FeedbackReason::kTooLong:
+      return "Your comment is longer than 2,000 characters. Please shorten it and send it again.";
+    default:
+      return "We could not read your feedback (" + message + "). Please go back and try again.";
+  }
 }
 
 std::string ThanksUrl(const std::string& article) {
@@ -42,28 +46,37 @@ Response App::Impl::FeedbackError(bool api, int status, const std::string& messa
   return HtmlResponse(status, page.ok() ? std::move(*page) : message, "feedback");
 }
 
+void App::Impl::CountFeedback(FeedbackReason reason) {
+  if (reason == FeedbackReason::kNone)
+    return Count("vetted_feedback_total", "result=\"accepted\"", kHelpCounter);
+  Count("vetted_feedback_total",
+        std::string("result=\"rejected\",reason=\"") + std::string(FeedbackReasonLabel(reason)) + "\"",
+        kHelpCounter);
+}
+
 void App::Impl::Feedback(Request&& req, Respond respond, bool api) {
   // The article the form came from, for the error page's link back (checked
   // against the site's articles by the renderer).
   std::string from = api ? "" : QueryValue(req.body, "article");
-  auto reject = [&](int status, std::string_view reason, const std::string& message) {
-    Count("vetted_feedback_total", std::string("result=\"rejected\",reason=\"") + std::string(reason) + "\"",
-          kHelpCounter);
-    respond(FeedbackError(api, status, message, from));
+  auto reject = [&](FeedbackReason reason, const std::string& message) {
+    CountFeedback(reason);
+    respond(FeedbackError(api, FeedbackReasonStatus(reason), message, from));
   };
   if (api && !IsJson(req.Header("Content-Type")))
-    return reject(415, "media_type", "Send the feedback as JSON (Content-Type: application/json).");
-  Result<FeedbackInput> input = api ? ParseFeedbackJson(req.body) : ParseFeedbackForm(req.body);
+    return reject(FeedbackReason::kBadContentType,
+                  "Send the feedback as JSON (Content-Type: application/json).");
+  FeedbackReason why = FeedbackReason::kNone;
+  Result<FeedbackInput> input = api ? ParseFeedbackJson(req.body, &why) : ParseFeedbackForm(req.body, &why);
   if (!input.ok())
-    return reject(400, "invalid", api ? input.status().message() : ForReaders(input.status().message()));
+    return reject(why, api ? input.status().message() : ForReaders(why, input.status().message()));
   if (input->honeypot_filled) {
     // A bot filled the hidden field: answer as if stored, store nothing.
-    Count("vetted_feedback_total", "result=\"rejected\",reason=\"honeypot\"", kHelpCounter);
+    CountFeedback(FeedbackReason::kHoneypot);
     if (api) return respond(JsonResponse(201, "{\"id\":0}", "api_feedback"));
     return respond(Redirect(303, ThanksUrl(input->article), "feedback"));
   }
   if (!limiter.Allow(req.client, std::chrono::steady_clock::now())) {
-    Count("vetted_feedback_total", "result=\"rejected\",reason=\"rate_limited\"", kHelpCounter);
+    CountFeedback(FeedbackReason::kRateLimited);
     Response res = FeedbackError(api, 429,
                                  "We have received a lot of feedback from your connection in a short time. "
                                  "Please try again in a minute.",
@@ -73,33 +86,45 @@ void App::Impl::Feedback(Request&& req, Respond respond, bool api) {
   }
   std::shared_ptr<const Content> c = Current();
   auto article = c->articles.find(input->article);
+  if (article == c->articles.end() && input->article.back() != '/')  // as pages redirect "/a" to "/a/"
+    article = c->articles.find(input->article + "/");
   if (article == c->articles.end())
-    return reject(404, "unknown_article", "There is no article at " + input->article + ".");
+    return reject(FeedbackReason::kUnknownArticle, "There is no article at " + input->article + ".");
   store::NewFeedback entry;
-  entry.article_url = input->article;
+  entry.article_url = article->first;
   entry.revision = input->revision.empty() ? article->second->revision : input->revision;
   entry.helpful = input->helpful;
   entry.category = input->category;
   entry.comment = MaskPersonalData(input->comment);
   entry.created_at = IsoDateNow();
-  std::string url = entry.article_url;
-  queue->Submit(std::move(entry), [this, api, url, respond = std::move(respond)](Result<int64_t> id) {
-    if (id.ok()) {
-      Count("vetted_feedback_total", "result=\"accepted\"", kHelpCounter);
-      if (api) return respond(JsonResponse(201, "{\"id\":" + std::to_string(*id) + "}", "api_feedback"));
-      return respond(Redirect(303, ThanksUrl(url), "feedback"));
-    }
-    bool gone = id.status().code() == Code::kNotFound;
-    Count("vetted_feedback_total",
-          gone ? "result=\"rejected\",reason=\"unknown_article\""
-               : "result=\"rejected\",reason=\"store_error\"",
-          kHelpCounter);
-    if (!gone && log) log("feedback: " + id.status().message());
-    respond(FeedbackError(api, gone ? 404 : 503,
-                          gone ? "There is no article at " + url + "."
-                               : "Your feedback could not be saved just now. Please try again in a moment.",
-                          url));
-  });
+  std::string url = entry.article_url, revision = input->revision;
+  queue->Submit(std::move(entry),
+                [this, api, url, revision, respond = std::move(respond)](Result<int64_t> id) {
+                  respond(FeedbackStored(api, url, revision, id));
+                });
+}
+
+// The answer once the store has taken (or refused) a post.
+Response App::Impl::FeedbackStored(bool api, const std::string& url, const std::string& revision,
+                                   const Result<int64_t>& id) {
+  if (id.ok()) {
+    CountFeedback(FeedbackReason::kNone);
+    if (api) return JsonResponse(201, "{\"id\":" + std::to_string(*id) + "}", "api_feedback");
+    return Redirect(303, ThanksUrl(url), "feedback");
+  }
+  FeedbackReason reason = FeedbackReasonOf(id.status());
+  CountFeedback(reason);
+  std::string message;
+  if (reason == FeedbackReason::kUnknownArticle) {
+    message = "There is no article at " + url + ".";
+  } else if (reason == FeedbackReason::kUnknownRevision) {
+    message = "unknown revision \"" + revision + "\": the article at " + url +
+              " never had it. Reload the page and send your feedback again.";
+  } else {
+    if (log) log("feedback: " + id.status().message());
+    message = "Your feedback could not be saved just now. Please try again in a moment.";
+  }
+  return FeedbackError(api, FeedbackReasonStatus(reason), message, url);
 }
 
 Response App::Impl::FeedbackThanks(const Request& req, const Content& c) {

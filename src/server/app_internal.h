@@ -21,26 +21,12 @@
 #include "server/app.h"
 #include "server/feedback.h"
 #include "server/metrics.h"
+#include "server/responder.h"
+#include "server/router.h"
 #include "server/server.h"
 #include "store/store.h"
 
 namespace vetted::server {
-
-enum class Encodings { kIdentity, kGzip, kBrotli };
-
-// One response body in each encoding worth sending (made when first asked
-// for), with its validators.
-struct CachedBody {
-  std::shared_ptr<const std::string> identity, gzip, br;  // gzip/br null when not smaller
-  // The response's header lines for each (Response::header_block).
-  std::shared_ptr<const std::string> identity_head, gzip_head, br_head;
-  std::string etag;  // "\"<hash>\"" of identity
-  std::string_view content_type;
-  bool compressible = false;                  // a type and size worth compressing (Vary: Accept-Encoding)
-  bool gzip_tried = false, br_tried = false;  // compressed (kept only when smaller)
-  bool Has(Encodings e) const;                // nothing left to try for e
-  bool immutable = false;                     // fingerprinted asset: cache for a year
-};
 
 // Everything one content generation serves. Built once by LoadContent, then
 // read-only except for the page cache (its own lock). Never moved: the Site
@@ -64,20 +50,6 @@ struct Content {
 // Loads the store's published content and prepares it for serving.
 Result<std::shared_ptr<const Content>> LoadContent(store::Store& store, const render::Options& options);
 
-// The best encoding the request accepts.
-Encodings WantedEncoding(const Request& req);
-// Makes the cached form of a body, also in the `wanted` encoding when that
-// makes it smaller.
-std::shared_ptr<const CachedBody> MakeBody(std::string bytes, std::string_view path, bool immutable,
-                                           const std::string& last_modified,
-                                           Encodings wanted = Encodings::kIdentity);
-// A copy of `body` with the `wanted` encoding added.
-std::shared_ptr<const CachedBody> WithEncoding(const CachedBody& body, Encodings wanted,
-                                               const std::string& last_modified);
-
-// The response for a body, honouring Accept-Encoding, If-None-Match and HEAD.
-Response BodyResponse(const Request& req, const CachedBody& body, int status, std::string_view route);
-
 // Fresh (never cached) HTML, e.g. search results: no-store, security headers.
 Response HtmlResponse(int status, std::string html, std::string_view route);
 // A JSON answer: {"error": message} for errors, or the given object text.
@@ -89,9 +61,6 @@ Response Redirect(int status, std::string location, std::string_view route);
 // are kept as typed.
 std::vector<std::pair<std::string, std::string>> ParseQuery(std::string_view query);
 std::string QueryValue(std::string_view query, std::string_view name);
-// Percent-decodes a URL path; false for a hostile or malformed one
-// (NUL, control bytes, backslash, "..", bad escapes).
-bool DecodePath(std::string_view raw, std::string& out);
 // "Thu, 26 Nov 2026 06:01:02 GMT" and "2026-11-26T06:01:02Z" for now.
 std::string HttpDateNow();
 std::string IsoDateNow();
@@ -103,6 +72,7 @@ struct App::Impl {
   std::function<void(const std::string&)> log;
   RateLimiter limiter;
   std::unique_ptr<FeedbackQueue> queue;
+  Router router;  // filled by the route groups (server/public/, server/ops/) in Open
 
   mutable std::mutex content_mu;
   std::shared_ptr<const Content> content;
@@ -132,6 +102,9 @@ struct App::Impl {
   Response Search(const Request& req, const Content& c, bool api);
   Response FeedbackThanks(const Request& req, const Content& c);
   void Feedback(Request&& req, Respond respond, bool api);
+  Response FeedbackStored(bool api, const std::string& url, const std::string& revision,
+                          const Result<int64_t>& id);
+  void CountFeedback(FeedbackReason reason);  // vetted_feedback_total by reason's label
   Response FeedbackError(bool api, int status, const std::string& message, const std::string& article);
   Response Health(const Content& c);
   Response MetricsPage(const Content& c);

@@ -1,5 +1,6 @@
-// App: pages from the cache (rendered on first request), responses, and the
-// small HTTP helpers the handlers share.
+// App: pages from the cache (rendered on first request, answered by the
+// shared responder, responder.h), responses, and the small HTTP helpers the
+// handlers share.
 #include <cstdio>
 #include <ctime>
 
@@ -8,124 +9,6 @@
 #include "util/util.h"
 
 namespace vetted::server {
-namespace {
-
-constexpr std::string_view kCacheImmutable = "public, max-age=31536000, immutable";
-constexpr std::string_view kCacheRevalidate = "no-cache";  // store, but ask (ETag) before each reuse
-constexpr std::string_view kCacheNever = "no-store";       // search results and feedback answers
-constexpr int kBrotliQuality = 9;  // per page, once; 11 is a few % smaller and ~10x slower
-constexpr size_t kEtagHex = 20;
-
-// If-None-Match lists our ETag, one of its encodings' variants ("-gz", "-br"), or "*".
-bool EtagMatches(std::string_view header, std::string_view etag) {
-  if (header.empty()) return false;
-  if (util::Trim(header) == "*") return true;
-  std::string_view core = etag.substr(0, etag.size() - 1);  // without the closing quote
-  for (std::string_view item : util::Split(header, ',')) {
-    item = util::Trim(item);
-    if (item.size() > 2 && item.substr(0, 2) == "W/") item.remove_prefix(2);
-    if (item.size() < core.size() + 1 || item.substr(0, core.size()) != core || item.back() != '"') continue;
-    std::string_view suffix = item.substr(core.size(), item.size() - core.size() - 1);
-    if (suffix.empty() || suffix == "-gz" || suffix == "-br") return true;
-  }
-  return false;
-}
-
-}  // namespace
-
-// Every header line a cached body's response carries, for one encoding.
-static std::shared_ptr<const std::string> HeadBlock(const CachedBody& body, std::string_view encoding,
-                                                    const std::string& last_modified) {
-  Fields fields;
-  fields.emplace_back("Content-Type", body.content_type);
-  if (!encoding.empty()) fields.emplace_back("Content-Encoding", encoding);
-  if (body.compressible) fields.emplace_back("Vary", "Accept-Encoding");
-  std::string etag = body.etag;
-  if (!encoding.empty()) etag.insert(etag.size() - 1, encoding == "br" ? "-br" : "-gz");
-  fields.emplace_back("ETag", std::move(etag));
-  fields.emplace_back("Last-Modified", last_modified);
-  fields.emplace_back("Cache-Control", body.immutable ? kCacheImmutable : kCacheRevalidate);
-  AddSecurityHeaders(fields);
-  auto block = std::make_shared<std::string>();
-  for (const auto& [name, value] : fields) *block += name + ": " + value + "\r\n";
-  return block;
-}
-
-Encodings WantedEncoding(const Request& req) {
-  AcceptedEncodings accepted = ParseAcceptEncoding(req.Header("Accept-Encoding"));
-  return accepted.br ? Encodings::kBrotli : accepted.gzip ? Encodings::kGzip : Encodings::kIdentity;
-}
-
-bool CachedBody::Has(Encodings e) const {
-  if (!compressible) return true;
-  return e == Encodings::kIdentity || (e == Encodings::kGzip ? gzip_tried : br_tried);
-}
-
-// Adds one encoding to `body` (when it makes the body smaller).
-static void AddEncoding(CachedBody& body, Encodings e, const std::string& last_modified) {
-  if (!body.compressible || e == Encodings::kIdentity) return;
-  const std::string& bytes = *body.identity;
-  if (e == Encodings::kGzip && !body.gzip_tried) {
-    body.gzip_tried = true;
-    if (auto gz = Gzip(bytes); gz && gz->size() < bytes.size()) {
-      body.gzip = std::make_shared<const std::string>(std::move(*gz));
-      body.gzip_head = HeadBlock(body, "gzip", last_modified);
-    }
-  } else if (e == Encodings::kBrotli && !body.br_tried) {
-    body.br_tried = true;
-    if (auto br = Brotli(bytes, kBrotliQuality); br && br->size() < bytes.size()) {
-      body.br = std::make_shared<const std::string>(std::move(*br));
-      body.br_head = HeadBlock(body, "br", last_modified);
-    }
-  }
-}
-
-std::shared_ptr<const CachedBody> MakeBody(std::string bytes, std::string_view path, bool immutable,
-                                           const std::string& last_modified, Encodings wanted) {
-  auto body = std::make_shared<CachedBody>();
-  MimeType mime = MimeFor(path);
-  body->content_type = mime.type;
-  body->immutable = immutable;
-  body->etag = "\"" + util::Sha256Hex(bytes).substr(0, kEtagHex) + "\"";
-  body->compressible = mime.compressible && bytes.size() >= kMinCompressSize;
-  body->identity = std::make_shared<const std::string>(std::move(bytes));
-  body->identity_head = HeadBlock(*body, "", last_modified);
-  AddEncoding(*body, wanted, last_modified);
-  return body;
-}
-
-std::shared_ptr<const CachedBody> WithEncoding(const CachedBody& body, Encodings wanted,
-                                               const std::string& last_modified) {
-  auto copy = std::make_shared<CachedBody>(body);
-  AddEncoding(*copy, wanted, last_modified);
-  return copy;
-}
-
-Response BodyResponse(const Request& req, const CachedBody& body, int status, std::string_view route) {
-  Response res;
-  res.status = status;
-  res.route = route;
-  res.shared_body = body.identity;
-  res.header_block = body.identity_head;
-  if (body.br || body.gzip) {
-    AcceptedEncodings accepted = ParseAcceptEncoding(req.Header("Accept-Encoding"));
-    if (accepted.br && body.br) {
-      res.shared_body = body.br;
-      res.header_block = body.br_head;
-    } else if (accepted.gzip && body.gzip) {
-      res.shared_body = body.gzip;
-      res.header_block = body.gzip_head;
-    }
-  }
-  if (status == 200 && EtagMatches(req.Header("If-None-Match"), body.etag)) {
-    res.status = 304;
-    res.shared_body.reset();
-  }
-  // HEAD: the length a GET would get (Serve sends no body).
-  if (req.method == "HEAD" && res.status != 304)
-    res.headers.emplace_back("Content-Length", std::to_string(res.Body().size()));
-  return res;
-}
 
 Response App::Impl::Page(const Request& req, const Content& c, const std::string& path) {
   std::string file;
@@ -152,7 +35,7 @@ Response App::Impl::Page(const Request& req, const Content& c, const std::string
       lock.unlock();
       cache_hits.fetch_add(1, std::memory_order_relaxed);  // to metrics when scraped
       if (!body->Has(wanted)) {
-        body = WithEncoding(*body, wanted, c.last_modified);
+        body = WithEncoding(*body, wanted);
         std::unique_lock<std::shared_mutex> write(c.cache_mu);
         c.cache[path] = body;
       }
@@ -167,9 +50,8 @@ Response App::Impl::Page(const Request& req, const Content& c, const std::string
     res.route = "error";
     return res;
   }
-  bool immutable = path.rfind("/assets/", 0) == 0;
-  std::shared_ptr<const CachedBody> body =
-      MakeBody(std::move(*bytes), path, immutable, c.last_modified, wanted);
+  BodyOptions policy{.immutable = path.rfind("/assets/", 0) == 0, .last_modified = c.last_modified};
+  std::shared_ptr<const CachedBody> body = MakeBody(std::move(*bytes), path, policy, wanted);
   if (options.cache) {
     std::unique_lock<std::shared_mutex> lock(c.cache_mu);
     c.cache.emplace(path, body);
@@ -191,7 +73,7 @@ Response App::Impl::NotFound(const Request& req, const Content& c) {
       res.route = "not_found";
       return res;
     }
-    body = MakeBody(std::move(*bytes), "404.html", false, c.last_modified);
+    body = MakeBody(std::move(*bytes), "404.html", BodyOptions{.last_modified = c.last_modified});
     if (options.cache) {
       std::unique_lock<std::shared_mutex> lock(c.cache_mu);
       c.cache.emplace(key, body);
@@ -266,40 +148,12 @@ std::string QueryValue(std::string_view query, std::string_view name) {
   return "";
 }
 
-bool DecodePath(std::string_view raw, std::string& out) {
-  if (raw.empty() || raw[0] != '/' || !util::PercentDecode(raw, &out)) return false;
-  for (char ch : out) {
-    auto u = static_cast<unsigned char>(ch);
-    if (u < 0x20 || u == 0x7f || ch == '\\') return false;
-  }
-  // No "." or ".." segment, no empty segment but the last.
-  for (size_t start = 1; start <= out.size();) {
-    size_t end = out.find('/', start);
-    if (end == std::string::npos) end = out.size();
-    std::string_view seg(out.data() + start, end - start);
-    if (seg == "." || seg == "..") return false;
-    if (seg.empty() && end != out.size()) return false;
-    start = end + 1;
-  }
-  return true;
-}
-
-// The current UTC time in a strftime format.
-static std::string UtcNow(const char* format) {
-  std::time_t now = std::time(nullptr);
-  std::tm gmt{};
-  gmtime_r(&now, &gmt);
-  char buf[64];
-  size_t n = std::strftime(buf, sizeof buf, format, &gmt);
-  return std::string(buf, n);
-}
-
 std::string HttpDateNow() {
-  return UtcNow("%a, %d %b %Y %H:%M:%S GMT");
+  return HttpDate(std::time(nullptr));
 }
 
 std::string IsoDateNow() {
-  return UtcNow("%Y-%m-%dT%H:%M:%SZ");
+  return FormatUtc(std::time(nullptr), "%Y-%m-%dT%H:%M:%SZ");
 }
 
 // 200 once ready; 503 "warming" while the search index's word lists are

@@ -60,54 +60,76 @@ struct RawFeedback {
   bool honeypot_filled = false;
 };
 
-Status Bad(std::string message) {
-  return Status::Invalid(std::move(message));
+// A validation failure: its reason and a message fit for the client.
+struct Fault {
+  FeedbackReason reason = FeedbackReason::kNone;
+  std::string message;
+  bool ok() const { return reason == FeedbackReason::kNone; }
+};
+
+Fault Bad(FeedbackReason reason, std::string message) {
+  return {reason, std::move(message)};
 }
 
-Status CheckArticle(const std::string& article) {
-  if (article.empty() || article[0] != '/') return Bad("\"article\" must be a URL path starting with '/'");
-  if (article.size() > kMaxArticleBytes) return Bad("\"article\" is longer than 512 bytes");
+// The reason for a problem with the field `name`.
+FeedbackReason FieldReason(std::string_view name) {
+  if (name == "article") return FeedbackReason::kBadArticle;
+  if (name == "helpful") return FeedbackReason::kBadHelpful;
+  if (name == "category") return FeedbackReason::kBadCategory;
+  if (name == "comment") return FeedbackReason::kBadComment;
+  if (name == "revision") return FeedbackReason::kBadRevision;
+  return FeedbackReason::kBadBody;
+}
+
+Fault CheckArticle(const std::string& article) {
+  if (article.empty() || article[0] != '/')
+    return Bad(FeedbackReason::kBadArticle, "\"article\" must be a URL path starting with '/'");
+  if (article.size() > kMaxArticleBytes)
+    return Bad(FeedbackReason::kBadArticle, "\"article\" is longer than 512 bytes");
   for (char ch : article) {
     const auto c = static_cast<unsigned char>(ch);
-    if (c < 0x20 || c == 0x7F) return Bad("\"article\" must not contain control characters");
+    if (c < 0x20 || c == 0x7F)
+      return Bad(FeedbackReason::kBadArticle, "\"article\" must not contain control characters");
   }
-  if (!Utf8CodePoints(article)) return Bad("\"article\" is not valid UTF-8");
-  return Status::Ok();
+  if (!Utf8CodePoints(article)) return Bad(FeedbackReason::kBadArticle, "\"article\" is not valid UTF-8");
+  return {};
 }
 
-Status CheckRevision(const std::string& revision) {
-  if (revision.size() > kMaxRevisionBytes) return Bad("\"revision\" is longer than 128 bytes");
+Fault CheckRevision(const std::string& revision) {
+  if (revision.size() > kMaxRevisionBytes)
+    return Bad(FeedbackReason::kBadRevision, "\"revision\" is longer than 128 bytes");
   for (char c : revision) {
-    if (c <= 0x20 || c >= 0x7F) return Bad("\"revision\" must be printable ASCII without spaces");
+    if (c <= 0x20 || c >= 0x7F)
+      return Bad(FeedbackReason::kBadRevision, "\"revision\" must be printable ASCII without spaces");
   }
-  return Status::Ok();
+  return {};
 }
 
-Result<FeedbackInput> Validate(RawFeedback raw) {
-  if (!raw.article) return Bad("\"article\" is required");
-  if (Status s = CheckArticle(*raw.article); !s.ok()) return s;
-  if (!raw.helpful) return Bad("\"helpful\" is required");
-  if (!raw.category) return Bad("\"category\" is required");
+Fault Validate(RawFeedback raw, FeedbackInput& in) {
+  if (!raw.article) return Bad(FeedbackReason::kBadArticle, "\"article\" is required");
+  if (Fault f = CheckArticle(*raw.article); !f.ok()) return f;
+  if (!raw.helpful) return Bad(FeedbackReason::kBadHelpful, "\"helpful\" is required");
+  if (!raw.category) return Bad(FeedbackReason::kBadCategory, "\"category\" is required");
   const std::string& cat = *raw.category;
   if (cat != "helpful" && cat != "error" && cat != "other") {
-    return Bad("\"category\" must be \"helpful\", \"error\" or \"other\"");
+    return Bad(FeedbackReason::kBadCategory, "\"category\" must be \"helpful\", \"error\" or \"other\"");
   }
   if (raw.comment) {
     std::optional<size_t> chars = Utf8CodePoints(*raw.comment);
-    if (!chars) return Bad("\"comment\" is not valid UTF-8");
-    if (*chars > kMaxCommentChars) return Bad("\"comment\" is longer than 2,000 characters");
+    if (!chars) return Bad(FeedbackReason::kBadComment, "\"comment\" is not valid UTF-8");
+    if (*chars > kMaxCommentChars)
+      return Bad(FeedbackReason::kTooLong, "\"comment\" is longer than 2,000 characters");
   }
   if (raw.revision) {
-    if (Status s = CheckRevision(*raw.revision); !s.ok()) return s;
+    if (Fault f = CheckRevision(*raw.revision); !f.ok()) return f;
   }
-  FeedbackInput in;
   in.article = std::move(*raw.article);
   in.revision = raw.revision ? std::move(*raw.revision) : std::string();
   in.helpful = *raw.helpful;
   in.category = std::move(*raw.category);
   in.comment = raw.comment ? std::move(*raw.comment) : std::string();
   in.honeypot_filled = raw.honeypot_filled;
-  return in;
+  return {};
 }
 
 // ---------------------------------------------------------------------------
@@ -116,53 +138,54 @@ Result<FeedbackInput> Validate(RawFeedback raw) {
 using Json = nlohmann::json;
 
 // Reads an optional string member: absent/null -> nullopt; not a string -> error.
-Status OptionalString(const Json& obj, const char* name, std::optional<std::string>& out) {
+Fault OptionalString(const Json& obj, const char* name, std::optional<std::string>& out) {
   auto it = obj.find(name);
-  if (it == obj.end() || it->is_null()) return Status::Ok();
-  if (!it->is_string()) return Bad("\"" + std::string(name) + "\" must be a string");
+  if (it == obj.end() || it->is_null()) return {};
+  if (!it->is_string()) return Bad(FieldReason(name), "\"" + std::string(name) + "\" must be a string");
   out = it->get_ref<const std::string&>();
-  return Status::Ok();
+  return {};
 }
 
-Result<FeedbackInput> FromJson(const Json& obj) {
+Fault FromJson(const Json& obj, FeedbackInput& in) {
   RawFeedback raw;
-  if (Status s = OptionalString(obj, "article", raw.article); !s.ok()) return s;
+  if (Fault f = OptionalString(obj, "article", raw.article); !f.ok()) return f;
   if (auto it = obj.find("helpful"); it != obj.end() && !it->is_null()) {
-    if (!it->is_boolean()) return Bad("\"helpful\" must be true or false");
+    if (!it->is_boolean()) return Bad(FeedbackReason::kBadHelpful, "\"helpful\" must be true or false");
     raw.helpful = it->get<bool>();
   }
-  if (Status s = OptionalString(obj, "category", raw.category); !s.ok()) return s;
-  if (Status s = OptionalString(obj, "comment", raw.comment); !s.ok()) return s;
-  if (Status s = OptionalString(obj, "revision", raw.revision); !s.ok()) return s;
+  if (Fault f = OptionalString(obj, "category", raw.category); !f.ok()) return f;
+  if (Fault f = OptionalString(obj, "comment", raw.comment); !f.ok()) return f;
+  if (Fault f = OptionalString(obj, "revision", raw.revision); !f.ok()) return f;
   if (auto it = obj.find("website"); it != obj.end() && !it->is_null()) {
     raw.honeypot_filled = !(it->is_string() && it->get_ref<const std::string&>().empty());
   }
-  return Validate(std::move(raw));
+  return Validate(std::move(raw), in);
 }
 
 // ---------------------------------------------------------------------------
 // Form
 
 // Stores one known form field into raw; kInvalid for a repeated one.
-Status TakeFormField(const std::string& name, std::string value, RawFeedback& raw, unsigned& seen) {
+Fault TakeFormField(const std::string& name, std::string value, RawFeedback& raw, unsigned& seen) {
   static constexpr const char* kNames[] = {"article",  "revision", "helpful",
                                            "category", "comment",  "website"};
   size_t index = 0;
   while (index < std::size(kNames) && name != kNames[index]) ++index;
-  if (index == std::size(kNames)) return Status::Ok();  // unknown: ignored
-  if (seen & (1u << index)) return Bad("\"" + name + "\" is given twice");
+  if (index == std::size(kNames)) return {};  // unknown: ignored
+  if (seen & (1u << index)) return Bad(FieldReason(name), "\"" + name + "\" is given twice");
   seen |= 1u << index;
-  if (value.empty() && name != "article") return Status::Ok();  // empty counts as absent
+  if (value.empty() && name != "article") return {};  // empty counts as absent
   if (name == "article") raw.article = std::move(value);
   if (name == "revision") raw.revision = std::move(value);
   if (name == "category") raw.category = std::move(value);
   if (name == "comment") raw.comment = std::move(value);
   if (name == "website") raw.honeypot_filled = true;
   if (name == "helpful") {
-    if (value != "yes" && value != "no") return Bad("\"helpful\" must be yes or no");
+    if (value != "yes" && value != "no")
+      return Bad(FeedbackReason::kBadHelpful, "\"helpful\" must be yes or no");
     raw.helpful = value == "yes";
   }
-  return Status::Ok();
+  return {};
 }
 
 // ---------------------------------------------------------------------------
@@ -318,20 +341,26 @@ void MaskPhones(std::string_view s, std::string& out) {
   }
 }
 
-}  // namespace
+// The result of a parser for its callers: the input, or kInvalid with the
+// message (and the reason in *why).
+Result<FeedbackInput> Finish(Fault fault, FeedbackInput&& in, FeedbackReason* why) {
+  if (why) *why = fault.reason;
+  if (!fault.ok()) return Status::Invalid(std::move(fault.message));
+  return std::move(in);
+}
 
-Result<FeedbackInput> ParseFeedbackJson(std::string_view body) {
+Fault JsonFault(std::string_view body, FeedbackInput& in) {
   try {
     const Json doc = Json::parse(body.begin(), body.end(), nullptr, /*allow_exceptions=*/false);
-    if (doc.is_discarded()) return Bad("the body is not valid JSON");
-    if (!doc.is_object()) return Bad("the body must be a JSON object");
-    return FromJson(doc);
+    if (doc.is_discarded()) return Bad(FeedbackReason::kBadBody, "the body is not valid JSON");
+    if (!doc.is_object()) return Bad(FeedbackReason::kBadBody, "the body must be a JSON object");
+    return FromJson(doc, in);
   } catch (const std::exception& e) {  // allocation failure or a library surprise
-    return Bad(std::string("the body could not be read: ") + e.what());
+    return Bad(FeedbackReason::kBadBody, std::string("the body could not be read: ") + e.what());
   }
 }
 
-Result<FeedbackInput> ParseFeedbackForm(std::string_view body) {
+Fault FormFault(std::string_view body, FeedbackInput& in) {
   RawFeedback raw;
   unsigned seen = 0;
   std::string name, value;
@@ -347,12 +376,76 @@ Result<FeedbackInput> ParseFeedbackForm(std::string_view body) {
     const std::string_view raw_value =
         eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
     if (!util::PercentDecode(raw_name, &name, true) || !util::PercentDecode(raw_value, &value, true)) {
-      return Bad("the form body has a malformed %-escape");
+      return Bad(FeedbackReason::kBadBody, "the form body has a malformed %-escape");
     }
-    if (Status s = TakeFormField(name, value, raw, seen); !s.ok()) return s;
+    if (Fault f = TakeFormField(name, value, raw, seen); !f.ok()) return f;
   }
   if (raw.helpful && !raw.category) raw.category = *raw.helpful ? "helpful" : "other";
-  return Validate(std::move(raw));
+  return Validate(std::move(raw), in);
+}
+
+}  // namespace
+
+Result<FeedbackInput> ParseFeedbackJson(std::string_view body, FeedbackReason* why) {
+  FeedbackInput in;
+  Fault fault = JsonFault(body, in);
+  return Finish(std::move(fault), std::move(in), why);
+}
+
+Result<FeedbackInput> ParseFeedbackForm(std::string_view body, FeedbackReason* why) {
+  FeedbackInput in;
+  Fault fault = FormFault(body, in);
+  return Finish(std::move(fault), std::move(in), why);
+}
+
+std::string_view FeedbackReasonLabel(FeedbackReason reason) {
+  switch (reason) {
+    case FeedbackReason::kNone:
+      return "accepted";
+    case FeedbackReason::kBadContentType:
+      return "media_type";
+    case FeedbackReason::kHoneypot:
+      return "honeypot";
+    case FeedbackReason::kRateLimited:
+      return "rate_limited";
+    case FeedbackReason::kUnknownArticle:
+      return "unknown_article";
+    case FeedbackReason::kUnknownRevision:
+      return "unknown_revision";
+    case FeedbackReason::kStoreError:
+      return "store_error";
+    default:
+      return "invalid";
+  }
+}
+
+int FeedbackReasonStatus(FeedbackReason reason) {
+  switch (reason) {
+    case FeedbackReason::kNone:
+    case FeedbackReason::kHoneypot:
+      return 0;
+    case FeedbackReason::kBadContentType:
+      return 415;
+    case FeedbackReason::kRateLimited:
+      return 429;
+    case FeedbackReason::kUnknownArticle:
+      return 404;
+    case FeedbackReason::kStoreError:
+      return 503;
+    default:
+      return 400;
+  }
+}
+
+FeedbackReason FeedbackReasonOf(const Status& store_error) {
+  switch (store_error.code()) {
+    case Code::kNotFound:
+      return FeedbackReason::kUnknownArticle;
+    case Code::kInvalid:
+      return FeedbackReason::kUnknownRevision;
+    default:
+      return FeedbackReason::kStoreError;
+  }
 }
 
 std::string MaskPersonalData(std::string_view comment) {

@@ -29,6 +29,37 @@ inline constexpr size_t kMaxCommentChars = 2000;  // Unicode code points
 inline constexpr size_t kMaxArticleBytes = 512;
 inline constexpr size_t kMaxRevisionBytes = 128;
 
+// Why a feedback post was not stored (or, for kHoneypot, stored nothing
+// while answered as if stored). Carried from validation to the response: the
+// status, the metrics label and the readers' message come from it, never
+// from an error message's text.
+enum class FeedbackReason {
+  kNone,             // accepted
+  kBadBody,          // not JSON / not an object / malformed form; 400
+  kBadArticle,       // "article" missing or not a URL path; 400
+  kBadHelpful,       // "helpful" missing, not a boolean / yes|no, or given twice; 400
+  kBadCategory,      // "category" missing, not one of the three, or given twice; 400
+  kTooLong,          // "comment" over 2,000 code points; 400
+  kBadComment,       // "comment" not a string or not UTF-8, or given twice; 400
+  kBadRevision,      // "revision" over 128 bytes or not printable ASCII; 400
+  kBadContentType,   // /api/feedback without Content-Type: application/json; 415
+  kHoneypot,         // the hidden field was filled: a bot
+  kRateLimited,      // too many posts from this client; 429
+  kUnknownArticle,   // no published article at that URL; 404
+  kUnknownRevision,  // the article never had that revision; 400
+  kStoreError,       // the store failed; 503
+};
+
+// The `reason` label of vetted_feedback_total{result="rejected",...}:
+// "invalid" for every kBad*/kTooLong, then "media_type", "honeypot",
+// "rate_limited", "unknown_article", "unknown_revision", "store_error".
+std::string_view FeedbackReasonLabel(FeedbackReason reason);
+// The HTTP status refusing a post for `reason` (kNone and kHoneypot: 0).
+int FeedbackReasonStatus(FeedbackReason reason);
+// The reason a store error from Store::AddFeedback stands for: kNotFound ->
+// kUnknownArticle, kInvalid -> kUnknownRevision, anything else kStoreError.
+FeedbackReason FeedbackReasonOf(const Status& store_error);
+
 // A validated feedback submission, before masking and storage.
 struct FeedbackInput {
   std::string article;   // URL path of the article: starts with '/', at most 512 bytes, no control bytes
@@ -51,8 +82,9 @@ struct FeedbackInput {
 // a category outside the three, a comment over 2,000 code points, an article
 // that is not a path starting with '/' or is over 512 bytes or holds control
 // bytes, a revision over 128 bytes or with bytes outside printable ASCII.
+// `why` (optional) receives the reason of a failure (kNone on success).
 // Never throws. Thread-safe (pure).
-Result<FeedbackInput> ParseFeedbackJson(std::string_view body);
+Result<FeedbackInput> ParseFeedbackJson(std::string_view body, FeedbackReason* why = nullptr);
 
 // POST /feedback body (application/x-www-form-urlencoded, from the form that
 // works without JavaScript): fields article, revision, helpful=yes|no,
@@ -62,8 +94,9 @@ Result<FeedbackInput> ParseFeedbackJson(std::string_view body);
 // "revision"/"comment"/"website" count as absent. Unknown fields are ignored.
 // Errors: kInvalid as for ParseFeedbackJson (same messages), plus a malformed
 // %-escape, a field given twice, helpful other than yes/no, and decoded text
-// that is not UTF-8. Never throws. Thread-safe (pure).
-Result<FeedbackInput> ParseFeedbackForm(std::string_view body);
+// that is not UTF-8. `why` as for ParseFeedbackJson. Never throws.
+// Thread-safe (pure).
+Result<FeedbackInput> ParseFeedbackForm(std::string_view body, FeedbackReason* why = nullptr);
 
 // Replaces personal data in a comment:
 //   - email addresses (local@domain.tld) by "[email removed]";

@@ -231,6 +231,82 @@ TEST(ParseFeedback, FormAndJsonShareMessages) {
 // ---------------------------------------------------------------------------
 // MaskPersonalData
 
+TEST(ParseFeedback, ReasonsAreValuesNotMessages) {
+  struct Case {
+    const char* name;
+    bool form;
+    std::string body;
+    FeedbackReason reason;
+  };
+  const Case cases[] = {
+      {"valid json", false, R"({"article":"/a/","helpful":true,"category":"other"})", FeedbackReason::kNone},
+      {"not json", false, "nope", FeedbackReason::kBadBody},
+      {"array", false, "[]", FeedbackReason::kBadBody},
+      {"no article", false, R"({"helpful":true,"category":"other"})", FeedbackReason::kBadArticle},
+      {"relative article", false, R"({"article":"a/","helpful":true,"category":"other"})",
+       FeedbackReason::kBadArticle},
+      {"helpful string", false, R"({"article":"/a/","helpful":"x","category":"other"})",
+       FeedbackReason::kBadHelpful},
+      {"no category", false, R"({"article":"/a/","helpful":true})", FeedbackReason::kBadCategory},
+      {"category number", false, R"({"article":"/a/","helpful":true,"category":1})",
+       FeedbackReason::kBadCategory},
+      {"long comment", false,
+       R"({"article":"/a/","helpful":true,"category":"other","comment":")" + std::string(2001, 'x') + "\"}",
+       FeedbackReason::kTooLong},
+      {"comment number", false, R"({"article":"/a/","helpful":true,"category":"other","comment":1})",
+       FeedbackReason::kBadComment},
+      {"bad revision", false, R"({"article":"/a/","helpful":true,"category":"other","revision":"a b"})",
+       FeedbackReason::kBadRevision},
+      {"valid form", true, "article=%2Fa%2F&helpful=yes", FeedbackReason::kNone},
+      {"form bad escape", true, "article=%zz&helpful=yes", FeedbackReason::kBadBody},
+      {"form helpful maybe", true, "article=%2Fa%2F&helpful=maybe", FeedbackReason::kBadHelpful},
+      {"form no helpful", true, "article=%2Fa%2F", FeedbackReason::kBadHelpful},
+      {"form category twice", true, "article=%2Fa%2F&helpful=yes&category=other&category=error",
+       FeedbackReason::kBadCategory},
+      {"form bad category", true, "article=%2Fa%2F&helpful=yes&category=praise",
+       FeedbackReason::kBadCategory},
+      {"form long comment", true, "article=%2Fa%2F&helpful=yes&comment=" + std::string(2001, 'x'),
+       FeedbackReason::kTooLong},
+      {"form comment not utf-8", true, "article=%2Fa%2F&helpful=yes&comment=%FF",
+       FeedbackReason::kBadComment},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    FeedbackReason why = FeedbackReason::kStoreError;  // overwritten either way
+    Result<FeedbackInput> r = c.form ? ParseFeedbackForm(c.body, &why) : ParseFeedbackJson(c.body, &why);
+    EXPECT_EQ(why, c.reason);
+    EXPECT_EQ(r.ok(), c.reason == FeedbackReason::kNone);
+  }
+}
+
+TEST(FeedbackReason, LabelsStatusesAndStoreErrors) {
+  struct Case {
+    FeedbackReason reason;
+    std::string_view label;
+    int status;
+  };
+  const Case cases[] = {
+      {FeedbackReason::kBadBody, "invalid", 400},
+      {FeedbackReason::kBadCategory, "invalid", 400},
+      {FeedbackReason::kTooLong, "invalid", 400},
+      {FeedbackReason::kBadRevision, "invalid", 400},
+      {FeedbackReason::kBadContentType, "media_type", 415},
+      {FeedbackReason::kHoneypot, "honeypot", 0},
+      {FeedbackReason::kRateLimited, "rate_limited", 429},
+      {FeedbackReason::kUnknownArticle, "unknown_article", 404},
+      {FeedbackReason::kUnknownRevision, "unknown_revision", 400},
+      {FeedbackReason::kStoreError, "store_error", 503},
+  };
+  for (const Case& c : cases) {
+    EXPECT_EQ(FeedbackReasonLabel(c.reason), c.label);
+    EXPECT_EQ(FeedbackReasonStatus(c.reason), c.status) << c.label;
+  }
+  EXPECT_EQ(FeedbackReasonOf(Status::NotFound("gone")), FeedbackReason::kUnknownArticle);
+  EXPECT_EQ(FeedbackReasonOf(Status::Invalid("no such revision")), FeedbackReason::kUnknownRevision);
+  EXPECT_EQ(FeedbackReasonOf(Status::Io("disk")), FeedbackReason::kStoreError);
+  EXPECT_EQ(FeedbackReasonOf(Status::Internal("bug")), FeedbackReason::kStoreError);
+}
+
 TEST(MaskPersonalData, Table) {
   struct Case {
     const char* in;

@@ -192,6 +192,11 @@ class Server {
   const Handler& handler() const { return handler_; }
   Metrics* metrics() const { return options_.metrics; }
   const std::string& hsts() const { return options_.hsts; }
+  bool ops_listener() const { return options_.ops_listener; }
+  size_t BodyLimit(std::string_view method, std::string_view target) const {
+    if (!options_.body_limit) return kMaxBodyBytes;
+    return std::min(options_.body_limit(method, target), kMaxBodyBytes);
+  }
   bool logging() const { return options_.access_log && static_cast<bool>(log_); }
   void Log(const std::string& line) {
     std::lock_guard<std::mutex> lock(log_mu_);
@@ -345,9 +350,14 @@ void Session::StartBody() {
   body_.clear();
   if (head_.framing == BodyFraming::kNone) return Dispatch();
   state_ = State::kReadingBody;
+  // The route's limit, known before any of the body is read (Expect:
+  // 100-continue is answered with the 413 instead of 100).
+  size_t limit = server_.BodyLimit(head_.method, head_.target);
+  if (head_.framing == BodyFraming::kLength && head_.content_length > limit)
+    return Fail(413, "request body too large");
   deadline_ = worker_.now + kBodyTimeout;
   body_left_ = head_.content_length;
-  chunked_ = ChunkedDecoder();
+  chunked_ = ChunkedDecoder(limit);
   continue_sent_ = !head_.expect_continue;
   ReadBody();
 }
@@ -411,6 +421,7 @@ void Session::Dispatch() {
   req.headers = std::move(head_.headers);
   req.body = std::move(body_);
   req.client = client_;
+  req.ops_listener = server_.ops_listener();
   self_ = shared_from_this();
   awaiting_ = true;
   Respond respond = [weak = std::weak_ptr<Session>(self_)](Response res) { Post(weak, std::move(res)); };
@@ -766,7 +777,8 @@ Status Serve(const Handler& handler, const ServeOptions& options, const LogFn& l
     ControlGuard guard(options.control, &server);
     std::string host = options.listen.substr(0, options.listen.rfind(':'));
     if (host.empty()) host = "0.0.0.0";
-    server.Log("listening on http://" + host + ":" + std::to_string(port) + "/");
+    server.Log(std::string(options.ops_listener ? "ops listening on http://" : "listening on http://") +
+               host + ":" + std::to_string(port) + "/");
     if (options.on_listening) options.on_listening(port);
     server.Run();
     return Status::Ok();

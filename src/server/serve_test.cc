@@ -382,6 +382,67 @@ TEST_F(ServeTest, ChunkedBodyArrivesDecodedAcrossWrites) {
   StopAndJoin(control);
 }
 
+TEST_F(ServeTest, TheBodyLimitIsAskedBeforeTheBodyIsRead) {
+  ServeControl control;
+  ServeOptions opts;
+  opts.body_limit = [](std::string_view method, std::string_view target) -> size_t {
+    return method == "POST" && target.substr(0, target.find('?')) == "/echo" ? 8 : 0;
+  };
+  int port = Start(&control, opts);
+  ASSERT_GT(port, 0);
+  struct Case {
+    const char* name;
+    std::string request;
+    int status;
+  };
+  const Case cases[] = {
+      {"at the limit", "POST /echo?a=1 HTTP/1.1\r\nHost: x\r\nContent-Length: 8\r\n\r\n12345678", 200},
+      {"over the limit", "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 9\r\n\r\n123456789", 413},
+      {"chunked over",
+       "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n9\r\n123456789\r\n0\r\n\r\n",
+       413},
+      {"GET with a body", "GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n\r\nx", 413},
+      {"GET without", "GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n", 200},
+      // Refused instead of 100 Continue: the client never sends the body.
+      {"expect continue over",
+       "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 9\r\nExpect: 100-continue\r\n\r\n", 413},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    Client client(port);
+    client.Send(c.request);
+    HttpResponse r = client.Read();
+    EXPECT_EQ(r.status, c.status);
+    if (c.status == 413) {
+      EXPECT_EQ(r.headers["connection"], "close");
+      EXPECT_EQ(r.body.find("POST /echo"), std::string::npos);  // the handler never ran
+    }
+  }
+  StopAndJoin(control);
+}
+
+TEST_F(ServeTest, TheOpsListenerMarksItsRequests) {
+  handler_ = [](Request&& req, Respond respond) {
+    respond(PlainResponse(200, req.ops_listener ? "ops" : "public"));
+  };
+  for (bool ops : {false, true}) {
+    ServeControl control;
+    ServeOptions opts;
+    opts.ops_listener = ops;
+    int port = Start(&control, opts);
+    ASSERT_GT(port, 0);
+    Client client(port);
+    client.Send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+    EXPECT_EQ(client.Read().body, ops ? "ops\n" : "public\n");
+    StopAndJoin(control);
+    std::vector<std::string> log = Log();
+    ASSERT_FALSE(log.empty());
+    EXPECT_EQ(log[0].rfind(ops ? "ops listening on http://" : "listening on http://", 0), 0u) << log[0];
+    std::lock_guard<std::mutex> lock(mu_);
+    log_.clear();
+  }
+}
+
 TEST_F(ServeTest, DeferredRespondFromAnotherThread) {
   ServeControl control;
   Metrics metrics;

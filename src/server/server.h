@@ -2,8 +2,10 @@
 //
 // Two halves, kept apart on purpose:
 //   - Request logic: a Handler turns a Request into a Response. App (app.h)
-//     serves a site from a Store; StaticSite serves a built folder. Neither
-//     sees a socket; both are unit-tested without one.
+//     serves a site from a Store; StaticSite serves a built folder. Both go
+//     through the route table (router.h: method, pattern, who may call, body
+//     limit, handler) and answer cacheable bodies with one responder
+//     (responder.h). Neither sees a socket; both are unit-tested without one.
 //   - Serve() owns the sockets (Asio, in listener.cc only; no Boost header is
 //     reachable from here), parses HTTP/1.1 strictly (http_parse.h), enforces
 //     the limits and timeouts, and calls the Handler for every request.
@@ -31,6 +33,9 @@ struct Request {
   std::string body;
   // The peer's address, for rate limiting only: never logged or stored.
   std::string client;
+  // Arrived on the operator's listener (ServeOptions::ops_listener), which
+  // serves the ops routes only and needs no token.
+  bool ops_listener = false;
 
   // Value of the first header named `name` (any case); empty when absent.
   std::string_view Header(std::string_view name) const;
@@ -53,14 +58,16 @@ struct Response {
   std::shared_ptr<const std::string> header_block;
   // The route that answered, for metrics and the access log: a string literal
   // ("page", "search", "api_search", "feedback", "api_feedback", "healthz",
-  // "metrics", "redirect", "not_found", "static", "bad_request", ...).
+  // "metrics", "redirect", "not_found", "static", "bad_request",
+  // "method_not_allowed", "forbidden", ...).
   std::string_view route = "other";
   // Close the connection after this response.
   bool close = false;
 
   const std::string& Body() const { return shared_body ? *shared_body : body; }
 
-  // Value of the first header named `name` (any case); empty when absent.
+  // Value of the first header named `name` (any case) in `headers`, then in
+  // `header_block`; empty when absent.
   std::string_view Header(std::string_view name) const;
 };
 
@@ -71,7 +78,9 @@ struct Response {
 // file outside root: a URL is only ever a key into that in-memory table.
 // Text types (html, css, js, svg, xml, txt, json) of 256 bytes or more are
 // gzip-compressed on the first request that accepts gzip, and the copy is kept
-// (served only when smaller). Changes to the folder after Open are not seen.
+// (served only when smaller). Responses come from the same responder as
+// App's pages (responder.h: ETag, 304, Cache-Control, Last-Modified = the
+// time of Open). Changes to the folder after Open are not seen.
 //
 // Thread safety: immutable after Open; Handle may be called from any number
 // of threads at once. Copies are cheap and share the same data.
@@ -85,7 +94,8 @@ class StaticSite {
   //   GET/HEAD only (405 + Allow otherwise); "/a/b/" serves a/b/index.html;
   //   "/a/b" -> 301 "/a/b/" when that folder page exists; unknown -> 404 with
   //   the site's 404.html; bad or hostile paths (.., %2e%2e, NUL, backslash,
-  //   control characters, bad %-escapes) -> 400; If-None-Match -> 304;
+  //   control characters, bad %-escapes, empty segments) -> 400, checked by
+  //   the same route table as App's (router.h); If-None-Match -> 304;
   //   gzip when Accept-Encoding allows it (Vary: Accept-Encoding).
   // Every response carries the security headers (see AddSecurityHeaders).
   Response Handle(const Request& req) const;
@@ -140,6 +150,14 @@ struct ServeOptions {
   Metrics* metrics = nullptr;       // optional; not owned; every request is recorded
   std::string hsts;                 // Strict-Transport-Security value; "" = not sent (no TLS here)
   bool access_log = true;           // one `log` line per request (start, reload and error lines regardless)
+  // The largest body a request may have, asked once its head is read (a
+  // body over it is answered 413 without being read). Null: kMaxBodyBytes
+  // for every request. Never above kMaxBodyBytes (http_parse.h). Called on
+  // the worker threads: must be thread-safe.
+  std::function<size_t(std::string_view method, std::string_view target)> body_limit;
+  // The operator's listener: every request is marked Request::ops_listener,
+  // and the start line reads "ops listening on http://...".
+  bool ops_listener = false;
 };
 
 // Serves `handler` until SIGINT or SIGTERM (or options.control->Stop()); then

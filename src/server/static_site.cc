@@ -15,6 +15,8 @@
 #include <vector>
 
 #include "server/encode.h"
+#include "server/responder.h"
+#include "server/router.h"
 #include "server/server.h"
 #include "util/util.h"
 
@@ -28,13 +30,9 @@ constexpr std::string_view kCsp =
     "frame-ancestors 'none'; base-uri 'self'; object-src 'none'";
 constexpr std::string_view kPermissionsPolicy =
     "camera=(), microphone=(), geolocation=(), interest-cohort=()";
-constexpr std::string_view kCacheImmutable = "public, max-age=31536000, immutable";
-constexpr std::string_view kCacheRevalidate = "no-cache";
 constexpr std::string_view kAssetsPrefix = "/assets/";
 // Fingerprints are the first 10 hex digits of a SHA-256; accept 8 or more.
 constexpr size_t kMinFingerprintLength = 8;
-// Hex digits of the SHA-256 used in an ETag.
-constexpr size_t kEtagHashLength = 20;
 
 std::string_view FindField(const Fields& fields, std::string_view name) {
   for (const auto& [k, v] : fields) {
@@ -71,80 +69,17 @@ Status ReadFile(const fs::path& path, std::string& out) {
   return Status::Ok();
 }
 
-bool IsControl(unsigned char c) {
-  return c < 0x20 || c == 0x7f;
-}
-
-struct ParsedTarget {
-  std::string raw_path;  // still encoded; safe to echo in Location
-  std::string query;     // without '?'
-  std::string path;      // decoded
-};
-
-// Splits and validates an origin-form target; nullopt means 400.
-std::optional<ParsedTarget> ParseTarget(std::string_view target) {
-  if (target.empty() || target[0] != '/') return std::nullopt;
-  for (char c : target) {
-    auto u = static_cast<unsigned char>(c);
-    if (u <= 0x20 || u >= 0x7f || c == '\\' || c == '#') return std::nullopt;
-  }
-  ParsedTarget t;
-  size_t q = target.find('?');
-  t.raw_path = std::string(target.substr(0, q));
-  if (q != std::string_view::npos) t.query = std::string(target.substr(q + 1));
-  std::string decoded_path;
-  std::optional<std::string> decoded;
-  if (util::PercentDecode(t.raw_path, &decoded_path)) decoded = std::move(decoded_path);
-  if (!decoded) return std::nullopt;
-  t.path = std::move(*decoded);
-  if (t.path.empty() || t.path[0] != '/') return std::nullopt;
-  for (char c : t.path) {
-    if (IsControl(static_cast<unsigned char>(c)) || c == '\\') return std::nullopt;
-  }
-  for (std::string_view seg : util::Split(std::string_view(t.path).substr(1), '/')) {
-    if (seg == "." || seg == "..") return std::nullopt;
-  }
-  return t;
-}
-
-// True when the If-None-Match list names etag (weak comparison) or is "*".
-bool EtagMatches(std::string_view if_none_match, std::string_view etag) {
-  for (std::string_view item : util::Split(if_none_match, ',')) {
-    item = util::Trim(item);
-    if (item == "*") return true;
-    if (util::StartsWith(item, "W/")) item.remove_prefix(2);
-    if (item == etag) return true;
-  }
-  return false;
-}
-
 }  // namespace
 
 struct StaticSite::Data {
-  struct Entry {
-    std::shared_ptr<const std::string> body;  // shared with responses: never copied per request
-    bool compressible = false;                // a text type big enough to try gzip
-    mutable std::once_flag gzip_once;
-    mutable std::shared_ptr<const std::string> gzip;  // made on first demand; null when not smaller
-
-    // The gzip copy of body, compressed on first use (thread-safe); null when
-    // gzip would not make it smaller. Compressing lazily keeps Open fast on big sites.
-    const std::shared_ptr<const std::string>& Gzipped() const {
-      std::call_once(gzip_once, [this] {
-        std::optional<std::string> z = Gzip(*body);
-        if (z && z->size() < body->size()) gzip = std::make_shared<const std::string>(std::move(*z));
-      });
-      return gzip;
-    }
-    std::string_view content_type;
-    std::string etag;       // quoted
-    std::string gzip_etag;  // quoted
-    std::string_view cache_control;
-  };
   std::string root;
-  std::unordered_map<std::string, std::unique_ptr<const Entry>> files;  // key: URL path "/a/b/index.html"
-  std::string not_found_body;                                           // 404.html, or a short text
-  std::string_view not_found_type;
+  std::unordered_map<std::string, std::unique_ptr<const BodySlot>> files;  // key: URL path "/a/b/index.html"
+  std::unique_ptr<const BodySlot> not_found;                               // 404.html, or a short text
+  Router router;                                                           // GET /*, see Handle
+
+  // The file at a decoded path: "/a/" is a/index.html; "/a" -> 301 "/a/"
+  // when that folder page exists; else the 404 page.
+  Response Serve(const Request& req, const std::string& path) const;
 };
 
 std::string_view Request::Header(std::string_view name) const {
@@ -158,7 +93,19 @@ std::string_view Request::Query() const {
   return q == std::string::npos ? std::string_view() : std::string_view(target).substr(q + 1);
 }
 std::string_view Response::Header(std::string_view name) const {
-  return FindField(headers, name);
+  std::string_view found = FindField(headers, name);
+  if (!found.empty() || !header_block) return found;
+  std::string_view block = *header_block;
+  while (!block.empty()) {
+    size_t end = block.find("\r\n");
+    std::string_view line = block.substr(0, end);
+    size_t colon = line.find(':');
+    if (colon != std::string_view::npos && util::EqualsIgnoreCase(line.substr(0, colon), name))
+      return util::Trim(line.substr(colon + 1));
+    if (end == std::string_view::npos) break;
+    block.remove_prefix(end + 2);
+  }
+  return {};
 }
 
 void AddSecurityHeaders(Fields& headers) {
@@ -218,22 +165,18 @@ Result<StaticSite> StaticSite::Open(const std::string& root) {
   }
   if (ec) return Status::Io("cannot list " + root + ": " + ec.message());
 
-  std::vector<std::unique_ptr<Data::Entry>> entries(paths.size());
+  // Compressed forms are made on first demand (BodySlot), which keeps Open
+  // fast on big sites; brotli is not offered (gzip only, as documented).
+  BodyOptions policy{.last_modified = HttpDate(std::time(nullptr)), .brotli = false};
+  std::vector<std::unique_ptr<const BodySlot>> entries(paths.size());
   std::vector<Status> errors(paths.size());
   util::ParallelFor(paths.size(), [&](size_t i) {
-    entries[i] = std::make_unique<Data::Entry>();
-    Data::Entry& e = *entries[i];
     std::string bytes;
     errors[i] = ReadFile(paths[i], bytes);
     if (!errors[i].ok()) return;
-    e.body = std::make_shared<const std::string>(std::move(bytes));
-    MimeType type = MimeFor(keys[i]);
-    e.content_type = type.type;
-    std::string hash = util::Sha256Hex(*e.body).substr(0, kEtagHashLength);
-    e.etag = "\"" + hash + "\"";
-    e.gzip_etag = "\"" + hash + "-gz\"";
-    e.cache_control = IsFingerprintedAsset(keys[i]) ? kCacheImmutable : kCacheRevalidate;
-    e.compressible = type.compressible && e.body->size() >= kMinCompressSize;
+    BodyOptions file_policy = policy;
+    file_policy.immutable = IsFingerprintedAsset(keys[i]);
+    entries[i] = std::make_unique<const BodySlot>(MakeBody(std::move(bytes), keys[i], file_policy));
   });
   auto data = std::make_shared<Data>();
   data->root = root;
@@ -243,13 +186,14 @@ Result<StaticSite> StaticSite::Open(const std::string& root) {
     data->files.emplace(std::move(keys[i]), std::move(entries[i]));
   }
   auto nf = data->files.find("/404.html");
-  if (nf != data->files.end()) {
-    data->not_found_body = *nf->second->body;
-    data->not_found_type = nf->second->content_type;
-  } else {
-    data->not_found_body = "Not Found\n";
-    data->not_found_type = "text/plain; charset=utf-8";
-  }
+  data->not_found =
+      std::make_unique<const BodySlot>(nf != data->files.end() ? nf->second->For(Encodings::kIdentity)
+                                                               : MakeBody("Not Found\n", "404.txt", policy));
+  const Data* d = data.get();
+  Status added = data->router.Add(
+      {kGet, "/*", Access::kPublic, kNoBody,
+       [d](Request&& req, const PathMatch& match, Respond respond) { respond(d->Serve(req, match.path)); }});
+  if (!added.ok()) return added;
   return StaticSite(std::move(data));
 }
 
@@ -260,67 +204,38 @@ size_t StaticSite::file_count() const {
   return data_->files.size();
 }
 
-Response StaticSite::Handle(const Request& req) const {
-  bool head = req.method == "HEAD";
-  if (req.method != "GET" && !head) {
-    Response res = PlainResponse(405, "Method Not Allowed");
-    res.headers.emplace_back("Allow", "GET, HEAD");
-    res.route = "bad_request";
-    return res;
-  }
-  std::optional<ParsedTarget> target = ParseTarget(req.target);
-  if (!target) {
-    Response res = PlainResponse(400, "Bad Request");
-    res.route = "bad_request";
-    if (head) res.body.clear();
-    return res;
-  }
-  const std::string& path = target->path;
+Response StaticSite::Data::Serve(const Request& req, const std::string& path) const {
+  const Data& data = *this;
   bool folder = path.back() == '/';
-  auto it = data_->files.find(folder ? path + "index.html" : path);
-  if (it == data_->files.end() && !folder && data_->files.count(path + "/index.html") != 0) {
-    std::string location = target->raw_path + "/";
-    if (!target->query.empty()) location += "?" + target->query;
+  auto it = data.files.find(folder ? path + "index.html" : path);
+  if (it == data.files.end() && !folder && data.files.count(path + "/index.html") != 0) {
+    std::string location = std::string(req.Path()) + "/";
+    if (!req.Query().empty()) location += "?" + std::string(req.Query());
     Response res = PlainResponse(301, "Moved Permanently");
     res.headers.emplace_back("Location", location);
     res.route = "redirect";
-    if (head) res.body.clear();
     return res;
   }
+  bool found = it != data.files.end();
+  const BodySlot& slot = found ? *it->second : *data.not_found;
+  Encodings wanted =
+      ParseAcceptEncoding(req.Header("Accept-Encoding")).gzip ? Encodings::kGzip : Encodings::kIdentity;
+  std::shared_ptr<const CachedBody> body = slot.For(wanted);
+  Response res = BodyResponse(req, *body, found ? 200 : 404, found ? "static" : "not_found");
+  // Direct callers (tests) see the length; Serve writes its own.
+  if (res.status != 304 && res.Header("Content-Length").empty())
+    res.headers.emplace_back("Content-Length", std::to_string(res.Body().size()));
+  return res;
+}
 
-  Response res;
-  if (it == data_->files.end()) {
-    res.status = 404;
-    res.route = "not_found";
-    res.body = head ? std::string() : data_->not_found_body;
-    res.headers.emplace_back("Content-Type", data_->not_found_type);
-    res.headers.emplace_back("Content-Length", std::to_string(data_->not_found_body.size()));
-    res.headers.emplace_back("Cache-Control", kCacheRevalidate);
-    AddSecurityHeaders(res.headers);
-    return res;
+Response StaticSite::Handle(const Request& req) const {
+  Router::Found found = data_->router.Find(req);
+  if (found.refusal) {
+    if (req.method == "HEAD") found.refusal->body.clear();
+    return std::move(*found.refusal);
   }
-
-  const Data::Entry& e = *it->second;
-  res.route = "static";
-  bool use_gzip =
-      e.compressible && ParseAcceptEncoding(req.Header("Accept-Encoding")).gzip && e.Gzipped() != nullptr;
-  const std::string& etag = use_gzip ? e.gzip_etag : e.etag;
-  const std::shared_ptr<const std::string>& body = use_gzip ? e.Gzipped() : e.body;
-  std::string_view inm = req.Header("If-None-Match");
-  if (!inm.empty() && EtagMatches(inm, etag)) {
-    res.status = 304;
-  } else {
-    res.status = 200;
-    res.headers.reserve(11);
-    res.headers.emplace_back("Content-Type", e.content_type);
-    res.headers.emplace_back("Content-Length", std::to_string(body->size()));
-    if (use_gzip) res.headers.emplace_back("Content-Encoding", "gzip");
-    if (!head) res.shared_body = body;
-  }
-  res.headers.emplace_back("ETag", etag);
-  res.headers.emplace_back("Cache-Control", e.cache_control);
-  if (e.compressible) res.headers.emplace_back("Vary", "Accept-Encoding");
-  AddSecurityHeaders(res.headers);
+  Response res = data_->Serve(req, found.match.path);
+  if (req.method == "HEAD") res.body.clear();
   return res;
 }
 
