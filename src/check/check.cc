@@ -1,13 +1,12 @@
 // The rule table, Run() (merge, apply, sort, deduplicate) and JSON output.
 #include "check/check.h"
 
-#include "util/util.h"
-
 #include <algorithm>
 #include <cstdio>
 #include <tuple>
 
 #include "check/rules.h"
+#include "util/util.h"
 
 namespace vetted::check {
 namespace {
@@ -29,7 +28,6 @@ auto Key(const Diagnostic& d) {
   return std::tie(d.pos.file, d.pos.line, d.rule, d.message, d.severity);
 }
 
-
 }  // namespace
 
 const std::vector<RuleInfo>& Rules() {
@@ -45,6 +43,7 @@ const std::vector<RuleInfo>& Rules() {
       {"broken-link", kE, "an internal link points to no page of the site"},
       {"image-alt", kE, "an image (in the body or the front matter) has no alt text"},
       {"unknown-callout", kE, "a callout names a box that is not in callouts/"},
+      {"render-failure", kE, "rendering a Markdown text failed part way: the page would be truncated"},
       {"unsafe-url", kW, "a link or image URL with a scheme other than http, https or mailto was dropped"},
       // check stage
       {"unknown-person", kE, "an author, reviewer or fact checker is not in people/"},
