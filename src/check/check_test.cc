@@ -354,7 +354,7 @@ TEST(RulesTest, EveryIdOnceWithItsSeverity) {
       "required-key",         "yaml-syntax",       "toml-syntax",   "invalid-value",   "bibliography-syntax",
       "unknown-citation",     "broken-link",       "image-alt",     "unknown-callout", "unsafe-url",
       "unknown-person",       "uncited-reference", "duplicate-url", "review-overdue",  "revision-changed",
-      "reviewer-credentials", "self-review",       "readability"};
+      "reviewer-credentials", "self-review",       "readability", "render-failure"};
   std::set<std::string> seen;
   for (const auto& r : Rules()) {
     EXPECT_TRUE(seen.insert(r.id).second) << "twice: " << r.id;
