@@ -257,6 +257,7 @@ Result<std::string> PageRenderer::Impl::Render(const char* name, const Data& pag
   std::string out;
   out.reserve(size_hint);
   t->second->Render(templates.site, page, &out);
+  RootUrls(out, BasePath(config()));
   return out;
 }
 

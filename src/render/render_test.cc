@@ -424,6 +424,53 @@ TEST_F(RenderTest, IdsAreUniqueOnEveryPage) {
       ADD_FAILURE() << path << ": " << problem;
 }
 
+// A site served under a path: every URL the pages, JSON-LD, sitemap, feed
+// and robots.txt carry starts there; the files stay where they were.
+TEST_F(RenderTest, BaseUrlWithAPathPrefixesEveryUrl) {
+  site_.config.base_url = "https://example.org/health/";
+  const Output& out = Render();
+  ASSERT_EQ(out.HtmlPages(), testing::kSmallSitePages);
+  size_t checked = 0;
+  for (const std::string& path : out.HtmlPages()) {
+    const std::string& html = out[path];
+    for (const char* attr : {" href=\"/", " src=\"/", " action=\"/", "; url=/"}) {
+      std::string needle = attr;
+      for (size_t p = html.find(needle); p != std::string::npos; p = html.find(needle, p + 1)) {
+        ++checked;
+        std::string_view rest = std::string_view(html).substr(p + needle.size());
+        EXPECT_TRUE(rest.substr(0, 7) == "health/" || rest.substr(0, 1) == "/")
+            << path << ": " << html.substr(p, 60);
+      }
+    }
+    std::string ld = Between(html, "<script type=\"application/ld+json\">", "</script>");
+    for (size_t p = ld.find("\"https://example.org"); p != std::string::npos;
+         p = ld.find("\"https://example.org", p + 1)) {
+      EXPECT_EQ(ld.compare(p, 28, "\"https://example.org/health/"), 0) << path << ": " << ld.substr(p, 60);
+    }
+    for (const char* meta : {"<link rel=\"canonical\" href=\"", "<meta property=\"og:url\" content=\""}) {
+      std::string v = Between(html, meta, "\"");
+      if (!v.empty()) EXPECT_EQ(v.rfind("https://example.org/health/", 0), 0u) << path << ": " << v;
+    }
+  }
+  EXPECT_GT(checked, 200u);  // the loop saw the links (231 when written)
+  const std::string& article = out[kCry];
+  EXPECT_NE(article.find("href=\"/health/relationships/sex/\""), std::string::npos);  // breadcrumb
+  EXPECT_NE(article.find("href=\"/health/people/jane/\""), std::string::npos);        // byline
+  EXPECT_NE(article.find("src=\"/health/images/hero.jpg\""), std::string::npos);      // hero
+  EXPECT_NE(article.find("action=\"/health/feedback\""), std::string::npos);
+  EXPECT_NE(article.find("<link rel=\"stylesheet\" href=\"/health/assets/"), std::string::npos);
+  EXPECT_NE(out["old/cry/index.html"].find("url=/health/relationships/sex/cry/\""), std::string::npos);
+  for (const char* file : {"sitemap.xml", "feed.xml"}) {
+    const std::string& xml = out[file];
+    ASSERT_FALSE(xml.empty()) << file;
+    EXPECT_NE(xml.find("https://example.org/health/relationships/sex/cry/"), std::string::npos) << file;
+    for (size_t p = xml.find("https://example.org"); p != std::string::npos;
+         p = xml.find("https://example.org", p + 1))
+      EXPECT_EQ(xml.compare(p, 27, "https://example.org/health/"), 0) << file << ": " << xml.substr(p, 60);
+  }
+  EXPECT_NE(out["robots.txt"].find("Sitemap: https://example.org/health/sitemap.xml"), std::string::npos);
+}
+
 TEST_F(RenderTest, PersonPages) {
   const Output& out = Render();
   const std::string& ria = out["people/ria/index.html"];
