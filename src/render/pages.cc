@@ -363,6 +363,10 @@ void PageRenderer::Impl::AddHero(Data& d, const Article& a) const {
   Put(hero, "hero_caption", a.image.caption);
   Put(hero, "hero_credit", a.image.credit);
   Flag(hero, "hero_has_caption", !a.image.caption.empty() || !a.image.credit.empty());
+  if (a.image.width > 0 && a.image.height > 0) {  // known from the file: no layout shift
+    Set(hero, "hero_width", std::to_string(a.image.width));
+    Set(hero, "hero_height", std::to_string(a.image.height));
+  }
   d.Set("hero", std::move(hero));
   Set(d, "og_image", Absolute(config(), src));
 }
@@ -585,6 +589,10 @@ Result<std::string> PageRenderer::PersonPage(const Person& p) {
   if (!photo.empty()) {
     Set(d, "photo_src", photo);
     Set(d, "photo_alt", p.image.alt.empty() ? "Photo of " + p.name : p.image.alt);
+    if (p.image.width > 0 && p.image.height > 0) {
+      Set(d, "photo_width", std::to_string(p.image.width));
+      Set(d, "photo_height", std::to_string(p.image.height));
+    }
     Set(d, "og_image", Absolute(m.config(), photo));
   }
   std::string roles;

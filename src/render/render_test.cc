@@ -471,6 +471,27 @@ TEST_F(RenderTest, BaseUrlWithAPathPrefixesEveryUrl) {
   EXPECT_NE(out["robots.txt"].find("Sitemap: https://example.org/health/sitemap.xml"), std::string::npos);
 }
 
+// Images whose size load/ read from the file carry width and height; the
+// others are written as before.
+TEST_F(RenderTest, HeroAndProfileImagesCarryTheirSizeWhenKnown) {
+  site_.articles[2].image.width = 1200;
+  site_.articles[2].image.height = 800;
+  site_.people["ria"].image.width = 320;
+  site_.people["ria"].image.height = 400;
+  const Output& out = Render();
+  EXPECT_NE(out[kCry].find("<img src=\"/images/hero.jpg\" alt=\"Two people holding hands\" width=\"1200\" "
+                           "height=\"800\" decoding=\"async\">"),
+            std::string::npos);
+  EXPECT_NE(
+      out["people/ria/index.html"].find("<img class=\"profile-photo\" src=\"/images/ria.jpg\" alt=\"Ria Roe "
+                                        "smiling\" width=\"320\" height=\"400\">"),
+      std::string::npos);
+  site_.articles[2].image.height = 0;  // half known is unknown
+  Output again;
+  testing::RenderInto(site_, docs_, again);
+  EXPECT_NE(again[kCry].find("alt=\"Two people holding hands\" decoding=\"async\">"), std::string::npos);
+}
+
 TEST_F(RenderTest, PersonPages) {
   const Output& out = Render();
   const std::string& ria = out["people/ria/index.html"];
