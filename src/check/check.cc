@@ -53,6 +53,8 @@ const std::vector<RuleInfo>& Rules() {
       {"revision-changed", kW, "the text changed since the revision the latest reviewer approved"},
       {"reviewer-credentials", kE, "a reviewer lacks the medical-reviewer role or credentials"},
       {"self-review", kE, "an author is also a medical reviewer of the same article"},
+      {"missing-editorial-process", kW,
+       "the site has no pages/editorial-process.md (its links are left out)"},
       {"readability", kW, "the Flesch-Kincaid grade of an article is above the configured limit"},
   };
   return kRules;

@@ -67,14 +67,18 @@ struct Fixture {
     page.file = "pages/about.md";
     page.slug = "about";
     page.url = "/about/";
-    site.pages = {page};
+    Page process;
+    process.file = "pages/editorial-process.md";
+    process.slug = "editorial-process";
+    process.url = "/editorial-process/";
+    site.pages = {page, process};
     Reference bib;
     bib.id = "smith";
     bib.pos = SourcePos{"references.json", 30};
     site.bibliography = {bib};
     docs.articles = {MakeDoc({"smith"}), MakeDoc({})};
     docs.sections = {MakeDoc({})};
-    docs.pages = {MakeDoc({})};
+    docs.pages = {MakeDoc({}), MakeDoc({})};
     options.today = kToday;
   }
   std::vector<Diagnostic> Run() const { return check::Run(site, docs, options); }
@@ -260,6 +264,14 @@ const std::vector<RuleCase>& Cases() {
          f.site.people["ann"].image = Image{"ann.jpg", "", "", "", 5};
        },
        {{"people/ann.md", 5, "image-alt", kE, "\"ann.jpg\""}}},
+      // missing-editorial-process
+      {"no editorial process page",
+       [](Fixture& f) {
+         f.site.pages.pop_back();
+         f.docs.pages.pop_back();
+       },
+       {{"pages/editorial-process.md", 0, "missing-editorial-process", kW,
+         "write pages/editorial-process.md"}}},
       // readability
       {"hard text",
        [](Fixture& f) {
@@ -348,13 +360,15 @@ TEST(RunTest, MergesSortsAndDeduplicates) {
 }
 
 TEST(RulesTest, EveryIdOnceWithItsSeverity) {
-  const std::set<std::string> warnings = {"unsafe-url", "uncited-reference", "review-overdue",
-                                          "revision-changed", "readability"};
+  const std::set<std::string> warnings = {"unsafe-url",     "uncited-reference",
+                                          "review-overdue", "revision-changed",
+                                          "readability",    "missing-editorial-process"};
   const std::set<std::string> all = {
-      "required-key",         "yaml-syntax",       "toml-syntax",   "invalid-value",   "bibliography-syntax",
-      "unknown-citation",     "broken-link",       "image-alt",     "unknown-callout", "unsafe-url",
-      "unknown-person",       "uncited-reference", "duplicate-url", "review-overdue",  "revision-changed",
-      "reviewer-credentials", "self-review",       "readability", "render-failure"};
+      "required-key",        "yaml-syntax",      "toml-syntax",      "invalid-value",
+      "bibliography-syntax", "unknown-citation", "broken-link",      "image-alt",
+      "unknown-callout",     "unsafe-url",       "unknown-person",   "uncited-reference",
+      "duplicate-url",       "review-overdue",   "revision-changed", "reviewer-credentials",
+      "self-review",         "readability",      "render-failure",   "missing-editorial-process"};
   std::set<std::string> seen;
   for (const auto& r : Rules()) {
     EXPECT_TRUE(seen.insert(r.id).second) << "twice: " << r.id;

@@ -185,6 +185,9 @@ Data SiteData(const SiteIndex& index, std::deque<std::string>& keys) {
   }
   SetList(d, "nav", std::move(nav), "has_nav");
   if (index.PageIndex("about") >= 0) Set(d, "about_url", "/about/");
+  // The theme links only to pages that exist (check warns about a missing one).
+  Flag(d, "has_editorial_process", index.PageIndex("editorial-process") >= 0);
+  Flag(d, "has_glossary", !site.glossary.empty());
   return d;
 }
 

@@ -492,6 +492,54 @@ TEST_F(RenderTest, HeroAndProfileImagesCarryTheirSizeWhenKnown) {
   EXPECT_NE(again[kCry].find("alt=\"Two people holding hands\" decoding=\"async\">"), std::string::npos);
 }
 
+// Every root-relative href on every page names a file the build wrote.
+std::vector<std::string> DeadLinks(const Output& out) {
+  std::vector<std::string> dead;
+  for (const std::string& path : out.HtmlPages()) {
+    const std::string& html = out[path];
+    const std::string needle = " href=\"/";
+    for (size_t p = html.find(needle); p != std::string::npos; p = html.find(needle, p + 1)) {
+      size_t start = p + needle.size() - 1;
+      std::string url = html.substr(start, html.find('"', start) - start);
+      if (url.rfind("//", 0) == 0) continue;
+      url = url.substr(0, url.find_first_of("?#"));
+      std::string file = url.substr(1);
+      if (file.empty() || file.back() == '/') file += "index.html";
+      if (!out.files.count(file)) dead.push_back(path + " -> " + url);
+    }
+  }
+  return dead;
+}
+
+TEST_F(RenderTest, EveryInternalLinkNamesAWrittenPage) {
+  EXPECT_EQ(DeadLinks(Render()), std::vector<std::string>{});
+  EXPECT_NE(out_[kCry].find("href=\"/editorial-process/\""), std::string::npos);
+  EXPECT_NE(out_["index.html"].find("<a href=\"/glossary/\">Glossary</a>"), std::string::npos);
+}
+
+// A site without pages/ and without a glossary: the theme leaves out the
+// links to the editorial process and glossary pages instead of linking to
+// nothing; the built-in review board page is still there and linked.
+TEST_F(RenderTest, NoPagesFolderMeansNoLinkToMissingPages) {
+  site_.pages.clear();
+  docs_.pages.clear();
+  site_.glossary.clear();
+  const Output& out = Render();
+  ASSERT_FALSE(out.Has("editorial-process/index.html"));
+  size_t links = 0;
+  for (const std::string& path : out.HtmlPages()) links += Count(out[path], " href=\"/");
+  EXPECT_GT(links, 100u);
+  EXPECT_EQ(DeadLinks(out), std::vector<std::string>{});
+  for (const std::string& path : out.HtmlPages()) {
+    EXPECT_EQ(out[path].find("/editorial-process/"), std::string::npos) << path;
+    EXPECT_EQ(out[path].find("<a href=\"/glossary/\">"), std::string::npos) << path;
+  }
+  const std::string& article = out[kCry];
+  EXPECT_NE(article.find("<a href=\"/review-board/\">"), std::string::npos);
+  // The byline keeps its date, without a dangling separator.
+  EXPECT_NE(article.find("</time></span></p>"), std::string::npos);
+}
+
 TEST_F(RenderTest, PersonPages) {
   const Output& out = Render();
   const std::string& ria = out["people/ria/index.html"];
