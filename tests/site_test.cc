@@ -90,6 +90,7 @@ std::map<std::string, std::string> SmallSite() {
        "---\nname: Rita Reviewer\ncredentials: MD\nroles: [medical-reviewer]\nsummary: A fictional "
        "psychiatrist.\n"
        "---\nBio.\n"},
+      {"pages/editorial-process.md", "---\ntitle: Editorial process\n---\nHow we write and review.\n"},
       {"glossary.yaml", "dyspareunia:\n  definition: Pain during or after sex.\n"},
       {"references.json",
        R"([{"id":"smith2020","type":"article-journal","title":"A study of tears","author":[{"family":"Smith","given":"Anna B."}],"container-title-short":"J Tears","volume":"3","issue":"2","page":"10-20","issued":{"date-parts":[[2020]]},"DOI":"10.1000/tears.1"},)"

@@ -43,6 +43,7 @@ const std::vector<RuleInfo>& Rules() {
       {"broken-link", kE, "an internal link points to no page of the site"},
       {"image-alt", kE, "an image (in the body or the front matter) has no alt text"},
       {"unknown-callout", kE, "a callout names a box that is not in callouts/"},
+      {"render-failure", kE, "rendering a Markdown text failed part way: the page would be truncated"},
       {"unsafe-url", kW, "a link or image URL with a scheme other than http, https or mailto was dropped"},
       // check stage
       {"unknown-person", kE, "an author, reviewer or fact checker is not in people/"},
@@ -55,6 +56,8 @@ const std::vector<RuleInfo>& Rules() {
       {"reviewer-credentials", kE, "a reviewer lacks the medical-reviewer role or credentials"},
       {"self-review", kE, "an author is also a medical reviewer of the same article"},
       {"missing-image", kE, "a front-matter image (article hero, person photo) names no file in static/"},
+      {"missing-editorial-process", kW,
+       "the site has no pages/editorial-process.md (its links are left out)"},
       {"readability", kW, "the Flesch-Kincaid grade of an article is above the configured limit"},
   };
   return kRules;

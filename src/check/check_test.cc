@@ -68,7 +68,11 @@ struct Fixture {
     page.file = "pages/about.md";
     page.slug = "about";
     page.url = "/about/";
-    site.pages = {page};
+    Page process;
+    process.file = "pages/editorial-process.md";
+    process.slug = "editorial-process";
+    process.url = "/editorial-process/";
+    site.pages = {page, process};
     Reference bib;
     bib.id = "smith";
     bib.pos = SourcePos{"references.json", 30};
@@ -76,7 +80,7 @@ struct Fixture {
     site.static_files = {{"img/x.jpg", "static/img/x.jpg"}, {"img/ann.jpg", "static/img/ann.jpg"}};
     docs.articles = {MakeDoc({"smith"}), MakeDoc({})};
     docs.sections = {MakeDoc({})};
-    docs.pages = {MakeDoc({})};
+    docs.pages = {MakeDoc({}), MakeDoc({})};
     options.today = kToday;
   }
   std::vector<Diagnostic> Run() const { return check::Run(site, docs, options); }
@@ -335,6 +339,14 @@ const std::vector<RuleCase>& Cases() {
          f.site.people["ann"].image = Image{"/img/none.jpg", "Ann", "", "", 5};
        },
        {{"people/ann.md", 5, "missing-image", kE, "no static/img/none.jpg"}}},
+      // missing-editorial-process
+      {"no editorial process page",
+       [](Fixture& f) {
+         f.site.pages.pop_back();
+         f.docs.pages.pop_back();
+       },
+       {{"pages/editorial-process.md", 0, "missing-editorial-process", kW,
+         "write pages/editorial-process.md"}}},
       // readability
       {"hard text",
        [](Fixture& f) {
@@ -424,14 +436,15 @@ TEST(RunTest, MergesSortsAndDeduplicates) {
 
 TEST(RulesTest, EveryIdOnceWithItsSeverity) {
   const std::set<std::string> warnings = {"unsafe-url",       "uncited-reference", "review-overdue",
-                                          "revision-changed", "unpinned-review",   "readability"};
+                                          "revision-changed", "unpinned-review",   "readability",
+                                          "missing-editorial-process"};
   const std::set<std::string> all = {
       "required-key",        "yaml-syntax",      "toml-syntax",        "invalid-value",
       "bibliography-syntax", "unknown-citation", "broken-link",        "image-alt",
       "unknown-callout",     "unsafe-url",       "unknown-person",     "uncited-reference",
       "duplicate-url",       "review-overdue",   "revision-changed",   "reviewer-credentials",
       "self-review",         "readability",      "malformed-revision", "unpinned-review",
-      "missing-image"};
+      "missing-image",       "render-failure",   "missing-editorial-process"};
   std::set<std::string> seen;
   for (const auto& r : Rules()) {
     EXPECT_TRUE(seen.insert(r.id).second) << "twice: " << r.id;

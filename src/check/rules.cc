@@ -338,6 +338,19 @@ void Readability(const Input& in, Sink& sink) {
   }
 }
 
+// ---- the editorial process page --------------------------------------------
+
+// The theme links to /editorial-process/ from bylines, the footer and the
+// home page; without the page those links are left out, and check says so.
+void MissingEditorialProcess(const Input& in, Sink& sink) {
+  for (const Page& p : in.site.pages)
+    if (p.slug == "editorial-process") return;
+  sink.Add(SourcePos{"pages/editorial-process.md", 0},
+           "the site has no editorial process page: health readers and search engines expect one; write "
+           "pages/editorial-process.md (how articles are written, reviewed and corrected). Until then "
+           "pages carry no link to it");
+}
+
 }  // namespace
 
 const std::vector<CheckRule>& CheckRules() {
@@ -348,6 +361,7 @@ const std::vector<CheckRule>& CheckRules() {
       {"unpinned-review", UnpinnedReview},   {"reviewer-credentials", ReviewerCredentials},
       {"self-review", SelfReview},           {"image-alt", ImageAlt},
       {"missing-image", MissingImage},       {"readability", Readability},
+      {"missing-editorial-process", MissingEditorialProcess},
   };
   return kRules;
 }

@@ -1,5 +1,6 @@
 // Compares cite::FormatText with Pandoc's citeproc (CSL style
-// american-medical-association) on every reference of testdata/ama.json.
+// american-medical-association) on every reference of testdata/ama.json,
+// read with load::ParseCslJson as a site build reads its bibliography.
 // Pandoc is run for real; without it this test fails.
 #include <gtest/gtest.h>
 
@@ -8,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -15,6 +17,7 @@
 #include <vector>
 
 #include "cite/cite.h"
+#include "load/load.h"
 
 namespace vetted::cite {
 namespace {
@@ -23,59 +26,6 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 constexpr const char* kStyle = "/usr/share/citation-style-language/styles/american-medical-association.csl";
-
-std::string Str(const json& obj, const char* key) {
-  auto it = obj.find(key);
-  if (it == obj.end() || it->is_null()) return "";
-  if (it->is_string()) return it->get<std::string>();
-  return it->dump();  // numbers: "volume": 5
-}
-
-std::vector<Name> Names(const json& obj, const char* key) {
-  std::vector<Name> out;
-  auto it = obj.find(key);
-  if (it == obj.end() || !it->is_array()) return out;
-  for (const json& n : *it) out.push_back({Str(n, "family"), Str(n, "given"), Str(n, "literal")});
-  return out;
-}
-
-Date DateOf(const json& obj, const char* key) {
-  Date d;
-  auto it = obj.find(key);
-  if (it == obj.end() || !it->contains("date-parts")) return d;
-  const json& parts = (*it)["date-parts"][0];
-  int* fields[] = {&d.year, &d.month, &d.day};
-  for (size_t i = 0; i < parts.size() && i < 3; ++i) {
-    *fields[i] = parts[i].is_string() ? std::stoi(parts[i].get<std::string>()) : parts[i].get<int>();
-  }
-  return d;
-}
-
-// CSL-JSON item -> vetted::Reference (only the fields the model has).
-Reference FromCsl(const json& item) {
-  Reference r;
-  r.id = Str(item, "id");
-  r.type = Str(item, "type");
-  r.authors = Names(item, "author");
-  r.editors = Names(item, "editor");
-  r.title = Str(item, "title");
-  r.container_title = Str(item, "container-title");
-  r.container_title_short = Str(item, "container-title-short");
-  r.collection_title = Str(item, "collection-title");
-  r.publisher = Str(item, "publisher");
-  r.publisher_place = Str(item, "publisher-place");
-  r.edition = Str(item, "edition");
-  r.volume = Str(item, "volume");
-  r.issue = Str(item, "issue");
-  r.page = Str(item, "page");
-  r.number = Str(item, "number");
-  r.doi = Str(item, "DOI");
-  r.url = Str(item, "URL");
-  r.pmid = Str(item, "PMID");
-  r.issued = DateOf(item, "issued");
-  r.accessed = DateOf(item, "accessed");
-  return r;
-}
 
 // Runs a shell command; returns its stdout and sets *status.
 std::string RunCommand(const std::string& cmd, int* status) {
@@ -127,7 +77,13 @@ TEST(PandocTest, FormatTextMatchesCiteprocForEveryFixtureEntry) {
   fs::path fixture = other ? fs::path(other) : fs::path(VETTED_SOURCE_DIR) / "src/cite/testdata/ama.json";
   std::ifstream in(fixture);
   ASSERT_TRUE(in) << fixture;
-  json items = json::parse(in);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  json items = json::parse(text);
+  // The references as a site build reads them: through the loader's CSL-JSON parser.
+  std::vector<Diagnostic> diagnostics;
+  std::vector<Reference> refs = load::ParseCslJson(text, fixture.string(), diagnostics);
+  for (const Diagnostic& d : diagnostics) ADD_FAILURE() << d.pos.line << ": " << d.message;
+  ASSERT_EQ(refs.size(), items.size());
   if (!other) {
     ASSERT_GE(items.size(), 30u);
   }
@@ -150,7 +106,8 @@ TEST(PandocTest, FormatTextMatchesCiteprocForEveryFixtureEntry) {
 
   int matched = 0;
   for (size_t i = 0; i < items.size(); ++i) {
-    Reference ref = FromCsl(items[i]);
+    const Reference& ref = refs[i];
+    ASSERT_EQ(ref.id, items[i]["id"].get<std::string>());
     std::string ours = FormatText(ref);
     const std::string& theirs = entries[static_cast<int>(i + 1)];
     EXPECT_EQ(ours, theirs) << "reference " << ref.id;

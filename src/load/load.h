@@ -49,8 +49,9 @@ class MemoryFileSystem : public FileSystem {
 };
 
 // Loads the site folder `root`. Parses files on several threads. Articles with
-// `draft: true` are left out. Returns kNotFound when root (or root/site.toml)
-// does not exist.
+// `draft: true` are left out. Hero and profile images whose src is a file in
+// static/ get Image::width/height from the file's header (see image_size.h).
+// Returns kNotFound when root (or root/site.toml) does not exist.
 Result<Site> LoadSite(const std::string& root, const FileSystem& fs = Disk());
 
 // The built-in theme (themes/default/ compiled into the binary).

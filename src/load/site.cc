@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <unordered_map>
 
+#include "load/image_size.h"
 #include "load/internal.h"
 #include "load/load.h"
 #include "util/util.h"
@@ -245,6 +246,7 @@ Result<Site> LoadSite(const std::string& root, const FileSystem& fs) {
   reader.Others();
   reader.Bibliography();
   reader.ThemeAndStatic();
+  AddImageSizes(site, fs);  // hero and profile images: width and height from the files
   return site;
 }
 

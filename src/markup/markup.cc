@@ -82,7 +82,7 @@ Document Render(std::string_view markdown, const Context& ctx) {
     Diagnostic d{{ctx.file, ctx.first_line},
                  Severity::kError,
                  std::string("rendering failed: ") + e.what(),
-                 "internal",
+                 "render-failure",
                  "markup"};
     doc.diagnostics.push_back(std::move(d));
   }

@@ -67,7 +67,11 @@ struct Document {
   std::vector<std::string> glossary_terms;  // terms marked
   std::string plain_text;                   // visible text, blocks separated by "\n\n"
   int words = 0;
-  std::vector<Diagnostic> diagnostics;  // stage "markup"
+  // Stage "markup". A failure inside the renderer (an exception thrown by a
+  // Context callback, or md4c giving up) stops the fragment there and is an
+  // error "render-failure" at the file and line reached: html is then
+  // incomplete and must not be published.
+  std::vector<Diagnostic> diagnostics;
 };
 
 // Renders one Markdown fragment. See the syntax in docs/writing.md.

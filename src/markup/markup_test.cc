@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <stdexcept>
 
 namespace vetted::markup {
 namespace {
@@ -326,6 +327,40 @@ TEST(CalloutBox, WrapsBodyWithTitleAndDisclosure) {
             "<aside class=\"callout callout-note\" aria-label=\"note\">\n<p class=\"disclosure\">Paid "
             "&lt;b&gt;</p>\n"
             "</aside>\n");
+}
+
+// A callback that throws inside md4c is not swallowed: the parse stops, and
+// the failure is an error at the line of the text being rendered.
+TEST(Failure, ThrowingCallbackIsAnErrorWithFileAndLine) {
+  Fixture f;
+  f.ctx.find_reference = [](std::string_view k) -> const Reference* {
+    if (k == "boom") throw std::runtime_error("lookup exploded");
+    return nullptr;
+  };
+  Document d = f.Run("First paragraph.\n\nSecond [@boom] here.\n\nThird paragraph.\n");
+  ASSERT_EQ(d.diagnostics.size(), 1u) << d.html;
+  const Diagnostic& x = d.diagnostics[0];
+  EXPECT_EQ(x.rule, "render-failure");
+  EXPECT_EQ(x.severity, Severity::kError);
+  EXPECT_EQ(x.stage, "markup");
+  EXPECT_EQ(x.pos.file, "content/x/y.md");
+  EXPECT_EQ(x.pos.line, 12);  // first_line 10 + two lines
+  EXPECT_THAT(x.message, HasSubstr("lookup exploded"));
+  EXPECT_THAT(d.html, HasSubstr("First paragraph."));
+  EXPECT_THAT(d.html, Not(HasSubstr("Third paragraph.")));  // truncated, and said so
+}
+
+TEST(Failure, ThrowingLinkResolverInCalloutIsReported) {
+  Fixture f;
+  f.ctx.resolve_link = [](std::string_view) -> std::optional<std::string> { throw 42; };
+  Document d = f.Run("Intro.\n\n::: note\nSee [there](/x/).\n:::\n");
+  ASSERT_THAT(Rules(d), ElementsAre("render-failure@13"));
+  EXPECT_THAT(d.diagnostics[0].message, HasSubstr("unknown exception"));
+}
+
+TEST(Failure, NoFailureNoDiagnostic) {
+  Fixture f;
+  EXPECT_TRUE(f.Run("Plain [@a] text.\n").diagnostics.empty());
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <exception>
 
 #include "cite/cite.h"
 #include "util/util.h"
@@ -67,21 +68,40 @@ class Renderer {
       return Guard(u, [&](Renderer& r) { r.Text(t, p, n); });
     };
     last_off_ = begin;
-    md_parse(src_.text.data() + begin, static_cast<MD_SIZE>(end - begin), &parser, this);
-    Flush();
+    int rc = md_parse(src_.text.data() + begin, static_cast<MD_SIZE>(end - begin), &parser, this);
+    if (failure_.empty()) Guard(this, [](Renderer& r) { r.Flush(); });
     for (size_t index : pending_) st_.doc.diagnostics[index].pos.line = src_.LineOf(last_off_);
+    if (!failure_.empty() || rc != 0) ReportFailure(rc);
   }
 
  private:
-  // Exceptions must not unwind through md4c's C frames: a failure aborts the parse.
+  // Exceptions must not unwind through md4c's C frames: a failure aborts the
+  // parse and is recorded, then reported by Parse as an error.
   template <typename F>
   static int Guard(void* user, F&& f) {
+    Renderer& r = *static_cast<Renderer*>(user);
+    if (!r.failure_.empty()) return 1;  // already failed: md4c stops at the first non-zero
     try {
-      f(*static_cast<Renderer*>(user));
+      f(r);
       return 0;
+    } catch (const std::exception& e) {
+      r.failure_ = e.what();
     } catch (...) {
-      return 1;
+      r.failure_ = "unknown exception";
     }
+    if (r.failure_.empty()) r.failure_ = "exception without a message";
+    r.failure_off_ = r.last_off_;
+    return 1;
+  }
+
+  // The rest of the fragment is missing from the output: an error (never
+  // quiet), at the line of the block being rendered when the failure hit.
+  void ReportFailure(int rc) {
+    std::string why = failure_.empty() ? "the Markdown parser returned " + std::to_string(rc) : failure_;
+    size_t off = failure_.empty() ? last_off_ : failure_off_;
+    st_.Diagnose(src_, src_.LineOf(off), Severity::kError, "render-failure",
+                 "rendering failed here (" + std::string(Shorten(why)) +
+                     "); the rest of this text is missing from the page");
   }
 
   // ---- positions and diagnostics ----
@@ -505,6 +525,8 @@ class Renderer {
   RenderOptions opts_;
   std::string* out_;
   size_t last_off_ = 0;
+  std::string failure_;  // what a callback threw; non-empty = the parse was aborted
+  size_t failure_off_ = 0;
   std::vector<size_t> pending_;  // diagnostics waiting for a line
 
   std::string buf_;                                 // consecutive normal text, decoded

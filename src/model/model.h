@@ -54,6 +54,9 @@ struct Diagnostic {
 struct Image {
   std::string src, alt, credit, caption;
   int line = 0;  // line of the `image` key in front matter
+  // Pixel size read from the file when src names a file in static/ (load
+  // fills them in); 0 = unknown.
+  int width = 0, height = 0;
 };
 
 struct Person {

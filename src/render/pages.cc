@@ -185,6 +185,9 @@ Data SiteData(const SiteIndex& index, std::deque<std::string>& keys) {
   }
   SetList(d, "nav", std::move(nav), "has_nav");
   if (index.PageIndex("about") >= 0) Set(d, "about_url", "/about/");
+  // The theme links only to pages that exist (check warns about a missing one).
+  Flag(d, "has_editorial_process", index.PageIndex("editorial-process") >= 0);
+  Flag(d, "has_glossary", !site.glossary.empty());
   return d;
 }
 
@@ -257,6 +260,7 @@ Result<std::string> PageRenderer::Impl::Render(const char* name, const Data& pag
   std::string out;
   out.reserve(size_hint);
   t->second->Render(templates.site, page, &out);
+  RootUrls(out, BasePath(config()));
   return out;
 }
 
@@ -362,6 +366,10 @@ void PageRenderer::Impl::AddHero(Data& d, const Article& a) const {
   Put(hero, "hero_caption", a.image.caption);
   Put(hero, "hero_credit", a.image.credit);
   Flag(hero, "hero_has_caption", !a.image.caption.empty() || !a.image.credit.empty());
+  if (a.image.width > 0 && a.image.height > 0) {  // known from the file: no layout shift
+    Set(hero, "hero_width", std::to_string(a.image.width));
+    Set(hero, "hero_height", std::to_string(a.image.height));
+  }
   d.Set("hero", std::move(hero));
   Set(d, "og_image", Absolute(config(), src));
 }
@@ -584,6 +592,10 @@ Result<std::string> PageRenderer::PersonPage(const Person& p) {
   if (!photo.empty()) {
     Set(d, "photo_src", photo);
     Set(d, "photo_alt", p.image.alt.empty() ? "Photo of " + p.name : p.image.alt);
+    if (p.image.width > 0 && p.image.height > 0) {
+      Set(d, "photo_width", std::to_string(p.image.width));
+      Set(d, "photo_height", std::to_string(p.image.height));
+    }
     Set(d, "og_image", Absolute(m.config(), photo));
   }
   std::string roles;

@@ -410,18 +410,134 @@ TEST_F(RenderTest, AssetsAreFingerprintedAndReferenced) {
 
 TEST_F(RenderTest, NoInlineScriptStyleOrHandlers) {
   const Output& out = Render();
-  for (const auto& [path, html] : out.files) {
-    if (path.size() < 5 || path.substr(path.size() - 5) != ".html") continue;
-    for (const std::string& problem : testing::CspProblems(html)) ADD_FAILURE() << path << ": " << problem;
-  }
+  ASSERT_EQ(out.HtmlPages(), testing::kSmallSitePages);  // the loop below covers every page
+  for (const std::string& path : out.HtmlPages())
+    for (const std::string& problem : testing::CspProblems(out[path]))
+      ADD_FAILURE() << path << ": " << problem;
 }
 
 TEST_F(RenderTest, IdsAreUniqueOnEveryPage) {
   const Output& out = Render();
-  for (const auto& [path, html] : out.files) {
-    if (path.size() < 5 || path.substr(path.size() - 5) != ".html") continue;
-    for (const std::string& problem : testing::IdProblems(html)) ADD_FAILURE() << path << ": " << problem;
+  ASSERT_EQ(out.HtmlPages(), testing::kSmallSitePages);
+  for (const std::string& path : out.HtmlPages())
+    for (const std::string& problem : testing::IdProblems(out[path]))
+      ADD_FAILURE() << path << ": " << problem;
+}
+
+// A site served under a path: every URL the pages, JSON-LD, sitemap, feed
+// and robots.txt carry starts there; the files stay where they were.
+TEST_F(RenderTest, BaseUrlWithAPathPrefixesEveryUrl) {
+  site_.config.base_url = "https://example.org/health/";
+  const Output& out = Render();
+  ASSERT_EQ(out.HtmlPages(), testing::kSmallSitePages);
+  size_t checked = 0;
+  for (const std::string& path : out.HtmlPages()) {
+    const std::string& html = out[path];
+    for (const char* attr : {" href=\"/", " src=\"/", " action=\"/", "; url=/"}) {
+      std::string needle = attr;
+      for (size_t p = html.find(needle); p != std::string::npos; p = html.find(needle, p + 1)) {
+        ++checked;
+        std::string_view rest = std::string_view(html).substr(p + needle.size());
+        EXPECT_TRUE(rest.substr(0, 7) == "health/" || rest.substr(0, 1) == "/")
+            << path << ": " << html.substr(p, 60);
+      }
+    }
+    std::string ld = Between(html, "<script type=\"application/ld+json\">", "</script>");
+    for (size_t p = ld.find("\"https://example.org"); p != std::string::npos;
+         p = ld.find("\"https://example.org", p + 1)) {
+      EXPECT_EQ(ld.compare(p, 28, "\"https://example.org/health/"), 0) << path << ": " << ld.substr(p, 60);
+    }
+    for (const char* meta : {"<link rel=\"canonical\" href=\"", "<meta property=\"og:url\" content=\""}) {
+      std::string v = Between(html, meta, "\"");
+      if (!v.empty()) EXPECT_EQ(v.rfind("https://example.org/health/", 0), 0u) << path << ": " << v;
+    }
   }
+  EXPECT_GT(checked, 200u);  // the loop saw the links (231 when written)
+  const std::string& article = out[kCry];
+  EXPECT_NE(article.find("href=\"/health/relationships/sex/\""), std::string::npos);  // breadcrumb
+  EXPECT_NE(article.find("href=\"/health/people/jane/\""), std::string::npos);        // byline
+  EXPECT_NE(article.find("src=\"/health/images/hero.jpg\""), std::string::npos);      // hero
+  EXPECT_NE(article.find("action=\"/health/feedback\""), std::string::npos);
+  EXPECT_NE(article.find("<link rel=\"stylesheet\" href=\"/health/assets/"), std::string::npos);
+  EXPECT_NE(out["old/cry/index.html"].find("url=/health/relationships/sex/cry/\""), std::string::npos);
+  for (const char* file : {"sitemap.xml", "feed.xml"}) {
+    const std::string& xml = out[file];
+    ASSERT_FALSE(xml.empty()) << file;
+    EXPECT_NE(xml.find("https://example.org/health/relationships/sex/cry/"), std::string::npos) << file;
+    for (size_t p = xml.find("https://example.org"); p != std::string::npos;
+         p = xml.find("https://example.org", p + 1))
+      EXPECT_EQ(xml.compare(p, 27, "https://example.org/health/"), 0) << file << ": " << xml.substr(p, 60);
+  }
+  EXPECT_NE(out["robots.txt"].find("Sitemap: https://example.org/health/sitemap.xml"), std::string::npos);
+}
+
+// Images whose size load/ read from the file carry width and height; the
+// others are written as before.
+TEST_F(RenderTest, HeroAndProfileImagesCarryTheirSizeWhenKnown) {
+  site_.articles[2].image.width = 1200;
+  site_.articles[2].image.height = 800;
+  site_.people["ria"].image.width = 320;
+  site_.people["ria"].image.height = 400;
+  const Output& out = Render();
+  EXPECT_NE(out[kCry].find("<img src=\"/images/hero.jpg\" alt=\"Two people holding hands\" width=\"1200\" "
+                           "height=\"800\" decoding=\"async\">"),
+            std::string::npos);
+  EXPECT_NE(
+      out["people/ria/index.html"].find("<img class=\"profile-photo\" src=\"/images/ria.jpg\" alt=\"Ria Roe "
+                                        "smiling\" width=\"320\" height=\"400\">"),
+      std::string::npos);
+  site_.articles[2].image.height = 0;  // half known is unknown
+  Output again;
+  testing::RenderInto(site_, docs_, again);
+  EXPECT_NE(again[kCry].find("alt=\"Two people holding hands\" decoding=\"async\">"), std::string::npos);
+}
+
+// Every root-relative href on every page names a file the build wrote.
+std::vector<std::string> DeadLinks(const Output& out) {
+  std::vector<std::string> dead;
+  for (const std::string& path : out.HtmlPages()) {
+    const std::string& html = out[path];
+    const std::string needle = " href=\"/";
+    for (size_t p = html.find(needle); p != std::string::npos; p = html.find(needle, p + 1)) {
+      size_t start = p + needle.size() - 1;
+      std::string url = html.substr(start, html.find('"', start) - start);
+      if (url.rfind("//", 0) == 0) continue;
+      url = url.substr(0, url.find_first_of("?#"));
+      std::string file = url.substr(1);
+      if (file.empty() || file.back() == '/') file += "index.html";
+      if (!out.files.count(file)) dead.push_back(path + " -> " + url);
+    }
+  }
+  return dead;
+}
+
+TEST_F(RenderTest, EveryInternalLinkNamesAWrittenPage) {
+  EXPECT_EQ(DeadLinks(Render()), std::vector<std::string>{});
+  EXPECT_NE(out_[kCry].find("href=\"/editorial-process/\""), std::string::npos);
+  EXPECT_NE(out_["index.html"].find("<a href=\"/glossary/\">Glossary</a>"), std::string::npos);
+}
+
+// A site without pages/ and without a glossary: the theme leaves out the
+// links to the editorial process and glossary pages instead of linking to
+// nothing; the built-in review board page is still there and linked.
+TEST_F(RenderTest, NoPagesFolderMeansNoLinkToMissingPages) {
+  site_.pages.clear();
+  docs_.pages.clear();
+  site_.glossary.clear();
+  const Output& out = Render();
+  ASSERT_FALSE(out.Has("editorial-process/index.html"));
+  size_t links = 0;
+  for (const std::string& path : out.HtmlPages()) links += Count(out[path], " href=\"/");
+  EXPECT_GT(links, 100u);
+  EXPECT_EQ(DeadLinks(out), std::vector<std::string>{});
+  for (const std::string& path : out.HtmlPages()) {
+    EXPECT_EQ(out[path].find("/editorial-process/"), std::string::npos) << path;
+    EXPECT_EQ(out[path].find("<a href=\"/glossary/\">"), std::string::npos) << path;
+  }
+  const std::string& article = out[kCry];
+  EXPECT_NE(article.find("<a href=\"/review-board/\">"), std::string::npos);
+  // The byline keeps its date, without a dangling separator.
+  EXPECT_NE(article.find("</time></span></p>"), std::string::npos);
 }
 
 TEST_F(RenderTest, PersonPages) {

@@ -2,6 +2,8 @@
 // markup/ needed) and its rendered output collected in memory.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -96,6 +98,26 @@ inline const char* const kHostileDescription = "\"><img src=x onerror=alert(1)> 
 // A small site (`smith` must outlive `docs`, which points at it): two sections, three people, four articles
 // (one reviewed and current, one whose text changed since review, one with a hostile title, one unreviewed),
 // pages, callouts, a glossary.
+// Every HTML page RenderSite writes for BuildSmallSite, sorted.
+inline const std::vector<std::string> kSmallSitePages = {
+    "404.html",
+    "editorial-process/index.html",
+    "glossary/index.html",
+    "index.html",
+    "legacy/cry.html",
+    "old/cry/index.html",
+    "people/fred/index.html",
+    "people/jane/index.html",
+    "people/ria/index.html",
+    "relationships/hostile/index.html",
+    "relationships/index.html",
+    "relationships/plain/index.html",
+    "relationships/sex/cry/index.html",
+    "relationships/sex/index.html",
+    "relationships/sex/stale/index.html",
+    "review-board/index.html",
+};
+
 inline void BuildSmallSite(Site& site, markup::SiteDocs& docs, Reference& smith) {
   site.config.title = "Test Health";
   site.config.base_url = "https://example.org/";
@@ -262,10 +284,23 @@ struct Output {
   std::mutex mu;
   Status status;
 
+  // A page that was not produced is a test failure (never a silent ""),
+  // so negative checks on it cannot pass on nothing.
   const std::string& operator[](const std::string& path) const {
     static const std::string kMissing;
     auto it = files.find(path);
-    return it == files.end() ? kMissing : it->second;
+    if (it == files.end()) {
+      ADD_FAILURE() << "no output file " << path;
+      return kMissing;
+    }
+    return it->second;
+  }
+  // Every .html file produced, sorted.
+  std::vector<std::string> HtmlPages() const {
+    std::vector<std::string> out;
+    for (const auto& [path, bytes] : files)
+      if (path.size() >= 5 && path.compare(path.size() - 5, 5, ".html") == 0) out.push_back(path);
+    return out;
   }
   bool Has(const std::string& path) const { return files.count(path) > 0; }
 };

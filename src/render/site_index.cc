@@ -65,6 +65,57 @@ std::string Absolute(const SiteConfig& config, std::string_view url) {
   return base + std::string(url);
 }
 
+std::string BasePath(const SiteConfig& config) {
+  std::string_view url = config.base_url;
+  size_t scheme = url.find("://");
+  if (scheme != std::string_view::npos) url.remove_prefix(scheme + 3);
+  size_t slash = url.find('/');
+  if (slash == std::string_view::npos) return "/";
+  std::string path(url.substr(slash));
+  path = path.substr(0, path.find_first_of("?#"));
+  if (path.back() != '/') path += '/';
+  return path;
+}
+
+namespace {
+// True when html[at] starts a value we root: the value of one of `names`
+// (an attribute preceded by whitespace) or a meta refresh target.
+bool IsRootedName(const std::string& html, size_t eq) {
+  for (std::string_view name : {"href", "src", "action"}) {
+    if (eq < name.size() + 1) continue;
+    size_t start = eq - name.size();
+    if (html.compare(start, name.size(), name) == 0 &&
+        (html[start - 1] == ' ' || html[start - 1] == '\n' || html[start - 1] == '\t'))
+      return true;
+  }
+  return false;
+}
+}  // namespace
+
+void RootUrls(std::string& html, std::string_view base_path) {
+  if (base_path.size() <= 1) return;
+  std::string_view prefix = base_path.substr(0, base_path.size() - 1);  // "/health"
+  std::vector<size_t> slashes;  // positions of the '/' starting a root-relative URL
+  for (size_t p = html.find("=\"/"); p != std::string::npos; p = html.find("=\"/", p + 3))
+    if (IsRootedName(html, p)) slashes.push_back(p + 2);
+  std::string_view refresh = "content=\"0; url=/";
+  for (size_t p = html.find(refresh); p != std::string::npos; p = html.find(refresh, p + 1))
+    slashes.push_back(p + refresh.size() - 1);
+  std::sort(slashes.begin(), slashes.end());
+  std::string out;
+  out.reserve(html.size() + slashes.size() * prefix.size());
+  size_t done = 0;
+  for (size_t slash : slashes) {
+    if (slash + 1 < html.size() && html[slash + 1] == '/') continue;  // "//host": not ours
+    out.append(html, done, slash - done);
+    out.append(prefix);
+    done = slash;
+  }
+  if (done == 0) return;
+  out.append(html, done, std::string::npos);
+  html = std::move(out);
+}
+
 std::string SafeUrl(std::string_view url) {
   url = util::Trim(url);
   if (url.empty()) return "";

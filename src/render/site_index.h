@@ -40,6 +40,16 @@ struct ReviewState {
 std::string SectionUrl(const std::vector<std::string>& path, size_t depth);
 // base_url (ending in '/') joined with a root-relative URL or path.
 std::string Absolute(const SiteConfig& config, std::string_view url);
+// The path of base_url, starting and ending with '/': "/" for a site at a
+// host root, "/health/" for base_url "https://example.org/health".
+std::string BasePath(const SiteConfig& config);
+// Templates and the markup write site URLs root-relative ("/a/b/"); a site
+// served under a path gets them rooted there. Rewrites, in an HTML page,
+// every href="/…", src="/…" and action="/…" attribute value (not "//host")
+// and a meta refresh "0; url=/…" to start with base_path. Attribute values
+// are always quoted and escaped by the renderer, so only real attributes
+// match. Does nothing when base_path is "/".
+void RootUrls(std::string& html, std::string_view base_path);
 // An image or profile URL that is safe to put in src/href: http(s) absolute,
 // or a site path (made root-relative). "" for anything else (javascript:, data:...).
 std::string SafeUrl(std::string_view url);

@@ -118,6 +118,44 @@ TEST(UrlHelpersTest, AliasPathAndAbsolute) {
   EXPECT_EQ(Absolute(config, "https://other.example/x"), "https://other.example/x");
 }
 
+TEST(UrlHelpersTest, BasePath) {
+  const std::pair<const char*, const char*> kCases[] = {
+      {"https://example.org/", "/"},
+      {"https://example.org", "/"},
+      {"https://example.org/health/", "/health/"},
+      {"https://example.org/health", "/health/"},
+      {"http://x.org:8080/a/b/?q#f", "/a/b/"},
+      {"", "/"},
+  };
+  for (const auto& [base, want] : kCases) {
+    SiteConfig config;
+    config.base_url = base;
+    EXPECT_EQ(BasePath(config), want) << base;
+  }
+}
+
+TEST(UrlHelpersTest, RootUrls) {
+  const std::pair<const char*, const char*> kCases[] = {
+      {"<a href=\"/a/\">x</a>", "<a href=\"/health/a/\">x</a>"},
+      {"<img src=\"/i.png\" alt=\"\"><form action=\"/search\">",
+       "<img src=\"/health/i.png\" alt=\"\"><form action=\"/health/search\">"},
+      {"<a href=\"//cdn.example/x\">", "<a href=\"//cdn.example/x\">"},
+      {"<a href=\"https://x.org/\"><a href=\"#toc\">", "<a href=\"https://x.org/\"><a href=\"#toc\">"},
+      {"<option value=\"/a/\"><input data-href=\"/a/\">", "<option value=\"/a/\"><input data-href=\"/a/\">"},
+      {"<meta http-equiv=\"refresh\" content=\"0; url=/a/\">\n<a href=\"/a/\">",
+       "<meta http-equiv=\"refresh\" content=\"0; url=/health/a/\">\n<a href=\"/health/a/\">"},
+      {"<p>href=&quot;/a/&quot;</p>", "<p>href=&quot;/a/&quot;</p>"},
+  };
+  for (const auto& [in, want] : kCases) {
+    std::string html = in;
+    RootUrls(html, "/health/");
+    EXPECT_EQ(html, want) << in;
+    html = in;
+    RootUrls(html, "/");
+    EXPECT_EQ(html, in);
+  }
+}
+
 TEST(SiteIndexTest, RelatedArticlesScoreSectionAndTags) {
   Site site;
   auto add = [&](std::vector<std::string> section, std::string slug, std::vector<std::string> tags,
