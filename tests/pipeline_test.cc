@@ -33,8 +33,20 @@ std::string ArticleText(const std::string& title, const std::string& authors, co
          "---\nSome plain words about " + title + ".\n";
 }
 
+// The article with its review pinned to its current revision (the reviewers
+// list is not part of the revision, so pinning keeps it).
+std::string Pinned(const std::string& text, const std::string& file) {
+  std::vector<Diagnostic> ignored;
+  std::string revision = load::ParseArticle(text, file, ignored).revision;
+  const std::string date = "date: 2026-03-02\n";
+  std::string out = text;
+  out.insert(out.find(date) + date.size(), "    revision: \"" + revision + "\"\n");
+  return out;
+}
+
+// A site on which no rule fires.
 std::map<std::string, std::string> GoodSite() {
-  return {
+  std::map<std::string, std::string> files = {
       {"site.toml", "title = \"Test Health\"\nbase_url = \"https://test.example/\"\n"},
       {"content/health/_section.md", "---\ntitle: Health\ndescription: About health.\n---\nIntro.\n"},
       {"content/health/apples.md", ArticleText("Apples", "wendy", "rita")},
@@ -44,7 +56,14 @@ std::map<std::string, std::string> GoodSite() {
       {"people/rita.md",
        "---\nname: Rita Reviewer\ncredentials: MD\nroles: [medical-reviewer]\nsummary: A "
        "doctor.\n---\nBio.\n"},
+      {"pages/editorial-process.md",
+       "---\ntitle: Our editorial process\ndescription: How we work.\n---\nWe check.\n"},
   };
+  for (const char* name : {"apples", "pears", "plums"}) {
+    std::string file = std::string("content/health/") + name + ".md";
+    files[file] = Pinned(files[file], file);
+  }
+  return files;
 }
 
 // An unknown reviewer, an unknown author, a reviewer who is not a medical reviewer.

@@ -62,6 +62,8 @@ std::map<std::string, std::string> Site(const std::string& article) {
       {"callouts/crisis.md", "---\ntitle: In a crisis\nkind: crisis\n---\nCall 999.\n"},
       {"static/img/nap.jpg", "jpg"},
       {"static/img/sofa.jpg", "jpg"},
+      {"pages/editorial-process.md",
+       "---\ntitle: Our editorial process\ndescription: How we work.\n---\nWe check.\n"},
   };
 }
 
@@ -322,7 +324,11 @@ TEST(Revision, MalformedAndOldHashesAreNamedAsSuch) {
   EXPECT_TRUE(Has(r.out, "malformed revision \"" + hash.substr(0, 19) + "\"")) << r.out;
   EXPECT_TRUE(Has(r.out, "[malformed-revision]")) << r.out;
   EXPECT_FALSE(Has(r.out, "[revision-changed]")) << r.out;
-  EXPECT_FALSE(Has(Build(site), "\"reviewedBy\""));
+  // Every way of publishing refuses it (the same rules as check), so no page claims the review.
+  Outcome build = Vetted("build " + site.Path() + " -o " + site.Sibling("-out"));
+  EXPECT_EQ(build.code, 1) << build.out;
+  EXPECT_TRUE(Has(build.out, "[malformed-revision]")) << build.out;
+  EXPECT_FALSE(fs::exists(site.Sibling("-out")));
   Outcome diff = Vetted("diff " + site.Path(kArticle));
   EXPECT_EQ(diff.code, 1) << diff.out;
   EXPECT_TRUE(Has(diff.out, "FROM revision \"" + hash.substr(0, 19) + "\" is malformed")) << diff.out;

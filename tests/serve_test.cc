@@ -121,7 +121,8 @@ class ServeTest : public ::testing::Test {
     db_ = new std::string((*dir_ / "v.db").string());
     std::string out;
     ASSERT_EQ(RunVetted("import " + std::string(VETTED_SOURCE_DIR) + "/demo --db " + *db_, &out), 0) << out;
-    server_ = new Server(*db_, {"--feedback-rate", "600", "--feedback-burst", "600", "--ops-token", kOpsToken});
+    server_ =
+        new Server(*db_, {"--feedback-rate", "600", "--feedback-burst", "600", "--ops-token", kOpsToken});
     ASSERT_GT(server_->port(), 0) << server_->log();
   }
   static void TearDownTestSuite() {

@@ -355,12 +355,18 @@ void MissingEditorialProcess(const Input& in, Sink& sink) {
 
 const std::vector<CheckRule>& CheckRules() {
   static const std::vector<CheckRule> kRules = {
-      {"unknown-person", UnknownPerson},     {"uncited-reference", UncitedReference},
-      {"duplicate-url", DuplicateUrl},       {"review-overdue", ReviewOverdue},
-      {"revision-changed", RevisionChanged}, {"malformed-revision", MalformedRevision},
-      {"unpinned-review", UnpinnedReview},   {"reviewer-credentials", ReviewerCredentials},
-      {"self-review", SelfReview},           {"image-alt", ImageAlt},
-      {"missing-image", MissingImage},       {"readability", Readability},
+      {"unknown-person", UnknownPerson},
+      {"uncited-reference", UncitedReference},
+      {"duplicate-url", DuplicateUrl},
+      {"review-overdue", ReviewOverdue},
+      {"revision-changed", RevisionChanged},
+      {"malformed-revision", MalformedRevision},
+      {"unpinned-review", UnpinnedReview},
+      {"reviewer-credentials", ReviewerCredentials},
+      {"self-review", SelfReview},
+      {"image-alt", ImageAlt},
+      {"missing-image", MissingImage},
+      {"readability", Readability},
       {"missing-editorial-process", MissingEditorialProcess},
   };
   return kRules;

@@ -9,7 +9,7 @@
 
 namespace vetted::cli {
 
-// The store at `db`; kNotFound with a hint to run `vetted import` when the
+// The store at address `db` (see store::Open); kNotFound with a hint to run `vetted import` when the
 // database does not exist (it is never created here).
 Result<std::unique_ptr<store::Store>> OpenExistingStore(const std::string& db);
 

@@ -174,7 +174,9 @@ struct ArticleRenderer::Impl {
 ArticleRenderer::ArticleRenderer(const Site& site) : impl_(std::make_unique<Impl>(site)) {}
 ArticleRenderer::~ArticleRenderer() = default;
 
-const std::vector<std::string>& ArticleRenderer::urls() const { return impl_->links.urls(); }
+const std::vector<std::string>& ArticleRenderer::urls() const {
+  return impl_->links.urls();
+}
 
 ArticleRenderer::Rendered ArticleRenderer::Render(size_t i) const {
   const Impl& m = *impl_;

@@ -23,9 +23,20 @@ std::string ArticleText(const std::string& title, const std::string& extra_front
          extra_front + "---\n" + body;
 }
 
+// The article text with its review pinned to the article's current revision
+// (the reviewers list is not part of the revision, so pinning keeps it).
+std::string Pinned(const std::string& text, const std::string& file) {
+  std::vector<Diagnostic> ignored;
+  std::string revision = load::ParseArticle(text, file, ignored).revision;
+  std::string out = text;
+  const std::string date = "date: 2026-03-02\n";
+  out.insert(out.find(date) + date.size(), "    revision: \"" + revision + "\"\n");
+  return out;
+}
+
 // A small site on which no rule fires, as files under "site/".
 std::map<std::string, std::string> GoodSite() {
-  return {
+  std::map<std::string, std::string> files = {
       {"site.toml", "title = \"Test Health\"\nbase_url = \"https://test.example/\"\n"},
       {"content/health/_section.md", "---\ntitle: Health\ndescription: About health.\n---\nIntro.\n"},
       {"content/health/a.md",
@@ -37,7 +48,12 @@ std::map<std::string, std::string> GoodSite() {
        "---\nname: Rita Reviewer\ncredentials: MD\nroles: [medical-reviewer]\nsummary: A "
        "doctor.\n---\nBio.\n"},
       {"static/img/hero.jpg", "JPEG"},
+      {"pages/editorial-process.md",
+       "---\ntitle: Our editorial process\ndescription: How we work.\n---\nWe check.\n"},
   };
+  for (const char* article : {"content/health/a.md", "content/health/b.md"})
+    files[article] = Pinned(files[article], article);
+  return files;
 }
 
 struct Loaded {
@@ -129,12 +145,20 @@ const std::vector<Case>& Cases() {
       // warnings do not
       {"review overdue", [](auto& f) { Edit(f, kB, "date: 2026-03-02", "date: 2020-03-02"); },
        "review-overdue", Severity::kWarning},
-      {"no review", [](auto& f) { Edit(f, kB, "reviewers:\n  - by: rita\n    date: 2026-03-02\n", ""); },
+      {"no review",
+       [](auto& f) {
+         std::string& text = f[kB];
+         size_t from = text.find("reviewers:\n"), to = text.find("\n", text.find("revision: "));
+         ASSERT_TRUE(from != std::string::npos && to != std::string::npos);
+         text.erase(from, to + 1 - from);
+       },
        "review-overdue", Severity::kWarning},
       {"text changed since the review",
        [](auto& f) {
-         Edit(f, kB, "date: 2026-03-02\n",
-              "date: 2026-03-02\n    revision: \"sha256:" + std::string(64, '0') + "\"\n");
+         std::string& text = f[kB];
+         size_t at = text.find("revision: \"sha256:");
+         ASSERT_NE(at, std::string::npos);
+         text.replace(at + 18, 64, std::string(64, '0'));
        },
        "revision-changed", Severity::kWarning},
       {"unsafe url", [](auto& f) { Edit(f, kB, "Eat a pear.", "[x](javascript:alert(1))"); }, "unsafe-url",
@@ -225,8 +249,9 @@ TEST(PublishTest, ToImportCollectsArticlesFilesAndSearchText) {
   ASSERT_FALSE(plan->refused()) << Format(plan->diagnostics, "");
   std::vector<std::string> paths;
   for (const auto& f : plan->input.files) paths.push_back(f.path);
-  EXPECT_EQ(paths, (std::vector<std::string>{"content/health/_section.md", "people/rita.md",
-                                             "people/wendy.md", "site.toml", "static/img/hero.jpg"}));
+  EXPECT_EQ(paths, (std::vector<std::string>{"content/health/_section.md", "pages/editorial-process.md",
+                                             "people/rita.md", "people/wendy.md", "site.toml",
+                                             "static/img/hero.jpg"}));
   ASSERT_EQ(plan->input.articles.size(), 2u);
   const store::ArticleSource& a = plan->input.articles[0];
   EXPECT_EQ(a.path, kA);

@@ -1,8 +1,8 @@
 #include "render/template.h"
 
-#include "util/util.h"
-
 #include <kainjow/mustache.hpp>
+
+#include "util/util.h"
 
 namespace vetted::render::tmpl {
 namespace {
@@ -111,7 +111,6 @@ struct Template::State {
 };
 
 namespace {
-
 
 // kainjow splits dotted names with std::getline: a trailing empty part is dropped.
 std::vector<std::pair<std::string, uint64_t>> SplitName(const std::string& name) {

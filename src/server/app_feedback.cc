@@ -92,7 +92,11 @@ void App::Impl::Feedback(Request&& req, Respond respond, bool api) {
     return reject(FeedbackReason::kUnknownArticle, "There is no article at " + input->article + ".");
   store::NewFeedback entry;
   entry.article_url = article->first;
-  entry.revision = input->revision.empty() ? article->second->revision : input->revision;
+  // The revision this page shows is the store's current one: "" lets the store
+  // name it itself (so a database imported by an older vetted, whose hashes
+  // were computed differently, still takes feedback). Any other revision must
+  // be one the article had (the store refuses it otherwise: 400).
+  entry.revision = input->revision == article->second->revision ? "" : input->revision;
   entry.helpful = input->helpful;
   entry.category = input->category;
   entry.comment = MaskPersonalData(input->comment);

@@ -165,10 +165,15 @@ class MemoryStore : public Store {
     std::shared_lock lock(data_->mu);
     auto it = data_->articles.find(path);
     if (it == data_->articles.end()) return Status::NotFound("no article at " + path);
+    // One entry per distinct hash, in the order each was first stored, dated
+    // then (the same hash stored again with other bytes is the same revision).
     std::vector<RevisionInfo> out;
     const Article& article = it->second;
-    for (size_t i = 0; i < article.revisions.size(); ++i) {
-      out.push_back({article.revisions[i].hash, article.revisions[i].created_at, i == article.current});
+    const std::string& current = article.revisions[article.current].hash;
+    for (const Revision& r : article.revisions) {
+      bool seen =
+          std::any_of(out.begin(), out.end(), [&](const RevisionInfo& i) { return i.revision == r.hash; });
+      if (!seen) out.push_back({r.hash, r.created_at, r.hash == current});
     }
     return out;
   }
@@ -177,7 +182,10 @@ class MemoryStore : public Store {
     std::shared_lock lock(data_->mu);
     auto it = data_->articles.find(path);
     if (it != data_->articles.end()) {
+      // The current revision's bytes when it has that hash, else the newest stored.
       const std::vector<Revision>& revisions = it->second.revisions;
+      const Revision& current = revisions[it->second.current];
+      if (current.hash == revision) return current.bytes;
       for (auto r = revisions.rbegin(); r != revisions.rend(); ++r) {
         if (r->hash == revision) return r->bytes;
       }
