@@ -63,6 +63,13 @@ struct FeedbackExportArgs {
 };
 int RunFeedbackExport(const FeedbackExportArgs& args);
 
+struct DevArgs {
+  std::string site = ".";
+  std::string db = "memory:";  // the store it imports into; in memory unless given
+  std::string listen = "127.0.0.1:8080";
+};
+int RunDev(const DevArgs& args);
+
 struct NewArgs {
   std::string dir;
 };

@@ -24,6 +24,7 @@ struct Args {
   FeedbackExportArgs feedback;
   RevisionArgs revision;
   NewArgs new_;
+  DevArgs dev;
   ReviewSignArgs review_sign;
   LogArgs log;
   DiffArgs diff;
@@ -108,6 +109,13 @@ const std::vector<Subcommand>& Table() {
          e->add_option("-o,--out", a.feedback.out, "Write to this file instead of standard output");
        },
        [](const Args& a) { return RunFeedbackExport(a.feedback); }},
+      {"dev", "Serve a site folder while you write: changes are published and the browser reloads",
+       [](CLI::App& c, Args& a) {
+         c.add_option("site", a.dev.site, "The site folder")->required();
+         c.add_option("--listen", a.dev.listen, "host:port to listen on")->envname("VETTED_LISTEN");
+         c.add_option("--db", a.dev.db, "Store address to import into (memory: keeps nothing)");
+       },
+       [](const Args& a) { return RunDev(a.dev); }},
       {"new", "Write a small working site to start from, with comments that teach the format",
        [](CLI::App& c, Args& a) { c.add_option("dir", a.new_.dir, "The new site folder")->required(); },
        [](const Args& a) { return RunNew(a.new_); }},

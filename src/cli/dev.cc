@@ -1,0 +1,271 @@
+// `vetted dev SITE`: serves the site folder while you write, like `hugo
+// server`. The folder is imported into a store (in memory unless --db says
+// otherwise) and served by the same App as `vetted serve`; a watcher imports
+// it again when a file changes (the store keeps what did not change, the App
+// reloads), and a small script in every page reloads the browser once the
+// new content is served. A change with errors prints them and keeps serving
+// the last good content; the page shows the errors in a banner.
+#include <sys/inotify.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+
+#include "cli/commands.h"
+#include "load/load.h"
+#include "publish/publish.h"
+#include "server/app.h"
+#include "server/server.h"
+#include "store/open.h"
+#include "util/util.h"
+
+namespace vetted::cli {
+namespace fs = std::filesystem;
+namespace {
+
+constexpr auto kSettle = std::chrono::milliseconds(60);  // a save is often several writes
+constexpr const char* kScriptPath = "/__vetted/dev.js";
+constexpr const char* kStatusPath = "/__vetted/status";
+
+// Polls /__vetted/status; reloads when the generation changes; shows errors.
+constexpr const char* kDevScript = R"JS((function () {
+  var seen = null, banner = null;
+  function show(text) {
+    if (!text) { if (banner) { banner.remove(); banner = null; } return; }
+    if (!banner) {
+      banner = document.createElement("pre");
+      banner.setAttribute("role", "alert");
+      var s = banner.style;
+      s.position = "fixed"; s.left = "0"; s.right = "0"; s.bottom = "0"; s.margin = "0";
+      s.maxHeight = "40vh"; s.overflow = "auto"; s.padding = "1em"; s.zIndex = "9999";
+      s.background = "#7a0010"; s.color = "#fff"; s.font = "14px/1.4 monospace"; s.whiteSpace = "pre-wrap";
+      document.body.appendChild(banner);
+    }
+    banner.textContent = "vetted dev: the last change was not published\n\n" + text;
+  }
+  function poll() {
+    fetch("/__vetted/status", {cache: "no-store"}).then(function (r) { return r.json(); }).then(function (s) {
+      if (seen !== null && s.generation !== seen) { location.reload(); return; }
+      seen = s.generation;
+      show(s.errors);
+      setTimeout(poll, 300);
+    }).catch(function () { setTimeout(poll, 1000); });
+  }
+  poll();
+})();
+)JS";
+
+// The state the watcher publishes and the status route reads.
+struct DevState {
+  std::mutex mu;
+  std::string errors;  // the last import's error lines; "" when it published
+};
+
+// Imports the folder into the store; prints what it found. True when published.
+bool ImportOnce(const std::string& site, store::Store& store, DevState& state, bool quiet) {
+  auto started = std::chrono::steady_clock::now();
+  Result<Site> loaded = load::LoadSite(site);
+  std::string errors;
+  if (!loaded.ok()) {
+    errors = loaded.status().message();
+  } else {
+    Result<publish::ImportPlan> plan =
+        publish::ToImport(*loaded, site, load::Disk(), publish::ValidateOptions{});
+    if (!plan.ok()) {
+      errors = plan.status().message();
+    } else {
+      publish::Tally t = publish::Print(stderr, plan->diagnostics, site, quiet, "dev", "");
+      if (t.errors > 0) {
+        std::vector<Diagnostic> only_errors;
+        for (const auto& d : plan->diagnostics)
+          if (d.severity == Severity::kError) only_errors.push_back(d);
+        errors = publish::Format(only_errors, site);
+      } else if (Result<store::ImportReport> r = store.Import(plan->input); !r.ok()) {
+        errors = r.status().message();
+      } else {
+        double ms =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+        std::fprintf(stderr, "vetted dev: published (%zu added, %zu changed, %zu removed) in %.0f ms\n",
+                     r->added.size(), r->changed.size(), r->removed.size(), ms);
+      }
+    }
+  }
+  if (!errors.empty())
+    std::fprintf(stderr, "vetted dev: not published; still serving the last good content\n%s\n",
+                 errors.c_str());
+  std::lock_guard<std::mutex> lock(state.mu);
+  state.errors = errors;
+  return errors.empty();
+}
+
+// Watches every folder under root (new folders too) with inotify.
+class Watcher {
+ public:
+  explicit Watcher(const std::string& root) : root_(root), fd_(inotify_init1(IN_CLOEXEC | IN_NONBLOCK)) {
+    if (fd_ >= 0) AddTree(root_);
+  }
+  ~Watcher() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  bool ok() const { return fd_ >= 0; }
+
+  // True when something changed (then waits until writes settle); false
+  // after `timeout` with no change.
+  bool WaitForChange(std::chrono::milliseconds timeout) {
+    if (!Drain(timeout)) return false;
+    while (Drain(kSettle)) {
+    }
+    return true;
+  }
+
+ private:
+  void AddTree(const fs::path& dir) {
+    Add(dir);
+    std::error_code ec;
+    for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+      if (it->path().filename().string().rfind('.', 0) == 0) {  // hidden: .git, editors' files
+        if (it->is_directory(ec)) it.disable_recursion_pending();
+        continue;
+      }
+      if (it->is_directory(ec)) Add(it->path());
+    }
+  }
+  void Add(const fs::path& dir) {
+    int wd = inotify_add_watch(
+        fd_, dir.c_str(), IN_CLOSE_WRITE | IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_MODIFY);
+    if (wd >= 0) dirs_[wd] = dir;
+  }
+  // Reads the events that arrive within `timeout`; true when any did.
+  bool Drain(std::chrono::milliseconds timeout) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    alignas(inotify_event) char buf[16 * 1024];
+    while (std::chrono::steady_clock::now() < deadline) {
+      ssize_t n = ::read(fd_, buf, sizeof buf);
+      if (n <= 0) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        continue;
+      }
+      for (ssize_t at = 0; at < n;) {
+        auto* e = reinterpret_cast<inotify_event*>(buf + at);
+        if ((e->mask & IN_ISDIR) && (e->mask & (IN_CREATE | IN_MOVED_TO)) && e->len > 0) {
+          auto d = dirs_.find(e->wd);
+          if (d != dirs_.end()) AddTree(d->second / e->name);
+        }
+        at += static_cast<ssize_t>(sizeof(inotify_event) + e->len);
+      }
+      return true;
+    }
+    return false;
+  }
+
+  fs::path root_;
+  int fd_;
+  std::unordered_map<int, fs::path> dirs_;
+};
+
+// Adds the reload script to an HTML page (before </body>).
+void AddScript(server::Response& res) {
+  if (res.Header("Content-Type").find("text/html") == std::string_view::npos) return;
+  std::string body = res.Body();
+  size_t at = body.rfind("</body>");
+  if (at == std::string::npos) return;
+  body.insert(at, std::string("<script src=\"") + kScriptPath + "\" defer></script>\n");
+  res.body = std::move(body);
+  res.shared_body.reset();
+}
+
+// The App's handler plus the dev routes and the script in every page.
+server::Handler DevHandler(server::App& app, DevState& state) {
+  return [&app, &state](server::Request&& req, server::Respond respond) {
+    std::string_view path = req.Path();
+    if (path == kScriptPath || path == kStatusPath) {
+      server::Response res;
+      res.route = "dev";
+      if (path == kScriptPath) {
+        res.body = kDevScript;
+        res.headers.emplace_back("Content-Type", "text/javascript; charset=utf-8");
+      } else {
+        std::lock_guard<std::mutex> lock(state.mu);
+        res.body = "{\"generation\":" + std::to_string(app.generation()) + ",\"errors\":";
+        util::AppendJsonString(res.body, state.errors);
+        res.body += "}";
+        res.headers.emplace_back("Content-Type", "application/json");
+      }
+      res.headers.emplace_back("Cache-Control", "no-store");
+      server::AddSecurityHeaders(res.headers);
+      return respond(std::move(res));
+    }
+    // Every answer fresh and uncompressed, so the script can be added.
+    std::erase_if(req.headers, [](const auto& h) {
+      return util::EqualsIgnoreCase(h.first, "accept-encoding") ||
+             util::EqualsIgnoreCase(h.first, "if-none-match");
+    });
+    app.Handle(std::move(req), [respond = std::move(respond)](server::Response res) {
+      AddScript(res);
+      respond(std::move(res));
+    });
+  };
+}
+
+}  // namespace
+
+int RunDev(const DevArgs& args) {
+  Result<std::unique_ptr<store::Store>> store = store::Open(args.db);
+  if (!store.ok()) {
+    std::fprintf(stderr, "vetted dev: %s: %s\n", args.db.c_str(), store.status().message().c_str());
+    return 2;
+  }
+  DevState state;
+  if (!ImportOnce(args.site, **store, state, false)) {
+    std::fprintf(stderr, "vetted dev: fix the errors above and run it again\n");
+    return 1;
+  }
+  Watcher watcher(args.site);
+  if (!watcher.ok()) {
+    std::fprintf(stderr, "vetted dev: cannot watch %s for changes\n", args.site.c_str());
+    return 2;
+  }
+  auto log = [](const std::string& line) {
+    if (line.empty() || line[0] != '{') std::fprintf(stderr, "%s\n", line.c_str());
+  };
+  server::AppOptions app_options;
+  app_options.reload_poll = std::chrono::milliseconds(50);
+  Result<std::unique_ptr<server::App>> app = server::App::Open(**store, app_options, nullptr, log);
+  if (!app.ok()) {
+    std::fprintf(stderr, "vetted dev: %s\n", app.status().message().c_str());
+    return 2;
+  }
+  server::ServeControl control;
+  std::atomic<bool> done{false};
+  std::thread watch([&] {
+    while (!done.load()) {
+      if (!watcher.WaitForChange(std::chrono::milliseconds(200))) continue;
+      if (ImportOnce(args.site, **store, state, true)) (void)(*app)->Reload();
+    }
+  });
+  server::ServeOptions options;
+  options.listen = args.listen;
+  options.control = &control;
+  options.access_log = false;
+  server::App* a = app->get();
+  options.body_limit = [a](std::string_view method, std::string_view target) {
+    return a->BodyLimit(method, target);
+  };
+  Status served = server::Serve(DevHandler(**app, state), options, log);
+  done = true;
+  watch.join();
+  app->reset();
+  if (!served.ok()) {
+    std::fprintf(stderr, "vetted dev: %s\n", served.message().c_str());
+    return 2;
+  }
+  return 0;
+}
+
+}  // namespace vetted::cli
