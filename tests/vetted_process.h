@@ -70,10 +70,33 @@ inline int Connect(int port) {
   return fd;
 }
 
+// GET http://127.0.0.1:port/target on a new connection (Connection: close);
+// the whole response, head and body; "" when the connection fails.
+inline std::string HttpGet(int port, const std::string& target) {
+  int fd = Connect(port);
+  if (fd < 0) return "";
+  std::string req = "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+  if (::write(fd, req.data(), req.size()) != static_cast<ssize_t>(req.size())) {
+    close(fd);
+    return "";
+  }
+  std::string out;
+  char buf[8192];
+  for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) out.append(buf, static_cast<size_t>(n));
+  close(fd);
+  return out;
+}
+
 // A `vetted serve` child process; stderr goes to a log file.
 class Server {
  public:
-  explicit Server(const std::string& db, const std::vector<std::string>& extra = {}) {
+  explicit Server(const std::string& db, const std::vector<std::string>& extra = {})
+      : Server(Command{{"serve", "--db", db, "--listen", "127.0.0.1:0", "--threads", "2"}}, extra) {}
+  // Any command that prints "listening on http://127.0.0.1:PORT/" (e.g. `vetted dev SITE`).
+  struct Command {
+    std::vector<std::string> args;
+  };
+  Server(const Command& command, const std::vector<std::string>& extra) {
     log_ = fs::temp_directory_path() / ("vetted-serve-" + std::to_string(::getpid()) + "-" +
                                         std::to_string(reinterpret_cast<uintptr_t>(this)) + ".log");
     pid_ = fork();
@@ -81,8 +104,8 @@ class Server {
       FILE* f = std::fopen(log_.c_str(), "w");
       dup2(fileno(f), 2);
       dup2(fileno(f), 1);
-      std::vector<std::string> args = {VETTED_BIN, "serve",       "--db",      db,
-                                       "--listen", "127.0.0.1:0", "--threads", "2"};
+      std::vector<std::string> args = {VETTED_BIN};
+      args.insert(args.end(), command.args.begin(), command.args.end());
       args.insert(args.end(), extra.begin(), extra.end());
       std::vector<char*> argv;
       for (auto& a : args) argv.push_back(a.data());

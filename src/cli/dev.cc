@@ -235,7 +235,9 @@ int RunDev(const DevArgs& args) {
     if (line.empty() || line[0] != '{') std::fprintf(stderr, "%s\n", line.c_str());
   };
   server::AppOptions app_options;
-  app_options.reload_poll = std::chrono::milliseconds(50);
+  // The watcher reloads the App itself after each import; the poller only
+  // notices imports into --db by another process.
+  app_options.reload_poll = std::chrono::milliseconds(1000);
   Result<std::unique_ptr<server::App>> app = server::App::Open(**store, app_options, nullptr, log);
   if (!app.ok()) {
     std::fprintf(stderr, "vetted dev: %s\n", app.status().message().c_str());
