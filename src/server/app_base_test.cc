@@ -4,6 +4,8 @@
 // origin. Without sockets, as app_test.cc.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <future>
 #include <memory>
@@ -79,6 +81,8 @@ class AppBaseTest : public ::testing::Test {
     auto app = App::Open(*store_, options, nullptr, nullptr);
     ASSERT_TRUE(app.ok()) << app.status().message();
     app_ = std::move(*app);
+    for (int i = 0; i < 500 && !app_->ready(); ++i) std::this_thread::sleep_for(10ms);  // /healthz: "ok"
+    ASSERT_TRUE(app_->ready());
   }
   void TearDown() override {
     app_.reset();
