@@ -47,7 +47,9 @@ std::string Pinned(const std::string& text, const std::string& file) {
 // A site on which no rule fires.
 std::map<std::string, std::string> GoodSite() {
   std::map<std::string, std::string> files = {
-      {"site.toml", "title = \"Test Health\"\nbase_url = \"https://test.example/\"\n"},
+      {"site.toml",
+       "title = \"Test Health\"\nbase_url = \"https://test.example/\"\n"
+       "feedback_report = \"mailto:editors@test.example\"\n"},
       {"content/health/_section.md", "---\ntitle: Health\ndescription: About health.\n---\nIntro.\n"},
       {"content/health/apples.md", ArticleText("Apples", "wendy", "rita")},
       {"content/health/pears.md", ArticleText("Pears", "wendy", "rita")},
@@ -224,6 +226,57 @@ TEST(Pipeline, AMissingHeroImageIsAnError) {
   fs::create_directories(dir / "site/static/img");
   std::ofstream(dir / "site/static/img/pear.jpg") << "JPEG";
   EXPECT_EQ(RunVetted("build " + site + " -o " + (dir / "public").string(), &out), 0) << out;
+  fs::remove_all(dir);
+}
+
+// What a static build's pages offer for feedback, by site.toml: a form
+// posting to the endpoint, a "Report an error" link, or nothing and a
+// warning telling how to set one.
+TEST(Pipeline, BuildFeedbackFollowsSiteToml) {
+  fs::path dir = TempDir("pipeline-feedback");
+  struct Case {
+    const char* name;
+    std::string toml;  // after title and base_url
+    std::string want;  // in the article page; "" = no #feedback section
+    bool warns;
+  };
+  const Case cases[] = {
+      {"endpoint", "feedback_endpoint = \"https://fb.test.example\"\n",
+       "<form class=\"js-feedback\" method=\"post\" action=\"https://fb.test.example/feedback\">", false},
+      {"report", "feedback_report = \"https://test.example/report\"\n",
+       "href=\"https://test.example/report?page=https%3A%2F%2Ftest.example%2Fhealth%2Fpears%2F\"", false},
+      {"neither", "", "", true},
+  };
+  for (const Case& c : cases) {
+    auto files = GoodSite();
+    files["site.toml"] = "title = \"Test Health\"\nbase_url = \"https://test.example/\"\n" + c.toml;
+    Write(dir / "site", files);
+    std::string site = (dir / "site").string(), out;
+    ASSERT_EQ(RunVetted("build " + site + " -o " + (dir / "public").string(), &out), 0) << c.name << out;
+    std::string page = Read(dir / "public/health/pears/index.html");
+    ASSERT_FALSE(page.empty()) << c.name;
+    if (c.want.empty()) {
+      EXPECT_EQ(page.find("id=\"feedback\""), std::string::npos) << c.name;
+    } else {
+      EXPECT_NE(page.find(c.want), std::string::npos) << c.name;
+    }
+    EXPECT_EQ(page.find("action=\"/feedback\""), std::string::npos) << c.name << ": a form no one answers";
+    EXPECT_EQ(out.find("[feedback-unconfigured]") != std::string::npos, c.warns) << c.name << out;
+    if (c.warns)
+      EXPECT_NE(out.find(site + "/site.toml:2: warning: the built pages have no feedback form"),
+                std::string::npos)
+          << out;
+  }
+  // A bad value is an error naming site.toml and its line.
+  auto files = GoodSite();
+  files["site.toml"] =
+      "title = \"Test Health\"\nbase_url = \"https://test.example/\"\nfeedback_endpoint = \"/fb/\"\n";
+  Write(dir / "site", files);
+  std::string out;
+  EXPECT_EQ(RunVetted("build " + (dir / "site").string() + " -o " + (dir / "public").string(), &out), 1)
+      << out;
+  EXPECT_NE(out.find("site.toml:3: error: `feedback_endpoint` must be the absolute URL"), std::string::npos)
+      << out;
   fs::remove_all(dir);
 }
 

@@ -72,7 +72,9 @@ const char* kBody =
 
 std::map<std::string, std::string> SmallSite() {
   return {
-      {"site.toml", "title = \"Test Health\"\nbase_url = \"https://test.example/\"\n"},
+      {"site.toml",
+       "title = \"Test Health\"\nbase_url = \"https://test.example/\"\n"
+       "feedback_endpoint = \"https://feedback.test.example/\"\n"},
       {"content/relationships/_section.md",
        "---\ntitle: Relationships\ndescription: About relationships.\n---\nIntro.\n"},
       {"content/relationships/crying.md",
@@ -107,9 +109,10 @@ TEST(SiteBuild, WritesCompleteArticlePage) {
   ASSERT_FALSE(html.empty());
   for (const char* needle :
        {"<!doctype html>", "Why you might cry during sex", "Common reasons and what helps", "Wendy Writer",
-        "Rita Reviewer, MD", "id=\"toc\"", "id=\"sources\"", "id=\"feedback\"", "href=\"#ref-1\"",
-        "id=\"ref-2\"", "doi:10.1000/tears.1", "https://doi.org/10.1000/tears.1", "application/ld+json",
-        "/review-board/", "/editorial-process/", "rel=\"canonical\"", "Next review due"}) {
+        "Rita Reviewer, MD", "id=\"toc\"", "id=\"sources\"", "id=\"feedback\"",
+        "action=\"https://feedback.test.example/feedback\"", "href=\"#ref-1\"", "id=\"ref-2\"",
+        "doi:10.1000/tears.1", "https://doi.org/10.1000/tears.1", "application/ld+json", "/review-board/",
+        "/editorial-process/", "rel=\"canonical\"", "Next review due"}) {
     EXPECT_NE(html.find(needle), std::string::npos) << "missing " << needle;
   }
   // Citation numbers follow first use: smith2020 is 1, cc is 2.

@@ -59,6 +59,10 @@ const std::vector<RuleInfo>& Rules() {
       {"missing-editorial-process", kW,
        "the site has no pages/editorial-process.md (its links are left out)"},
       {"readability", kW, "the Flesch-Kincaid grade of an article is above the configured limit"},
+      // publish stage (build, export: publish::FeedbackUnconfigured)
+      {"feedback-unconfigured", kW,
+       "static pages have no way to send feedback: site.toml sets neither feedback_endpoint nor "
+       "feedback_report"},
   };
   return kRules;
 }

@@ -435,9 +435,14 @@ TEST(RunTest, MergesSortsAndDeduplicates) {
 }
 
 TEST(RulesTest, EveryIdOnceWithItsSeverity) {
-  const std::set<std::string> warnings = {
-      "unsafe-url",      "uncited-reference", "review-overdue",           "revision-changed",
-      "unpinned-review", "readability",       "missing-editorial-process"};
+  const std::set<std::string> warnings = {"unsafe-url",
+                                          "uncited-reference",
+                                          "review-overdue",
+                                          "revision-changed",
+                                          "unpinned-review",
+                                          "readability",
+                                          "missing-editorial-process",
+                                          "feedback-unconfigured"};
   const std::set<std::string> all = {"required-key",
                                      "yaml-syntax",
                                      "toml-syntax",
@@ -460,7 +465,8 @@ TEST(RulesTest, EveryIdOnceWithItsSeverity) {
                                      "unpinned-review",
                                      "missing-image",
                                      "render-failure",
-                                     "missing-editorial-process"};
+                                     "missing-editorial-process",
+                                     "feedback-unconfigured"};
   std::set<std::string> seen;
   for (const auto& r : Rules()) {
     EXPECT_TRUE(seen.insert(r.id).second) << "twice: " << r.id;

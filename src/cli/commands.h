@@ -39,6 +39,9 @@ struct ServeArgs {
   bool access_log = true;
   std::string ops_token;   // bearer token for the ops routes (/metrics); "" = none
   std::string ops_listen;  // host:port of a second listener serving the ops routes only; "" = none
+  // Origins whose scripts may post feedback (CORS), each "https://host[:port]";
+  // an item may hold several, comma-separated. Empty = the site's base_url origin.
+  std::vector<std::string> cors_origins;
 };
 int RunServe(const ServeArgs& args);
 

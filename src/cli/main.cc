@@ -89,6 +89,11 @@ const std::vector<Subcommand>& Table() {
          c.add_option("--ops-listen", a.serve.ops_listen,
                       "host:port serving /metrics to the operator, no token")
              ->envname("VETTED_OPS_LISTEN");
+         c.add_option("--cors-origin", a.serve.cors_origins,
+                      "Origin (https://host[:port]) of a static build whose scripts may post feedback here; "
+                      "repeat or separate with commas (default: the origin of base_url)")
+             ->delimiter(',')
+             ->envname("VETTED_CORS_ORIGIN");
        },
        [](const Args& a) { return RunServe(a.serve); }},
       {"export", "Write the static site from the database",

@@ -8,12 +8,14 @@
 #include <mutex>
 #include <string_view>
 #include <thread>
+#include <vector>
 
 #include "cli/commands.h"
 #include "server/app.h"
 #include "server/metrics.h"
 #include "server/server.h"
 #include "store/open.h"
+#include "util/util.h"
 
 namespace vetted::cli {
 
@@ -135,6 +137,27 @@ class OpsListener {
   std::thread thread_;
 };
 
+// --cors-origin values: each item split at commas, trimmed, without a
+// trailing '/'. False (with *bad set) for one that is not "http(s)://host".
+bool CorsOrigins(const std::vector<std::string>& args, std::vector<std::string>* out, std::string* bad) {
+  for (const std::string& arg : args) {
+    for (std::string_view item : util::Split(arg, ',')) {
+      std::string origin(util::Trim(item));
+      if (origin.empty()) continue;
+      if (origin.back() == '/') origin.pop_back();
+      size_t scheme = origin.find("://");
+      bool http = util::StartsWith(origin, "https://") || util::StartsWith(origin, "http://");
+      if (!http || origin.size() == scheme + 3 ||
+          origin.find_first_of("/?#", scheme + 3) != std::string::npos) {
+        *bad = origin;
+        return false;
+      }
+      out->push_back(std::move(origin));
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 int RunServe(const ServeArgs& args) {
@@ -164,6 +187,12 @@ int RunServe(const ServeArgs& args) {
   app_options.feedback_burst = args.feedback_burst;
   app_options.feedback_batch = args.feedback_batch;
   app_options.ops_token = args.ops_token;
+  if (std::string bad; !CorsOrigins(args.cors_origins, &app_options.cors_origins, &bad)) {
+    std::fprintf(stderr,
+                 "vetted serve: --cors-origin \"%s\" is not an origin such as https://health.example.org\n",
+                 bad.c_str());
+    return 2;
+  }
   Result<std::unique_ptr<server::App>> app = server::App::Open(**store, app_options, &metrics, Log);
   if (!app.ok()) {
     std::fprintf(stderr, "vetted serve: %s\n", app.status().message().c_str());

@@ -67,6 +67,54 @@ void ReadGrade(const toml::table& table, const std::string& file, SiteConfig& co
          "`readability_grade` must be a number such as 9");
 }
 
+// True for characters a URL in site.toml may hold: visible ASCII but the
+// quotes, angle brackets, backslash and backtick (they would need escaping
+// wherever the URL is written).
+bool PlainUrl(std::string_view url) {
+  for (char c : url) {
+    auto u = static_cast<unsigned char>(c);
+    if (u <= 0x20 || u >= 0x7f || c == '"' || c == '\'' || c == '<' || c == '>' || c == '\\' || c == '`')
+      return false;
+  }
+  return true;
+}
+
+// The host part of an http(s) URL ("" when `url` is not one).
+std::string_view HttpHost(std::string_view url) {
+  for (std::string_view scheme : {"https://", "http://"}) {
+    if (!util::StartsWith(url, scheme)) continue;
+    url.remove_prefix(scheme.size());
+    return url.substr(0, url.find_first_of("/?#"));
+  }
+  return {};
+}
+
+// feedback_endpoint and feedback_report (docs/writing.md).
+void ReadFeedback(const ConfigReader& r, SiteConfig& config) {
+  if (std::string url; r.String("feedback_endpoint", url)) {
+    if (!PlainUrl(url) || HttpHost(url).empty() || url.find_first_of("?#") != std::string::npos) {
+      r.Invalid("feedback_endpoint",
+                "`feedback_endpoint` must be the absolute URL of a vetted server, such as "
+                "\"https://feedback.example.org/\" (no query or fragment), not \"" +
+                    url + "\"");
+    } else {
+      if (url.back() != '/') url.push_back('/');
+      config.feedback_endpoint = url;
+    }
+  }
+  if (std::string url; r.String("feedback_report", url)) {
+    bool mailto = util::StartsWith(url, "mailto:") && url.size() > 7 && url.find('@') != std::string::npos;
+    if (!PlainUrl(url) || (!mailto && HttpHost(url).empty()) || url.find('#') != std::string::npos) {
+      r.Invalid("feedback_report",
+                "`feedback_report` must be a mailto: address or an http(s) URL, such as "
+                "\"mailto:editors@example.org\", not \"" +
+                    url + "\"");
+    } else {
+      config.feedback_report = url;
+    }
+  }
+}
+
 void ReadTable(const toml::table& table, const std::string& file, SiteConfig& config,
                std::vector<Diagnostic>& diagnostics) {
   for (auto&& [key, node] : table)
@@ -93,6 +141,7 @@ void ReadTable(const toml::table& table, const std::string& file, SiteConfig& co
     }
   }
   r.String("sourcing_policy", config.sourcing_policy);
+  ReadFeedback(r, config);
   ReadGrade(table, file, config, diagnostics);
 }
 

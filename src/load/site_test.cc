@@ -50,6 +50,41 @@ MemoryFileSystem BaseSite() {
   return fs;
 }
 
+TEST(LoadSiteTest, FeedbackSettings) {
+  struct Case {
+    std::string toml, endpoint, report;
+    bool error;
+  };
+  const Case cases[] = {
+      {"", "", "", false},
+      {"feedback_endpoint = \"https://fb.example.org\"\n", "https://fb.example.org/", "", false},
+      {"feedback_endpoint = \"http://127.0.0.1:8080/x/\"\n", "http://127.0.0.1:8080/x/", "", false},
+      {"feedback_report = \"mailto:ed@calm.example\"\n", "", "mailto:ed@calm.example", false},
+      {"feedback_report = \"https://calm.example/report\"\n", "", "https://calm.example/report", false},
+      {"feedback_endpoint = \"https://fb.example.org/?a=1\"\n", "", "", true},
+      {"feedback_endpoint = \"ftp://fb.example.org/\"\n", "", "", true},
+      {"feedback_endpoint = 3\n", "", "", true},
+      {"feedback_report = \"mailto:\"\n", "", "", true},
+      {"feedback_report = \"https://x.example/a b\"\n", "", "", true},
+  };
+  for (const Case& c : cases) {
+    MemoryFileSystem fs = BaseSite();
+    fs.Add("site/site.toml", "title = \"T\"\nbase_url = \"https://calm.example/\"\n" + c.toml);
+    auto site = LoadSite("site", fs);
+    ASSERT_TRUE(site.ok()) << site.status().message();
+    bool error = false;
+    for (const Diagnostic& d : site->diagnostics)
+      if (d.severity == Severity::kError) {
+        error = true;
+        EXPECT_EQ(d.pos.file, "site.toml") << c.toml;
+        EXPECT_EQ(d.pos.line, 3) << c.toml;
+      }
+    EXPECT_EQ(error, c.error) << c.toml;
+    EXPECT_EQ(site->config.feedback_endpoint, c.endpoint) << c.toml;
+    EXPECT_EQ(site->config.feedback_report, c.report) << c.toml;
+  }
+}
+
 TEST(LoadSiteTest, ArticlesSectionsAndUrls) {
   MemoryFileSystem fs = BaseSite();
   auto site = LoadSite("site", fs);
@@ -176,6 +211,15 @@ INSTANTIATE_TEST_SUITE_P(
                   "[invalid-value]",
                   "site.toml:3: error: `audience` must be \"patient\" or \"clinician\", not \"kids\" "
                   "[invalid-value]"}},
+        DiagCase{
+            "feedback_urls",
+            {{"site.toml",
+              "title = \"A\"\nbase_url = \"https://a.example/\"\nfeedback_endpoint = \"/feedback\"\n"
+              "feedback_report = \"javascript:alert(1)\"\n"}},
+            {"site.toml:3: error: `feedback_endpoint` must be the absolute URL of a vetted server, such as "
+             "\"https://feedback.example.org/\" (no query or fragment), not \"/feedback\" [invalid-value]",
+             "site.toml:4: error: `feedback_report` must be a mailto: address or an http(s) URL, such as "
+             "\"mailto:editors@example.org\", not \"javascript:alert(1)\" [invalid-value]"}},
         DiagCase{"person_without_name",
                  {{"people/nobody.md", "---\nroles: [writer]\n---\n"}},
                  {"people/nobody.md:1: error: missing required key `name` in front matter [required-key]"}},

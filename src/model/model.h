@@ -190,6 +190,12 @@ struct SiteConfig {
       "We use peer-reviewed studies, clinical guidelines and reputable health organisations as sources, "
       "and every claim that needs support links to one.";
   double readability_max_grade = 9.0;  // [check] readability_grade
+  // Where a static build's feedback goes (docs/writing.md). feedback_endpoint:
+  // the absolute URL of a vetted server taking the feedback, ending in '/'
+  // (the form posts to <endpoint>feedback); feedback_report: a mailto: or
+  // http(s) URL for a plain "Report an error" link. "" = not set.
+  std::string feedback_endpoint;
+  std::string feedback_report;
   std::map<std::string, int> key_lines;
 };
 

@@ -132,6 +132,7 @@ Status RenderInto(const Site& site, const markup::SiteDocs& docs, const FolderOp
                   const fs::path& staging, std::vector<Diagnostic>* found, Publisher& publisher) {
   std::mutex found_mu;
   render::Options options;
+  options.output = render::Options::Output::kStatic;  // files on a host that cannot take feedback
   options.related = o.related;
   if (o.progress) options.progress = o.progress;
   options.diagnostics = [&](std::vector<Diagnostic> d) {
@@ -156,6 +157,18 @@ Status RenderInto(const Site& site, const markup::SiteDocs& docs, const FolderOp
 
 }  // namespace
 
+bool FeedbackUnconfigured(const SiteConfig& config, Diagnostic* out) {
+  if (!config.feedback_endpoint.empty() || !config.feedback_report.empty()) return false;
+  int line = 1;
+  if (auto l = config.key_lines.find("base_url"); l != config.key_lines.end()) line = l->second;
+  *out = Diagnostic{SourcePos{"site.toml", line}, Severity::kWarning,
+                    "the built pages have no feedback form, because a static host cannot take feedback: set "
+                    "`feedback_endpoint` (a vetted server, e.g. \"https://feedback.example.org/\") or "
+                    "`feedback_report` (e.g. \"mailto:editors@example.org\") in site.toml (docs/writing.md)",
+                    "feedback-unconfigured", "publish"};
+  return true;
+}
+
 Status CheckOutputFolder(const std::string& out_arg) {
   const fs::path out = Normalized(out_arg);
   std::error_code ec;
@@ -179,6 +192,10 @@ Result<FolderReport> ToFolder(const Site& site, const FolderOptions& o) {
   validate.article_markup = false;  // the render phase reports them
   FolderReport report;
   report.diagnostics = Validate(site, docs, validate);
+  if (Diagnostic d; FeedbackUnconfigured(site.config, &d)) {
+    report.diagnostics.push_back(std::move(d));
+    Normalize(report.diagnostics);
+  }
   Phase(o, "validate");
   if (report.refused()) return report;
 

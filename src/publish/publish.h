@@ -128,6 +128,11 @@ struct FolderReport {
 // Renders on several threads; call from one thread.
 Result<FolderReport> ToFolder(const Site& site, const FolderOptions& options);
 
+// The `feedback-unconfigured` warning (stage "publish") for a site whose
+// static pages would have no way to send feedback (neither feedback_endpoint
+// nor feedback_report in site.toml); false when one is set. ToFolder adds it.
+bool FeedbackUnconfigured(const SiteConfig& config, Diagnostic* out);
+
 // Refuses a non-empty output folder that vetted did not write (kInvalid).
 Status CheckOutputFolder(const std::string& out);
 

@@ -243,7 +243,8 @@ struct PageRenderer::Impl {
   std::vector<size_t> RelatedOf(size_t i) const;
   void AddRelated(Data& d, size_t i) const;
   void NoindexHead(Data& d, const std::string& title) const;
-  void AddBackLink(Data& d, const std::string& article_url) const;
+  void AddBackLink(Data& d, const std::string& article_url, bool absolute) const;
+  void AddFeedback(Data& d, const Article& a) const;
   void AddCrisis(Data& d) const;
   void AddSearchForm(Data& d, const SearchView& view) const;
   void AddHits(Data& d, const SearchView& view) const;
@@ -528,6 +529,7 @@ Result<std::string> PageRenderer::ArticlePage(size_t i, std::vector<Diagnostic>*
   m.AddToc(d, a, doc);
   Ref(d, "body", doc.html);
   Ref(d, "revision", a.revision);
+  m.AddFeedback(d, a);
   m.AddCallouts(d, a);
   m.AddSources(d, refs, doc);
   m.AddRelated(d, i);
@@ -706,18 +708,51 @@ void PageRenderer::Impl::NoindexHead(Data& d, const std::string& title) const {
 
 // back_url/back_text: the article by its title when it is one of the site's,
 // another root-relative URL as "the page you were reading", else the home page.
-void PageRenderer::Impl::AddBackLink(Data& d, const std::string& article_url) const {
+void PageRenderer::Impl::AddBackLink(Data& d, const std::string& article_url, bool absolute) const {
   int k = index.ArticleIndex(article_url);
   if (k >= 0) {
     const Article& a = s().articles[static_cast<size_t>(k)];
-    Ref(d, "back_url", a.url);
+    if (absolute) {
+      Set(d, "back_url", Absolute(config(), a.url));
+    } else {
+      Ref(d, "back_url", a.url);
+    }
     Set(d, "back_text", "Back to \u201c" + a.title + "\u201d");
     return;
   }
   std::string url = SafeUrl(article_url);
   bool local = !url.empty() && url[0] == '/' && !util::StartsWith(url, "//");
-  Set(d, "back_url", local ? url : "/");
+  if (absolute) url = Absolute(config(), local ? url : "/");
+  Set(d, "back_url", absolute ? url : local ? url : "/");
   Set(d, "back_text", local ? "Back to the page you were reading" : "Go to the home page");
+}
+
+// The article's #feedback section (themes/default/feedback.mustache):
+// feedback_form with feedback_action (where the form posts), or
+// feedback_report_url (a "Report an error" link), or neither (no section);
+// see Options::output.
+void PageRenderer::Impl::AddFeedback(Data& d, const Article& a) const {
+  const bool served = !options || options->output == Options::Output::kServed;
+  const SiteConfig& c = config();
+  if (served || !c.feedback_endpoint.empty()) {
+    Flag(d, "has_feedback", true);
+    Flag(d, "feedback_form", true);
+    Set(d, "feedback_action", served ? "/feedback" : c.feedback_endpoint + "feedback");
+    return;
+  }
+  if (c.feedback_report.empty()) return;
+  const std::string abs = Absolute(c, a.url);
+  std::string url = c.feedback_report;
+  url += url.find('?') == std::string::npos ? '?' : '&';
+  if (util::StartsWith(url, "mailto:")) {
+    url += "subject=" + util::UrlEncode("Error on \u201c" + a.title + "\u201d") +
+           "&body=" + util::UrlEncode("Page: " + abs + "\n\nWhat is wrong:\n");
+  } else {
+    url += "page=" + util::UrlEncode(abs);
+  }
+  Flag(d, "has_feedback", true);
+  Flag(d, "feedback_report", true);
+  Set(d, "feedback_report_url", std::move(url));
 }
 
 // The site's first crisis callout (urgent help), when it has one.
@@ -804,21 +839,21 @@ Result<std::string> PageRenderer::SearchPage(const SearchView& view) {
   return m.Render("search", d, 12 * 1024 + snippets);
 }
 
-Result<std::string> PageRenderer::FeedbackThanksPage(const std::string& article_url) {
+Result<std::string> PageRenderer::FeedbackThanksPage(const std::string& article_url, bool absolute_back) {
   Impl& m = *impl_;
   Data d;
   m.NoindexHead(d, "Thank you for your feedback");
-  m.AddBackLink(d, article_url);
+  m.AddBackLink(d, article_url, absolute_back);
   return m.Render("feedback-thanks", d, 8 * 1024);
 }
 
 Result<std::string> PageRenderer::FeedbackErrorPage(const std::string& article_url,
-                                                    const std::string& message) {
+                                                    const std::string& message, bool absolute_back) {
   Impl& m = *impl_;
   Data d;
   m.NoindexHead(d, "Your feedback was not sent");
   Put(d, "message", message);
-  m.AddBackLink(d, article_url);
+  m.AddBackLink(d, article_url, absolute_back);
   return m.Render("feedback-error", d, 8 * 1024);
 }
 

@@ -60,8 +60,9 @@ class PageRenderer {
   Result<std::string> RedirectPage(size_t i);
   // See SiteRenderer (render.h).
   Result<std::string> SearchPage(const SearchView& view);
-  Result<std::string> FeedbackThanksPage(const std::string& article_url);
-  Result<std::string> FeedbackErrorPage(const std::string& article_url, const std::string& message);
+  Result<std::string> FeedbackThanksPage(const std::string& article_url, bool absolute_back);
+  Result<std::string> FeedbackErrorPage(const std::string& article_url, const std::string& message,
+                                        bool absolute_back);
 
  private:
   struct Impl;

@@ -250,13 +250,16 @@ Result<std::string> SiteRenderer::SearchPage(const SearchView& view) const {
   return impl_->WithRenderer([&](PageRenderer& r) { return r.SearchPage(view); });
 }
 
-Result<std::string> SiteRenderer::FeedbackThanksPage(const std::string& article_url) const {
-  return impl_->WithRenderer([&](PageRenderer& r) { return r.FeedbackThanksPage(article_url); });
+Result<std::string> SiteRenderer::FeedbackThanksPage(const std::string& article_url,
+                                                     bool absolute_back) const {
+  return impl_->WithRenderer(
+      [&](PageRenderer& r) { return r.FeedbackThanksPage(article_url, absolute_back); });
 }
 
 Result<std::string> SiteRenderer::FeedbackErrorPage(const std::string& article_url,
-                                                    const std::string& message) const {
-  return impl_->WithRenderer([&](PageRenderer& r) { return r.FeedbackErrorPage(article_url, message); });
+                                                    const std::string& message, bool absolute_back) const {
+  return impl_->WithRenderer(
+      [&](PageRenderer& r) { return r.FeedbackErrorPage(article_url, message, absolute_back); });
 }
 
 Status RenderSite(const Site& site, const markup::SiteDocs& docs, const Options& options, const Emit& emit) {

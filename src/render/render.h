@@ -33,6 +33,16 @@ struct Options {
   // built-in section-and-tag scoring. The served site passes the search
   // index's answer (store::Store::Related). Called from several threads.
   std::function<std::vector<std::string>(const std::string& article_url)> related;
+  // Who answers the article pages' feedback form (#feedback).
+  //   kServed: vetted itself (`vetted serve`): the form posts to the site's
+  //     own /feedback (and site.js to /api/feedback), under the base path.
+  //   kStatic: nobody at the pages' origin (`vetted build`/`export`): the
+  //     form posts to SiteConfig::feedback_endpoint ("<endpoint>feedback");
+  //     without one, a "Report an error on this page" link to
+  //     SiteConfig::feedback_report replaces the form; without either the
+  //     page has no feedback section (publish warns: feedback-unconfigured).
+  enum class Output { kServed, kStatic };
+  Output output = Output::kServed;
 };
 
 // The data of one search results page (/search?q=...).
@@ -59,6 +69,12 @@ struct SearchView {
 // ever added, whatever the text or the ranges. Used by the search page and
 // the server's /api/search.
 std::string SnippetHtml(std::string_view text, const std::vector<std::pair<size_t, size_t>>& ranges);
+
+// The path of base_url, starting and ending with '/': "/" for a site at a
+// host root, "/health/" for base_url "https://example.org/health". Every
+// site URL in the rendered pages starts with it; the server serves the site
+// under it.
+std::string BasePath(const SiteConfig& config);
 
 // The renderer of one site, for rendering pages one at a time (the server
 // renders on demand and caches; RenderSite renders every path).
@@ -91,11 +107,15 @@ class SiteRenderer {
   Result<std::string> SearchPage(const SearchView& view) const;
   // The page shown after feedback was sent without JavaScript (template
   // "feedback-thanks"), linking back to the article at `article_url` (its
-  // title when it is an article of the site). noindex.
-  Result<std::string> FeedbackThanksPage(const std::string& article_url) const;
+  // title when it is an article of the site). With `absolute_back` the link
+  // is the article's absolute URL under base_url (the form was posted from
+  // the static site, at another origin). noindex.
+  Result<std::string> FeedbackThanksPage(const std::string& article_url, bool absolute_back = false) const;
   // A page explaining why feedback was not accepted (template
-  // "feedback-error"), with `message` and a link back. noindex.
-  Result<std::string> FeedbackErrorPage(const std::string& article_url, const std::string& message) const;
+  // "feedback-error"), with `message` and a link back (absolute as above).
+  // noindex.
+  Result<std::string> FeedbackErrorPage(const std::string& article_url, const std::string& message,
+                                        bool absolute_back = false) const;
 
  private:
   struct Impl;

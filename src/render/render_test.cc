@@ -424,6 +424,70 @@ TEST_F(RenderTest, IdsAreUniqueOnEveryPage) {
       ADD_FAILURE() << path << ": " << problem;
 }
 
+// Where the feedback goes, by who serves the pages (Options::output) and
+// site.toml: never a form that no one answers.
+TEST_F(RenderTest, FeedbackFollowsTheOutput) {
+  using O = Options::Output;
+  const std::string form = "<form class=\"js-feedback\" method=\"post\" action=\"";
+  const std::string note = "Please do not include personal details";
+  struct Case {
+    const char* name;
+    O output;
+    std::string endpoint, report;
+    std::string want;  // a needle; "" = no #feedback section at all
+    bool has_form;
+  };
+  const Case cases[] = {
+      {"served", O::kServed, "", "", form + "/feedback\">", true},
+      {"served ignores the endpoint", O::kServed, "https://fb.example.net/", "", form + "/feedback\">", true},
+      {"static with an endpoint", O::kStatic, "https://fb.example.net/", "mailto:ed@example.org",
+       form + "https://fb.example.net/feedback\">", true},
+      {"static with a mailto report", O::kStatic, "", "mailto:ed@example.org",
+       "<a class=\"button feedback-report\" "
+       "href=\"mailto:ed@example.org?subject=Error%20on%20%E2%80%9CWhy%20people%"
+       "20cry%20during%20sex%E2%80%9D&amp;body=Page%3A%20https%3A%2F%2Fexample.org%2Frelationships%2Fsex%"
+       "2Fcry%"
+       "2F%0A%0AWhat%20is%20wrong%3A%0A\"",
+       false},
+      {"static with a report page", O::kStatic, "", "https://example.org/report?from=site",
+       "href=\"https://example.org/"
+       "report?from=site&amp;page=https%3A%2F%2Fexample.org%2Frelationships%2Fsex%2Fcry%"
+       "2F\"",
+       false},
+      {"static with neither", O::kStatic, "", "", "", false},
+  };
+  for (const Case& c : cases) {
+    site_.config.feedback_endpoint = c.endpoint;
+    site_.config.feedback_report = c.report;
+    Options options;
+    options.output = c.output;
+    Output out;
+    testing::RenderInto(site_, docs_, out, options);
+    ASSERT_TRUE(out.status.ok()) << out.status.message();
+    const std::string& html = out[kCry];
+    ASSERT_FALSE(html.empty()) << c.name;
+    EXPECT_EQ(html.find(form) != std::string::npos, c.has_form) << c.name;
+    EXPECT_EQ(html.find("id=\"feedback\"") != std::string::npos, !c.want.empty()) << c.name;
+    if (c.want.empty()) continue;
+    EXPECT_NE(html.find(c.want), std::string::npos) << c.name << "\n"
+                                                    << Between(html, "id=\"feedback\"", "</section>");
+    EXPECT_NE(html.find(note), std::string::npos) << c.name;
+    EXPECT_EQ(html.find("Report an error on this page") != std::string::npos, !c.has_form) << c.name;
+  }
+}
+
+// The endpoint is absolute: a base path does not touch it.
+TEST_F(RenderTest, FeedbackEndpointUnderABasePath) {
+  site_.config.base_url = "https://example.org/health/";
+  site_.config.feedback_endpoint = "https://fb.example.net/";
+  Options options;
+  options.output = Options::Output::kStatic;
+  Output out;
+  testing::RenderInto(site_, docs_, out, options);
+  ASSERT_TRUE(out.status.ok()) << out.status.message();
+  EXPECT_NE(out[kCry].find("action=\"https://fb.example.net/feedback\""), std::string::npos);
+}
+
 // A site served under a path: every URL the pages, JSON-LD, sitemap, feed
 // and robots.txt carry starts there; the files stay where they were.
 TEST_F(RenderTest, BaseUrlWithAPathPrefixesEveryUrl) {

@@ -11,6 +11,7 @@
 
 #include "markup/markup.h"
 #include "model/model.h"
+#include "render/render.h"
 
 namespace vetted::render {
 
@@ -40,9 +41,7 @@ struct ReviewState {
 std::string SectionUrl(const std::vector<std::string>& path, size_t depth);
 // base_url (ending in '/') joined with a root-relative URL or path.
 std::string Absolute(const SiteConfig& config, std::string_view url);
-// The path of base_url, starting and ending with '/': "/" for a site at a
-// host root, "/health/" for base_url "https://example.org/health".
-std::string BasePath(const SiteConfig& config);
+// BasePath(config): declared in render.h.
 // Templates and the markup write site URLs root-relative ("/a/b/"); a site
 // served under a path gets them rooted there. Rewrites, in an HTML page,
 // every href="/…", src="/…" and action="/…" attribute value (not "//host")

@@ -301,8 +301,27 @@ TEST_F(SiteRendererTest, FeedbackPages) {
     std::string url;
     std::string message;
     std::vector<std::string> present;
+    bool absolute = false;  // posted from the static site at another origin
   };
   const Case kCases[] = {
+      {"thanks, article, from the static site",
+       true,
+       kCryUrl,
+       "",
+       {"<a href=\"https://example.org/relationships/sex/cry/\">Back to \xE2\x80\x9CWhy people cry"},
+       true},
+      {"thanks, unknown page, from the static site",
+       true,
+       "javascript:alert(1)",
+       "",
+       {"<a href=\"https://example.org/\">Go to the home page</a>"},
+       true},
+      {"error, from the static site",
+       false,
+       kCryUrl,
+       "Too long.",
+       {"<a href=\"https://example.org/relationships/sex/cry/\">Back to"},
+       true},
       {"thanks, article",
        true,
        kCryUrl,
@@ -331,8 +350,8 @@ TEST_F(SiteRendererTest, FeedbackPages) {
        {"<p>&lt;img src=x onerror=alert(1)&gt;</p>", "<a href=\"/\">Go to the home page</a>"}},
   };
   for (const auto& c : kCases) {
-    Result<std::string> page =
-        c.thanks ? r->FeedbackThanksPage(c.url) : r->FeedbackErrorPage(c.url, c.message);
+    Result<std::string> page = c.thanks ? r->FeedbackThanksPage(c.url, c.absolute)
+                                        : r->FeedbackErrorPage(c.url, c.message, c.absolute);
     ASSERT_TRUE(page.ok()) << c.name << ": " << page.status().message();
     const std::string& html = *page;
     EXPECT_NE(html.find("<meta name=\"robots\" content=\"noindex\">"), std::string::npos) << c.name;

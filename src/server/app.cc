@@ -29,6 +29,27 @@ std::string UrlOfPath(const std::string& path) {
   return "/" + path;
 }
 
+// "https://example.org:8443" for "https://example.org:8443/health/"; "" when
+// the URL has no scheme.
+std::string OriginOf(std::string_view url) {
+  size_t scheme = url.find("://");
+  if (scheme == std::string_view::npos) return "";
+  size_t end = url.find_first_of("/?#", scheme + 3);
+  return std::string(url.substr(0, end));
+}
+
+// Adds the base path to a root-relative Location ("/x/" -> "/health/x/"):
+// handlers answer in the site's own URLs.
+Respond UnderBase(std::string_view base, Respond respond) {
+  return [prefix = std::string(base.substr(0, base.size() - 1)), respond = std::move(respond)](Response res) {
+    for (auto& [name, value] : res.headers)
+      if (util::EqualsIgnoreCase(name, "Location") && util::StartsWith(value, "/") &&
+          !util::StartsWith(value, "//"))
+        value.insert(0, prefix);
+    respond(std::move(res));
+  };
+}
+
 double SecondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
@@ -63,6 +84,8 @@ Result<std::shared_ptr<const Content>> LoadContent(store::Store& store, const re
     if (!c->page_path.count(url)) c->static_file[url] = f.source_path;
   }
   c->last_modified = HttpDateNow();
+  c->base_path = render::BasePath(c->site.config);
+  c->origin = OriginOf(c->site.config.base_url);
   return std::shared_ptr<const Content>(std::move(c));
 }
 
@@ -222,11 +245,30 @@ Status App::Reload() {
   return Status::Ok();  // `old` is freed here, or by the last request still using it
 }
 
+// The one place that knows the base path: a request under it reaches the
+// route table without it (routes and handlers speak the site's own URLs,
+// "/x/"), and root-relative redirects get it back (UnderBase).
 void App::Handle(Request&& req, Respond respond) {
-  impl_->router.Handle(std::move(req), std::move(respond));
+  std::shared_ptr<const Content> c = impl_->Current();
+  const std::string& base = c->base_path;
+  std::string_view path = req.Path();
+  if (base.size() <= 1 || req.ops_listener || IsOpsPath(path))
+    return impl_->router.Handle(std::move(req), std::move(respond));
+  if (util::StartsWith(path, base)) {
+    req.target.erase(0, base.size() - 1);  // "/health/x/?q=1" -> "/x/?q=1"
+    return impl_->router.Handle(std::move(req), UnderBase(base, std::move(respond)));
+  }
+  if (path == "/" || path == std::string_view(base).substr(0, base.size() - 1)) {
+    std::string_view query = req.Query();
+    return respond(Redirect(301, query.empty() ? base : base + "?" + std::string(query), "redirect"));
+  }
+  respond(impl_->NotFound(req, *c));
 }
 
 size_t App::BodyLimit(std::string_view method, std::string_view target) const {
+  std::shared_ptr<const Content> c = impl_->Current();
+  const std::string& base = c->base_path;
+  if (base.size() > 1 && util::StartsWith(target, base)) target.remove_prefix(base.size() - 1);
   return impl_->router.BodyLimit(method, target);
 }
 

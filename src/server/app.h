@@ -16,7 +16,14 @@
 //     Store::Related for each article's "Related articles";
 //   - accepts feedback (POST /feedback from the form, POST /api/feedback with
 //     JSON), masks personal data, rate-limits by a keyed hash of the client
-//     address, and answers only once the row is durable (group commit).
+//     address, and answers only once the row is durable (group commit);
+//     answers CORS preflights for /api/feedback from the allowed origins
+//     (AppOptions::cors_origins), so that a static build of the site at
+//     another origin can send its feedback here;
+//   - serves the site under the path of its base_url ("/health/" for
+//     https://example.org/health/): "/" and "/health" redirect (301) to it,
+//     anything else outside it is the 404 page, except /healthz and /metrics,
+//     which stay at the root.
 #pragma once
 
 #include <chrono>
@@ -24,6 +31,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "load/load.h"
 #include "model/status.h"
@@ -44,6 +52,11 @@ struct AppOptions {
   // with "Authorization: Bearer <token>" may call them. "" = none: they are
   // answered 403 except on the ops listener (Request::ops_listener).
   std::string ops_token;
+  // Origins ("https://health.example.org", no path) whose pages may send
+  // feedback to /api/feedback from a script (CORS): a static build with
+  // feedback_endpoint pointing here. Empty = the origin of the site's
+  // base_url. Requests from any other origin get no CORS headers.
+  std::vector<std::string> cors_origins;
 };
 
 class App {

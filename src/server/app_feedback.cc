@@ -30,8 +30,28 @@ std::string ForReaders(FeedbackReason reason, const std::string& message) {
   }
 }
 
-std::string ThanksUrl(const std::string& article) {
-  return "/feedback/thanks/?article=" + util::UrlEncode(article);
+std::string ThanksUrl(const std::string& article, bool foreign) {
+  return "/feedback/thanks/?article=" + util::UrlEncode(article) + (foreign ? "&from=site" : "");
+}
+
+// "host:port" of an origin ("https://a.example:8443" -> "a.example:8443").
+std::string_view HostOfOrigin(std::string_view origin) {
+  size_t scheme = origin.find("://");
+  return scheme == std::string_view::npos ? origin : origin.substr(scheme + 3);
+}
+
+// A form posted from a page at another origin than this server's (the
+// static build): the browser's Origin names another host than Host.
+bool Foreign(const Request& req) {
+  std::string_view origin = req.Header("Origin");
+  if (origin.empty()) return false;
+  return origin == "null" || !util::EqualsIgnoreCase(HostOfOrigin(origin), req.Header("Host"));
+}
+
+constexpr std::string_view kCorsMaxAge = "86400";  // seconds a browser may keep a preflight's answer
+
+void AddCors(Response& res, const std::string& origin) {
+  res.headers.emplace_back("Access-Control-Allow-Origin", origin);
 }
 
 }  // namespace
@@ -39,10 +59,10 @@ std::string ThanksUrl(const std::string& article) {
 // The answer to a feedback post that was not stored: JSON for the API, a
 // page with a link back to the article for the form.
 Response App::Impl::FeedbackError(bool api, int status, const std::string& message,
-                                  const std::string& article) {
+                                  const std::string& article, bool foreign) {
   if (api) return JsonError(status, message, "api_feedback");
   std::shared_ptr<const Content> c = Current();
-  Result<std::string> page = c->renderer->FeedbackErrorPage(article, message);
+  Result<std::string> page = c->renderer->FeedbackErrorPage(article, message, foreign);
   return HtmlResponse(status, page.ok() ? std::move(*page) : message, "feedback");
 }
 
@@ -54,13 +74,49 @@ void App::Impl::CountFeedback(FeedbackReason reason) {
         kHelpCounter);
 }
 
+std::string App::Impl::CorsOrigin(const Request& req, const Content& c) const {
+  std::string_view origin = req.Header("Origin");
+  if (origin.empty()) return "";
+  if (options.cors_origins.empty()) return origin == c.origin ? c.origin : "";
+  for (const std::string& allowed : options.cors_origins)
+    if (origin == allowed) return allowed;
+  return "";
+}
+
+// The answer to a CORS preflight: what the page's script may send, for the
+// allowed origins only (an origin not allowed gets no CORS headers, so the
+// browser does not send the post).
+Response App::Impl::FeedbackPreflight(const Request& req, const Content& c) const {
+  Response res;
+  res.status = 204;
+  res.route = "api_feedback";
+  res.headers.emplace_back("Cache-Control", kCacheNever);
+  res.headers.emplace_back("Vary", "Origin");
+  if (std::string origin = CorsOrigin(req, c); !origin.empty()) {
+    AddCors(res, origin);
+    res.headers.emplace_back("Access-Control-Allow-Methods", "POST");
+    res.headers.emplace_back("Access-Control-Allow-Headers", "Content-Type");
+    res.headers.emplace_back("Access-Control-Max-Age", kCorsMaxAge);
+  }
+  return res;
+}
+
 void App::Impl::Feedback(Request&& req, Respond respond, bool api) {
+  if (api) {  // every answer, errors too, readable by the allowed origin's script
+    std::string origin = CorsOrigin(req, *Current());
+    respond = [origin, respond = std::move(respond)](Response res) {
+      res.headers.emplace_back("Vary", "Origin");
+      if (!origin.empty()) AddCors(res, origin);
+      respond(std::move(res));
+    };
+  }
+  const bool foreign = !api && Foreign(req);
   // The article the form came from, for the error page's link back (checked
   // against the site's articles by the renderer).
   std::string from = api ? "" : QueryValue(req.body, "article");
   auto reject = [&](FeedbackReason reason, const std::string& message) {
     CountFeedback(reason);
-    respond(FeedbackError(api, FeedbackReasonStatus(reason), message, from));
+    respond(FeedbackError(api, FeedbackReasonStatus(reason), message, from, foreign));
   };
   if (api && !IsJson(req.Header("Content-Type")))
     return reject(FeedbackReason::kBadContentType,
@@ -73,14 +129,14 @@ void App::Impl::Feedback(Request&& req, Respond respond, bool api) {
     // A bot filled the hidden field: answer as if stored, store nothing.
     CountFeedback(FeedbackReason::kHoneypot);
     if (api) return respond(JsonResponse(201, "{\"id\":0}", "api_feedback"));
-    return respond(Redirect(303, ThanksUrl(input->article), "feedback"));
+    return respond(Redirect(303, ThanksUrl(input->article, foreign), "feedback"));
   }
   if (!limiter.Allow(req.client, std::chrono::steady_clock::now())) {
     CountFeedback(FeedbackReason::kRateLimited);
     Response res = FeedbackError(api, 429,
                                  "We have received a lot of feedback from your connection in a short time. "
                                  "Please try again in a minute.",
-                                 from);
+                                 from, foreign);
     res.headers.emplace_back("Retry-After", "60");
     return respond(std::move(res));
   }
@@ -103,18 +159,18 @@ void App::Impl::Feedback(Request&& req, Respond respond, bool api) {
   entry.created_at = IsoDateNow();
   std::string url = entry.article_url, revision = input->revision;
   queue->Submit(std::move(entry),
-                [this, api, url, revision, respond = std::move(respond)](Result<int64_t> id) {
-                  respond(FeedbackStored(api, url, revision, id));
+                [this, api, foreign, url, revision, respond = std::move(respond)](Result<int64_t> id) {
+                  respond(FeedbackStored(api, foreign, url, revision, id));
                 });
 }
 
 // The answer once the store has taken (or refused) a post.
-Response App::Impl::FeedbackStored(bool api, const std::string& url, const std::string& revision,
-                                   const Result<int64_t>& id) {
+Response App::Impl::FeedbackStored(bool api, bool foreign, const std::string& url,
+                                   const std::string& revision, const Result<int64_t>& id) {
   if (id.ok()) {
     CountFeedback(FeedbackReason::kNone);
     if (api) return JsonResponse(201, "{\"id\":" + std::to_string(*id) + "}", "api_feedback");
-    return Redirect(303, ThanksUrl(url), "feedback");
+    return Redirect(303, ThanksUrl(url, foreign), "feedback");
   }
   FeedbackReason reason = FeedbackReasonOf(id.status());
   CountFeedback(reason);
@@ -128,13 +184,14 @@ Response App::Impl::FeedbackStored(bool api, const std::string& url, const std::
     if (log) log("feedback: " + id.status().message());
     message = "Your feedback could not be saved just now. Please try again in a moment.";
   }
-  return FeedbackError(api, FeedbackReasonStatus(reason), message, url);
+  return FeedbackError(api, FeedbackReasonStatus(reason), message, url, foreign);
 }
 
 Response App::Impl::FeedbackThanks(const Request& req, const Content& c) {
   std::string article = QueryValue(req.Query(), "article");
   if (!c.articles.count(article)) article.clear();
-  Result<std::string> page = c.renderer->FeedbackThanksPage(article);
+  Result<std::string> page =
+      c.renderer->FeedbackThanksPage(article, QueryValue(req.Query(), "from") == "site");
   if (!page.ok()) return HtmlResponse(500, "Thank you for your feedback.", "feedback");
   return HtmlResponse(200, std::move(*page), "feedback");
 }

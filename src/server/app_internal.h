@@ -42,6 +42,8 @@ struct Content {
   std::unordered_map<std::string, const Article*> articles;  // article URL -> article
   std::unordered_map<std::string, std::string> static_file;  // URL path -> path in fs
   std::string last_modified;                                 // HTTP date when loaded
+  std::string base_path;  // render::BasePath: "/" or "/health/"; the site is served under it
+  std::string origin;     // of base_url ("https://example.org"): the default CORS origin
 
   mutable std::shared_mutex cache_mu;
   mutable std::unordered_map<std::string, std::shared_ptr<const CachedBody>> cache;  // by URL path
@@ -102,10 +104,17 @@ struct App::Impl {
   Response Search(const Request& req, const Content& c, bool api);
   Response FeedbackThanks(const Request& req, const Content& c);
   void Feedback(Request&& req, Respond respond, bool api);
-  Response FeedbackStored(bool api, const std::string& url, const std::string& revision,
+  // `foreign`: a form posted from another origin (the static site): the
+  // thank-you and error pages link back to the article's absolute URL.
+  Response FeedbackStored(bool api, bool foreign, const std::string& url, const std::string& revision,
                           const Result<int64_t>& id);
   void CountFeedback(FeedbackReason reason);  // vetted_feedback_total by reason's label
-  Response FeedbackError(bool api, int status, const std::string& message, const std::string& article);
+  Response FeedbackError(bool api, int status, const std::string& message, const std::string& article,
+                         bool foreign = false);
+  // The request's Origin when it may call /api/feedback from a script
+  // (AppOptions::cors_origins, else the site's origin); "" otherwise.
+  std::string CorsOrigin(const Request& req, const Content& c) const;
+  Response FeedbackPreflight(const Request& req, const Content& c) const;  // OPTIONS /api/feedback
   Response Health(const Content& c);
   Response MetricsPage(const Content& c);
 };

@@ -61,8 +61,8 @@ Response App::Impl::Search(const Request& req, const Content& c, bool api) {
             ",\"per_page\":" + std::to_string(kHitsPerPage) + ",\"results\":[";
     for (size_t i = 0; i < results.hits.size(); ++i) {
       const store::SearchHit& h = results.hits[i];
-      json += i ? ",{\"url\":" : "{\"url\":";
-      util::AppendJsonString(json, h.url);
+      json += i ? ",{\"url\":" : "{\"url\":";  // as the pages link it: under the base path
+      util::AppendJsonString(json, c.base_path.substr(0, c.base_path.size() - 1) + h.url);
       json += ",\"title\":";
       util::AppendJsonString(json, h.title);
       json += ",\"snippet\":";  // HTML, as the search page shows it

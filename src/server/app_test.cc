@@ -429,7 +429,7 @@ TEST_F(AppTest, RoutesRedirectsAndRefusals) {
       {"POST", kCrying, 405, "GET, HEAD", "method_not_allowed"},
       {"DELETE", "/", 405, "GET, HEAD", "method_not_allowed"},
       {"PUT", "/api/search?q=x", 405, "GET, HEAD", "method_not_allowed"},
-      {"PUT", "/api/feedback", 405, "POST", "method_not_allowed"},
+      {"PUT", "/api/feedback", 405, "POST, OPTIONS", "method_not_allowed"},
       {"DELETE", "/feedback", 405, "POST", "method_not_allowed"},
   };
   for (const Case& c : cases) {
@@ -990,7 +990,7 @@ TEST_F(AppTest, BodyLimitsPerRoute) {
   EXPECT_EQ(get_with_body.status, 413);
   Response feedback_get = Get("/api/feedback");
   EXPECT_EQ(feedback_get.status, 405);
-  EXPECT_EQ(HeaderOf(feedback_get, "Allow"), "POST");
+  EXPECT_EQ(HeaderOf(feedback_get, "Allow"), "POST, OPTIONS");  // OPTIONS: the CORS preflight
 }
 
 TEST_F(AppTest, FeedbackTakesAnArticleUrlWithoutItsSlash) {

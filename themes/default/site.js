@@ -73,7 +73,9 @@
           website: field("website") };
         if (field("helpful")) body.helpful = field("helpful") === "yes";
         if (field("category")) body.category = field("category");
-        fetch("/api/feedback", { method: "POST", headers: { "Content-Type": "application/json" },
+        // The form posts to ".../feedback"; its JSON twin is ".../api/feedback" beside it (a path prefix, an endpoint).
+        var api = form.action.replace(/feedback\/?$/, "api/feedback");
+        fetch(api, { method: "POST", headers: { "Content-Type": "application/json" },
           body: JSON.stringify(body), credentials: "same-origin" }).then(function (response) {
           if (response.status === 201) return done();
           if (response.status < 400 || response.status >= 500) return fallback();

@@ -5,6 +5,10 @@
 
 namespace vetted::server {
 
+bool IsOpsPath(std::string_view path) {
+  return path == "/metrics" || path == "/healthz";
+}
+
 Status AddOpsRoutes(Router& router, App::Impl& app) {
   App::Impl* m = &app;
   const Route routes[] = {

@@ -15,10 +15,14 @@ Status AddFeedbackRoutes(Router& router, App::Impl& app) {
   auto thanks = [m](Request&& req, const PathMatch&, Respond respond) {
     respond(m->FeedbackThanks(req, *m->Current()));
   };
+  auto preflight = [m](Request&& req, const PathMatch&, Respond respond) {
+    respond(m->FeedbackPreflight(req, *m->Current()));
+  };
   const Route routes[] = {
       {kPost, "/feedback", Access::kPublic, kFeedbackBodyLimit, post(false)},
       {kPost, "/feedback/", Access::kPublic, kFeedbackBodyLimit, post(false)},
       {kPost, "/api/feedback", Access::kPublic, kFeedbackBodyLimit, post(true)},
+      {kOptions, "/api/feedback", Access::kPublic, kNoBody, preflight},  // CORS
       {kGet, "/feedback/thanks", Access::kPublic, kNoBody, thanks},
       {kGet, "/feedback/thanks/", Access::kPublic, kNoBody, thanks},
   };

@@ -15,7 +15,8 @@ Status AddPageRoutes(Router& router, App::Impl& app);
 // GET /search, /search/ (HTML) and /api/search (JSON).
 Status AddSearchRoutes(Router& router, App::Impl& app);
 // POST /feedback, /feedback/ (the form), POST /api/feedback (JSON), up to
-// kFeedbackBodyLimit; GET /feedback/thanks/ (and without the slash).
+// kFeedbackBodyLimit; OPTIONS /api/feedback (the CORS preflight); GET
+// /feedback/thanks/ (and without the slash).
 Status AddFeedbackRoutes(Router& router, App::Impl& app);
 
 inline constexpr size_t kFeedbackBodyLimit = 16 * 1024;
