@@ -48,7 +48,9 @@ struct Content {
 };
 
 // Loads the store's published content and prepares it for serving.
-Result<std::shared_ptr<const Content>> LoadContent(store::Store& store, const render::Options& options);
+// Each phase's wall time is appended to *phases when given.
+Result<std::shared_ptr<const Content>> LoadContent(store::Store& store, const render::Options& options,
+                                                   std::string* phases = nullptr);
 
 // Fresh (never cached) HTML, e.g. search results: no-store, security headers.
 Response HtmlResponse(int status, std::string html, std::string_view route);
