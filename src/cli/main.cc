@@ -82,6 +82,8 @@ const std::vector<Subcommand>& Table() {
                       "Milliseconds between checks of the store for a new import")
              ->envname("VETTED_RELOAD_POLL")
              ->check(CLI::Range(1, 60000));
+         c.add_option("--incremental-reload", a.serve.incremental_reload,
+                      "Reload only the articles an import changed (true/false; false: always everything)");
          c.add_option("--access-log", a.serve.access_log, "One JSON line per request on stderr (true/false)")
              ->envname("VETTED_ACCESS_LOG");
          c.add_option("--hsts", a.serve.hsts, "Strict-Transport-Security value (when behind TLS)")

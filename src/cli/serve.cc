@@ -164,6 +164,7 @@ int RunServe(const ServeArgs& args) {
   app_options.feedback_burst = args.feedback_burst;
   app_options.feedback_batch = args.feedback_batch;
   app_options.reload_poll = std::chrono::milliseconds(args.reload_poll_ms);
+  app_options.incremental = args.incremental_reload;
   app_options.ops_token = args.ops_token;
   Result<std::unique_ptr<server::App>> app = server::App::Open(**store, app_options, &metrics, Log);
   if (!app.ok()) {
