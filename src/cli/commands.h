@@ -35,6 +35,8 @@ struct ServeArgs {
   double feedback_per_minute = 6;
   double feedback_burst = 10;
   size_t feedback_batch = 512;
+  int reload_poll_ms = 250;        // AppOptions::reload_poll
+  bool incremental_reload = true;  // AppOptions::incremental
   std::string hsts;
   bool access_log = true;
   std::string ops_token;   // bearer token for the ops routes (/metrics); "" = none

@@ -79,6 +79,12 @@ const std::vector<Subcommand>& Table() {
          c.add_option("--feedback-batch", a.serve.feedback_batch,
                       "Most feedback rows per durable transaction (1: one transaction per post)")
              ->envname("VETTED_FEEDBACK_BATCH");
+         c.add_option("--reload-poll", a.serve.reload_poll_ms,
+                      "Milliseconds between checks of the store for a new import")
+             ->envname("VETTED_RELOAD_POLL")
+             ->check(CLI::Range(1, 60000));
+         c.add_option("--incremental-reload", a.serve.incremental_reload,
+                      "Reload only the articles an import changed (true/false; false: always everything)");
          c.add_option("--access-log", a.serve.access_log, "One JSON line per request on stderr (true/false)")
              ->envname("VETTED_ACCESS_LOG");
          c.add_option("--hsts", a.serve.hsts, "Strict-Transport-Security value (when behind TLS)")

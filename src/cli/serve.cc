@@ -186,6 +186,8 @@ int RunServe(const ServeArgs& args) {
   app_options.feedback_per_minute = args.feedback_per_minute;
   app_options.feedback_burst = args.feedback_burst;
   app_options.feedback_batch = args.feedback_batch;
+  app_options.reload_poll = std::chrono::milliseconds(args.reload_poll_ms);
+  app_options.incremental = args.incremental_reload;
   app_options.ops_token = args.ops_token;
   if (std::string bad; !CorsOrigins(args.cors_origins, &app_options.cors_origins, &bad)) {
     std::fprintf(stderr,

@@ -20,6 +20,7 @@
 
 #include <cstdio>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -57,6 +58,12 @@ struct ValidateOptions {
   // citations, ...), keeping none of it. false leaves those diagnostics to
   // the render phase (a streaming build finds them as it renders each page).
   bool article_markup = false;
+  // With article_markup, optionally: per article (parallel to site.articles),
+  // markup diagnostics already known (the server's reload reuses those of
+  // articles whose file and link targets did not change); nullopt entries
+  // are rendered. On return every entry holds the article's markup
+  // diagnostics. Ignored when its size is not site.articles.size().
+  std::vector<std::optional<std::vector<Diagnostic>>>* known_article_markup = nullptr;
 };
 
 // Every diagnostic of the site, sorted by file, line and rule, duplicates

@@ -173,6 +173,33 @@ TEST(PublishTest, TheGoodSiteHasNoDiagnostics) {
   EXPECT_EQ(Format(Validate(l->site, docs, Options()), ""), "");
 }
 
+// Known markup diagnostics are taken as they are (the article is not
+// rendered again); unknown ones are rendered.
+TEST(PublishTest, KnownArticleMarkupIsReused) {
+  auto l = Load(GoodSite());
+  ASSERT_GE(l->site.articles.size(), 2u);
+  markup::SiteDocs docs = markup::RenderSite(l->site, markup::ArticleMode::kArticlesOnDemand);
+  ValidateOptions o = Options();
+  o.article_markup = true;
+  std::vector<std::optional<std::vector<Diagnostic>>> known(l->site.articles.size());
+  Diagnostic stale;
+  stale.pos.file = l->site.articles[0].file;
+  stale.pos.line = 1;
+  stale.severity = Severity::kError;
+  stale.rule = "stale-test";
+  stale.message = "known before";
+  known[0] = std::vector<Diagnostic>{stale};
+  o.known_article_markup = &known;
+  std::vector<Diagnostic> out = Validate(l->site, docs, o);
+  EXPECT_TRUE(HasRule(out, "stale-test", Severity::kError)) << Format(out, "");
+  ASSERT_TRUE(known[1].has_value());
+  EXPECT_TRUE(known[1]->empty());
+  // A list of the wrong size is ignored: everything is rendered.
+  std::vector<std::optional<std::vector<Diagnostic>>> wrong(1, std::vector<Diagnostic>{stale});
+  o.known_article_markup = &wrong;
+  EXPECT_FALSE(HasRule(Validate(l->site, docs, o), "stale-test", Severity::kError));
+}
+
 // Every way of publishing (import, a server reload, a build) refuses an
 // error with the same diagnostics, and publishes in spite of a warning.
 TEST(PublishTest, EachErrorRefusesEverywhereAndWarningsDoNot) {
@@ -197,6 +224,12 @@ TEST(PublishTest, EachErrorRefusesEverywhereAndWarningsDoNot) {
     std::vector<Diagnostic> reload = Validate(l->site, docs, served);
     EXPECT_EQ(Format(reload, "", true), Format(plan->diagnostics, "", true));
     EXPECT_EQ(Refusal(reload).ok(), !error);
+    // again, collecting each article's markup diagnostics; then again reusing them all
+    std::vector<std::optional<std::vector<Diagnostic>>> known(l->site.articles.size());
+    served.known_article_markup = &known;
+    EXPECT_EQ(Format(Validate(l->site, docs, served), ""), Format(reload, ""));
+    for (const auto& k : known) EXPECT_TRUE(k.has_value());
+    EXPECT_EQ(Format(Validate(l->site, docs, served), ""), Format(reload, ""));
 
     // build: a streaming render into a folder
     FolderOptions folder;

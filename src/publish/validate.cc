@@ -18,14 +18,23 @@ namespace {
 
 // Renders each article body once (on several threads) for its markup
 // diagnostics only; the Documents are dropped as soon as they are read.
-std::vector<Diagnostic> ArticleMarkupDiagnostics(const Site& site, const markup::SiteDocs& docs) {
+// Entries of *known that hold a value are taken as they are; on return all do.
+std::vector<Diagnostic> ArticleMarkupDiagnostics(const Site& site, const markup::SiteDocs& docs,
+                                                 std::vector<std::optional<std::vector<Diagnostic>>>* known) {
   if (!docs.article_renderer || docs.articles.size() >= site.articles.size()) return {};
+  if (known && known->size() != site.articles.size()) known = nullptr;
   std::vector<std::vector<Diagnostic>> found(site.articles.size());
-  util::ParallelFor(site.articles.size(),
-                    [&](size_t i) { found[i] = docs.article_renderer->Render(i).doc.diagnostics; });
+  util::ParallelFor(site.articles.size(), [&](size_t i) {
+    if (known && (*known)[i])
+      found[i] = *(*known)[i];
+    else
+      found[i] = docs.article_renderer->Render(i).doc.diagnostics;
+  });
   std::vector<Diagnostic> out;
-  for (auto& list : found)
-    out.insert(out.end(), std::make_move_iterator(list.begin()), std::make_move_iterator(list.end()));
+  for (size_t i = 0; i < found.size(); ++i) {
+    out.insert(out.end(), found[i].begin(), found[i].end());
+    if (known) (*known)[i] = std::move(found[i]);
+  }
   return out;
 }
 
@@ -38,7 +47,7 @@ std::vector<Diagnostic> Validate(const Site& site, const markup::SiteDocs& docs,
   o.max_grade = options.max_grade;
   std::vector<Diagnostic> out = check::Run(site, docs, o);
   if (options.article_markup) {
-    std::vector<Diagnostic> more = ArticleMarkupDiagnostics(site, docs);
+    std::vector<Diagnostic> more = ArticleMarkupDiagnostics(site, docs, options.known_article_markup);
     if (!more.empty()) {
       out.insert(out.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
       check::Normalize(out);

@@ -45,6 +45,9 @@ class Metrics;
 struct AppOptions {
   bool cache = true;  // false: render every page on every request (to measure rendering)
   std::chrono::milliseconds reload_poll{250};
+  // Reload only the articles an import changed (Store::ChangesSince) when no
+  // other file changed; false: always load everything (to compare).
+  bool incremental = true;
   double feedback_per_minute = 6;  // per client (keyed hash of its address)
   double feedback_burst = 10;
   size_t feedback_batch = 512;  // rows per transaction at most; 1 = one transaction per POST

@@ -44,13 +44,29 @@ struct Content {
   std::string last_modified;                                 // HTTP date when loaded
   std::string base_path;  // render::BasePath: "/" or "/health/"; the site is served under it
   std::string origin;     // of base_url ("https://example.org"): the default CORS origin
+  // For the next reload (UpdateContent): the snapshot's file paths (bytes in
+  // fs under "site/"), each article's markup diagnostics (parallel to
+  // site.articles) and what they depend on besides the files.
+  std::vector<std::string> paths;
+  std::vector<std::vector<Diagnostic>> markup_diagnostics;
+  std::string link_fingerprint;
 
   mutable std::shared_mutex cache_mu;
   mutable std::unordered_map<std::string, std::shared_ptr<const CachedBody>> cache;  // by URL path
 };
 
 // Loads the store's published content and prepares it for serving.
-Result<std::shared_ptr<const Content>> LoadContent(store::Store& store, const render::Options& options);
+// Each phase's wall time is appended to *phases when given.
+Result<std::shared_ptr<const Content>> LoadContent(store::Store& store, const render::Options& options,
+                                                   std::string* phases = nullptr);
+// The content of `changes.generation`: `previous` with the changed articles
+// (Store::ChangesSince) applied, without reading the rest from the store;
+// articles' markup diagnostics are reused when provably the same. Serves
+// exactly what LoadContent would. kInvalid when `changes` is not complete or
+// other files changed (call LoadContent), or when the new content is refused.
+Result<std::shared_ptr<const Content>> UpdateContent(const Content& previous, const store::Changes& changes,
+                                                     const render::Options& options,
+                                                     std::string* phases = nullptr);
 
 // Fresh (never cached) HTML, e.g. search results: no-store, security headers.
 Response HtmlResponse(int status, std::string html, std::string_view route);

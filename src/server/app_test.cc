@@ -10,6 +10,7 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <future>
 #include <memory>
 #include <mutex>
@@ -846,6 +847,147 @@ TEST_F(AppTest, ReloadServesANewImportAndKeepsTheOldOnFailure) {
     bool logged = false;
     for (const std::string& line : log_) logged = logged || Has(line, "reload failed");
     EXPECT_TRUE(logged);
+  }
+}
+
+// Every page an App serves for `urls` (status and body), through Handle.
+std::vector<std::pair<int, std::string>> Pages(App& app, const std::vector<std::string>& urls) {
+  std::vector<std::pair<int, std::string>> out;
+  for (const std::string& url : urls) {
+    std::promise<Response> promise;
+    std::future<Response> future = promise.get_future();
+    app.Handle(MakeRequest("GET", url), [&promise](Response res) { promise.set_value(std::move(res)); });
+    if (future.wait_for(10s) != std::future_status::ready) {
+      ADD_FAILURE() << "no response for " << url;
+      out.emplace_back(0, "");
+      continue;
+    }
+    Response res = future.get();
+    out.emplace_back(res.status, res.Body());
+  }
+  return out;
+}
+
+// The URL paths in a sitemap.
+std::vector<std::string> SitemapUrls(const std::string& xml) {
+  std::vector<std::string> out;
+  for (size_t at = xml.find("<loc>"); at != std::string::npos; at = xml.find("<loc>", at + 5)) {
+    size_t end = xml.find("</loc>", at);
+    std::string loc = xml.substr(at + 5, end - at - 5);
+    size_t path = loc.find('/', loc.find("//") + 2);
+    out.push_back(path == std::string::npos ? "/" : loc.substr(path));
+  }
+  return out;
+}
+
+// After each import, a reload that applies only what changed serves, for
+// every page, the very bytes a fresh App loaded from scratch serves; and it
+// refuses what a fresh load refuses.
+TEST_F(AppTest, IncrementalReloadServesWhatAFreshLoadServes) {
+  store::ImportInput site = SmallSite("\nA zebra note. " + kCryingBody, kCryingFront, 3);
+  ASSERT_TRUE(store_->Import(site).ok());
+  ASSERT_TRUE(app_->Reload().ok());
+  auto find = [&](const std::string& path) -> store::ArticleSource& {
+    for (store::ArticleSource& a : site.articles)
+      if (a.path == path) return a;
+    ADD_FAILURE() << path;
+    return site.articles[0];
+  };
+  auto rewrite = [&](const std::string& path, const std::string& front, const std::string& body) {
+    store::ArticleSource& a = find(path);
+    a = MakeArticle(a.path, a.url, front, body, a.search);
+  };
+  const std::string zebra_front =
+      "title: Zebra 1\ndescription: About zebras.\nauthors: [wendy]\npublished: 2026-01-01\n";
+  struct Step {
+    std::string name;
+    std::function<void()> edit;
+    bool loads;        // a fresh App loads it
+    bool incremental;  // the reload applies only the changed articles
+  };
+  const std::vector<Step> steps = {
+      {"body changed",
+       [&] { rewrite("content/relationships/zebra-1.md", zebra_front, "\nStriped, mostly.\n"); }, true, true},
+      {"title and tags changed (lists, feed, related)",
+       [&] {
+         rewrite("content/relationships/zebra-1.md",
+                 "title: Zebras at night\ndescription: Where they sleep.\nauthors: [wendy]\npublished: "
+                 "2026-02-01\nupdated: 2026-04-01\ntags: [sleep, sex]\n",
+                 "\nStriped, mostly.\n");
+         find("content/relationships/zebra-1.md").search.title = "Zebras at night";
+       },
+       true, true},
+      {"article added",
+       [&] {
+         site.articles.push_back(
+             MakeArticle("content/sleep/naps.md", "/sleep/naps/",
+                         "title: Naps\ndescription: Short sleep.\nauthors: [wendy]\npublished: 2026-05-01\n",
+                         "\nSee [crying](/relationships/crying/).\n",
+                         {"Naps", "Short sleep.", "", "See crying.", "/sleep/", ""}));
+       },
+       true, true},
+      {"article removed",
+       [&] {
+         std::erase_if(site.articles,
+                       [](const auto& a) { return a.path == "content/relationships/zebra-2.md"; });
+       },
+       true, true},
+      {"link to a missing page (refused)",
+       [&] {
+         rewrite("content/relationships/zebra-0.md", zebra_front, "\nSee [gone](/relationships/zebra-2/).\n");
+       },
+       false, true},
+      {"fixed again", [&] { rewrite("content/relationships/zebra-0.md", zebra_front, "\nFine now.\n"); },
+       true, true},
+      {"removing a linked article (refused)",
+       [&] {
+         std::erase_if(site.articles,
+                       [](const auto& a) { return a.path == "content/relationships/other.md"; });
+       },
+       false, true},
+      {"other file changed (full reload)",
+       [&] {
+         site.articles = SmallSite("\nA zebra note. " + kCryingBody, kCryingFront, 3).articles;
+         site.files[0].bytes = "title = \"Test Health Again\"\nbase_url = \"https://test.example/\"\n";
+       },
+       true, false},
+  };
+  for (const Step& step : steps) {
+    SCOPED_TRACE(step.name);
+    step.edit();
+    Result<store::ImportReport> report = store_->Import(site);
+    ASSERT_TRUE(report.ok()) << report.status().message();
+    {
+      std::lock_guard<std::mutex> lock(log_mu_);
+      log_.clear();
+    }
+    Status reloaded = app_->Reload();
+    AppOptions options;
+    options.reload_poll = std::chrono::hours(1);
+    options.incremental = false;
+    Result<std::unique_ptr<App>> fresh = App::Open(*store_, options, nullptr, {});
+    EXPECT_EQ(reloaded.ok(), step.loads) << reloaded.message();
+    ASSERT_EQ(fresh.ok(), step.loads) << fresh.status().message();
+    {
+      std::lock_guard<std::mutex> lock(log_mu_);
+      bool incremental = false;
+      for (const std::string& line : log_) incremental = incremental || Has(line, "(incremental");
+      if (step.loads) EXPECT_EQ(incremental, step.incremental);
+    }
+    if (!step.loads) continue;
+    EXPECT_EQ(app_->generation(), report->generation);
+    std::vector<std::string> urls = SitemapUrls(Get("/sitemap.xml").Body());
+    for (const char* more : {"/", "/feed.xml", "/sitemap.xml", "/relationships/", "/sleep/", "/people/wendy/",
+                             "/search?q=zebra", "/search?q=naps", "/relationships/zebra-2/", "/sleep/naps/"})
+      urls.push_back(more);
+    for (const store::ArticleSource& a : SmallSite("", kCryingFront, 3).articles) urls.push_back(a.url);
+    ASSERT_GT(urls.size(), 12u);
+    std::vector<std::pair<int, std::string>> want = Pages(**fresh, urls);
+    std::vector<std::pair<int, std::string>> got = Pages(*app_, urls);
+    for (size_t i = 0; i < urls.size(); ++i) {
+      EXPECT_EQ(got[i].first, want[i].first) << urls[i];
+      EXPECT_EQ(got[i].second, want[i].second) << urls[i];
+    }
   }
 }
 

@@ -30,4 +30,12 @@ std::string UtcNow() {
   return buf;
 }
 
+Result<Changes> Store::ChangesSince(int64_t) {
+  Result<int64_t> generation = Generation();
+  if (!generation.ok()) return generation.status();
+  Changes changes;
+  changes.generation = *generation;
+  return changes;  // complete = false: the caller loads everything
+}
+
 }  // namespace vetted::store

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <atomic>
 #include <filesystem>
+#include <functional>
+#include <map>
 #include <thread>
 
 namespace vetted::store {
@@ -597,6 +599,93 @@ TEST_P(StoreContract, ConcurrentReadersWhileImporting) {
   Result<std::vector<FeedbackRecord>> list = store_->ListFeedback();
   ASSERT_TRUE(list.ok());
   EXPECT_EQ(list->size(), 20u);
+}
+
+// Applies ChangesSince's articles and removals to an older Load(): the
+// files of the newer one (when no other file changed).
+std::vector<std::pair<std::string, std::string>> Applied(std::vector<std::pair<std::string, std::string>> old,
+                                                         const Changes& changes) {
+  std::map<std::string, std::string> files(old.begin(), old.end());
+  for (const std::string& path : changes.removed) files.erase(path);
+  for (const SourceFile& f : changes.articles) files[f.path] = f.bytes;
+  return {files.begin(), files.end()};
+}
+
+TEST_P(StoreContract, ChangesSinceEachGeneration) {
+  Result<Changes> empty = store_->ChangesSince(0);
+  ASSERT_TRUE(empty.ok()) << empty.status().message();
+  EXPECT_TRUE(empty->complete);
+  EXPECT_EQ(empty->generation, 0);
+  EXPECT_TRUE(empty->articles.empty() && empty->removed.empty() && !empty->files_changed);
+
+  // Imports in turn; after each, every earlier generation's snapshot plus its
+  // changes must equal the current one.
+  ImportInput in = SmallSite();
+  const std::vector<std::pair<std::string, std::function<void(ImportInput&)>>> steps = {
+      {"first import", [](ImportInput&) {}},
+      {"bytes changed", [](ImportInput& i) { Find(i, kInsomnia)->bytes += "more\n"; }},
+      {"removed", [](ImportInput& i) { Remove(i, kBoundaries); }},
+      {"added",
+       [](ImportInput& i) {
+         ArticleSource a = i.articles[0];
+         a.path = "content/sleep/naps.md";
+         a.url = "/sleep/naps/";
+         a.bytes = "naps\n";
+         i.articles.push_back(a);
+       }},
+      {"other file", [](ImportInput& i) { i.files[0].bytes += "# more\n"; }},
+      {"nothing", [](ImportInput&) {}},
+  };
+  std::vector<std::vector<std::pair<std::string, std::string>>> loaded = {Loaded(*store_)};  // by generation
+  std::vector<bool> files_changed_at = {false};  // did generation g change other files
+  for (const auto& [name, edit] : steps) {
+    SCOPED_TRACE(name);
+    edit(in);
+    Result<ImportReport> report = store_->Import(in);
+    ASSERT_TRUE(report.ok()) << report.status().message();
+    if (static_cast<size_t>(report->generation) == loaded.size()) {
+      loaded.push_back(Loaded(*store_));
+      files_changed_at.push_back(report->files_changed > 0);
+    }
+    for (int64_t g = 0; g < static_cast<int64_t>(loaded.size()); ++g) {
+      SCOPED_TRACE("since generation " + std::to_string(g));
+      Result<Changes> changes = store_->ChangesSince(g);
+      ASSERT_TRUE(changes.ok()) << changes.status().message();
+      ASSERT_TRUE(changes->complete);
+      EXPECT_EQ(changes->generation, report->generation);
+      bool files = false;
+      for (size_t later = g + 1; later < files_changed_at.size(); ++later)
+        files = files || files_changed_at[later];
+      EXPECT_EQ(changes->files_changed, files);
+      if (!files) EXPECT_EQ(Applied(loaded[g], *changes), loaded.back());
+    }
+  }
+  Result<Changes> future = store_->ChangesSince(loaded.size() + 5);
+  ASSERT_TRUE(future.ok());
+  EXPECT_FALSE(future->complete);
+  // Still there after reopening (the SQLite database keeps them).
+  Reopen();
+  Result<Changes> again = store_->ChangesSince(1);
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->complete);
+  EXPECT_EQ(again->generation, static_cast<int64_t>(loaded.size()) - 1);
+}
+
+TEST_P(StoreContract, ChangesSinceTooOldIsIncomplete) {
+  ImportInput in = SmallSite();
+  for (int i = 0; i < 70; ++i) {  // more generations than any backend keeps
+    Find(in, kTrust)->bytes += "x";
+    ASSERT_TRUE(store_->Import(in).ok());
+  }
+  Result<Changes> old = store_->ChangesSince(1);
+  ASSERT_TRUE(old.ok());
+  EXPECT_FALSE(old->complete);
+  EXPECT_TRUE(old->articles.empty());
+  Result<Changes> recent = store_->ChangesSince(69);
+  ASSERT_TRUE(recent.ok());
+  EXPECT_TRUE(recent->complete);
+  ASSERT_EQ(recent->articles.size(), 1u);
+  EXPECT_EQ(recent->articles[0].path, kTrust);
 }
 
 }  // namespace vetted::store

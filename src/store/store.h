@@ -83,6 +83,23 @@ struct Snapshot {
   std::vector<SourceFile> files;
 };
 
+// What changed in the published content since an earlier generation (Store::ChangesSince).
+struct Changes {
+  int64_t generation = 0;  // the generation these changes lead to (the current one)
+  // false: the store cannot say what changed since that generation (older
+  // than what it keeps, or from before this database recorded changes); the
+  // caller must Load() everything. The fields below are then empty.
+  bool complete = false;
+  bool files_changed = false;  // some non-article file was added, changed or removed
+  // Published articles added or changed since, with their current bytes
+  // (source path, file bytes), sorted by path. An article changed and changed
+  // back may appear although its bytes are as before.
+  std::vector<SourceFile> articles;
+  // Source paths of articles no longer published (sorted). May name an article
+  // added and removed again within the range (not in the older snapshot).
+  std::vector<std::string> removed;
+};
+
 struct SearchQuery {
   std::string text;     // what the reader typed; any bytes (never an error: junk matches nothing)
   std::string section;  // "" = everywhere; else a top-level section URL ("/relationships/")
@@ -163,6 +180,14 @@ class Store {
   // (also when done by another process on the same database). Cheap: the
   // server polls it a few times per second.
   virtual Result<int64_t> Generation() = 0;
+
+  // What changed since `generation` (an earlier value of Generation()), read
+  // in one consistent view: applying `articles` and `removed` to the snapshot
+  // Load() returned at `generation` gives the snapshot Load() would return
+  // now (when !files_changed). complete=false when the store does not know
+  // (see Changes); the default implementation always says so. kIo when the
+  // backend fails.
+  virtual Result<Changes> ChangesSince(int64_t generation);
 
   // Full-text search over published articles: title, description, headings
   // and tags weigh more than the body; words are stemmed (English); best

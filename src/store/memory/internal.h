@@ -60,6 +60,11 @@ struct Data {
   std::map<std::string, Article> articles;                       // source path -> article
   std::unordered_map<std::string, std::string> published_paths;  // published URL -> source path
   std::vector<FeedbackRow> feedback;                             // oldest first
+  // What each import changed, for ChangesSince: (generation, article source
+  // path); "" stands for "some non-article file". Only the last
+  // kChangesKept generations are kept; older ones are dropped.
+  std::vector<std::pair<int64_t, std::string>> changes;
+  int64_t changes_from = 0;  // ChangesSince answers for generations >= this
 };
 
 // Tokenizes and indexes a search document (search.cc).

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <mutex>
+#include <set>
 #include <unordered_set>
 
 #include "store/backend.h"
@@ -79,6 +80,43 @@ size_t WriteFiles(Data& data, const std::vector<SourceFile>& files) {
   return changed;
 }
 
+// How many generations ChangesSince can look back.
+constexpr int64_t kChangesKept = 64;
+
+void RecordChanges(Data& data, const ImportReport& report) {
+  for (const auto* list : {&report.added, &report.changed, &report.removed})
+    for (const std::string& path : *list) data.changes.emplace_back(data.generation, path);
+  if (report.files_changed > 0) data.changes.emplace_back(data.generation, "");
+  int64_t keep_from = data.generation - kChangesKept;
+  if (keep_from > data.changes_from) {
+    std::erase_if(data.changes, [&](const auto& c) { return c.first < keep_from; });
+    data.changes_from = keep_from;
+  }
+}
+
+Changes ChangesIn(const Data& data, int64_t since) {
+  Changes out;
+  out.generation = data.generation;
+  if (since < data.changes_from || since > data.generation) return out;
+  out.complete = true;
+  std::set<std::string> paths;
+  for (const auto& [generation, path] : data.changes) {
+    if (generation <= since) continue;
+    if (path.empty())
+      out.files_changed = true;
+    else
+      paths.insert(path);
+  }
+  for (const std::string& path : paths) {
+    auto it = data.articles.find(path);
+    if (it != data.articles.end() && it->second.published)
+      out.articles.push_back({path, it->second.revisions[it->second.current].bytes});
+    else
+      out.removed.push_back(path);
+  }
+  return out;
+}
+
 class MemoryStore : public Store {
  public:
   explicit MemoryStore(std::shared_ptr<Data> data) : data_(std::move(data)) {}
@@ -102,6 +140,7 @@ class MemoryStore : public Store {
     if (!report.added.empty() || !report.changed.empty() || !report.removed.empty() ||
         report.files_changed > 0) {
       ++data.generation;
+      RecordChanges(data, report);
     }
     report.generation = data.generation;
     return report;
@@ -118,6 +157,11 @@ class MemoryStore : public Store {
     std::sort(snapshot.files.begin(), snapshot.files.end(),
               [](const SourceFile& a, const SourceFile& b) { return a.path < b.path; });
     return snapshot;
+  }
+
+  Result<Changes> ChangesSince(int64_t generation) override {
+    std::shared_lock lock(data_->mu);
+    return ChangesIn(*data_, generation);
   }
 
   Result<int64_t> Generation() override {

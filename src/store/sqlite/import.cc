@@ -191,6 +191,27 @@ Result<size_t> WriteFiles(sqlite3* db, const std::vector<SourceFile>& files) {
   return changed;
 }
 
+// How many generations ChangesSince can look back.
+constexpr int64_t kChangesKept = 64;
+
+// Rows of the changes table for the new generation; drops those older than kChangesKept.
+Status RecordChanges(sqlite3* db, const ImportReport& report) {
+  const char* kInsert =
+      "INSERT INTO changes(generation, path) SELECT value, ? FROM meta WHERE key = 'generation'";
+  for (const auto* list : {&report.added, &report.changed, &report.removed}) {
+    for (const std::string& path : *list)
+      if (Status s = Query(db, kInsert).Bind(path).Run(); !s.ok()) return s;
+  }
+  if (report.files_changed > 0)
+    if (Status s = Query(db, kInsert).Bind(std::string()).Run(); !s.ok()) return s;
+  const std::string keep =
+      "(SELECT value - " + std::to_string(kChangesKept) + " FROM meta WHERE key = 'generation')";
+  if (Status s = Query(db, ("DELETE FROM changes WHERE generation < " + keep).c_str()).Run(); !s.ok())
+    return s;
+  return Query(db, ("UPDATE meta SET value = max(value, " + keep + ") WHERE key = 'changes_from'").c_str())
+      .Run();
+}
+
 }  // namespace
 
 Result<ImportReport> ImportLocked(sqlite3* db, const ImportInput& input) {
@@ -214,6 +235,7 @@ Result<ImportReport> ImportLocked(sqlite3* db, const ImportInput& input) {
   if (!report.added.empty() || !report.changed.empty() || !report.removed.empty() ||
       report.files_changed > 0) {
     status = Query(db, "UPDATE meta SET value = value + 1 WHERE key = 'generation'").Run();
+    if (status.ok()) status = RecordChanges(db, report);
     if (!status.ok()) return status;
   }
   Query q(db, "SELECT value FROM meta WHERE key = 'generation'");

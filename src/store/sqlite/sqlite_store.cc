@@ -19,7 +19,7 @@ constexpr size_t kMaxReaders = 8;
 
 // Schema steps; step i (0-based) brings the database to user_version i + 1.
 // Append only: a released step never changes.
-constexpr std::array<const char*, 2> kMigrations = {
+constexpr std::array<const char*, 3> kMigrations = {
     // 1: content and feedback.
     R"sql(
 CREATE TABLE meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
@@ -58,6 +58,14 @@ CREATE INDEX feedback_article ON feedback(article_id);
 CREATE VIRTUAL TABLE search USING fts5(title, description, headings, tags, body,
   url UNINDEXED, section UNINDEXED,
   tokenize = 'porter unicode61 remove_diacritics 2');
+)sql",
+    // 3: what each import changed, for ChangesSince: one row per article source
+    // path added, changed or removed, and path '' when other files changed.
+    // meta.changes_from: the oldest generation ChangesSince answers for.
+    R"sql(
+CREATE TABLE changes(generation INTEGER NOT NULL, path TEXT NOT NULL);
+CREATE INDEX changes_generation ON changes(generation);
+INSERT INTO meta(key, value) SELECT 'changes_from', value FROM meta WHERE key = 'generation';
 )sql",
 };
 
@@ -172,6 +180,40 @@ Result<Snapshot> SqliteStore::Load() {
   std::sort(snapshot.files.begin(), snapshot.files.end(),
             [](const SourceFile& a, const SourceFile& b) { return a.path < b.path; });
   return snapshot;
+}
+
+Result<Changes> SqliteStore::ChangesSince(int64_t generation) {
+  Result<ReaderPool::Lease> lease = readers_.Acquire();
+  if (!lease.ok()) return lease.status();
+  sqlite3* db = lease->get();
+  Transaction tx(db, /*write=*/false);  // one consistent view
+  if (!tx.status().ok()) return tx.status();
+  Changes changes;
+  int64_t from = 0;
+  {
+    Query q(db, "SELECT key, value FROM meta WHERE key IN ('generation', 'changes_from')");
+    while (q.Next()) (q.Text(0) == "generation" ? changes.generation : from) = q.Int(1);
+    if (!q.status().ok()) return q.status();
+  }
+  if (generation < from || generation > changes.generation) return changes;
+  changes.complete = true;
+  Query q(
+      db,
+      "SELECT c.path, a.published, r.bytes FROM (SELECT DISTINCT path FROM changes WHERE generation > ?) c "
+      "LEFT JOIN articles a ON a.path = c.path LEFT JOIN revisions r ON r.id = a.current_revision "
+      "ORDER BY c.path");
+  q.Bind(generation);
+  while (q.Next()) {
+    std::string path = q.Text(0);
+    if (path.empty())
+      changes.files_changed = true;
+    else if (q.Int(1) == 1)
+      changes.articles.push_back({std::move(path), q.Text(2)});
+    else
+      changes.removed.push_back(std::move(path));
+  }
+  if (!q.status().ok()) return q.status();
+  return changes;
 }
 
 Result<SearchResults> SqliteStore::Search(const SearchQuery& query) {

@@ -64,6 +64,7 @@ class SqliteStore : public Store {
   Result<ImportReport> Import(const ImportInput& input) override;
   Result<Snapshot> Load() override;
   Result<int64_t> Generation() override;
+  Result<Changes> ChangesSince(int64_t generation) override;
   Result<SearchResults> Search(const SearchQuery& query) override;
   Result<std::vector<std::string>> Related(const std::string& url, size_t limit) override;
   std::vector<Result<int64_t>> AddFeedback(const std::vector<NewFeedback>& batch) override;
