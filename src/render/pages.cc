@@ -227,11 +227,11 @@ struct PageRenderer::Impl {
   std::string jsonld;                // reused buffer
   // StripGlossary of a site document's html (whole, or its first paragraph),
   // by the html's address: the same bios and callouts appear on thousands of
-  // pages and stripping them each time cost ~2% of a build. A renderer lives
-  // no longer than its SiteIndex, whose documents do not move; the size
-  // recorded with each entry guards against a replaced document anyway.
+  // pages and stripping them each time cost ~2% of a build. Each entry keeps
+  // the html it was made from and is remade when the document at that address
+  // differs (a comparison costs far less than stripping).
   struct Stripped {
-    size_t source_size;
+    std::string source;
     std::string html;
   };
   mutable std::unordered_map<const std::string*, Stripped> stripped[2];
@@ -317,8 +317,8 @@ Data PageRenderer::Impl::ArticleItems(const std::vector<size_t>& ids, size_t lim
 
 const std::string& PageRenderer::Impl::StrippedOf(const std::string& html, bool first_paragraph) const {
   auto [it, fresh] = stripped[first_paragraph ? 1 : 0].try_emplace(&html);
-  if (fresh || it->second.source_size != html.size()) {
-    it->second.source_size = html.size();
+  if (fresh || it->second.source != html) {
+    it->second.source = html;
     it->second.html = StripGlossary(first_paragraph ? FirstParagraph(html) : html);
   }
   return it->second.html;
