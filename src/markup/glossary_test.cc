@@ -3,6 +3,7 @@
 
 #include "markup/internal.h"
 #include "markup/markup.h"
+#include "markup/renderer.h"
 
 namespace vetted::markup {
 namespace {
@@ -113,6 +114,28 @@ TEST(Glossary, ManyTermsStillFirstUseEach) {
   EXPECT_EQ(d.glossary_terms.size(), 500u);
   EXPECT_EQ(Count(d.html, "<dfn"), 500);
   EXPECT_THAT(d.html, HasSubstr("id=\"gl-term499-500\""));
+}
+
+// CountWords scans in 64- and 16-byte blocks: words that straddle block
+// edges, runs of each kind of space, and every tail length must count as a
+// byte-by-byte count does.
+TEST(CountWordsTest, AgreesWithByteByByteAtEveryLength) {
+  const std::string pattern = "ab \tcd\n\nefghij\r k lmnopqrstuvwxyz0123456789 x  y";
+  std::string text;
+  for (int k = 0; k < 6; ++k) text += pattern;
+  for (size_t n = 0; n <= text.size(); ++n) {
+    std::string_view s(text.data(), n);
+    int expected = 0;
+    bool prev_space = true;
+    for (char c : s) {
+      bool space = c == ' ' || c == '\n' || c == '\t' || c == '\r';
+      if (prev_space && !space) ++expected;
+      prev_space = space;
+    }
+    ASSERT_EQ(CountWords(s), expected) << "length " << n;
+  }
+  EXPECT_EQ(CountWords(std::string(130, 'w')), 1);
+  EXPECT_EQ(CountWords(std::string(130, ' ')), 0);
 }
 
 }  // namespace

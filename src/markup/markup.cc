@@ -70,7 +70,7 @@ void RenderBody(DocState& st, const Source& src, RenderOptions opts, bool allow_
   }
 }
 
-Document Render(std::string_view markdown, const Context& ctx) {
+Document RenderTransient(std::string_view markdown, const Context& ctx) {
   Document doc;
   doc.html.reserve(markdown.size() + markdown.size() / 2 + 64);
   doc.plain_text.reserve(markdown.size());
@@ -87,9 +87,18 @@ Document Render(std::string_view markdown, const Context& ctx) {
     doc.diagnostics.push_back(std::move(d));
   }
   doc.words = CountWords(doc.plain_text);
-  // A site keeps every document in memory: give back generous reservations.
+  return doc;
+}
+
+void ShrinkToKeep(Document& doc) {
   for (std::string* s : {&doc.html, &doc.plain_text})
     if (s->capacity() > s->size() + s->size() / 4 + 256) s->shrink_to_fit();
+}
+
+Document Render(std::string_view markdown, const Context& ctx) {
+  Document doc = RenderTransient(markdown, ctx);
+  // A site keeps every document in memory: give back generous reservations.
+  ShrinkToKeep(doc);
   return doc;
 }
 

@@ -96,7 +96,8 @@ class ArticleRenderer {
     Document doc;
     std::vector<const Reference*> refs;  // doc.cited resolved, in citation order
   };
-  // Article `i` of the site (i < site.articles.size()).
+  // Article `i` of the site (i < site.articles.size()). Its strings keep their
+  // working reservations (meant to be used and dropped, page by page).
   Rendered Render(size_t i) const;
   // Every URL the site will have (see SiteDocs::urls).
   const std::vector<std::string>& urls() const;

@@ -776,31 +776,50 @@ void RenderMarkdown(DocState& state, const Source& src, size_t begin, size_t end
   Renderer(state, src, opts).Parse(begin, end);
 }
 
+#ifdef __SSE2__
+namespace {
+
+// Bit k set when plain[at + k] is a space, tab, CR or LF.
+unsigned SpaceMask16(const char* at) {
+  const __m128i sp = _mm_set1_epi8(' '), nl = _mm_set1_epi8('\n'), tab = _mm_set1_epi8('\t'),
+                cr = _mm_set1_epi8('\r');
+  __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
+  __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, sp), _mm_cmpeq_epi8(v, nl)),
+                           _mm_or_si128(_mm_cmpeq_epi8(v, tab), _mm_cmpeq_epi8(v, cr)));
+  return static_cast<unsigned>(_mm_movemask_epi8(m));
+}
+
+// Population count without a libgcc call (the build does not assume POPCNT).
+int Popcount64(uint64_t x) {
+  x = x - ((x >> 1) & 0x5555555555555555ull);
+  x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+  x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Full;
+  return static_cast<int>((x * 0x0101010101010101ull) >> 56);
+}
+
+}  // namespace
+#endif
+
 int CountWords(std::string_view plain) {
   // A word starts at each non-space byte that follows a space (or the start).
   auto is_space = [](char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r'; };
   int words = 0;
   size_t i = 0;
-  unsigned prev_space = 1;
+  uint64_t prev_space = 1;
 #ifdef __SSE2__
-  const __m128i sp = _mm_set1_epi8(' '), nl = _mm_set1_epi8('\n'), tab = _mm_set1_epi8('\t'),
-                cr = _mm_set1_epi8('\r');
-  for (; i + 16 <= plain.size(); i += 16) {
-    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(plain.data() + i));
-    __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, sp), _mm_cmpeq_epi8(v, nl)),
-                             _mm_or_si128(_mm_cmpeq_epi8(v, tab), _mm_cmpeq_epi8(v, cr)));
-    unsigned spaces = static_cast<unsigned>(_mm_movemask_epi8(m));
-    unsigned before = ((spaces << 1) | prev_space) & 0xFFFF;  // bit k: byte k-1 is a space
-    unsigned starts = ~spaces & before & 0xFFFF;
-    starts = starts - ((starts >> 1) & 0x5555);  // 16-bit popcount without a libgcc call
-    starts = (starts & 0x3333) + ((starts >> 2) & 0x3333);
-    starts = (starts + (starts >> 4)) & 0x0F0F;
-    words += static_cast<int>((starts + (starts >> 8)) & 0x1F);
-    prev_space = (spaces >> 15) & 1;
+  // 64 bytes a step: one mask and one population count per step (the 16-byte
+  // version spent ~2% of a build's instructions here).
+  for (; i + 64 <= plain.size(); i += 64) {
+    uint64_t spaces = 0;
+    for (int k = 0; k < 4; ++k)
+      spaces |= static_cast<uint64_t>(SpaceMask16(plain.data() + i + 16 * k)) << (16 * k);
+    uint64_t before = (spaces << 1) | prev_space;  // bit k: byte k-1 is a space
+    words += Popcount64(~spaces & before);
+    prev_space = spaces >> 63;
   }
 #endif
   for (; i < plain.size(); ++i) {
-    unsigned space = is_space(plain[i]) ? 1 : 0;
+    uint64_t space = is_space(plain[i]) ? 1 : 0;
     words += static_cast<int>(prev_space & (space ^ 1));
     prev_space = space;
   }

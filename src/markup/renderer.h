@@ -74,4 +74,10 @@ void RenderBody(DocState& state, const Source& src, RenderOptions opts, bool all
 // Words in plain text: runs of non-space bytes (as Hugo's WordCount).
 int CountWords(std::string_view plain);
 
+// Render() without giving back spare capacity: for a Document dropped as soon
+// as its page is written (the streaming build), where shrinking only copies.
+Document RenderTransient(std::string_view markdown, const Context& ctx);
+// Gives back generous reservations of a Document that will be kept.
+void ShrinkToKeep(Document& doc);
+
 }  // namespace vetted::markup

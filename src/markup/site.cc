@@ -4,6 +4,7 @@
 #include <unordered_map>
 
 #include "markup/markup.h"
+#include "markup/renderer.h"
 #include "util/util.h"
 
 namespace vetted::markup {
@@ -186,7 +187,7 @@ ArticleRenderer::Rendered ArticleRenderer::Render(size_t i) const {
   ctx.toc_min = a.toc.min_level;
   ctx.toc_max = a.toc.max_level;
   Rendered out;
-  out.doc = markup::Render(a.body, ctx);
+  out.doc = RenderTransient(a.body, ctx);  // callers that keep it shrink it
   out.refs.reserve(out.doc.cited.size());
   for (const std::string& key : out.doc.cited) out.refs.push_back(FindRef(m.refs, &a.references, key));
   return out;
@@ -215,6 +216,7 @@ SiteDocs RenderSite(const Site& site, ArticleMode mode) {
   util::ParallelFor(na + ns + np + people.size() + callouts.size(), [&](size_t i) {
     if (i < na) {
       ArticleRenderer::Rendered r = articles.Render(i);
+      ShrinkToKeep(r.doc);
       out.articles[i] = std::move(r.doc);
       out.article_refs[i] = std::move(r.refs);
       return;

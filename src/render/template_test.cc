@@ -115,5 +115,21 @@ TEST(TemplateTest, LaterSettingWins) {
   EXPECT_EQ(Value::String("s").Get("k", HashKey("k")), nullptr);
 }
 
+// HashKey reads at most the first and last 8 bytes: keys that differ only in
+// between share a hash and must still be told apart.
+TEST(TemplateTest, KeysWithTheSameHashStayDistinct) {
+  const std::string a = "abcdefgh_x_abcdefgh", b = "abcdefgh_y_abcdefgh";
+  EXPECT_EQ(HashKey(a), HashKey(b));
+  std::vector<std::string> keys = {a, b, "", "k", "ab", "ba", "item_url", "item_urls", "author_summary"};
+  Value v;
+  for (const std::string& k : keys) v.Set(k, Value::String("value of " + k));
+  for (const std::string& k : keys) {
+    const Value* got = v.Get(k, HashKey(k));
+    ASSERT_NE(got, nullptr) << k;
+    EXPECT_EQ(got->text(), "value of " + k);
+  }
+  EXPECT_NE(HashKey("ab"), HashKey("ba"));
+}
+
 }  // namespace
 }  // namespace vetted::render::tmpl

@@ -10,6 +10,12 @@ namespace {
 TEST(UtilTest, Escape) {
   EXPECT_EQ(Escape("<a href=\"x\">'&'</a>"), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
   EXPECT_EQ(Escape("plain"), "plain");
+  // Specials before, inside and after a 16-byte block, and the apostrophe argument.
+  const std::string long_text = "0123456789abcdef<0123456789abcde'\"tail&";
+  std::string out = "x";
+  AppendEscaped(out, long_text, "&apos;");
+  EXPECT_EQ(out, "x0123456789abcdef&lt;0123456789abcde&apos;&quot;tail&amp;");
+  EXPECT_EQ(Escape(std::string(40, 'a') + ">"), std::string(40, 'a') + "&gt;");
 }
 
 TEST(UtilTest, Slugify) {
