@@ -142,7 +142,7 @@ TEST_F(ServeTest, ServesTheFlagshipWithValidatorsAndSecurityHeaders) {
   ASSERT_EQ(r.status, 200) << r.head;
   EXPECT_NE(r.body.find("<h1"), std::string::npos);
   EXPECT_NE(r.body.find("Why you might cry during or after sex"), std::string::npos);
-  EXPECT_NE(r.body.find("action=\"/search\""), std::string::npos) << "search box in the header";
+  EXPECT_NE(r.body.find("action=\"/search/\""), std::string::npos) << "search box in the header";
   EXPECT_NE(r.Header("ETag"), "");
   EXPECT_NE(r.Header("Last-Modified"), "");
   EXPECT_EQ(r.Header("Cache-Control"), "no-cache");
