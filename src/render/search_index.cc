@@ -6,6 +6,7 @@
 #include <array>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <map>
 #include <unordered_map>
 
@@ -46,32 +47,64 @@ std::string Hex(size_t v) {
 }  // namespace
 
 uint32_t SearchHash(std::string_view s) {
-  uint32_t h = 2166136261u;
-  for (char c : s) {
-    h ^= static_cast<unsigned char>(c);
-    h *= 16777619u;
-  }
+  uint32_t h = kSearchHashBasis;
+  for (char c : s) h = (h ^ static_cast<unsigned char>(c)) * kSearchHashPrime;
   return h;
 }
 
+// One thread's words: word -> local stem id in an open-addressing table (the
+// hot path: one lookup per word of every article), stems by local id.
 struct SearchIndexBuilder::Words {
-  std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>> stem_of_word;
+  struct Slot {
+    uint32_t hash = 0;
+    uint32_t stem = 0;
+    uint32_t offset = 0;  // of the word in `arena`
+    uint32_t size = 0;    // 0: empty slot
+  };
+  std::vector<Slot> slots = std::vector<Slot>(1024);
+  size_t used = 0;
+  std::string arena;
   std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>> stem_ids;
   std::vector<std::string> stems;  // by local id
   std::vector<uint32_t> count;     // scratch: weighted count per local id, zero between Adds
   std::string buffer;
 
-  uint32_t StemId(std::string_view word) {
-    auto it = stem_of_word.find(word);
-    if (it != stem_of_word.end()) return it->second;
+  // `h` is SearchHash(word).
+  uint32_t StemId(std::string_view word, uint32_t h) {
+    size_t mask = slots.size() - 1;
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+      const Slot& slot = slots[i];
+      if (slot.size == 0) break;
+      if (slot.hash == h && slot.size == word.size() &&
+          std::memcmp(arena.data() + slot.offset, word.data(), word.size()) == 0)
+        return slot.stem;
+    }
     std::string stem = PorterStem(word);
     auto [at, added] = stem_ids.emplace(stem, static_cast<uint32_t>(stems.size()));
     if (added) {
       stems.push_back(std::move(stem));
       count.push_back(0);
     }
-    stem_of_word.emplace(std::string(word), at->second);
+    if (2 * (used + 1) > slots.size()) Grow();
+    Insert({h, at->second, static_cast<uint32_t>(arena.size()), static_cast<uint32_t>(word.size())});
+    arena.append(word);
     return at->second;
+  }
+
+  void Insert(const Slot& slot) {
+    size_t mask = slots.size() - 1;
+    size_t i = slot.hash & mask;
+    while (slots[i].size != 0) i = (i + 1) & mask;
+    slots[i] = slot;
+    ++used;
+  }
+
+  void Grow() {
+    std::vector<Slot> old(slots.size() * 2);
+    old.swap(slots);
+    used = 0;
+    for (const Slot& slot : old)
+      if (slot.size != 0) Insert(slot);
   }
 };
 
@@ -102,8 +135,8 @@ void SearchIndexBuilder::Add(size_t i, const SearchFields& fields) {
   const std::string* texts[] = {&fields.title, &fields.description, &fields.headings, &fields.tags,
                                 &fields.body};
   for (size_t f = 0; f < kWeights.size(); ++f) {
-    ForEachSearchWord(*texts[f], w->buffer, [&](std::string_view word) {
-      uint32_t id = w->StemId(word);
+    ForEachSearchWord(*texts[f], w->buffer, [&](std::string_view word, uint32_t hash) {
+      uint32_t id = w->StemId(word, hash);
       if (w->count[id] == 0) doc.terms.emplace_back(id, 0);
       w->count[id] += kWeights[f];
       ++doc.length;

@@ -12,6 +12,7 @@
 // a word with non-ASCII letters matches only as written, lower-cased.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -29,9 +30,10 @@ bool IsSearchWordChar(char32_t c);
 // returned as they are; other bytes than [a-z] count as consonants.
 std::string PorterStem(std::string_view word);
 
-// Calls fn(word) for every word of `text` (runs of IsSearchWordChar, ASCII
-// lower-cased), in order; `word` is valid during the call only. Invalid
-// UTF-8 bytes separate words.
+// Calls fn(word, hash) for every word of `text` (runs of IsSearchWordChar,
+// ASCII lower-cased), in order, with hash = FNV-1a 32 of the word's bytes
+// (render/search_index.h SearchHash); `word` is valid during the call only.
+// Invalid UTF-8 bytes separate words.
 template <typename Fn>
 void ForEachSearchWord(std::string_view text, std::string& buffer, Fn&& fn);
 
@@ -41,20 +43,32 @@ void ForEachSearchWord(std::string_view text, std::string& buffer, Fn&& fn);
 // for an invalid byte).
 size_t SearchDecodeUtf8(std::string_view s, size_t i, char32_t& cp);
 
+inline constexpr uint32_t kSearchHashBasis = 2166136261u;
+inline constexpr uint32_t kSearchHashPrime = 16777619u;
+
 template <typename Fn>
 void ForEachSearchWord(std::string_view text, std::string& buffer, Fn&& fn) {
   buffer.clear();
+  uint32_t hash = kSearchHashBasis;
+  auto push = [&](char c) {
+    buffer.push_back(c);
+    hash = (hash ^ static_cast<unsigned char>(c)) * kSearchHashPrime;
+  };
+  auto flush = [&] {
+    if (buffer.empty()) return;
+    fn(std::string_view(buffer), hash);
+    buffer.clear();
+    hash = kSearchHashBasis;
+  };
   for (size_t i = 0; i < text.size();) {
     auto b = static_cast<unsigned char>(text[i]);
     if (b < 0x80) {
-      bool alnum = (b >= '0' && b <= '9') || (b >= 'a' && b <= 'z');
-      if (b >= 'A' && b <= 'Z') {
-        buffer.push_back(static_cast<char>(b - 'A' + 'a'));
-      } else if (alnum) {
-        buffer.push_back(static_cast<char>(b));
-      } else if (!buffer.empty()) {
-        fn(std::string_view(buffer));
-        buffer.clear();
+      if ((b >= '0' && b <= '9') || (b >= 'a' && b <= 'z')) {
+        push(static_cast<char>(b));
+      } else if (b >= 'A' && b <= 'Z') {
+        push(static_cast<char>(b - 'A' + 'a'));
+      } else {
+        flush();
       }
       ++i;
       continue;
@@ -62,15 +76,13 @@ void ForEachSearchWord(std::string_view text, std::string& buffer, Fn&& fn) {
     char32_t cp;
     size_t n = SearchDecodeUtf8(text, i, cp);
     if (IsSearchWordChar(cp)) {
-      buffer.append(text.substr(i, n));
-    } else if (!buffer.empty()) {
-      fn(std::string_view(buffer));
-      buffer.clear();
+      for (size_t k = 0; k < n; ++k) push(text[i + k]);
+    } else {
+      flush();
     }
     i += n;
   }
-  if (!buffer.empty()) fn(std::string_view(buffer));
-  buffer.clear();
+  flush();
 }
 
 }  // namespace vetted::render

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "render/search_index.h"
+
 namespace vetted::render {
 namespace {
 
@@ -139,7 +141,10 @@ TEST(ForEachSearchWord, CutsAndLowerCases) {
   std::string buffer;
   for (const Case& c : cases) {
     std::vector<std::string> got;
-    ForEachSearchWord(c.text, buffer, [&](std::string_view w) { got.emplace_back(w); });
+    ForEachSearchWord(c.text, buffer, [&](std::string_view w, uint32_t hash) {
+      got.emplace_back(w);
+      EXPECT_EQ(hash, SearchHash(w)) << c.name << ": " << w;
+    });
     EXPECT_EQ(got, c.words) << c.name;
   }
 }
