@@ -142,6 +142,9 @@ async function main() {
     await page.waitForSelector('.result-count');
     check('past the last page: "no more results"',
       (await page.locator('main p', { hasText: 'There are no more results for this search.' }).count()) === 1);
+    check('past the last page: a link to the previous page, and no error',
+      (await page.locator('nav.pagination a', { hasText: 'Previous' }).count()) === 1 &&
+      (await page.locator('.search-error').count()) === 0);
 
     // The header's search box on an article leads to the static page.
     await page.goto(new URL('relationships/sex-and-relationships/why-you-might-cry-during-sex/', server.url).href);

@@ -13,6 +13,7 @@
   var PER_PAGE = 10, MAX_PAGE = 100, MAX_WORDS = 12, MAX_WORD_BYTES = 64, SNIPPET = 24;
   var buckets = +root.getAttribute("data-buckets") || 1;
   var chunk = +root.getAttribute("data-chunk") || 16;
+  var total = +root.getAttribute("data-docs") || 0;
   var base = new URL("./", form.action);                             // ".../search/"
   var sitePath = new URL("../", base).pathname.replace(/\/$/, "");  // "" or "/health"
   var utf8 = new TextEncoder();
@@ -141,32 +142,39 @@
     return cache[path];
   }
 
-  // Postings of one stem: {doc: score}, or null when no article has it.
+  // Postings of one stem: {docs, scores} (typed arrays, docs increasing), or null when no article has it.
   function postings(s) {
     return load("t/" + (hash(s) & (buckets - 1)).toString(16) + ".json").then(function (shard) {
       var list = Object.prototype.hasOwnProperty.call(shard, s) ? shard[s] : null;
       if (!list) return null;
-      var out = new Map(), idf = list[0], d = 0;
-      for (var i = 1; i + 1 < list.length; i += 2) { d += list[i]; out.set(d, idf * list[i + 1] / 10000); }
-      return out;
+      var n = (list.length - 1) >> 1, docs = new Int32Array(n), scores = new Float64Array(n), idf = list[0], d = 0;
+      for (var i = 0; i < n; i++) {
+        d += list[1 + 2 * i];
+        docs[i] = d;
+        scores[i] = idf * list[2 + 2 * i] / 10000;
+      }
+      return { docs: docs, scores: scores };
     });
   }
 
-  // Rows with all the lists (or any, when `any`), in the section when one is given; best first.
-  function rank(lists, sectionOf, any) {
-    var rows = [], seen = new Set();
-    lists.forEach(function (list) {
-      if (!list) return;
-      list.forEach(function (_, d) {
-        if (seen.has(d) || (sectionOf && !sectionOf(d))) return;
-        seen.add(d);
-        var score = 0, found = 0;
-        lists.forEach(function (l) { if (l && l.has(d)) { score += l.get(d); found++; } });
-        if (any || found === lists.length) rows.push([score, d]);
-      });
+  // Articles with every list (or any, when `any`), in the section when one is given: how many, and the best
+  // `keep` as [score, doc], best first (ties: the first article first, as the server).
+  function rank(lists, sectionOf, any, keep) {
+    var score = new Float64Array(total), found = new Uint8Array(total), best = [], count = 0;
+    lists.forEach(function (l) {
+      if (!l) return;
+      for (var i = 0; i < l.docs.length; i++) { score[l.docs[i]] += l.scores[i]; found[l.docs[i]]++; }
     });
-    rows.sort(function (a, b) { return b[0] - a[0] || a[1] - b[1]; });
-    return rows;
+    for (var d = 0; d < total; d++) {
+      if (!found[d] || (!any && found[d] !== lists.length) || (sectionOf && !sectionOf(d))) continue;
+      count++;
+      if (best.length === keep && score[d] <= best[keep - 1][0]) continue;
+      var at = best.length;
+      while (at > 0 && best[at - 1][0] < score[d]) at--;
+      best.splice(at, 0, [score[d], d]);
+      if (best.length > keep) best.pop();
+    }
+    return { count: count, best: best };
   }
 
   // ---- the results markup, as themes/default/search.mustache writes it on the server.
@@ -208,17 +216,17 @@
     return p;
   }
 
-  function show(q, section, sectionTitle, rows, page, docs, stems) {
+  function show(q, section, sectionTitle, count, page, docs, stems) {
     var h1 = doc.querySelector("main h1"), after = form, titles = {};
     form.querySelectorAll("#search_section option").forEach(function (o) { if (o.value) titles[o.value] = o.textContent; });
     h1.textContent = "Search results";
     doc.title = "Search results for \u201c" + q + "\u201d" + doc.title.slice(doc.title.indexOf(" | "));
     function add(node) { after.after(node); after = node; }
-    var count = el("p", { class: "result-count" }, (rows.length === 1 ? "1 result" : rows.length + " results") + " for ");
-    count.append(el("q", {}, q));
-    if (sectionTitle) count.append(" in " + sectionTitle);
-    add(count);
-    var offset = (page - 1) * PER_PAGE, pages = Math.ceil(rows.length / PER_PAGE);
+    var line = el("p", { class: "result-count" }, (count === 1 ? "1 result" : count + " results") + " for ");
+    line.append(el("q", {}, q));
+    if (sectionTitle) line.append(" in " + sectionTitle);
+    add(line);
+    var offset = (page - 1) * PER_PAGE, pages = Math.ceil(count / PER_PAGE);
     if (docs.length) {
       var ol = el("ol", { class: "search-results", start: String(offset + 1) });
       docs.forEach(function (d) {
@@ -232,7 +240,7 @@
       add(ol);
       var browse = doc.querySelector(".search-browse");
       if (browse) browse.hidden = true;
-    } else if (rows.length) {
+    } else if (count) {
       add(el("p", {}, "There are no more results for this search."));
     }
     if (offset > 0 || pages > 1) {
@@ -240,16 +248,18 @@
       function link(text, to) {
         var a = el("a", { href: pageUrl(q, section, to) }, text);
         a.append(el("span", { class: "visually-hidden" }, " page of results"));
-        ul.append(el("li")).lastChild.append(a);
+        var li = el("li");
+        li.append(a);
+        ul.append(li);
       }
       if (offset > 0) link("Previous", Math.max(1, Math.min(page - 1, pages)));
       if (page <= pages) ul.append(el("li", { class: "page-of" }, "Page " + page + " of " + pages));
-      if (offset + PER_PAGE < rows.length) link("Next", page + 1);
+      if (offset + PER_PAGE < count) link("Next", page + 1);
       var nav = el("nav", { class: "pagination", "aria-label": "Search results pages" });
       nav.append(ul);
       add(nav);
     }
-    if (!rows.length) {
+    if (!count) {
       var help = doc.getElementById("search-no-results");
       if (help) add(help.content.firstElementChild.cloneNode(true));
     }
@@ -276,7 +286,7 @@
   if (input) input.value = q;
   var terms = queryWords(q);
   if (!q.trim() || !terms.length) {
-    if (q.trim()) show(q, section, sectionTitle, [], page, [], []);
+    if (q.trim()) show(q, section, sectionTitle, 0, page, [], []);
     return;
   }
   function mark(name) { if (window.performance && performance.mark) performance.mark("vetted-search-" + name); }
@@ -289,14 +299,14 @@
       var k = table.sections.indexOf(section);
       sectionOf = function (d) { return table.of[d] === k; };
     }
-    var rows = rank(lists, sectionOf, false);
-    if (!rows.length && lists.length > 1) rows = rank(lists, sectionOf, true);
+    var rows = rank(lists, sectionOf, false, page * PER_PAGE);
+    if (!rows.count && lists.length > 1) rows = rank(lists, sectionOf, true, page * PER_PAGE);
     mark("ranked");
-    var shown = rows.slice((page - 1) * PER_PAGE, page * PER_PAGE);
+    var shown = rows.best.slice((page - 1) * PER_PAGE);
     return Promise.all(shown.map(function (r) {
       return load("d/" + Math.floor(r[1] / chunk) + ".json").then(function (c) { return c[r[1] % chunk]; });
     })).then(function (docs) {
-      show(q, section, sectionTitle, rows, page, docs, stems);
+      show(q, section, sectionTitle, rows.count, page, docs, stems);
       mark("done");
     });
   }).catch(fail);
