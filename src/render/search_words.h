@@ -46,43 +46,57 @@ size_t SearchDecodeUtf8(std::string_view s, size_t i, char32_t& cp);
 inline constexpr uint32_t kSearchHashBasis = 2166136261u;
 inline constexpr uint32_t kSearchHashPrime = 16777619u;
 
+// A word of lower-case ASCII letters, digits and other letters is passed as
+// a view of `text`; one with upper-case letters is copied, lower-cased, into
+// `buffer` (the common case copies nothing).
 template <typename Fn>
 void ForEachSearchWord(std::string_view text, std::string& buffer, Fn&& fn) {
+  constexpr size_t kNone = std::string_view::npos;
   buffer.clear();
   uint32_t hash = kSearchHashBasis;
-  auto push = [&](char c) {
-    buffer.push_back(c);
-    hash = (hash ^ static_cast<unsigned char>(c)) * kSearchHashPrime;
-  };
-  auto flush = [&] {
-    if (buffer.empty()) return;
-    fn(std::string_view(buffer), hash);
+  size_t start = kNone;
+  bool copy = false;
+  auto flush = [&](size_t end) {
+    if (start == kNone) return;
+    fn(copy ? std::string_view(buffer) : text.substr(start, end - start), hash);
+    start = kNone;
+    copy = false;
     buffer.clear();
     hash = kSearchHashBasis;
   };
   for (size_t i = 0; i < text.size();) {
     auto b = static_cast<unsigned char>(text[i]);
     if (b < 0x80) {
-      if ((b >= '0' && b <= '9') || (b >= 'a' && b <= 'z')) {
-        push(static_cast<char>(b));
-      } else if (b >= 'A' && b <= 'Z') {
-        push(static_cast<char>(b - 'A' + 'a'));
-      } else {
-        flush();
+      bool upper = b >= 'A' && b <= 'Z';
+      if (!upper && !((b >= '0' && b <= '9') || (b >= 'a' && b <= 'z'))) {
+        flush(i);
+        ++i;
+        continue;
       }
+      if (start == kNone) start = i;
+      char c = static_cast<char>(upper ? b - 'A' + 'a' : b);
+      if (upper && !copy) {
+        copy = true;
+        buffer.assign(text.data() + start, i - start);
+      }
+      if (copy) buffer.push_back(c);
+      hash = (hash ^ static_cast<unsigned char>(c)) * kSearchHashPrime;
       ++i;
       continue;
     }
     char32_t cp;
     size_t n = SearchDecodeUtf8(text, i, cp);
     if (IsSearchWordChar(cp)) {
-      for (size_t k = 0; k < n; ++k) push(text[i + k]);
+      if (start == kNone) start = i;
+      if (copy) buffer.append(text.substr(i, n));
+      for (size_t k = 0; k < n; ++k)
+        hash = (hash ^ static_cast<unsigned char>(text[i + k])) * kSearchHashPrime;
     } else {
-      flush();
+      flush(i);
     }
     i += n;
   }
-  flush();
+  flush(text.size());
 }
 
 }  // namespace vetted::render

@@ -137,6 +137,18 @@ TEST(ForEachSearchWord, CutsAndLowerCases) {
        {"ab", "cd"}},
       {"apostrophes split", "don't", {"don", "t"}},
       {"nothing", " .,;", {}},
+      {"upper case after lower case, then a word as written",
+       "abC D\xC3\xA9"
+       "f ghi",
+       {"abc",
+        "d\xC3\xA9"
+        "f",
+        "ghi"}},
+      {"upper case after another letter",
+       "\xC3\xA9"
+       "A1",
+       {"\xC3\xA9"
+        "a1"}},
   };
   std::string buffer;
   for (const Case& c : cases) {
