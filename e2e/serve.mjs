@@ -198,8 +198,8 @@ async function headerSearch(label, page, opts, query) {
   await page.keyboard.type(query);
   const resp = await navigating(page, () => page.keyboard.press('Enter'));
   const url = new URL(page.url());
-  check(`${label}: Enter in the header box opens /search?q=${query} (HTTP 200)`,
-    url.pathname === '/search' && url.searchParams.get('q') === query && resp?.status() === 200,
+  check(`${label}: Enter in the header box opens /search/?q=${query} (HTTP 200)`,
+    url.pathname === '/search/' && url.searchParams.get('q') === query && resp?.status() === 200,
     `landed on ${page.url()} with HTTP ${resp?.status()}`);
   return readResults(page);
 }

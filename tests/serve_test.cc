@@ -142,7 +142,7 @@ TEST_F(ServeTest, ServesTheFlagshipWithValidatorsAndSecurityHeaders) {
   ASSERT_EQ(r.status, 200) << r.head;
   EXPECT_NE(r.body.find("<h1"), std::string::npos);
   EXPECT_NE(r.body.find("Why you might cry during or after sex"), std::string::npos);
-  EXPECT_NE(r.body.find("action=\"/search\""), std::string::npos) << "search box in the header";
+  EXPECT_NE(r.body.find("action=\"/search/\""), std::string::npos) << "search box in the header";
   EXPECT_NE(r.Header("ETag"), "");
   EXPECT_NE(r.Header("Last-Modified"), "");
   EXPECT_EQ(r.Header("Cache-Control"), "no-cache");
@@ -205,6 +205,8 @@ TEST_F(ServeTest, EveryBuiltFileIsServed) {
     if (!e.is_regular_file()) continue;
     std::string rel = e.path().lexically_relative(out).generic_string();
     if (rel == ".vetted-output" || rel == "404.html") continue;
+    // The static search's index is for static hosts; the server answers /search/ itself.
+    if (rel.rfind("search/", 0) == 0 && rel != "search/index.html") continue;
     std::string url = "/" + rel;
     if (url.size() >= 10 && url.compare(url.size() - 10, 10, "index.html") == 0) url.resize(url.size() - 10);
     HttpResponse r = Get(port(), url);

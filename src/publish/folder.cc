@@ -135,6 +135,13 @@ Status RenderInto(const Site& site, const markup::SiteDocs& docs, const FolderOp
   options.output = render::Options::Output::kStatic;  // files on a host that cannot take feedback
   options.related = o.related;
   if (o.progress) options.progress = o.progress;
+  // The static search (search/index.html and its index) indexes what the
+  // server's search does: publish::SearchText of every article.
+  options.search_text = [&site](size_t i, const markup::Document& doc) {
+    store::SearchDocument text = SearchText(site.articles[i], doc);
+    return render::SearchFields{std::move(text.title), std::move(text.description), std::move(text.headings),
+                                std::move(text.tags), std::move(text.body)};
+  };
   options.diagnostics = [&](std::vector<Diagnostic> d) {
     std::lock_guard<std::mutex> lock(found_mu);
     found->insert(found->end(), std::make_move_iterator(d.begin()), std::make_move_iterator(d.end()));

@@ -128,7 +128,8 @@ struct FolderReport {
 
 // Validates the site, then renders every page (article bodies one at a time,
 // each rendered once: their markup diagnostics join the report) and writes
-// it, with the static files, into a staging folder beside `out` that
+// it, with the static files and the static search (search/index.html and
+// its index, render::Options::search_text), into a staging folder beside `out` that
 // replaces `out` only when there is no error. On refusal `out` is untouched.
 // kInvalid when `out` is a file or a non-empty folder vetted did not write;
 // kInvalid when a template fails; kIo when a file cannot be written or read.

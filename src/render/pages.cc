@@ -558,6 +558,7 @@ Result<std::string> PageRenderer::ArticlePage(size_t i, std::vector<Diagnostic>*
   m.AddCallouts(d, a);
   m.AddSources(d, refs, doc);
   m.AddRelated(d, i);
+  if (m.options && m.options->article_rendered) m.options->article_rendered(i, doc);
   std::string abs = Absolute(m.config(), a.url);
   Set(d, "share_mailto", "mailto:?subject=" + util::UrlEncode(a.title) + "&body=" + util::UrlEncode(abs));
   return m.Render("article", d, doc.html.size() + 24 * 1024);
@@ -862,6 +863,20 @@ Result<std::string> PageRenderer::SearchPage(const SearchView& view) {
   size_t snippets = 0;
   for (const auto& h : view.hits) snippets += 2 * h.snippet.size() + h.title.size() + h.url.size() + 128;
   return m.Render("search", d, 12 * 1024 + snippets);
+}
+
+Result<std::string> PageRenderer::StaticSearchPage(const SearchIndexMeta& meta) {
+  Impl& m = *impl_;
+  Data d;
+  d.Reserve(24);
+  m.NoindexHead(d, "Search");
+  m.AddSearchForm(d, SearchView());
+  Flag(d, "static_search", true);
+  Set(d, "search_docs", std::to_string(meta.docs));
+  Set(d, "search_buckets", std::to_string(meta.buckets));
+  Set(d, "search_chunk", std::to_string(meta.chunk));
+  m.AddCrisis(d);
+  return m.Render("search", d, 16 * 1024);
 }
 
 Result<std::string> PageRenderer::FeedbackThanksPage(const std::string& article_url, bool absolute_back) {

@@ -15,6 +15,7 @@
 
 #include "model/status.h"
 #include "render/render.h"
+#include "render/search_index.h"
 #include "render/site_index.h"
 
 namespace vetted::render {
@@ -60,6 +61,10 @@ class PageRenderer {
   Result<std::string> RedirectPage(size_t i);
   // See SiteRenderer (render.h).
   Result<std::string> SearchPage(const SearchView& view);
+  // The search page of a static build (search/index.html): template
+  // "search" with static_search, search_docs, search_buckets, search_chunk
+  // and the crisis callout set, for search.js to fill. noindex.
+  Result<std::string> StaticSearchPage(const SearchIndexMeta& meta);
   Result<std::string> FeedbackThanksPage(const std::string& article_url, bool absolute_back);
   Result<std::string> FeedbackErrorPage(const std::string& article_url, const std::string& message,
                                         bool absolute_back);

@@ -8,6 +8,7 @@
 
 #include "render/feeds.h"
 #include "render/pages.h"
+#include "render/search_index.h"
 #include "render/site_index.h"
 #include "util/util.h"
 
@@ -262,7 +263,37 @@ Result<std::string> SiteRenderer::FeedbackErrorPage(const std::string& article_u
       [&](PageRenderer& r) { return r.FeedbackErrorPage(article_url, message, absolute_back); });
 }
 
-Status RenderSite(const Site& site, const markup::SiteDocs& docs, const Options& options, const Emit& emit) {
+namespace {
+
+// The static search page and index files (Options::search_text).
+Status EmitStaticSearch(const Site& site, SearchIndexBuilder& builder,
+                        const std::function<Result<std::string>(const SearchIndexMeta&)>& render_page,
+                        const Emit& emit) {
+  std::vector<SearchDocInfo> infos;
+  infos.reserve(site.articles.size());
+  for (const Article& a : site.articles)
+    infos.push_back(
+        {a.url, a.title, a.section_path.empty() ? "/" : "/" + a.section_path[0] + "/", a.description});
+  SearchIndexMeta meta;
+  for (auto& [path, bytes] : builder.Finish(infos, &meta)) emit(path, std::move(bytes));
+  Result<std::string> page = render_page(meta);
+  if (!page.ok()) return Status::Invalid("search/index.html: " + page.status().message());
+  emit("search/index.html", std::move(page).value());
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status RenderSite(const Site& site, const markup::SiteDocs& docs, const Options& given, const Emit& emit) {
+  Options options = given;
+  std::unique_ptr<SearchIndexBuilder> search;
+  if (given.search_text) {
+    search = std::make_unique<SearchIndexBuilder>(site.articles.size());
+    options.article_rendered = [&given, &search](size_t i, const markup::Document& doc) {
+      if (given.article_rendered) given.article_rendered(i, doc);
+      search->Add(i, given.search_text(i, doc));
+    };
+  }
   Result<std::unique_ptr<SiteRenderer>> renderer = SiteRenderer::Create(site, docs, options);
   if (!renderer.ok()) return renderer.status();
   const SiteRenderer& r = **renderer;
@@ -303,7 +334,13 @@ Status RenderSite(const Site& site, const markup::SiteDocs& docs, const Options&
       failed = true;
     }
   });
-  return first_error;
+  if (!first_error.ok() || !search) return first_error;
+  return EmitStaticSearch(
+      site, *search,
+      [&](const SearchIndexMeta& meta) {
+        return r.impl_->WithRenderer([&](PageRenderer& p) { return p.StaticSearchPage(meta); });
+      },
+      emit);
 }
 
 }  // namespace vetted::render

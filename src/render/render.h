@@ -20,6 +20,12 @@ namespace vetted::render {
 // threads at once: must be thread-safe.
 using Emit = std::function<void(const std::string& path, std::string bytes)>;
 
+// The text of one article as the search indexes see it (the columns of the
+// server's index; publish::SearchText makes it).
+struct SearchFields {
+  std::string title, description, headings, tags, body;
+};
+
 struct Options {
   // Called after each article page with (articles done, articles total); may
   // be empty. Called from several threads: must be thread-safe.
@@ -43,6 +49,16 @@ struct Options {
   //     page has no feedback section (publish warns: feedback-unconfigured).
   enum class Output { kServed, kStatic };
   Output output = Output::kServed;
+  // When set, RenderSite also writes a static search: the page
+  // search/index.html (template "search" with static_search set, for
+  // search.js) and its index under search/ (format: render/search_index.h).
+  // Called with each article's number and rendered markup, as its page is
+  // rendered, for the text to index. Called from several threads.
+  std::function<SearchFields(size_t article, const markup::Document& doc)> search_text;
+  // Called with each article's number and rendered markup after its page is
+  // rendered (RenderSite feeds the static search index with it); may be
+  // empty. Called from several threads.
+  std::function<void(size_t article, const markup::Document& doc)> article_rendered;
 };
 
 // The data of one search results page (/search?q=...).
@@ -119,13 +135,15 @@ class SiteRenderer {
 
  private:
   struct Impl;
+  friend Status RenderSite(const Site&, const markup::SiteDocs&, const Options&, const Emit&);
   explicit SiteRenderer(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
 
 // Renders every page of the site: articles, sections, pages/, people, the
 // review board, home, 404, sitemap.xml, feed.xml (Atom), robots.txt,
-// redirects for aliases and fingerprinted theme assets. Files of the site's
+// redirects for aliases and fingerprinted theme assets, and, with
+// Options::search_text, the static search page and index. Files of the site's
 // static/ folder are copied by the caller (publish stage), not emitted here.
 // Returns an error only when a template fails to parse or render (the
 // message names the template); files emitted before the failure stay emitted.

@@ -65,7 +65,7 @@ TEST_F(RenderTest, ArticleHasEveryElementInOrder) {
       {"skip link", "<a class=\"skip-link\" href=\"#main\">"},
       {"site header", "<header class=\"site-header\">"},
       {"nav", "<nav class=\"site-nav\" aria-label=\"Main\">"},
-      {"search box", "<form class=\"site-search\" role=\"search\" method=\"get\" action=\"/search\""},
+      {"search box", "<form class=\"site-search\" role=\"search\" method=\"get\" action=\"/search/\""},
       {"search input", "<input type=\"search\" id=\"site_search_q\" name=\"q\""},
       {"main", "<main id=\"main\""},
       {"breadcrumb", "<nav class=\"breadcrumb\" aria-label=\"Breadcrumb\">"},
@@ -751,6 +751,50 @@ TEST_F(RenderTest, ProgressCountsArticles) {
   testing::RenderInto(site_, docs_, out_, options);
   EXPECT_EQ(calls.load(), 4u);
   EXPECT_EQ(max_done.load(), 4u);
+}
+
+}  // namespace
+}  // namespace vetted::render
+
+namespace vetted::render {
+namespace {
+
+TEST_F(RenderTest, StaticSearchPageAndIndexOnlyWhenAsked) {
+  testing::RenderInto(site_, docs_, out_);
+  ASSERT_TRUE(out_.status.ok());
+  EXPECT_FALSE(out_.Has("search/index.html"));
+  EXPECT_FALSE(out_.Has("search/sections.json"));
+
+  std::atomic<size_t> asked{0};
+  Options options;
+  options.search_text = [&](size_t i, const markup::Document& doc) {
+    ++asked;
+    return SearchFields{site_.articles[i].title, "", "", "", doc.plain_text};
+  };
+  Output out;
+  testing::RenderInto(site_, docs_, out, options);
+  ASSERT_TRUE(out.status.ok()) << out.status.message();
+  EXPECT_EQ(asked.load(), site_.articles.size());
+  const std::string& page = out["search/index.html"];
+  EXPECT_NE(page.find("<meta name=\"robots\" content=\"noindex\">"), std::string::npos);
+  EXPECT_NE(page.find("<form class=\"search-form\" role=\"search\" method=\"get\" action=\"/search/\""),
+            std::string::npos);
+  EXPECT_NE(
+      page.find("<div id=\"static-search\" data-docs=\"4\" data-buckets=\"1\" data-chunk=\"16\" hidden>"),
+      std::string::npos);
+  EXPECT_NE(page.find("<noscript><p class=\"search-nojs\">Search needs JavaScript on this site."),
+            std::string::npos);
+  EXPECT_NE(page.find("<template id=\"search-no-results\">"), std::string::npos);
+  std::string script = Between(page, "<script src=\"/assets/search.", "\"");
+  ASSERT_FALSE(script.empty());
+  EXPECT_TRUE(out.Has("assets/search." + script)) << script;
+  EXPECT_TRUE(out.Has("search/sections.json"));
+  EXPECT_TRUE(out.Has("search/d/0.json"));
+  EXPECT_TRUE(out.Has("search/t/0.json"));
+  // Every page's search box leads to the page.
+  EXPECT_NE(
+      out["index.html"].find("class=\"site-search\" role=\"search\" method=\"get\" action=\"/search/\""),
+      std::string::npos);
 }
 
 }  // namespace

@@ -222,7 +222,7 @@ TEST_F(SiteRendererTest, SearchPage) {
        &one,
        {"<title>Search results for \xE2\x80\x9C"
         "cry\xE2\x80\x9D | Test Health</title>",
-        kNoindex, "<form class=\"search-form\" role=\"search\" method=\"get\" action=\"/search\"",
+        kNoindex, "<form class=\"search-form\" role=\"search\" method=\"get\" action=\"/search/\"",
         "name=\"q\" value=\"cry\"", "<option value=\"\">All sections</option>",
         "<option value=\"/relationships/\">Relationships</option>", "1 result for <q>cry</q></p>",
         "<ol class=\"search-results\" start=\"1\">",
@@ -369,7 +369,7 @@ TEST_F(SiteRendererTest, NotFoundPageHasASearchBox) {
   ASSERT_TRUE(r);
   std::string html = Page(*r, "404.html");
   std::string main = Between(html, "<main", "</main>");
-  EXPECT_NE(main.find("role=\"search\" method=\"get\" action=\"/search\""), std::string::npos);
+  EXPECT_NE(main.find("role=\"search\" method=\"get\" action=\"/search/\""), std::string::npos);
   EXPECT_NE(main.find("<input type=\"search\" id=\"nf_search_q\" name=\"q\""), std::string::npos);
   EXPECT_NE(main.find("<label class=\"visually-hidden\" for=\"nf_search_q\">"), std::string::npos);
 }

@@ -456,7 +456,7 @@ TEST_F(AppTest, UnknownPagesGetThe404PageWithASearchBox) {
     ASSERT_EQ(res.status, 404) << target;
     EXPECT_EQ(HeaderOf(res, "Content-Type"), "text/html; charset=utf-8") << target;
     EXPECT_TRUE(Has(res.Body(), "Page not found")) << target;
-    EXPECT_TRUE(Has(res.Body(), "action=\"/search\"")) << target;
+    EXPECT_TRUE(Has(res.Body(), "action=\"/search/\"")) << target;
     ExpectSecurityHeaders(res, target);
   }
   // A 404 is never turned into a 304.
