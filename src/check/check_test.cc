@@ -434,6 +434,44 @@ TEST(RunTest, MergesSortsAndDeduplicates) {
                                       "people/ann.md:7 unsafe-url", "site.toml:3 toml-syntax"}));
 }
 
+// An article whose front matter failed to parse: only the YAML error and the
+// findings about its file or body remain; with the front matter read, the
+// same article gets the follow-on findings too.
+TEST(RunTest, UnreadFrontMatterReportsOnlyWhatStands) {
+  struct Case {
+    const char* name;
+    bool front_matter_ok;
+    std::vector<std::string> expected;
+  };
+  const std::vector<Case> cases = {
+      {"unread",
+       false,
+       {"content/a/one.md:2 yaml-syntax", "content/a/one.md:20 readability",
+        "content/a/one.md:21 broken-link"}},
+      {"read",
+       true,
+       {"content/a/one.md:0 review-overdue", "content/a/one.md:0 unknown-person",
+        "content/a/one.md:2 yaml-syntax", "content/a/one.md:20 readability",
+        "content/a/one.md:21 broken-link", "content/a/one.md:22 unknown-citation"}},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    Fixture f;
+    Article& a = One(f);
+    a.front_matter_ok = c.front_matter_ok;
+    a.authors = {"ghost"};
+    a.reviewers.clear();
+    a.key_lines.clear();
+    f.site.diagnostics = {Diag(kFile, 2, "yaml-syntax", "load")};
+    f.docs.articles[0].diagnostics = {Diag(kFile, 21, "broken-link", "markup"),
+                                      Diag(kFile, 22, "unknown-citation", "markup")};
+    f.docs.articles[0].plain_text = "Medical reviewers evaluate the available evidence carefully.";
+    std::vector<std::string> got;
+    for (const auto& d : f.Run()) got.push_back(d.pos.file + ":" + std::to_string(d.pos.line) + " " + d.rule);
+    EXPECT_EQ(got, c.expected);
+  }
+}
+
 TEST(RulesTest, EveryIdOnceWithItsSeverity) {
   const std::set<std::string> warnings = {
       "unsafe-url",      "uncited-reference", "review-overdue",           "revision-changed",

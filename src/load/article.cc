@@ -114,8 +114,10 @@ void ReadOptional(const MetaReader& r, const std::string& file, std::vector<Diag
 
 void ReadFrontMatter(const Document& doc, const std::string& file, std::vector<Diagnostic>& diagnostics,
                      Article& a) {
+  a.front_matter_ok = doc.yaml_ok;
   if (!doc.yaml_ok) return;
   if (!doc.meta.IsMapping() && !doc.meta.IsNull()) {
+    a.front_matter_ok = false;
     Report(diagnostics, file, doc.meta.line, Severity::kError, "invalid-value",
            "front matter must be a mapping of keys to values");
     return;

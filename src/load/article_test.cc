@@ -197,6 +197,27 @@ INSTANTIATE_TEST_SUITE_P(Cases, ArticleOptionsTest,
                                          OptionCase{"toc_single", "toc: {levels: 3}\n", false, true, 3}),
                          [](const auto& info) { return std::string(info.param.name); });
 
+// front_matter_ok tells check/ whether the front matter was read at all.
+TEST(ParseArticleTest, FrontMatterOkOnlyWhenRead) {
+  struct Case {
+    const char* name;
+    std::string text;
+    bool ok;
+  };
+  const std::vector<Case> cases = {
+      {"valid", std::string("---\n") + kOk + "---\nbody\n", true},
+      {"no front matter", "just a body\n", true},
+      {"yaml error", "---\ntitle: Sleep: what helps\n---\nbody\n", false},
+      {"not a mapping", "---\n- a\n- b\n---\nbody\n", false},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    std::vector<Diagnostic> diags;
+    Article a = ParseArticle(c.text, "content/x.md", diags);
+    EXPECT_EQ(a.front_matter_ok, c.ok);
+  }
+}
+
 TEST(ParseArticleTest, InlineReferencesUseTheCslMapping) {
   std::vector<Diagnostic> diags;
   Article a = ParseArticle(std::string("---\n") + kOk +
