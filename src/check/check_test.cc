@@ -149,6 +149,7 @@ const std::vector<RuleCase>& Cases() {
       {"unknown author",
        [](Fixture& f) { One(f).authors.push_back("ghost"); },
        {{kFile, 4, "unknown-person", kE, "author \"ghost\" is not a known person (no people/ghost.md)"}}},
+      // (nothing close to "ghost": no suggestion; FormatsWithFileAndLine checks the whole message)
       {"unknown reviewer",
        [](Fixture& f) { One(f).reviewers[0].by = "ghost"; },
        {{kFile, 8, "unknown-person", kE, "reviewer \"ghost\""}}},
@@ -157,6 +158,13 @@ const std::vector<RuleCase>& Cases() {
          One(f).fact_checkers = {"rev", "nobody"};
        },
        {{kFile, 10, "unknown-person", kE, "fact checker \"nobody\""}}},
+      {"unknown reviewer close to a known one",
+       [](Fixture& f) { One(f).reviewers[0].by = "reb"; },
+       {{kFile, 8, "unknown-person", kE,
+         "reviewer \"reb\" is not a known person (no people/reb.md); did you mean \"rev\"?"}}},
+      {"unknown author close to a known one",
+       [](Fixture& f) { One(f).authors = {"writer3"}; },
+       {{kFile, 4, "unknown-person", kE, "(no people/writer3.md); did you mean \"writer2\"?"}}},
       // uncited-reference
       {"inline reference cited",
        [](Fixture& f) {

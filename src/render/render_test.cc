@@ -107,7 +107,7 @@ TEST_F(RenderTest, ArticleHasEveryElementInOrder) {
       {"article field", "<input type=\"hidden\" name=\"article\" value=\"/relationships/sex/cry/\">"},
       {"revision field", "<input type=\"hidden\" name=\"revision\" value=\"sha256:"},
       {"helpful", "<legend>Was this page helpful?</legend>"},
-      {"kind", "<legend>What is your feedback?</legend>"},
+      {"kind", "<legend>Is something wrong or missing? (optional)</legend>"},
       {"report error", ">Report an error</label>"},
       {"textarea", "maxlength=\"2000\""},
       {"honeypot", "tabindex=\"-1\" autocomplete=\"off\""},

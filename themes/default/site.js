@@ -72,7 +72,9 @@
         var body = { article: field("article"), revision: field("revision"), comment: field("comment"),
           website: field("website") };
         if (field("helpful")) body.helpful = field("helpful") === "yes";
+        // A Yes without a follow-up answer is "helpful", a No without one "other" (as the form post).
         if (field("category")) body.category = field("category");
+        else if (field("helpful")) body.category = body.helpful ? "helpful" : "other";
         fetch("/api/feedback", { method: "POST", headers: { "Content-Type": "application/json" },
           body: JSON.stringify(body), credentials: "same-origin" }).then(function (response) {
           if (response.status === 201) return done();
