@@ -61,6 +61,7 @@ const std::vector<RuleInfo>& Rules() {
       {"yaml-syntax", kE, "front matter or a YAML file cannot be parsed"},
       {"toml-syntax", kE, "site.toml cannot be parsed"},
       {"invalid-value", kE, "a value has the wrong form (a bad date, a list where a string belongs, ...)"},
+      {"unknown-key", kW, "a front-matter key is not known but close to one that is (a typo: it is ignored)"},
       {"bibliography-syntax", kE, "a CSL-JSON, BibTeX or RIS bibliography entry cannot be read"},
       // markup stage
       {"unknown-citation", kE, "[@key] cites a key in no bibliography and no inline reference"},

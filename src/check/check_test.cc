@@ -482,31 +482,17 @@ TEST(RunTest, UnreadFrontMatterReportsOnlyWhatStands) {
 
 TEST(RulesTest, EveryIdOnceWithItsSeverity) {
   const std::set<std::string> warnings = {
-      "unsafe-url",      "uncited-reference", "review-overdue",           "revision-changed",
-      "unpinned-review", "readability",       "missing-editorial-process"};
-  const std::set<std::string> all = {"required-key",
-                                     "yaml-syntax",
-                                     "toml-syntax",
-                                     "invalid-value",
-                                     "bibliography-syntax",
-                                     "unknown-citation",
-                                     "broken-link",
-                                     "image-alt",
-                                     "unknown-callout",
-                                     "unsafe-url",
-                                     "unknown-person",
-                                     "uncited-reference",
-                                     "duplicate-url",
-                                     "review-overdue",
-                                     "revision-changed",
-                                     "reviewer-credentials",
-                                     "self-review",
-                                     "readability",
-                                     "malformed-revision",
-                                     "unpinned-review",
-                                     "missing-image",
-                                     "render-failure",
-                                     "missing-editorial-process"};
+      "unsafe-url",       "unknown-key",     "uncited-reference", "review-overdue",
+      "revision-changed", "unpinned-review", "readability",       "missing-editorial-process"};
+  const std::set<std::string> all = {
+      "required-key",      "yaml-syntax",          "toml-syntax",
+      "unknown-key",       "invalid-value",        "bibliography-syntax",
+      "unknown-citation",  "broken-link",          "image-alt",
+      "unknown-callout",   "unsafe-url",           "unknown-person",
+      "uncited-reference", "duplicate-url",        "review-overdue",
+      "revision-changed",  "reviewer-credentials", "self-review",
+      "readability",       "malformed-revision",   "unpinned-review",
+      "missing-image",     "render-failure",       "missing-editorial-process"};
   std::set<std::string> seen;
   for (const auto& r : Rules()) {
     EXPECT_TRUE(seen.insert(r.id).second) << "twice: " << r.id;

@@ -124,6 +124,8 @@ void ReadFrontMatter(const Document& doc, const std::string& file, std::vector<D
   }
   for (const auto& e : doc.meta.entries) a.key_lines.emplace(e.key, e.line);
   MetaReader r(doc.meta, file, diagnostics);
+  r.WarnNearMisses({"title", "description", "authors", "published", "updated", "reviewers", "fact_checkers",
+                    "tags", "image", "references", "callouts", "toc", "aspect", "aliases", "draft"});
   for (const char* key : {"title", "description", "authors", "published"}) r.Require(key);
   r.String("title", a.title);
   r.String("description", a.description);

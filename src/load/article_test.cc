@@ -154,6 +154,13 @@ INSTANTIATE_TEST_SUITE_P(
             {"content/a/b.md:2: error: front matter: mapping values are not allowed in this context (the "
              "value of `title` contains \": \"; put it in quotes: title: \"Sleep: what helps\") "
              "[yaml-syntax]"}},
+        DiagCase{"near_miss_key",
+                 "---\ntitle: T\ndescription: D\nauthors: [a]\npublished: 2024-01-01\nreviewer: r\n"
+                 "descripton: x\nmy_own_key: kept\n---\n",
+                 {"content/a/b.md:6: warning: unknown key `reviewer` is ignored; did you mean `reviewers`? "
+                  "[unknown-key]",
+                  "content/a/b.md:7: warning: unknown key `descripton` is ignored; did you mean "
+                  "`description`? [unknown-key]"}},
         DiagCase{"unclosed",
                  "---\ntitle: T\n",
                  {"content/a/b.md:1: error: front matter is not closed by a `---` line [yaml-syntax]"}},
