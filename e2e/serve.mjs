@@ -319,6 +319,10 @@ async function feedbackWithJs(browser, axeSource, opts) {
   const { page } = ctx;
   const url = new URL(opts.flagship, opts.base).href;
   await page.goto(url, { waitUntil: 'networkidle' });
+  const categories = await page.locator('#feedback form input[name=category]').evaluateAll(
+    (inputs) => inputs.map((i) => i.value));
+  check(`${label}: the form asks "helpful?" once; the follow-up offers "Report an error" and "Other"`,
+    JSON.stringify(categories) === '["error","other"]', `category choices ${JSON.stringify(categories)}`);
   const revision = await fillFeedback(page, { helpful: 'No', category: 'Report an error', comment: JS_COMMENT });
   const navigations = [];
   page.on('framenavigated', (f) => { if (f === page.mainFrame()) navigations.push(f.url()); });
@@ -363,7 +367,8 @@ async function feedbackWithoutJs(browser, axeSource, opts) {
   const ctx = await openContext(browser, opts.base.origin, { js: false });
   const { page } = ctx;
   await page.goto(new URL(opts.flagship, opts.base).href, { waitUntil: 'load' });
-  const revision = await fillFeedback(page, { helpful: 'Yes', category: 'Helpful', comment: NOJS_COMMENT });
+  // A Yes without a follow-up answer is stored as "helpful".
+  const revision = await fillFeedback(page, { helpful: 'Yes', comment: NOJS_COMMENT });
   const resp = await navigating(page, () => page.locator('#feedback form button[type=submit]').click());
   const post = resp?.request().redirectedFrom();
   const postResp = post ? await post.response() : null;

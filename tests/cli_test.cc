@@ -32,6 +32,40 @@ TEST(NewSite, ChecksBuildsAndImports) {
   fs::remove_all(dir);
 }
 
+// Standard output alone (standard error dropped) and the exit code.
+int RunStdout(const std::string& args, std::string* out) {
+  FILE* p = popen((std::string(VETTED_BIN) + " " + args + " 2>/dev/null").c_str(), "r");
+  if (!p) return -1;
+  char buf[4096];
+  size_t n;
+  out->clear();
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out->append(buf, n);
+  int status = pclose(p);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+// `vetted check` writes its findings and then its summary to stdout; its own
+// failures go to stderr with exit 2.
+TEST(Check, FindingsThenSummaryOnStdout) {
+  fs::path dir = TempDir("check-stream");
+  fs::path site = dir / "mysite";
+  std::string out;
+  ASSERT_EQ(RunVetted("new " + site.string(), &out), 0) << out;
+  ASSERT_EQ(RunStdout("check " + site.string(), &out), 0);
+  size_t finding = out.find("not medically reviewed");
+  size_t summary = out.find("1 article checked: 0 errors, ");
+  ASSERT_NE(finding, std::string::npos) << out;
+  ASSERT_NE(summary, std::string::npos) << out;
+  EXPECT_LT(finding, summary) << out;
+  EXPECT_EQ(out.find('\n', summary), out.size() - 1) << out;  // the summary is the last line
+
+  EXPECT_EQ(RunStdout("check " + (dir / "missing").string(), &out), 2);
+  EXPECT_EQ(out, "");
+  EXPECT_EQ(RunVetted("check " + (dir / "missing").string(), &out), 2);
+  EXPECT_NE(out.find("vetted check: "), std::string::npos) << out;
+  fs::remove_all(dir);
+}
+
 TEST(NewSite, RefusesAFolderThatHasFiles) {
   fs::path dir = TempDir("new-existing");
   std::ofstream(dir / "keep.txt") << "mine";

@@ -133,4 +133,43 @@ TEST(DurabilityTest, EveryAcknowledgedFeedbackSurvivesSigkill) {
   fs::remove_all(dir);
 }
 
+// SIGTERM while posts wait for their commit: the server drains them (each is
+// stored and answered), stops within a second and logs it.
+TEST(DurabilityTest, SigtermDrainsFeedbackInFlight) {
+  fs::path dir = fs::temp_directory_path() / ("vetted-sigterm-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::string db = (dir / "v.db").string(), out;
+  ASSERT_EQ(RunVetted("import " + std::string(VETTED_SOURCE_DIR) + "/demo --db " + db + " -q", &out), 0)
+      << out;
+  Server server(db, {"--feedback-rate", "1000000", "--feedback-burst", "1000000"});
+  ASSERT_GT(server.port(), 0) << server.log();
+  std::mutex mu;
+  std::map<int64_t, std::string> acked;
+  std::vector<std::thread> clients;
+  for (int c = 0; c < 8; ++c) clients.emplace_back(Client, server.port(), c, std::ref(mu), std::ref(acked));
+  for (int i = 0; i < 200; ++i) {
+    std::this_thread::sleep_for(25ms);
+    std::lock_guard<std::mutex> lock(mu);
+    if (acked.size() >= 100) break;
+  }
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(server.Stop(SIGTERM), 0) << server.log();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 1s);
+  for (auto& t : clients) t.join();
+  std::string log = server.log();
+  EXPECT_NE(log.find("stopping: SIGTERM, "), std::string::npos)
+      << log.substr(log.size() > 2000 ? log.size() - 2000 : 0);
+  EXPECT_NE(log.find("\nstopped after "), std::string::npos)
+      << log.substr(log.size() > 2000 ? log.size() - 2000 : 0);
+  ASSERT_GE(acked.size(), 50u) << "too few posts acknowledged to test anything";
+
+  ASSERT_EQ(RunVetted("feedback export --db " + db + " --format json", &out), 0) << out;
+  std::map<int64_t, std::string> stored;
+  for (const auto& row : nlohmann::json::parse(out))
+    stored[row["id"].get<int64_t>()] = row["comment"].get<std::string>();
+  EXPECT_EQ(stored, acked) << "acknowledged " << acked.size() << ", stored " << stored.size();
+  fs::remove_all(dir);
+}
+
 }  // namespace

@@ -260,6 +260,8 @@ TEST(Revision, SignRefusesAndLeavesTheFileAlone) {
   };
   const std::vector<Case> cases = {
       {"unknown person", "--by ghost", "\"ghost\" is not a known person"},
+      {"misspelt person", "--by ritta", "\"ritta\" is not a known person (no people/ritta.md in "},
+      {"misspelt person's hint", "--by ritta", "; did you mean \"rita\"?"},
       {"not a medical reviewer", "--by fred", "does not have the medical-reviewer role"},
       {"no credentials", "--by ned", "has no credentials"},
       {"an author", "--by rita", "is an author of content/health/sleep.md",

@@ -369,6 +369,25 @@ TEST(ServeProcessTest, ReimportIsServedWithinASecondWithoutRestart) {
   fs::remove_all(dir);
 }
 
+// An idle server stops at once on SIGTERM and says so.
+TEST(ServeProcessTest, SigtermStopsAnIdleServerWithinASecond) {
+  fs::path dir = TempDir("sigterm");
+  std::string db = (dir / "v.db").string(), out;
+  ASSERT_EQ(RunVetted("import " + std::string(VETTED_SOURCE_DIR) + "/demo --db " + db + " -q", &out), 0)
+      << out;
+  Server server(db);
+  ASSERT_GT(server.port(), 0) << server.log();
+  ASSERT_EQ(Get(server.port(), kFlagship).status, 200);
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(server.Stop(SIGTERM), 0) << server.log();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 1s);
+  std::string log = server.log();
+  EXPECT_NE(log.find("stopping: SIGTERM, "), std::string::npos) << log;
+  EXPECT_NE(log.find("\nstopped after "), std::string::npos) << log;
+  EXPECT_LT(log.find("stopping: SIGTERM"), log.find("\nstopped after ")) << log;
+  fs::remove_all(dir);
+}
+
 TEST(ServeProcessTest, ImportReportsWhatChangedAndRefusesBrokenSites) {
   fs::path dir = TempDir("import");
   fs::path site = dir / "site";

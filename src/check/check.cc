@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <tuple>
+#include <unordered_set>
 
 #include "check/rules.h"
 #include "util/util.h"
@@ -28,6 +29,29 @@ auto Key(const Diagnostic& d) {
   return std::tie(d.pos.file, d.pos.line, d.rule, d.message, d.severity);
 }
 
+// Findings that still stand when an article's front matter could not be read:
+// they come from its file name or its body alone. Every other check-stage
+// finding for such an article, and an unknown-citation (the key may be one of
+// its unread inline references), only follows from the unread front matter.
+bool StandsWithoutFrontMatter(const Diagnostic& d) {
+  if (d.stage == "check") return d.rule == "duplicate-url" || d.rule == "readability";
+  return d.rule != "unknown-citation";
+}
+
+// Drops the findings about articles whose front matter failed that only
+// follow from that failure: the yaml-syntax error is the one to fix.
+void DropFollowOnFindings(const Site& site, std::vector<Diagnostic>& out) {
+  std::unordered_set<std::string_view> unread;
+  for (const auto& a : site.articles)
+    if (!a.front_matter_ok) unread.insert(a.file);
+  if (unread.empty()) return;
+  out.erase(std::remove_if(out.begin(), out.end(),
+                           [&](const Diagnostic& d) {
+                             return unread.count(d.pos.file) && !StandsWithoutFrontMatter(d);
+                           }),
+            out.end());
+}
+
 }  // namespace
 
 const std::vector<RuleInfo>& Rules() {
@@ -37,6 +61,7 @@ const std::vector<RuleInfo>& Rules() {
       {"yaml-syntax", kE, "front matter or a YAML file cannot be parsed"},
       {"toml-syntax", kE, "site.toml cannot be parsed"},
       {"invalid-value", kE, "a value has the wrong form (a bad date, a list where a string belongs, ...)"},
+      {"unknown-key", kW, "a front-matter key is not known but close to one that is (a typo: it is ignored)"},
       {"bibliography-syntax", kE, "a CSL-JSON, BibTeX or RIS bibliography entry cannot be read"},
       // markup stage
       {"unknown-citation", kE, "[@key] cites a key in no bibliography and no inline reference"},
@@ -80,6 +105,7 @@ std::vector<Diagnostic> Run(const Site& site, const markup::SiteDocs& docs, cons
     internal::Sink sink(rule.id, SeverityOf(rule.id), out);
     rule.fn(input, sink);
   }
+  DropFollowOnFindings(site, out);
 
   Normalize(out);
   return out;

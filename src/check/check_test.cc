@@ -149,6 +149,7 @@ const std::vector<RuleCase>& Cases() {
       {"unknown author",
        [](Fixture& f) { One(f).authors.push_back("ghost"); },
        {{kFile, 4, "unknown-person", kE, "author \"ghost\" is not a known person (no people/ghost.md)"}}},
+      // (nothing close to "ghost": no suggestion; FormatsWithFileAndLine checks the whole message)
       {"unknown reviewer",
        [](Fixture& f) { One(f).reviewers[0].by = "ghost"; },
        {{kFile, 8, "unknown-person", kE, "reviewer \"ghost\""}}},
@@ -157,6 +158,13 @@ const std::vector<RuleCase>& Cases() {
          One(f).fact_checkers = {"rev", "nobody"};
        },
        {{kFile, 10, "unknown-person", kE, "fact checker \"nobody\""}}},
+      {"unknown reviewer close to a known one",
+       [](Fixture& f) { One(f).reviewers[0].by = "reb"; },
+       {{kFile, 8, "unknown-person", kE,
+         "reviewer \"reb\" is not a known person (no people/reb.md); did you mean \"rev\"?"}}},
+      {"unknown author close to a known one",
+       [](Fixture& f) { One(f).authors = {"writer3"}; },
+       {{kFile, 4, "unknown-person", kE, "(no people/writer3.md); did you mean \"writer2\"?"}}},
       // uncited-reference
       {"inline reference cited",
        [](Fixture& f) {
@@ -434,39 +442,59 @@ TEST(RunTest, MergesSortsAndDeduplicates) {
                                       "people/ann.md:7 unsafe-url", "site.toml:3 toml-syntax"}));
 }
 
+// An article whose front matter failed to parse: only the YAML error and the
+// findings about its file or body remain; with the front matter read, the
+// same article gets the follow-on findings too.
+TEST(RunTest, UnreadFrontMatterReportsOnlyWhatStands) {
+  struct Case {
+    const char* name;
+    bool front_matter_ok;
+    std::vector<std::string> expected;
+  };
+  const std::vector<Case> cases = {
+      {"unread",
+       false,
+       {"content/a/one.md:2 yaml-syntax", "content/a/one.md:20 readability",
+        "content/a/one.md:21 broken-link"}},
+      {"read",
+       true,
+       {"content/a/one.md:0 review-overdue", "content/a/one.md:0 unknown-person",
+        "content/a/one.md:2 yaml-syntax", "content/a/one.md:20 readability",
+        "content/a/one.md:21 broken-link", "content/a/one.md:22 unknown-citation"}},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    Fixture f;
+    Article& a = One(f);
+    a.front_matter_ok = c.front_matter_ok;
+    a.authors = {"ghost"};
+    a.reviewers.clear();
+    a.key_lines.clear();
+    f.site.diagnostics = {Diag(kFile, 2, "yaml-syntax", "load")};
+    f.docs.articles[0].diagnostics = {Diag(kFile, 21, "broken-link", "markup"),
+                                      Diag(kFile, 22, "unknown-citation", "markup")};
+    f.docs.articles[0].plain_text = "Medical reviewers evaluate the available evidence carefully.";
+    std::vector<std::string> got;
+    for (const auto& d : f.Run()) got.push_back(d.pos.file + ":" + std::to_string(d.pos.line) + " " + d.rule);
+    EXPECT_EQ(got, c.expected);
+  }
+}
+
 TEST(RulesTest, EveryIdOnceWithItsSeverity) {
-  const std::set<std::string> warnings = {"unsafe-url",
-                                          "uncited-reference",
-                                          "review-overdue",
-                                          "revision-changed",
-                                          "unpinned-review",
-                                          "readability",
-                                          "missing-editorial-process",
-                                          "feedback-unconfigured"};
-  const std::set<std::string> all = {"required-key",
-                                     "yaml-syntax",
-                                     "toml-syntax",
-                                     "invalid-value",
-                                     "bibliography-syntax",
-                                     "unknown-citation",
-                                     "broken-link",
-                                     "image-alt",
-                                     "unknown-callout",
-                                     "unsafe-url",
-                                     "unknown-person",
-                                     "uncited-reference",
-                                     "duplicate-url",
-                                     "review-overdue",
-                                     "revision-changed",
-                                     "reviewer-credentials",
-                                     "self-review",
-                                     "readability",
-                                     "malformed-revision",
-                                     "unpinned-review",
-                                     "missing-image",
-                                     "render-failure",
-                                     "missing-editorial-process",
-                                     "feedback-unconfigured"};
+  const std::set<std::string> warnings = {
+      "unsafe-url",           "unknown-key",     "uncited-reference", "review-overdue",
+      "revision-changed",     "unpinned-review", "readability",       "missing-editorial-process",
+      "feedback-unconfigured"};
+  const std::set<std::string> all = {
+      "required-key",         "yaml-syntax",          "toml-syntax",
+      "unknown-key",          "invalid-value",        "bibliography-syntax",
+      "unknown-citation",     "broken-link",          "image-alt",
+      "unknown-callout",      "unsafe-url",           "unknown-person",
+      "uncited-reference",    "duplicate-url",        "review-overdue",
+      "revision-changed",     "reviewer-credentials", "self-review",
+      "readability",          "malformed-revision",   "unpinned-review",
+      "missing-image",        "render-failure",       "missing-editorial-process",
+      "feedback-unconfigured"};
   std::set<std::string> seen;
   for (const auto& r : Rules()) {
     EXPECT_TRUE(seen.insert(r.id).second) << "twice: " << r.id;

@@ -44,20 +44,33 @@ const Review* LatestReview(const Article& a) {
 
 // ---- unknown-person -------------------------------------------------------
 
+// " (no people/ID.md); did you mean \"x\"?" for an unknown person id.
+std::string NoSuchPerson(const std::string& id, const std::vector<std::string>& ids) {
+  std::string out = " is not a known person (no people/" + id + ".md)";
+  std::string close = util::ClosestMatch(id, ids);
+  if (!close.empty()) out += "; did you mean " + Quoted(close) + "?";
+  return out;
+}
+
 void UnknownPerson(const Input& in, Sink& sink) {
-  auto check_list = [&](const Article& a, const std::vector<std::string>& ids, const std::string& key,
+  std::vector<std::string> ids;  // filled on the first unknown id
+  auto unknown = [&](const std::string& id) {
+    if (ids.empty())
+      for (const auto& [known, person] : in.site.people) ids.push_back(known);
+    return NoSuchPerson(id, ids);
+  };
+  auto check_list = [&](const Article& a, const std::vector<std::string>& list, const std::string& key,
                         const char* what) {
-    for (const auto& id : ids)
+    for (const auto& id : list)
       if (!id.empty() && in.site.FindPerson(id) == nullptr)
-        sink.Add(At(a, key),
-                 std::string(what) + " " + Quoted(id) + " is not a known person (no people/" + id + ".md)");
+        sink.Add(At(a, key), std::string(what) + " " + Quoted(id) + unknown(id));
   };
   for (const auto& a : in.site.articles) {
     check_list(a, a.authors, "authors", "author");
     for (const auto& r : a.reviewers)
       if (!r.by.empty() && in.site.FindPerson(r.by) == nullptr)
         sink.Add(SourcePos{a.file, r.line ? r.line : KeyLine(a.key_lines, "reviewers")},
-                 "reviewer " + Quoted(r.by) + " is not a known person (no people/" + r.by + ".md)");
+                 "reviewer " + Quoted(r.by) + unknown(r.by));
     check_list(a, a.fact_checkers, "fact_checkers", "fact checker");
   }
 }

@@ -33,10 +33,12 @@ int RunCheck(const CheckArgs& args) {
   if (args.format == "json") {
     std::printf("%s\n", check::ToJson(found).c_str());
   } else {
+    // Findings and the summary go to stdout, in order, summary last; stderr is
+    // for the command's own failures (exit 2).
     std::fputs(publish::Format(found, args.site).c_str(), stdout);
-    std::fprintf(stderr, "%zu article%s checked: %zu error%s, %zu warning%s\n", site->articles.size(),
-                 site->articles.size() == 1 ? "" : "s", errors, errors == 1 ? "" : "s", warnings,
-                 warnings == 1 ? "" : "s");
+    std::printf("%zu article%s checked: %zu error%s, %zu warning%s\n", site->articles.size(),
+                site->articles.size() == 1 ? "" : "s", errors, errors == 1 ? "" : "s", warnings,
+                warnings == 1 ? "" : "s");
   }
   return errors > 0 ? 1 : 0;
 }

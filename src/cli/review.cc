@@ -167,7 +167,13 @@ std::vector<Diagnostic> ArticleErrors(const ArticleFile& f) {
 // Why `by` may not sign `a`; "" when they may.
 std::string Refusal(const ArticleFile& f, const std::string& by) {
   const Person* p = f.site.FindPerson(by);
-  if (p == nullptr) return "\"" + by + "\" is not a known person (no people/" + by + ".md in " + f.root + ")";
+  if (p == nullptr) {
+    std::vector<std::string> ids;
+    for (const auto& [id, person] : f.site.people) ids.push_back(id);
+    std::string close = util::ClosestMatch(by, ids);
+    return "\"" + by + "\" is not a known person (no people/" + by + ".md in " + f.root + ")" +
+           (close.empty() ? "" : "; did you mean \"" + close + "\"?");
+  }
   if (!p->HasRole("medical-reviewer"))
     return "\"" + by + "\" (" + p->name + ") does not have the medical-reviewer role in " + p->pos.file;
   if (util::Trim(p->credentials).empty())

@@ -114,14 +114,18 @@ void ReadOptional(const MetaReader& r, const std::string& file, std::vector<Diag
 
 void ReadFrontMatter(const Document& doc, const std::string& file, std::vector<Diagnostic>& diagnostics,
                      Article& a) {
+  a.front_matter_ok = doc.yaml_ok;
   if (!doc.yaml_ok) return;
   if (!doc.meta.IsMapping() && !doc.meta.IsNull()) {
+    a.front_matter_ok = false;
     Report(diagnostics, file, doc.meta.line, Severity::kError, "invalid-value",
            "front matter must be a mapping of keys to values");
     return;
   }
   for (const auto& e : doc.meta.entries) a.key_lines.emplace(e.key, e.line);
   MetaReader r(doc.meta, file, diagnostics);
+  r.WarnNearMisses({"title", "description", "authors", "published", "updated", "reviewers", "fact_checkers",
+                    "tags", "image", "references", "callouts", "toc", "aspect", "aliases", "draft"});
   for (const char* key : {"title", "description", "authors", "published"}) r.Require(key);
   r.String("title", a.title);
   r.String("description", a.description);

@@ -154,6 +154,13 @@ INSTANTIATE_TEST_SUITE_P(
             {"content/a/b.md:2: error: front matter: mapping values are not allowed in this context (the "
              "value of `title` contains \": \"; put it in quotes: title: \"Sleep: what helps\") "
              "[yaml-syntax]"}},
+        DiagCase{"near_miss_key",
+                 "---\ntitle: T\ndescription: D\nauthors: [a]\npublished: 2024-01-01\nreviewer: r\n"
+                 "descripton: x\nmy_own_key: kept\n---\n",
+                 {"content/a/b.md:6: warning: unknown key `reviewer` is ignored; did you mean `reviewers`? "
+                  "[unknown-key]",
+                  "content/a/b.md:7: warning: unknown key `descripton` is ignored; did you mean "
+                  "`description`? [unknown-key]"}},
         DiagCase{"unclosed",
                  "---\ntitle: T\n",
                  {"content/a/b.md:1: error: front matter is not closed by a `---` line [yaml-syntax]"}},
@@ -196,6 +203,27 @@ INSTANTIATE_TEST_SUITE_P(Cases, ArticleOptionsTest,
                                          OptionCase{"toc_levels", "toc:\n  levels: [2, 3]\n", false, true, 3},
                                          OptionCase{"toc_single", "toc: {levels: 3}\n", false, true, 3}),
                          [](const auto& info) { return std::string(info.param.name); });
+
+// front_matter_ok tells check/ whether the front matter was read at all.
+TEST(ParseArticleTest, FrontMatterOkOnlyWhenRead) {
+  struct Case {
+    const char* name;
+    std::string text;
+    bool ok;
+  };
+  const std::vector<Case> cases = {
+      {"valid", std::string("---\n") + kOk + "---\nbody\n", true},
+      {"no front matter", "just a body\n", true},
+      {"yaml error", "---\ntitle: Sleep: what helps\n---\nbody\n", false},
+      {"not a mapping", "---\n- a\n- b\n---\nbody\n", false},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    std::vector<Diagnostic> diags;
+    Article a = ParseArticle(c.text, "content/x.md", diags);
+    EXPECT_EQ(a.front_matter_ok, c.ok);
+  }
+}
 
 TEST(ParseArticleTest, InlineReferencesUseTheCslMapping) {
   std::vector<Diagnostic> diags;

@@ -186,6 +186,17 @@ void MetaReader::Invalid(int line, const std::string& message) const {
   Report(diagnostics_, file_, line, Severity::kError, "invalid-value", message);
 }
 
+void MetaReader::WarnNearMisses(std::initializer_list<std::string_view> known) const {
+  std::vector<std::string> names(known.begin(), known.end());
+  for (const auto& e : meta_.entries) {
+    if (std::find(names.begin(), names.end(), e.key) != names.end()) continue;
+    std::string close = util::ClosestMatch(e.key, names);
+    if (close.empty()) continue;
+    Report(diagnostics_, file_, e.line, Severity::kWarning, "unknown-key",
+           "unknown key " + Quote(e.key) + " is ignored; did you mean " + Quote(close) + "?");
+  }
+}
+
 void MetaReader::Require(std::string_view key) const {
   const YamlNode* n = meta_.Find(key);
   if (!n) {

@@ -28,6 +28,7 @@ Person ParsePerson(std::string_view text, const std::string& file, const std::st
   p.body_line = doc.body_line;
   if (!ReadMeta(doc, file, diagnostics)) return p;
   MetaReader r(doc.meta, file, diagnostics);
+  r.WarnNearMisses({"name", "credentials", "roles", "title", "summary", "image", "same_as"});
   r.Require("name");
   r.String("name", p.name);
   r.String("credentials", p.credentials);

@@ -1,6 +1,7 @@
 // Internal to load/: helpers shared by the module's source files.
 #pragma once
 
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -45,6 +46,10 @@ class MetaReader {
   // Reports required-key unless `key` holds a non-empty value.
   void Require(std::string_view key) const;
   void Invalid(int line, const std::string& message) const;
+  // Unknown keys are allowed and ignored, but one close to a known key (a
+  // typo such as `reviewer:` for `reviewers:`) gets an "unknown-key" warning
+  // naming the known one.
+  void WarnNearMisses(std::initializer_list<std::string_view> known) const;
   const YamlNode* Find(std::string_view key) const { return meta_.Find(key); }
   int LineOf(std::string_view key) const;
 

@@ -12,8 +12,10 @@ void IncludeCallout(DocState& st, const Source& src, const Piece& piece) {
   const Callout* callout = st.ctx.find_callout ? st.ctx.find_callout(piece.name) : nullptr;
   if (callout == nullptr) {
     if (!src.quiet) {
+      std::string close = st.ctx.suggest_callout ? st.ctx.suggest_callout(piece.name) : std::string();
       st.Diagnose(src, src.LineOf(piece.begin), Severity::kError, "unknown-callout",
-                  "unknown callout '" + piece.name + "': there is no callouts/" + piece.name + ".md");
+                  "unknown callout '" + piece.name + "': there is no callouts/" + piece.name + ".md" +
+                      (close.empty() ? "" : "; did you mean '" + close + "'?"));
     }
     return;
   }

@@ -57,6 +57,10 @@ struct Context {
   // "unknown-callout"). Empty function: every include is unknown.
   std::function<const Callout*(std::string_view name)> find_callout;
   int toc_min = 2, toc_max = 3;  // heading levels collected into Document::toc
+  // Optional, asked only for an unknown citation key or callout name: the
+  // closest known one for a "did you mean" hint; "" or an empty function = none.
+  std::function<std::string(std::string_view key)> suggest_reference;
+  std::function<std::string(std::string_view name)> suggest_callout;
 };
 
 struct Document {

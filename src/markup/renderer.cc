@@ -631,9 +631,11 @@ bool Renderer::EmitCitation(std::string_view raw, size_t pos) {
   for (CiteItem& item : items_) {
     if (ctx_.find_reference(item.key) == nullptr) {
       size_t off = BufferOffset(pos + 1 + item.key_pos);
-      Diagnose(
-          src_.text.data() + off, Severity::kError, "unknown-citation",
-          "unknown citation key '@" + item.key + "': not in the bibliography or the article's references");
+      std::string close = ctx_.suggest_reference ? ctx_.suggest_reference(item.key) : std::string();
+      Diagnose(src_.text.data() + off, Severity::kError, "unknown-citation",
+               "unknown citation key '@" + item.key +
+                   "': not in the bibliography or the article's references" +
+                   (close.empty() ? "" : "; did you mean '@" + close + "'?"));
       continue;
     }
     int n = st_.CiteNumber(item.key);

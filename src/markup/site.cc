@@ -156,6 +156,18 @@ Context MakeContext(const Shared& sh, const std::string& file, int first_line, c
   };
   ctx.glossary = glossary ? &sh.glossary : nullptr;
   ctx.find_callout = [&sh](std::string_view name) { return sh.site.FindCallout(name); };
+  ctx.suggest_reference = [&sh, inline_refs](std::string_view key) {
+    std::vector<std::string> keys;
+    if (inline_refs != nullptr)
+      for (const Reference& r : *inline_refs) keys.push_back(r.id);
+    for (const Reference& r : sh.site.bibliography) keys.push_back(r.id);
+    return util::ClosestMatch(key, keys);
+  };
+  ctx.suggest_callout = [&sh](std::string_view name) {
+    std::vector<std::string> names;
+    for (const Callout& c : sh.site.callouts) names.push_back(c.name);
+    return util::ClosestMatch(name, names);
+  };
   return ctx;
 }
 

@@ -128,6 +128,39 @@ TEST(RenderSite, ResolvesAgainstTheSite) {
   EXPECT_TRUE(std::is_sorted(docs.urls.begin(), docs.urls.end()));
 }
 
+// Unknown citation keys and callout names get the closest known one, from the
+// site's bibliography and the article's own inline references.
+TEST(RenderSite, UnknownKeysAndCalloutsSuggestTheClosest) {
+  struct Case {
+    const char* body;
+    std::string message;  // the whole message of the only diagnostic
+  };
+  const std::vector<Case> cases = {
+      {"See [@sharde].\n",
+       "unknown citation key '@sharde': not in the bibliography or the article's references; did you mean "
+       "'@shared'?"},
+      {"See [@mylocal].\n",
+       "unknown citation key '@mylocal': not in the bibliography or the article's references; did you mean "
+       "'@my-local'?"},
+      {"See [@zzzzzz].\n",
+       "unknown citation key '@zzzzzz': not in the bibliography or the article's references"},
+      {"::: {include=get-hepl}\n:::\n",
+       "unknown callout 'get-hepl': there is no callouts/get-hepl.md; did you mean 'get-help'?"},
+      {"::: {include=qqqqqq}\n:::\n", "unknown callout 'qqqqqq': there is no callouts/qqqqqq.md"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.body);
+    Site site = MakeSite();
+    Reference local;
+    local.id = "my-local";
+    site.articles[0].references = {local};
+    site.articles[0].body = c.body;
+    SiteDocs docs = RenderSite(site);
+    ASSERT_EQ(docs.articles[0].diagnostics.size(), 1u);
+    EXPECT_EQ(docs.articles[0].diagnostics[0].message, c.message);
+  }
+}
+
 TEST(RenderSite, ManyArticlesInParallelAreIndependent) {
   Site site;
   Reference r;

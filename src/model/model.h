@@ -136,6 +136,10 @@ struct Article {
   std::vector<std::string> aliases;
   bool draft = false;
   std::map<std::string, int> key_lines;  // front-matter key -> line, for messages
+  // False when the front matter could not be read (a yaml-syntax error, or not
+  // a mapping): the fields above are then empty, and check/ reports no finding
+  // that only follows from that (no reviewers, unknown citation keys, ...).
+  bool front_matter_ok = true;
 
   // Body.
   std::string body;      // Markdown after the front matter

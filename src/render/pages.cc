@@ -305,11 +305,12 @@ Data PageRenderer::Impl::ArticleItems(const std::vector<size_t>& ids, size_t lim
   for (size_t k = 0; k < ids.size() && k < limit; ++k) {
     const Article& a = s().articles[ids[k]];
     Data& item = Append(items);
-    item.Reserve(5);
+    item.Reserve(6);
     Ref(item, "item_title", a.title);
     Ref(item, "item_url", a.url);
     PutRef(item, "item_description", a.description);
     SetDate(item, "item_date_iso", "item_date_long", ModifiedDate(a));
+    Set(item, "item_date_label", a.updated.empty() ? "Published" : "Updated");
   }
   Data d;
   d.Set("items", std::move(items));

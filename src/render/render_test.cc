@@ -107,7 +107,7 @@ TEST_F(RenderTest, ArticleHasEveryElementInOrder) {
       {"article field", "<input type=\"hidden\" name=\"article\" value=\"/relationships/sex/cry/\">"},
       {"revision field", "<input type=\"hidden\" name=\"revision\" value=\"sha256:"},
       {"helpful", "<legend>Was this page helpful?</legend>"},
-      {"kind", "<legend>What is your feedback?</legend>"},
+      {"kind", "<legend>Is something wrong or missing? (optional)</legend>"},
       {"report error", ">Report an error</label>"},
       {"textarea", "maxlength=\"2000\""},
       {"honeypot", "tabindex=\"-1\" autocomplete=\"off\""},
@@ -670,6 +670,13 @@ TEST_F(RenderTest, SectionHomeGlossaryAnd404) {
   EXPECT_NE(home.find("<h1>Test Health</h1>"), std::string::npos);
   EXPECT_NE(home.find("Latest articles"), std::string::npos);
   EXPECT_LT(home.find("/relationships/sex/cry/"), home.find("/relationships/plain/"));
+  // Lists say "Updated" only for an article that was updated.
+  for (const std::string* list : {&home, &section}) {
+    EXPECT_NE(list->find("Published <time datetime=\"2024-01-10\">10 January 2024</time>"),
+              std::string::npos);
+    EXPECT_EQ(list->find("Updated <time datetime=\"2024-01-10\""), std::string::npos);
+  }
+  EXPECT_NE(home.find("Updated <time datetime=\"2024-03-05\">5 March 2024</time>"), std::string::npos);
   const std::string& glossary = out["glossary/index.html"];
   EXPECT_NE(glossary.find("<dt>dyspareunia</dt>"), std::string::npos);
   EXPECT_NE(glossary.find("Pain during or after sex."), std::string::npos);

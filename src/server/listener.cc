@@ -186,7 +186,10 @@ class Server {
   Status Listen(const std::string& listen, int* port);
   void Start();
   void Run();
-  void Shutdown();  // any thread; idempotent
+  // Any thread; idempotent. Logs "stopping: <reason>, N connections open".
+  void Shutdown(const std::string& reason);
+  // When Shutdown was first called (valid once stopping()).
+  Clock::time_point stop_started() const { return stop_started_; }
 
   bool stopping() const { return stopping_.load(std::memory_order_acquire); }
   const Handler& handler() const { return handler_; }
@@ -221,6 +224,7 @@ class Server {
   std::unique_ptr<Timer> drain_;
   size_t next_worker_ = 0;
   std::atomic<bool> stopping_{false};
+  Clock::time_point stop_started_{};  // written before stopping_ is published
   std::mutex log_mu_;
 };
 
@@ -669,8 +673,8 @@ Status Server::Listen(const std::string& listen, int* port) {
 void Server::Start() {
   signals_->add(SIGINT);
   signals_->add(SIGTERM);
-  signals_->async_wait([this](const ErrorCode& ec, int) {
-    if (!ec) Shutdown();
+  signals_->async_wait([this](const ErrorCode& ec, int signal) {
+    if (!ec) Shutdown(signal == SIGINT ? "SIGINT" : signal == SIGTERM ? "SIGTERM" : "a signal");
   });
   for (auto& w : workers_) w->StartSweep();
   net::post(workers_[0]->ioc, [this] { Accept(); });
@@ -695,8 +699,16 @@ void Server::Accept() {
   });
 }
 
-void Server::Shutdown() {
-  if (stopping_.exchange(true, std::memory_order_acq_rel)) return;
+void Server::Shutdown(const std::string& reason) {
+  {
+    std::lock_guard<std::mutex> lock(log_mu_);
+    if (stopping()) return;
+    stop_started_ = Clock::now();
+    stopping_.store(true, std::memory_order_release);
+  }
+  int open = live_sessions.load(std::memory_order_acquire);
+  Log(std::string(options_.ops_listener ? "ops " : "") + "stopping: " + reason + ", " + std::to_string(open) +
+      (open == 1 ? " connection" : " connections") + " open");
   net::post(workers_[0]->ioc, [this] {
     ErrorCode ec;
     acceptor_->close(ec);
@@ -749,7 +761,7 @@ void Server::Run() {
 class ControlGuard {
  public:
   ControlGuard(ServeControl* control, Server* server) : control_(control) {
-    if (control_ != nullptr) control_->OnStop([server] { server->Shutdown(); });
+    if (control_ != nullptr) control_->OnStop([server] { server->Shutdown("asked to stop"); });
   }
   ~ControlGuard() {
     if (control_ != nullptr) control_->OnStop(nullptr);
@@ -781,6 +793,9 @@ Status Serve(const Handler& handler, const ServeOptions& options, const LogFn& l
                host + ":" + std::to_string(port) + "/");
     if (options.on_listening) options.on_listening(port);
     server.Run();
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - server.stop_started());
+    server.Log(std::string(options.ops_listener ? "ops " : "") + "stopped after " +
+               std::to_string(ms.count()) + " ms");
     return Status::Ok();
   } catch (const std::exception& e) {
     return Status::Io(std::string("server: ") + e.what());

@@ -72,7 +72,9 @@
         var body = { article: field("article"), revision: field("revision"), comment: field("comment"),
           website: field("website") };
         if (field("helpful")) body.helpful = field("helpful") === "yes";
+        // A Yes without a follow-up answer is "helpful", a No without one "other" (as the form post).
         if (field("category")) body.category = field("category");
+        else if (field("helpful")) body.category = body.helpful ? "helpful" : "other";
         // The form posts to ".../feedback"; its JSON twin is ".../api/feedback" beside it (a path prefix, an endpoint).
         var api = form.action.replace(/feedback\/?$/, "api/feedback");
         fetch(api, { method: "POST", headers: { "Content-Type": "application/json" },
