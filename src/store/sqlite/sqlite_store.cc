@@ -19,7 +19,7 @@ constexpr size_t kMaxReaders = 8;
 
 // Schema steps; step i (0-based) brings the database to user_version i + 1.
 // Append only: a released step never changes.
-constexpr std::array<const char*, 2> kMigrations = {
+constexpr std::array<const char*, 3> kMigrations = {
     // 1: content and feedback.
     R"sql(
 CREATE TABLE meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
@@ -58,6 +58,19 @@ CREATE INDEX feedback_article ON feedback(article_id);
 CREATE VIRTUAL TABLE search USING fts5(title, description, headings, tags, body,
   url UNINDEXED, section UNINDEXED,
   tokenize = 'porter unicode61 remove_diacritics 2');
+)sql",
+    // 3: the search index again, through the "spelling" tokenizer (British and
+    // American spellings alike) and with a low-weight glossary column; each
+    // article keeps the glossary text it was indexed with.
+    R"sql(
+CREATE VIRTUAL TABLE search_v3 USING fts5(title, description, headings, tags, body,
+  url UNINDEXED, section UNINDEXED, glossary,
+  tokenize = 'porter spelling unicode61 remove_diacritics 2');
+INSERT INTO search_v3(rowid, title, description, headings, tags, body, url, section, glossary)
+  SELECT rowid, title, description, headings, tags, body, url, section, '' FROM search;
+DROP TABLE search;
+ALTER TABLE search_v3 RENAME TO search;
+ALTER TABLE articles ADD COLUMN search_glossary TEXT NOT NULL DEFAULT '';
 )sql",
 };
 
