@@ -216,6 +216,25 @@ const std::vector<RuleCase>& Cases() {
       {"review-board page supplies the intro",
        [](Fixture& f) { f.site.pages[0].url = "/review-board/"; },
        {}},
+      {"article on a tag page",
+       [](Fixture& f) {
+         One(f).tags = {"Sleep Apnoea"};
+         f.site.articles[1].url = "/tags/sleep-apnoea/";
+       },
+       {{kOther, 0, "duplicate-url", kE,
+         "duplicate URL /tags/sleep-apnoea/: the article content/a/two.md has the same URL as the built-in "
+         "page of the tag \"Sleep Apnoea\""}}},
+      {"article on the tag index",
+       [](Fixture& f) {
+         One(f).tags = {"sleep"};
+         f.site.articles[1].url = "/tags/";
+       },
+       {{kOther, 0, "duplicate-url", kE, "the built-in tag index"}}},
+      {"no tags, no tag index", [](Fixture& f) { f.site.articles[1].url = "/tags/"; }, {}},
+      {"article on the people index",
+       [](Fixture& f) { f.site.articles[1].url = "/people/"; },
+       {{kOther, 0, "duplicate-url", kE, "the built-in people index"}}},
+      {"people page supplies the intro", [](Fixture& f) { f.site.pages[0].url = "/people/"; }, {}},
       // review-overdue
       {"review overdue",
        [](Fixture& f) {

@@ -142,13 +142,24 @@ void DuplicateUrl(const Input& in, Sink& sink) {
     if (inserted) return;
     sink.Add(p.pos, "duplicate URL " + url + ": " + p.what + " has the same URL as " + it->second.what);
   };
-  bool has_page[2] = {false, false};  // pages/review-board.md, pages/glossary.md supply those pages' intros
+  // pages/review-board.md, pages/glossary.md, pages/people.md supply those pages' intros.
+  bool has_page[3] = {false, false, false};
   for (const auto& p : site.pages) {
     if (p.url == "/review-board/") has_page[0] = true;
     if (p.url == "/glossary/") has_page[1] = true;
+    if (p.url == "/people/") has_page[2] = true;
   }
   if (!has_page[0]) seen.try_emplace("/review-board/", Producer{"the built-in review board page", {}});
   if (!has_page[1]) seen.try_emplace("/glossary/", Producer{"the built-in glossary page", {}});
+  if (!has_page[2]) seen.try_emplace("/people/", Producer{"the built-in people index", {}});
+  for (const auto& a : site.articles) {  // the tag pages (render/tags.h)
+    for (const auto& tag : a.tags) {
+      std::string slug = util::Slugify(tag);
+      if (slug.empty()) continue;
+      seen.try_emplace("/tags/", Producer{"the built-in tag index", {}});
+      seen.try_emplace("/tags/" + slug + "/", Producer{"the built-in page of the tag \"" + tag + "\"", {}});
+    }
+  }
   for (const auto& a : site.articles) claim(a.url, Producer{"the article " + a.file, SourcePos{a.file, 0}});
   for (const auto& s : site.sections)
     if (!s.path.empty())

@@ -52,7 +52,16 @@ class LinkResolver {
     for (const Page& p : site.pages) Add(p.url, p.file);
     for (const auto& [id, person] : site.people)
       Add("/people/" + id + "/", person.pos.file.empty() ? "people/" + id + ".md" : person.pos.file);
-    for (const char* special : {"/", "/review-board/", "/editorial-process/", "/glossary/"}) Add(special, "");
+    for (const char* special : {"/", "/review-board/", "/editorial-process/", "/glossary/", "/people/"})
+      Add(special, "");
+    for (const Article& a : site.articles) {  // tag pages (render/tags.h)
+      for (const std::string& tag : a.tags) {
+        std::string slug = util::Slugify(tag);
+        if (slug.empty()) continue;
+        Add("/tags/", "");
+        Add("/tags/" + slug + "/", "");
+      }
+    }
     for (const Article& a : site.articles) {
       for (const std::string& alias : a.aliases) {
         std::string url = CanonicalDirUrl(alias);

@@ -125,6 +125,7 @@ TEST(RenderSite, ResolvesAgainstTheSite) {
   EXPECT_THAT(docs.urls, Contains("/glossary/"));
   EXPECT_THAT(docs.urls, Contains("/people/dr-a/"));
   EXPECT_THAT(docs.urls, Contains("/editorial-process/"));
+  EXPECT_THAT(docs.urls, Contains("/people/"));  // the people index (render/tags.h)
   EXPECT_TRUE(std::is_sorted(docs.urls.begin(), docs.urls.end()));
 }
 

@@ -43,9 +43,56 @@ std::string Join(const std::vector<std::string>& items, char sep) {
   return out;
 }
 
+// " w1 w2 ... ": the words of `text` (runs of ASCII letters and digits and
+// of non-ASCII bytes), lower-cased and spelled by util::SearchSpelling.
+std::string SpelledWords(std::string_view text) {
+  std::string out = " ";
+  std::string word;
+  auto flush = [&] {
+    if (word.empty()) return;
+    out += util::SearchSpelling(word);
+    out += ' ';
+    word.clear();
+  };
+  for (char c : text) {
+    auto u = static_cast<unsigned char>(c);
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || u >= 0x80) {
+      word += c;
+    } else if (c >= 'A' && c <= 'Z') {
+      word += static_cast<char>(c - 'A' + 'a');
+    } else {
+      flush();
+    }
+  }
+  flush();
+  return out;
+}
+
+std::string GlossaryText(const store::SearchDocument& s, const markup::Document& doc,
+                         const std::vector<GlossaryTerm>& glossary) {
+  if (doc.glossary_terms.empty() || glossary.empty()) return "";
+  const std::string text = SpelledWords(s.title + "\n" + s.description + "\n" + s.headings + "\n" + s.body);
+  std::string out;
+  for (const std::string& key : doc.glossary_terms) {
+    auto t =
+        std::find_if(glossary.begin(), glossary.end(), [&](const GlossaryTerm& g) { return g.term == key; });
+    if (t == glossary.end()) continue;
+    std::vector<const std::string*> forms = {&t->term};
+    for (const std::string& alias : t->aliases) forms.push_back(&alias);
+    for (const std::string* form : forms) {
+      std::string words = SpelledWords(*form);
+      if (words.size() <= 1 || text.find(words) != std::string::npos) continue;
+      out += util::Trim(*form);
+      out += '\n';
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
-store::SearchDocument SearchText(const Article& a, const markup::Document& doc) {
+store::SearchDocument SearchText(const Article& a, const markup::Document& doc,
+                                 const std::vector<GlossaryTerm>& glossary) {
   store::SearchDocument s;
   s.title = a.title;
   s.description = a.description;
@@ -53,6 +100,7 @@ store::SearchDocument SearchText(const Article& a, const markup::Document& doc) 
   s.body = doc.plain_text;
   s.section = a.section_path.empty() ? "/" : "/" + a.section_path[0] + "/";
   s.tags = Join(a.tags, ' ');
+  s.glossary = GlossaryText(s, doc, glossary);
   return s;
 }
 
@@ -88,7 +136,7 @@ Result<ImportPlan> ToImport(const Site& site, const std::string& root, const loa
     }
     const Article& article = site.articles[a->second];
     input.articles.push_back({path, article.url, article.revision, std::move(*contents[i]),
-                              SearchText(article, docs.articles[a->second])});
+                              SearchText(article, docs.articles[a->second], site.glossary)});
   }
   done("collect");
   return plan;

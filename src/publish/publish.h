@@ -162,7 +162,12 @@ Result<ImportPlan> ToImport(const Site& site, const std::string& root, const loa
                             const ValidateOptions& options,
                             const std::function<void(const char*)>& phase = {});
 
-// The search text of one rendered article (exposed for tests).
-store::SearchDocument SearchText(const Article& article, const markup::Document& doc);
+// The search text of one rendered article (exposed for tests). With the
+// site's glossary, SearchDocument::glossary holds, for every term the body
+// mentions (markup::Document::glossary_terms), the term and its aliases that
+// the article's title, description, headings and body do not already contain
+// (compared word by word after util::SearchSpelling), one per line.
+store::SearchDocument SearchText(const Article& article, const markup::Document& doc,
+                                 const std::vector<GlossaryTerm>& glossary = {});
 
 }  // namespace vetted::publish

@@ -50,7 +50,7 @@ std::string SitemapXml(const SiteIndex& index) {
   for (const auto& s : site.sections) AddUrl(out, config, s.url, index.SectionDate(s.url));
   for (const auto& a : site.articles) AddUrl(out, config, a.url, ModifiedDate(a));
   for (const auto& p : site.pages) {
-    if (p.slug == "review-board" || p.slug == "glossary") continue;
+    if (p.slug == "review-board" || p.slug == "glossary" || p.slug == "people") continue;
     AddUrl(out, config, p.url.empty() ? "/" + p.slug + "/" : p.url, Date{});
   }
   for (const auto& [id, person] : site.people) {
@@ -61,6 +61,12 @@ std::string SitemapXml(const SiteIndex& index) {
   }
   AddUrl(out, config, "/review-board/", Date{});
   AddUrl(out, config, "/glossary/", Date{});
+  AddUrl(out, config, "/people/", Date{});
+  if (!index.Tags().empty()) AddUrl(out, config, "/tags/", newest);
+  for (const TagEntry& t : index.Tags()) {  // thin (noindex) tag pages are left out
+    if (t.articles.size() >= kMinIndexedTagArticles)
+      AddUrl(out, config, t.url, ModifiedDate(site.articles[t.articles.front()]));
+  }
   out += "</urlset>\n";
   return out;
 }

@@ -17,9 +17,9 @@ using Data = tmpl::Value;
 constexpr int kMaxPartialDepth = 8;
 constexpr size_t kRelatedCount = 5;
 constexpr size_t kHomeLatest = 10;
-const char* const kPageTemplates[] = {"article",         "section",       "page", "person",   "review-board",
-                                      "glossary",        "home",          "404",  "redirect", "search",
-                                      "feedback-thanks", "feedback-error"};
+const char* const kPageTemplates[] = {"article",  "section",  "page",   "person",          "review-board",
+                                      "glossary", "tag",      "tags",   "people",          "home",
+                                      "404",      "redirect", "search", "feedback-thanks", "feedback-error"};
 
 // ---- Template data helpers --------------------------------------------------
 
@@ -255,6 +255,7 @@ struct PageRenderer::Impl {
   void AddSources(Data& d, const std::vector<const Reference*>& refs, const markup::Document& doc) const;
   std::vector<size_t> RelatedOf(size_t i) const;
   void AddRelated(Data& d, size_t i) const;
+  void AddTags(Data& d, const Article& a) const;
   void NoindexHead(Data& d, const std::string& title) const;
   void AddBackLink(Data& d, const std::string& article_url, bool absolute) const;
   void AddFeedback(Data& d, const Article& a) const;
@@ -493,12 +494,33 @@ void PageRenderer::Impl::AddRelated(Data& d, size_t i) const {
   SetList(d, "related", std::move(list), "has_related");
 }
 
+// The article's tags linking to their pages (repeats by slug and tags
+// without a slug left out), as written.
+void PageRenderer::Impl::AddTags(Data& d, const Article& a) const {
+  Data list = NewList(a.tags.size());
+  std::vector<std::string> seen;
+  for (const std::string& tag : a.tags) {
+    std::string url = TagUrl(tag);
+    if (url.empty() || std::find(seen.begin(), seen.end(), url) != seen.end()) continue;
+    seen.push_back(url);
+    Data& item = Append(list);
+    Set(item, "tag_name", std::string(util::Trim(tag)));
+    Set(item, "tag_url", std::move(url));
+  }
+  SetList(d, "tags", std::move(list), "has_tags");
+}
+
 Data PageRenderer::Impl::PersonCard(const Person& p) const {
   Data item;
   Set(item, "person_name", p.NameWithCredentials());
   Set(item, "person_url", PersonUrl(p.id));
   Put(item, "person_title", p.title);
   Put(item, "person_summary", p.summary);
+  std::string photo = SafeUrl(p.image.src);
+  if (!photo.empty()) {
+    Set(item, "person_photo", photo);
+    Set(item, "person_photo_alt", p.image.alt.empty() ? "Photo of " + p.name : p.image.alt);
+  }
   return item;
 }
 
@@ -560,6 +582,7 @@ Result<std::string> PageRenderer::ArticlePage(size_t i, std::vector<Diagnostic>*
   m.AddSources(d, refs, doc);
   m.AddRelated(d, i);
   if (m.options && m.options->article_rendered) m.options->article_rendered(i, doc);
+  m.AddTags(d, a);
   std::string abs = Absolute(m.config(), a.url);
   Set(d, "share_mailto", "mailto:?subject=" + util::UrlEncode(a.title) + "&body=" + util::UrlEncode(abs));
   return m.Render("article", d, doc.html.size() + 24 * 1024);
@@ -684,6 +707,60 @@ Result<std::string> PageRenderer::GlossaryPage() {
   }
   SetList(d, "terms", std::move(terms), "has_terms");
   return m.Render("glossary", d, 16 * 1024 + 256 * m.s().glossary.size());
+}
+
+Result<std::string> PageRenderer::TagPage(size_t k) {
+  Impl& m = *impl_;
+  const TagEntry& tag = m.index.Tags()[k];
+  std::string description = "Articles tagged \u201c" + tag.name + "\u201d.";
+  Data d;
+  m.Head(d, tag.name, description, tag.url, "website",
+         PageJsonLd(m.index, "CollectionPage", tag.name, description, tag.url,
+                    {{"Home", "/"}, {"Tags", "/tags/"}, {tag.name, tag.url}}));
+  m.Breadcrumb(d, {{"Home", "/"}, {"Tags", "/tags/"}});
+  Flag(d, "noindex", tag.articles.size() < kMinIndexedTagArticles);
+  size_t n = tag.articles.size();
+  Set(d, "tag_count", n == 1 ? "1 article" : std::to_string(n) + " articles");
+  d.Set("article_list", m.ArticleItems(tag.articles, n));
+  return m.Render("tag", d, 16 * 1024 + 256 * n);
+}
+
+Result<std::string> PageRenderer::TagsPage() {
+  Impl& m = *impl_;
+  const std::string title = "Tags", description = "Every topic our articles are tagged with.";
+  Data d;
+  m.Head(d, title, description, "/tags/", "website",
+         PageJsonLd(m.index, "CollectionPage", title, description, "/tags/",
+                    {{"Home", "/"}, {title, "/tags/"}}));
+  m.Breadcrumb(d, {{"Home", "/"}});
+  Data list = NewList(m.index.Tags().size());
+  for (const TagEntry& t : m.index.Tags()) {
+    Data& item = Append(list);
+    Ref(item, "tag_name", t.name);
+    Ref(item, "tag_url", t.url);
+    Set(item, "tag_count", std::to_string(t.articles.size()));
+  }
+  SetList(d, "all_tags", std::move(list), "has_all_tags");
+  return m.Render("tags", d, 16 * 1024 + 128 * m.index.Tags().size());
+}
+
+Result<std::string> PageRenderer::PeopleIndexPage() {
+  Impl& m = *impl_;
+  Data d;
+  m.BuiltInPageTop(d, "people", "Our people",
+                   "The writers, medical reviewers, fact checkers and editors behind our articles.");
+  std::vector<PeopleGroup> groups = GroupPeople(m.s());
+  Data list = NewList(groups.size());
+  for (const PeopleGroup& g : groups) {
+    Data& item = Append(list);
+    Set(item, "group_title", g.title);
+    Set(item, "group_id", g.role.empty() ? "other" : g.role);
+    Data people = NewList(g.people.size());
+    for (const Person* p : g.people) Append(people) = m.PersonCard(*p);
+    item.Set("group_people", std::move(people));
+  }
+  SetList(d, "people_groups", std::move(list), "has_people");
+  return m.Render("people", d, 16 * 1024 + 512 * m.s().people.size());
 }
 
 Result<std::string> PageRenderer::HomePage() {

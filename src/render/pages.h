@@ -6,8 +6,9 @@
 // template; `{{> name}}` includes "<name>.mustache" (partials are expanded
 // once, when the theme is parsed, so a site may override any single piece).
 // Page templates: article, section, page, person, review-board, glossary,
-// home, 404, redirect, search, feedback-thanks, feedback-error. Values are looked up in the page's data, then
-// in the site-wide data (site_title, site_lang, css_url, js_url, nav, ...).
+// tag, tags, people, home, 404, redirect, search, feedback-thanks,
+// feedback-error. Values are looked up in the page's data, then in the
+// site-wide data (site_title, site_lang, css_url, js_url, nav, ...).
 #pragma once
 
 #include <memory>
@@ -55,6 +56,10 @@ class PageRenderer {
   Result<std::string> PersonPage(const Person& person);
   Result<std::string> ReviewBoardPage();
   Result<std::string> GlossaryPage();
+  // /tags/<slug>/ for index.Tags()[k], /tags/ and /people/ (render/tags.h).
+  Result<std::string> TagPage(size_t k);
+  Result<std::string> TagsPage();
+  Result<std::string> PeopleIndexPage();
   Result<std::string> HomePage();
   Result<std::string> NotFoundPage();
   // The page left at an alias of article i, sending readers to its URL.

@@ -24,6 +24,9 @@ struct Job {
     kPerson,
     kReviewBoard,
     kGlossary,
+    kTag,
+    kTags,
+    kPeople,
     kHome,
     kNotFound,
     kAlias,
@@ -33,7 +36,7 @@ struct Job {
     kAsset
   };
   Kind kind;
-  size_t index = 0;                // article, section, page or asset index
+  size_t index = 0;                // article, section, page, tag or asset index
   const Person* person = nullptr;  // kPerson
   std::string path;                // output path
 };
@@ -48,7 +51,7 @@ std::string OutputPath(std::string_view url) {
 
 // Pages whose body becomes the intro of a generated page instead of a page of its own.
 bool IsAbsorbedPage(const Page& p) {
-  return p.slug == "review-board" || p.slug == "glossary";
+  return p.slug == "review-board" || p.slug == "glossary" || p.slug == "people";
 }
 
 // "old/path/index.html" -> "/old/path/"; "legacy/x.html" -> "/legacy/x.html".
@@ -72,6 +75,10 @@ std::vector<Job> PlanJobs(const SiteIndex& index) {
   jobs.push_back({Job::kHome, 0, nullptr, "index.html"});
   jobs.push_back({Job::kReviewBoard, 0, nullptr, "review-board/index.html"});
   jobs.push_back({Job::kGlossary, 0, nullptr, "glossary/index.html"});
+  jobs.push_back({Job::kPeople, 0, nullptr, "people/index.html"});
+  if (!index.Tags().empty()) jobs.push_back({Job::kTags, 0, nullptr, "tags/index.html"});
+  for (size_t i = 0; i < index.Tags().size(); ++i)
+    jobs.push_back({Job::kTag, i, nullptr, OutputPath(index.Tags()[i].url)});
   jobs.push_back({Job::kNotFound, 0, nullptr, "404.html"});
   jobs.push_back({Job::kRobots, 0, nullptr, "robots.txt"});
   for (size_t i = 0; i < index.assets().size(); ++i)
@@ -106,6 +113,12 @@ Result<std::string> RunJob(const Job& job, const SiteIndex& index, PageRenderer&
       return r.ReviewBoardPage();
     case Job::kGlossary:
       return r.GlossaryPage();
+    case Job::kTag:
+      return r.TagPage(job.index);
+    case Job::kTags:
+      return r.TagsPage();
+    case Job::kPeople:
+      return r.PeopleIndexPage();
     case Job::kHome:
       return r.HomePage();
     case Job::kNotFound:

@@ -336,7 +336,8 @@ TEST_F(RenderTest, SitemapListsEveryPageWithLastmod) {
       EXPECT_EQ(rest.rfind("</url>", 0), 0u) << e.url;
     }
   }
-  EXPECT_EQ(Count(xml, "<url>"), 2u + 4u + 1u + 3u + 3u);  // home, sections, articles, page, people, board...
+  // home, sections, articles, page, people, board, glossary, people index, tag index and two tags.
+  EXPECT_EQ(Count(xml, "<url>"), 2u + 4u + 1u + 3u + 3u + 4u);
   EXPECT_EQ(xml.find("old/cry"), std::string::npos);
   EXPECT_EQ(xml.find("404"), std::string::npos);
 }

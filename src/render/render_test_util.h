@@ -107,6 +107,7 @@ inline const std::vector<std::string> kSmallSitePages = {
     "legacy/cry.html",
     "old/cry/index.html",
     "people/fred/index.html",
+    "people/index.html",
     "people/jane/index.html",
     "people/ria/index.html",
     "relationships/hostile/index.html",
@@ -116,6 +117,9 @@ inline const std::vector<std::string> kSmallSitePages = {
     "relationships/sex/index.html",
     "relationships/sex/stale/index.html",
     "review-board/index.html",
+    "tags/emotions/index.html",
+    "tags/index.html",
+    "tags/sex/index.html",
 };
 
 inline void BuildSmallSite(Site& site, markup::SiteDocs& docs, Reference& smith) {

@@ -221,6 +221,7 @@ SiteIndex::SiteIndex(const Site& site, const markup::SiteDocs& docs) : site_(sit
     if (dx != dy) return dy < dx;
     return site.articles[x].url < site.articles[y].url;
   });
+  tags_ = CollectTags(site, newest_);
   FormatSources();
   for (const auto& [id, person] : site.people) person_json_[id] = PersonRefJsonLd(*this, id);
   publisher_json_ = PublisherJsonLd(*this);

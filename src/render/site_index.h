@@ -12,6 +12,7 @@
 #include "markup/markup.h"
 #include "model/model.h"
 #include "render/render.h"
+#include "render/tags.h"
 
 namespace vetted::render {
 
@@ -86,6 +87,8 @@ class SiteIndex {
   // scored, deterministic. Looks only at a window of neighbours in each
   // tag/section bucket, so the cost per article is bounded (O(n*k) overall).
   std::vector<size_t> Related(size_t i, size_t limit) const;
+  // Every tag page, sorted by name (render/tags.h).
+  const std::vector<TagEntry>& Tags() const { return tags_; }
   // Index into site.pages of pages/<slug>.md, or -1.
   int PageIndex(std::string_view slug) const;
   // The newest article date among a section's direct articles (empty when none).
@@ -128,6 +131,7 @@ class SiteIndex {
   std::vector<std::vector<size_t>> by_tag_;     // tag id -> articles, ascending
   std::vector<std::vector<int>> article_tags_;  // article -> sorted tag ids
   std::vector<size_t> newest_;
+  std::vector<TagEntry> tags_;
   std::unordered_map<const Reference*, FormattedSource> sources_;
   std::vector<int> section_id_, top_section_id_;
   std::unordered_map<std::string, std::string> person_json_;

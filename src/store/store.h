@@ -48,6 +48,11 @@ struct SearchDocument {
   std::string body;      // visible body text
   std::string section;   // URL of the article's top-level section, e.g. "/relationships/"; "/" when none
   std::string tags;      // tags, space separated
+  // The glossary's other names for the terms the article mentions (a term
+  // and its aliases, one per line, leaving out those its text already has):
+  // "sleep apnoea" makes an article found by "OSA". Weighs least of all
+  // fields (0.5, body 1), so an article that uses the reader's own words ranks first.
+  std::string glossary;
 };
 
 // One article file as imported.
@@ -165,7 +170,8 @@ class Store {
   virtual ~Store() = default;
 
   // Replaces the content with `input` in one transaction (all or nothing):
-  // articles whose revision hash and bytes are unchanged are left alone; a
+  // articles whose revision hash and bytes are unchanged are left alone
+  // (only re-indexed when their SearchDocument::glossary changed); a
   // changed one gets a new revision that becomes current; an article missing
   // from input is unpublished (its revisions and feedback are kept); other
   // files are replaced to match input.files exactly. The generation goes up
@@ -190,9 +196,10 @@ class Store {
   virtual Result<Changes> ChangesSince(int64_t generation);
 
   // Full-text search over published articles: title, description, headings
-  // and tags weigh more than the body; words are stemmed (English); best
-  // first. Never fails on odd input (quotes, operators, control bytes): it is
-  // treated as words.
+  // and tags weigh more than the body, the glossary field less; words are
+  // stemmed (English) after util::SearchSpelling, so British and American
+  // spellings match each other ("anaemia", "anemia"); best first. Never fails on odd input (quotes,
+  // operators, control bytes): it is treated as words.
   virtual Result<SearchResults> Search(const SearchQuery& query) = 0;
 
   // Up to `limit` published articles most like the article at `url` by the

@@ -51,6 +51,17 @@ unsigned WorkerCount();
 // all calls have finished. fn must be thread-safe and must not throw.
 void ParallelFor(size_t n, const std::function<void(size_t)>& fn);
 
+// The one spelling of a search word (util/spelling.cc): British medical and
+// common spellings map to the American form, so that "anaemia" and "anemia",
+// "tumours" and "tumors", "centre" and "center" index and match alike. Input:
+// one lower-case word (as a tokenizer yields it, before stemming); "æ" and "œ"
+// are read as "ae" and "oe". Only listed stems and digraphs change ("haem",
+// "-aemi-", "paed", "oesoph", "-rrhoea", "-pnoea", "foet", "behaviour",
+// "centre", "programme"...), so "aero", "does", "shoe", "hour", "acre" stay as
+// they are. Returns the word unchanged when no rule applies. Pure, thread-safe;
+// the SQLite tokenizer, the memory store and any other search index share it.
+std::string SearchSpelling(std::string_view word);
+
 // Counts Unicode code points (UTF-8 input; every non-continuation byte counts).
 size_t Utf8Length(std::string_view s);
 

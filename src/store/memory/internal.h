@@ -14,8 +14,8 @@
 
 namespace vetted::store::memory {
 
-// Search fields, in weight order: title 10, description 5, headings 4, tags 4, body 1.
-inline constexpr size_t kFields = 5;
+// Search fields: title 10, description 5, headings 4, tags 4, body 1, glossary 0.5.
+inline constexpr size_t kFields = 6;
 
 // One published article's search document, tokenized once at import.
 struct IndexedDoc {

@@ -37,7 +37,9 @@ void SetCurrentRevision(Article& article, const ArticleSource& src, const std::s
   article.current = article.revisions.size() - 1;
 }
 
-void WriteArticles(Data& data, const ImportInput& input, ImportReport& report) {
+// Returns the number of unchanged articles re-indexed for a new SearchDocument::glossary.
+size_t WriteArticles(Data& data, const ImportInput& input, ImportReport& report) {
+  size_t reindexed = 0;
   const std::string now = UtcNow();
   for (const ArticleSource& src : input.articles) {
     auto it = data.articles.find(src.path);
@@ -57,6 +59,10 @@ void WriteArticles(Data& data, const ImportInput& input, ImportReport& report) {
     bool same_revision = current.hash == src.revision && current.bytes == src.bytes;
     if (article.published && article.url == src.url && same_revision) {
       ++report.unchanged;
+      if (article.index->doc.glossary != src.search.glossary) {
+        article.index = IndexDocument(src.url, src.search);
+        ++reindexed;
+      }
       continue;
     }
     if (!same_revision) SetCurrentRevision(article, src, now);
@@ -65,6 +71,7 @@ void WriteArticles(Data& data, const ImportInput& input, ImportReport& report) {
     article.published = true;
     article.index = IndexDocument(src.url, src.search);
   }
+  return reindexed;
 }
 
 size_t WriteFiles(Data& data, const std::vector<SourceFile>& files) {
@@ -128,7 +135,7 @@ class MemoryStore : public Store {
     Data& data = *data_;
     ImportReport report;
     UnpublishMissing(data, input, report);
-    WriteArticles(data, input, report);
+    size_t reindexed = WriteArticles(data, input, report);
     report.files_changed = WriteFiles(data, input.files);
     data.published_paths.clear();
     for (const auto& [path, article] : data.articles) {
@@ -138,7 +145,7 @@ class MemoryStore : public Store {
     std::sort(report.changed.begin(), report.changed.end());
     std::sort(report.removed.begin(), report.removed.end());
     if (!report.added.empty() || !report.changed.empty() || !report.removed.empty() ||
-        report.files_changed > 0) {
+        report.files_changed > 0 || reindexed > 0) {
       ++data.generation;
       RecordChanges(data, report);
     }

@@ -1,20 +1,22 @@
 // Search and Related over the memory store's published articles: BM25 per
 // field with the SQLite backend's weights (title 10, description 5, headings
-// 4, tags 4, body 1), every query word required, then any word when no
-// article has them all. Words are stemmed by step 1 of Porter's algorithm.
+// 4, tags 4, body 1, glossary 0.5), every query word required, then any word
+// when no article has them all. Words are spelled by util::SearchSpelling,
+// then stemmed by step 1 of Porter's algorithm.
 #include <algorithm>
 #include <cmath>
 #include <string_view>
 
 #include "store/memory/internal.h"
 #include "store/search_text.h"
+#include "util/util.h"
 
 namespace vetted::store {
 namespace {
 
 constexpr size_t kMaxWords = 12;         // per search query
 constexpr size_t kMaxRelatedWords = 24;  // title, tags, description words of the article
-constexpr std::array<double, memory::kFields> kWeights = {10.0, 5.0, 4.0, 4.0, 1.0};
+constexpr std::array<double, memory::kFields> kWeights = {10.0, 5.0, 4.0, 4.0, 1.0, 0.5};
 constexpr double kK1 = 1.2;
 constexpr double kB = 0.75;
 
@@ -120,11 +122,11 @@ void ForEachWord(std::string_view text, Fn&& fn) {
 
 std::string MemoryStem(std::string_view word) {
   std::string w(word);
-  bool letters = !w.empty();
-  for (char& c : w) {
+  for (char& c : w)
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    letters = letters && c >= 'a' && c <= 'z';
-  }
+  w = util::SearchSpelling(w);
+  bool letters = !w.empty();
+  for (char c : w) letters = letters && c >= 'a' && c <= 'z';
   return letters ? PorterStep1(std::move(w)) : w;
 }
 
@@ -214,7 +216,8 @@ std::shared_ptr<const IndexedDoc> IndexDocument(const std::string& url, const Se
   auto index = std::make_shared<IndexedDoc>();
   index->url = url;
   index->doc = doc;
-  const std::string* fields[kFields] = {&doc.title, &doc.description, &doc.headings, &doc.tags, &doc.body};
+  const std::string* fields[kFields] = {&doc.title, &doc.description, &doc.headings,
+                                        &doc.tags,  &doc.body,        &doc.glossary};
   for (size_t f = 0; f < kFields; ++f) {
     ForEachWord(*fields[f], [&](size_t, size_t, const std::string& stem) {
       ++index->tf[stem][f];

@@ -74,6 +74,8 @@ Result<sqlite3*> OpenConnection(const std::string& path, bool durable, bool crea
   sqlite3_extended_result_codes(db, 1);
   sqlite3_busy_timeout(db, 5000);
   Status status = Exec(db, "PRAGMA foreign_keys = ON");
+  if (status.ok() && RegisterSpellingTokenizer(db) != SQLITE_OK)
+    status = SqlError(db, "register the spelling tokenizer");
   if (status.ok()) status = Exec(db, durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
   if (!status.ok()) {
     sqlite3_close(db);

@@ -21,6 +21,7 @@ struct Existing {
   bool published = false;
   std::string hash;        // current revision's hash
   std::string bytes_hash;  // current revision's sha256 of the bytes
+  std::string glossary;    // SearchDocument::glossary it was indexed with
   bool seen = false;       // in this import's input
 };
 
@@ -29,10 +30,10 @@ using ExistingMap = std::unordered_map<std::string, Existing>;
 Result<ExistingMap> ReadArticles(sqlite3* db) {
   ExistingMap map;
   Query q(db,
-          "SELECT a.path, a.id, a.url, a.published, r.hash, r.bytes_hash "
+          "SELECT a.path, a.id, a.url, a.published, r.hash, r.bytes_hash, a.search_glossary "
           "FROM articles a LEFT JOIN revisions r ON r.id = a.current_revision");
   while (q.Next()) {
-    map.emplace(q.Text(0), Existing{q.Int(1), q.Text(2), q.Int(3) != 0, q.Text(4), q.Text(5)});
+    map.emplace(q.Text(0), Existing{q.Int(1), q.Text(2), q.Int(3) != 0, q.Text(4), q.Text(5), q.Text(6)});
   }
   if (!q.status().ok()) return q.status();
   return map;
@@ -78,9 +79,10 @@ Status ApplySearchChanges(sqlite3* db, const SearchChanges& changes) {
   for (const auto& [id, a] : changes.inserts) {
     const SearchDocument& s = a->search;
     Query q(db,
-            "INSERT INTO search(rowid, title, description, headings, tags, body, url, section) "
-            "VALUES (?,?,?,?,?,?,?,?)");
-    Status status = q.Bind(id, s.title, s.description, s.headings, s.tags, s.body, a->url, s.section).Run();
+            "INSERT INTO search(rowid, title, description, headings, tags, body, url, section, glossary) "
+            "VALUES (?,?,?,?,?,?,?,?,?)");
+    Status status =
+        q.Bind(id, s.title, s.description, s.headings, s.tags, s.body, a->url, s.section, s.glossary).Run();
     if (!status.ok()) return status;
   }
   return Status::Ok();
@@ -134,9 +136,14 @@ Status UnpublishFirst(sqlite3* db, const ImportInput& input, ExistingMap& existi
   return Status::Ok();
 }
 
-// Phase 2: adds and changes articles.
+Status SetGlossary(sqlite3* db, int64_t id, const std::string& glossary) {
+  return Query(db, "UPDATE articles SET search_glossary = ? WHERE id = ?").Bind(glossary, id).Run();
+}
+
+// Phase 2: adds and changes articles. *reindexed counts unchanged articles
+// whose search row is rewritten for a new SearchDocument::glossary.
 Status WriteArticles(sqlite3* db, const ImportInput& input, const ExistingMap& existing, ImportReport& report,
-                     SearchChanges& search) {
+                     SearchChanges& search, size_t* reindexed) {
   const std::string now = UtcNow();
   for (const ArticleSource& a : input.articles) {
     std::string bytes_hash = util::Sha256Hex(a.bytes);
@@ -144,13 +151,24 @@ Status WriteArticles(sqlite3* db, const ImportInput& input, const ExistingMap& e
     if (it == existing.end()) {
       Result<int64_t> id = AddArticle(db, a, bytes_hash, now);
       if (!id.ok()) return id.status();
+      if (!a.search.glossary.empty()) {
+        if (Status status = SetGlossary(db, *id, a.search.glossary); !status.ok()) return status;
+      }
       search.inserts.emplace_back(*id, &a);
       report.added.push_back(a.path);
       continue;
     }
     const Existing& e = it->second;
+    if (e.glossary != a.search.glossary) {
+      if (Status status = SetGlossary(db, e.id, a.search.glossary); !status.ok()) return status;
+    }
     if (e.published && e.url == a.url && e.hash == a.revision && e.bytes_hash == bytes_hash) {
       ++report.unchanged;
+      if (e.glossary != a.search.glossary) {
+        search.deletes.push_back(e.id);
+        search.inserts.emplace_back(e.id, &a);
+        ++*reindexed;
+      }
       continue;
     }
     Status status = UpdateArticle(db, e, a, bytes_hash, now);
@@ -221,8 +239,9 @@ Result<ImportReport> ImportLocked(sqlite3* db, const ImportInput& input) {
   if (!existing.ok()) return existing.status();
   ImportReport report;
   SearchChanges search;
+  size_t reindexed = 0;
   status = UnpublishFirst(db, input, *existing, report, search);
-  if (status.ok()) status = WriteArticles(db, input, *existing, report, search);
+  if (status.ok()) status = WriteArticles(db, input, *existing, report, search, &reindexed);
   if (!status.ok()) return status;
   Result<size_t> files_changed = WriteFiles(db, input.files);
   if (!files_changed.ok()) return files_changed.status();
@@ -233,7 +252,7 @@ Result<ImportReport> ImportLocked(sqlite3* db, const ImportInput& input) {
   std::sort(report.changed.begin(), report.changed.end());
   std::sort(report.removed.begin(), report.removed.end());
   if (!report.added.empty() || !report.changed.empty() || !report.removed.empty() ||
-      report.files_changed > 0) {
+      report.files_changed > 0 || reindexed > 0) {
     status = Query(db, "UPDATE meta SET value = value + 1 WHERE key = 'generation'").Run();
     if (status.ok()) status = RecordChanges(db, report);
     if (!status.ok()) return status;

@@ -1,10 +1,12 @@
 // store/sqlite/ internals shared by the files of the SQLite backend. Not a
 // front door: only store/sqlite/*.cc and their tests include it.
 //
-// The search index (created by migration 2 in sqlite_store.cc):
+// The search index (created by migration 2, remade by migration 3 in sqlite_store.cc):
 //   CREATE VIRTUAL TABLE search USING fts5(title, description, headings, tags, body,
-//       url UNINDEXED, section UNINDEXED,
-//       tokenize = 'porter unicode61 remove_diacritics 2');
+//       url UNINDEXED, section UNINDEXED, glossary,
+//       tokenize = 'porter spelling unicode61 remove_diacritics 2');
+// "spelling" is our tokenizer (spelling_tokenizer.cc): every connection
+// registers it before touching the table.
 // rowid = articles.id; exactly one row per PUBLISHED article, kept in step by
 // Import (insert on add, replace on change, delete on unpublish).
 #pragma once
@@ -17,6 +19,12 @@
 #include "store/store.h"
 
 namespace vetted::store {
+
+// The FTS5 tokenizer that maps British spellings to American ones
+// (util::SearchSpelling) before the porter stemmer sees a token.
+inline constexpr const char* kSpellingTokenizer = "spelling";
+// Registers it on `db`; SQLITE_OK or the error code.
+int RegisterSpellingTokenizer(sqlite3* db);
 
 // Store::Search on `db` (a reader connection checked out by the caller for the
 // duration of the call; the function may prepare statements on it and must

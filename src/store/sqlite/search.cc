@@ -42,9 +42,9 @@ constexpr size_t kMaxCachedPostings = 4'000'000;  // ~64 MB; the cache is emptie
 constexpr size_t kMaxCachedRelated = 20'000;
 
 // bm25 with the column weights title 10, description 5, headings 4, tags 4,
-// body 1 (url and section are not indexed).
+// body 1, glossary 0.5 (url and section are not indexed).
 constexpr const char* kTermSql =
-    "SELECT rowid, bm25(search, 10.0, 5.0, 4.0, 4.0, 1.0, 0.0, 0.0) FROM search WHERE search MATCH ?1";
+    "SELECT rowid, bm25(search, 10.0, 5.0, 4.0, 4.0, 1.0, 0.0, 0.0, 0.5) FROM search WHERE search MATCH ?1";
 constexpr const char* kHitSql = "SELECT url, title, section, body, description FROM search WHERE rowid = ?1";
 constexpr const char* kSectionsSql = "SELECT rowid, section FROM search";
 constexpr const char* kGenerationSql = "SELECT value FROM meta WHERE key = 'generation'";
@@ -308,7 +308,7 @@ void KeepBest(std::vector<Scored>& rows, size_t n) {
 // ---------------------------------------------------------------- snippets
 //
 // A hit's snippet is made from its row read by rowid, tokenized with the
-// index's own tokenizer (porter over unicode61): a per-hit "MATCH ... AND
+// index's own tokenizer (porter over spelling over unicode61): a per-hit "MATCH ... AND
 // rowid = ?" would seek every word's long doclist again, 30-40 us per word.
 
 using Token = SnippetToken;
@@ -325,8 +325,8 @@ class Tokenizer {
     sqlite3_step(stmt);
     void* ctx = nullptr;
     if (api == nullptr || api->xFindTokenizer(api, "porter", &ctx, &impl_) != SQLITE_OK) return;
-    const char* args[] = {"unicode61", "remove_diacritics", "2"};
-    if (impl_.xCreate(ctx, args, 3, &tokenizer_) != SQLITE_OK) tokenizer_ = nullptr;
+    const char* args[] = {kSpellingTokenizer, "unicode61", "remove_diacritics", "2"};
+    if (impl_.xCreate(ctx, args, 4, &tokenizer_) != SQLITE_OK) tokenizer_ = nullptr;
   }
   ~Tokenizer() {
     if (tokenizer_ != nullptr) impl_.xDelete(tokenizer_);

@@ -67,6 +67,19 @@ CREATE TABLE changes(generation INTEGER NOT NULL, path TEXT NOT NULL);
 CREATE INDEX changes_generation ON changes(generation);
 INSERT INTO meta(key, value) SELECT 'changes_from', value FROM meta WHERE key = 'generation';
 )sql",
+    // 4: the search index again, through the "spelling" tokenizer (British and
+    // American spellings alike) and with a low-weight glossary column; each
+    // article keeps the glossary text it was indexed with.
+    R"sql(
+CREATE VIRTUAL TABLE search_v3 USING fts5(title, description, headings, tags, body,
+  url UNINDEXED, section UNINDEXED, glossary,
+  tokenize = 'porter spelling unicode61 remove_diacritics 2');
+INSERT INTO search_v3(rowid, title, description, headings, tags, body, url, section, glossary)
+  SELECT rowid, title, description, headings, tags, body, url, section, '' FROM search;
+DROP TABLE search;
+ALTER TABLE search_v3 RENAME TO search;
+ALTER TABLE articles ADD COLUMN search_glossary TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 Result<int64_t> UserVersion(sqlite3* db) {

@@ -10,6 +10,7 @@
 
 #include "store/contract_test.h"
 #include "store/sqlite/db.h"
+#include "store/sqlite/internal.h"
 #include "store/sqlite/store_impl.h"
 
 namespace vetted::store {
@@ -39,6 +40,7 @@ class SqliteTest : public ::testing::Test {
   std::string QueryText(const std::string& sql) {
     sqlite3* db = nullptr;
     EXPECT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+    EXPECT_EQ(RegisterSpellingTokenizer(db), SQLITE_OK);  // the search table's tokenizer
     sqlite3_stmt* stmt = nullptr;
     std::string out = "<error>";
     if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK) {
@@ -104,6 +106,33 @@ TEST_F(SqliteTest, MigratesOlderDatabaseKeepingData) {
   ASSERT_TRUE(snap.ok());
   ASSERT_EQ(snap->files.size(), 1u);
   EXPECT_EQ(snap->files[0].path, "site.toml");
+}
+
+TEST_F(SqliteTest, MigrationThreeReindexesSearchWithTheSpellingTokenizer) {
+  Result<sqlite3*> db = sqlite::OpenConnection(path_, true, true);
+  ASSERT_TRUE(db.ok());
+  ASSERT_TRUE(sqlite::Migrate(*db, 2).ok());
+  ASSERT_TRUE(
+      sqlite::Exec(*db,
+                   "INSERT INTO search(rowid, title, description, headings, tags, body, url, section) "
+                   "VALUES (7, 'Iron', '', '', '', 'Anaemia makes you tired.', '/health/iron/', "
+                   "'/health/')")
+          .ok());
+  sqlite::CloseConnection(*db);
+  Result<std::unique_ptr<Store>> store = OpenSqlite(path_);
+  ASSERT_TRUE(store.ok()) << store.status().message();
+  EXPECT_EQ(QueryText("PRAGMA user_version"), std::to_string(SqliteSchemaVersion()));
+  EXPECT_NE(
+      QueryText("SELECT sql FROM sqlite_master WHERE name = 'search'").find("porter spelling unicode61"),
+      std::string::npos);
+  for (const char* text : {"anemia", "anaemia"}) {
+    SearchQuery q;
+    q.text = text;
+    Result<SearchResults> r = (*store)->Search(q);
+    ASSERT_TRUE(r.ok()) << r.status().message();
+    ASSERT_EQ(r->hits.size(), 1u) << text;
+    EXPECT_EQ(r->hits[0].url, "/health/iron/");
+  }
 }
 
 TEST_F(SqliteTest, ReopenIsNoOp) {
