@@ -37,7 +37,8 @@ double SecondsSince(std::chrono::steady_clock::time_point start) {
 
 // The publish pipeline's phases 1 and 2 (src/publish/): the stored site is
 // refused by the same rules as `vetted build` and `vetted check`.
-Result<std::shared_ptr<const Content>> LoadContent(store::Store& store, const render::Options& options) {
+Result<std::shared_ptr<const Content>> LoadContent(store::Store& store, const render::Options& options,
+                                                   const util::Clock& clock) {
   Result<store::Snapshot> snapshot = store.Load();
   if (!snapshot.ok()) return snapshot.status();
   auto c = std::make_shared<Content>();
@@ -62,7 +63,7 @@ Result<std::shared_ptr<const Content>> LoadContent(store::Store& store, const re
     std::string url = "/" + f.relative_path;
     if (!c->page_path.count(url)) c->static_file[url] = f.source_path;
   }
-  c->last_modified = HttpDateNow();
+  c->last_modified = util::FormatHttpDate(clock.NowSeconds());
   return std::shared_ptr<const Content>(std::move(c));
 }
 
@@ -132,7 +133,7 @@ Result<std::unique_ptr<App>> App::Open(store::Store& store, const AppOptions& op
   for (auto add : {AddPageRoutes, AddSearchRoutes, AddFeedbackRoutes, AddOpsRoutes})
     if (Status s = add(impl->router, *impl); !s.ok()) return Status::Internal("routes: " + s.message());
   auto start = std::chrono::steady_clock::now();
-  Result<std::shared_ptr<const Content>> content = LoadContent(store, impl->RenderOptions());
+  Result<std::shared_ptr<const Content>> content = LoadContent(store, impl->RenderOptions(), *options.clock);
   if (!content.ok()) return content.status();
   impl->content = std::move(*content);
   if (impl->log) {
@@ -196,7 +197,8 @@ Status App::Reload() {
       return Status::Ok();
   }
   auto start = std::chrono::steady_clock::now();
-  Result<std::shared_ptr<const Content>> content = LoadContent(impl_->store, impl_->RenderOptions());
+  Result<std::shared_ptr<const Content>> content =
+      LoadContent(impl_->store, impl_->RenderOptions(), *impl_->options.clock);
   if (!content.ok()) {
     std::lock_guard<std::mutex> lock(impl_->content_mu);
     impl_->failed_generation = *generation;

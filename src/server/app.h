@@ -29,6 +29,7 @@
 #include "model/status.h"
 #include "server/server.h"
 #include "store/store.h"
+#include "util/util.h"
 
 namespace vetted::server {
 
@@ -44,6 +45,9 @@ struct AppOptions {
   // with "Authorization: Bearer <token>" may call them. "" = none: they are
   // answered 403 except on the ops listener (Request::ops_listener).
   std::string ops_token;
+  // What "now" is: a feedback row's created_at and the pages' Last-Modified.
+  // Must outlive the App; tests pass a util::FixedClock.
+  const util::Clock* clock = &util::SystemClock();
 };
 
 class App {

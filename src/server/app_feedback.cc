@@ -100,7 +100,7 @@ void App::Impl::Feedback(Request&& req, Respond respond, bool api) {
   entry.helpful = input->helpful;
   entry.category = input->category;
   entry.comment = MaskPersonalData(input->comment);
-  entry.created_at = IsoDateNow();
+  entry.created_at = util::FormatIsoUtc(options.clock->NowSeconds());
   std::string url = entry.article_url, revision = input->revision;
   queue->Submit(std::move(entry),
                 [this, api, url, revision, respond = std::move(respond)](Result<int64_t> id) {

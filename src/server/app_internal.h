@@ -48,7 +48,9 @@ struct Content {
 };
 
 // Loads the store's published content and prepares it for serving.
-Result<std::shared_ptr<const Content>> LoadContent(store::Store& store, const render::Options& options);
+// `clock` gives the Last-Modified of its pages.
+Result<std::shared_ptr<const Content>> LoadContent(store::Store& store, const render::Options& options,
+                                                   const util::Clock& clock);
 
 // Fresh (never cached) HTML, e.g. search results: no-store, security headers.
 Response HtmlResponse(int status, std::string html, std::string_view route);
@@ -61,9 +63,6 @@ Response Redirect(int status, std::string location, std::string_view route);
 // are kept as typed.
 std::vector<std::pair<std::string, std::string>> ParseQuery(std::string_view query);
 std::string QueryValue(std::string_view query, std::string_view name);
-// "Thu, 26 Nov 2026 06:01:02 GMT" and "2026-11-26T06:01:02Z" for now.
-std::string HttpDateNow();
-std::string IsoDateNow();
 
 struct App::Impl {
   store::Store& store;

@@ -2,7 +2,6 @@
 // shared responder, responder.h), responses, and the small HTTP helpers the
 // handlers share.
 #include <cstdio>
-#include <ctime>
 
 #include "server/app_internal.h"
 #include "server/encode.h"
@@ -146,14 +145,6 @@ std::string QueryValue(std::string_view query, std::string_view name) {
   for (auto& [k, v] : ParseQuery(query))
     if (k == name) return std::move(v);
   return "";
-}
-
-std::string HttpDateNow() {
-  return HttpDate(std::time(nullptr));
-}
-
-std::string IsoDateNow() {
-  return FormatUtc(std::time(nullptr), "%Y-%m-%dT%H:%M:%SZ");
 }
 
 // 200 once ready; 503 "warming" while the search index's word lists are

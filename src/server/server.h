@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "model/status.h"
+#include "util/util.h"
 
 namespace vetted::server {
 
@@ -87,8 +88,8 @@ struct Response {
 class StaticSite {
  public:
   // Fails with kNotFound when root is not a directory, kIo when a file cannot
-  // be read.
-  static Result<StaticSite> Open(const std::string& root);
+  // be read. `clock` gives Last-Modified (the time of Open).
+  static Result<StaticSite> Open(const std::string& root, const util::Clock& clock = util::SystemClock());
 
   // Answers a request (never fails; errors are 4xx responses):
   //   GET/HEAD only (405 + Allow otherwise); "/a/b/" serves a/b/index.html;

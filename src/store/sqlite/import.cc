@@ -136,8 +136,7 @@ Status UnpublishFirst(sqlite3* db, const ImportInput& input, ExistingMap& existi
 
 // Phase 2: adds and changes articles.
 Status WriteArticles(sqlite3* db, const ImportInput& input, const ExistingMap& existing, ImportReport& report,
-                     SearchChanges& search) {
-  const std::string now = UtcNow();
+                     SearchChanges& search, const std::string& now) {
   for (const ArticleSource& a : input.articles) {
     std::string bytes_hash = util::Sha256Hex(a.bytes);
     auto it = existing.find(a.path);
@@ -193,7 +192,7 @@ Result<size_t> WriteFiles(sqlite3* db, const std::vector<SourceFile>& files) {
 
 }  // namespace
 
-Result<ImportReport> ImportLocked(sqlite3* db, const ImportInput& input) {
+Result<ImportReport> ImportLocked(sqlite3* db, const ImportInput& input, const std::string& now) {
   Status status = ValidateImport(input);
   if (!status.ok()) return status;
   Result<ExistingMap> existing = ReadArticles(db);
@@ -201,7 +200,7 @@ Result<ImportReport> ImportLocked(sqlite3* db, const ImportInput& input) {
   ImportReport report;
   SearchChanges search;
   status = UnpublishFirst(db, input, *existing, report, search);
-  if (status.ok()) status = WriteArticles(db, input, *existing, report, search);
+  if (status.ok()) status = WriteArticles(db, input, *existing, report, search, now);
   if (!status.ok()) return status;
   Result<size_t> files_changed = WriteFiles(db, input.files);
   if (!files_changed.ok()) return files_changed.status();
