@@ -2,6 +2,7 @@
 // needed: 303 to a thank-you page) and POST /api/feedback (JSON: 201 with the
 // new id). A success is sent only once the row is durable.
 #include <chrono>
+#include <nlohmann/json.hpp>
 
 #include "server/app_internal.h"
 #include "util/util.h"
@@ -72,7 +73,7 @@ void App::Impl::Feedback(Request&& req, Respond respond, bool api) {
   if (input->honeypot_filled) {
     // A bot filled the hidden field: answer as if stored, store nothing.
     CountFeedback(FeedbackReason::kHoneypot);
-    if (api) return respond(JsonResponse(201, "{\"id\":0}", "api_feedback"));
+    if (api) return respond(JsonResponse(201, {{"id", 0}}, "api_feedback"));
     return respond(Redirect(303, ThanksUrl(input->article), "feedback"));
   }
   if (!limiter.Allow(req.client, std::chrono::steady_clock::now())) {
@@ -113,7 +114,7 @@ Response App::Impl::FeedbackStored(bool api, const std::string& url, const std::
                                    const Result<int64_t>& id) {
   if (id.ok()) {
     CountFeedback(FeedbackReason::kNone);
-    if (api) return JsonResponse(201, "{\"id\":" + std::to_string(*id) + "}", "api_feedback");
+    if (api) return JsonResponse(201, {{"id", *id}}, "api_feedback");
     return Redirect(303, ThanksUrl(url), "feedback");
   }
   FeedbackReason reason = FeedbackReasonOf(id.status());

@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json_fwd.hpp>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
@@ -55,7 +56,7 @@ Result<std::shared_ptr<const Content>> LoadContent(store::Store& store, const re
 // Fresh (never cached) HTML, e.g. search results: no-store, security headers.
 Response HtmlResponse(int status, std::string html, std::string_view route);
 // A JSON answer: {"error": message} for errors, or the given object text.
-Response JsonResponse(int status, std::string json, std::string_view route);
+Response JsonResponse(int status, const nlohmann::ordered_json& body, std::string_view route);
 Response JsonError(int status, std::string_view message, std::string_view route);
 Response Redirect(int status, std::string location, std::string_view route);
 
