@@ -35,6 +35,8 @@ namespace vetted::server {
 
 class Metrics;
 
+// Each default here is the one default: the CLI's ServeArgs (cli/commands.h)
+// takes its own from it.
 struct AppOptions {
   bool cache = true;  // false: render every page on every request (to measure rendering)
   std::chrono::milliseconds reload_poll{250};
