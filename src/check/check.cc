@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <nlohmann/json.hpp>
 #include <tuple>
 #include <unordered_set>
 
@@ -123,20 +124,16 @@ void Normalize(std::vector<Diagnostic>& out) {
 
 std::string ToJson(const std::vector<Diagnostic>& diagnostics) {
   std::string out = "[";
-  for (size_t i = 0; i < diagnostics.size(); ++i) {
+  for (size_t i = 0; i < diagnostics.size(); ++i) {  // one diagnostic a line
     const Diagnostic& d = diagnostics[i];
-    out += i ? ",\n  {" : "\n  {";
-    out += "\"file\": ";
-    util::AppendJsonString(out, d.pos.file);
-    out += ", \"line\": " + std::to_string(d.pos.line);
-    out += d.severity == Severity::kError ? ", \"severity\": \"error\"" : ", \"severity\": \"warning\"";
-    out += ", \"message\": ";
-    util::AppendJsonString(out, d.message);
-    out += ", \"rule\": ";
-    util::AppendJsonString(out, d.rule);
-    out += ", \"stage\": ";
-    util::AppendJsonString(out, d.stage);
-    out += "}";
+    nlohmann::ordered_json j = {{"file", d.pos.file},
+                                {"line", d.pos.line},
+                                {"severity", d.severity == Severity::kError ? "error" : "warning"},
+                                {"message", d.message},
+                                {"rule", d.rule},
+                                {"stage", d.stage}};
+    out += i ? ",\n  " : "\n  ";
+    out += j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
   }
   out += diagnostics.empty() ? "]" : "\n]";
   return out;

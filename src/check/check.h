@@ -54,7 +54,8 @@ double FleschKincaidGrade(std::string_view text);
 int CountSyllables(std::string_view word);
 
 // The diagnostics as a JSON array of
-// {"file","line","severity":"error"|"warning","message","rule","stage"}.
+// {"file","line","severity":"error"|"warning","message","rule","stage"}, one a
+// line, written by nlohmann-json (invalid UTF-8 replaced by U+FFFD).
 std::string ToJson(const std::vector<Diagnostic>& diagnostics);
 
 }  // namespace vetted::check

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "server/app.h"
+
 namespace vetted::cli {
 
 struct BuildArgs {
@@ -29,16 +31,17 @@ inline constexpr const char* kDefaultDb = "vetted.db";
 struct ServeArgs {
   std::string db = kDefaultDb;
   std::string dir;  // serve a built folder instead of the database
-  std::string listen = "127.0.0.1:8080";
-  int threads = 0;
-  bool no_cache = false;
-  double feedback_per_minute = 6;
-  double feedback_burst = 10;
-  size_t feedback_batch = 512;
-  int reload_poll_ms = 250;        // AppOptions::reload_poll
-  bool incremental_reload = true;  // AppOptions::incremental
-  std::string hsts;
-  bool access_log = true;
+  // The server's own defaults (server::ServeOptions, server::AppOptions): one place each.
+  std::string listen = server::kDefaultListen;
+  int threads = server::ServeOptions{}.threads;
+  bool no_cache = !server::AppOptions{}.cache;
+  double feedback_per_minute = server::AppOptions{}.feedback_per_minute;
+  double feedback_burst = server::AppOptions{}.feedback_burst;
+  size_t feedback_batch = server::AppOptions{}.feedback_batch;
+  int reload_poll_ms = static_cast<int>(server::AppOptions{}.reload_poll.count());
+  bool incremental_reload = server::AppOptions{}.incremental;
+  std::string hsts = server::ServeOptions{}.hsts;
+  bool access_log = server::ServeOptions{}.access_log;
   std::string ops_token;   // bearer token for the ops routes (/metrics); "" = none
   std::string ops_listen;  // host:port of a second listener serving the ops routes only; "" = none
   // Origins whose scripts may post feedback (CORS), each "https://host[:port]";

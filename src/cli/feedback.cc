@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
 #include "store/open.h"
@@ -39,23 +40,18 @@ std::string Csv(const std::vector<store::FeedbackRecord>& rows) {
 
 std::string Json(const std::vector<store::FeedbackRecord>& rows) {
   std::string out = "[";
-  for (size_t i = 0; i < rows.size(); ++i) {
+  for (size_t i = 0; i < rows.size(); ++i) {  // one row a line
     const auto& r = rows[i];
-    out += i ? ",\n  {\"id\":" : "\n  {\"id\":";
-    out += std::to_string(r.id);
-    out += ",\"created_at\":";
-    util::AppendJsonString(out, r.created_at);
-    out += ",\"article\":";
-    util::AppendJsonString(out, r.article_url);
-    out += ",\"article_path\":";
-    util::AppendJsonString(out, r.article_path);
-    out += ",\"revision\":";
-    util::AppendJsonString(out, r.revision);
-    out += r.helpful ? ",\"helpful\":true,\"category\":" : ",\"helpful\":false,\"category\":";
-    util::AppendJsonString(out, r.category);
-    out += ",\"comment\":";
-    util::AppendJsonString(out, r.comment);
-    out += '}';
+    nlohmann::ordered_json row = {{"id", r.id},
+                                  {"created_at", r.created_at},
+                                  {"article", r.article_url},
+                                  {"article_path", r.article_path},
+                                  {"revision", r.revision},
+                                  {"helpful", r.helpful},
+                                  {"category", r.category},
+                                  {"comment", r.comment}};
+    out += i ? ",\n  " : "\n  ";
+    out += row.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
   }
   out += rows.empty() ? "]\n" : "\n]\n";
   return out;

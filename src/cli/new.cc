@@ -185,8 +185,8 @@ int RunNew(const NewArgs& args) {
       "Created a new site in %s. Next:\n"
       "  vetted check %s                 # every problem, with file and line\n"
       "  vetted build %s -o public       # the static site\n"
-      "  vetted import %s && vetted serve   # serve it on http://127.0.0.1:8080\n",
-      args.dir.c_str(), args.dir.c_str(), args.dir.c_str(), args.dir.c_str());
+      "  vetted import %s && vetted serve   # serve it on http://%s\n",
+      args.dir.c_str(), args.dir.c_str(), args.dir.c_str(), args.dir.c_str(), server::kDefaultListen);
   return 0;
 }
 

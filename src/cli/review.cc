@@ -2,7 +2,6 @@
 // review of the article's current revision in its front matter, appending
 // {by, date, revision} to `reviewers` and changing no other byte of the file.
 #include <cstdio>
-#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <string_view>
@@ -142,12 +141,7 @@ Result<std::string> AddReview(std::string_view text, const std::string& by, cons
 }
 
 std::string Today() {
-  std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-  return buf;
+  return util::FormatIsoDate(util::SystemClock().NowSeconds());
 }
 
 // The article's error diagnostics (load, markup and check stages).

@@ -103,19 +103,6 @@ bool IsLetterAccent(std::string_view cmd) {
   return cmd.size() == 1 && std::string_view("uvHckr").find(cmd[0]) != std::string_view::npos;
 }
 
-void AppendCodePoint(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
-
 class LatexReader {
  public:
   LatexReader(std::string_view in, bool dashes) : in_(in), dashes_(dashes) {}
@@ -165,7 +152,7 @@ class LatexReader {
   void Compose(char accent, char base) {
     for (const auto& a : kAccents) {
       if (a.accent == accent && a.base == base) {
-        AppendCodePoint(out_, a.code_point);
+        util::AppendUtf8(out_, a.code_point);
         return;
       }
     }

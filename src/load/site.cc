@@ -145,16 +145,6 @@ void SiteReader::Articles() {
   for (uint32_t i : order) site_.articles.push_back(std::move(*slots[i]));
 }
 
-// "sex-and-relationships" -> "Sex and relationships".
-std::string TitleFromFolder(std::string_view name) {
-  std::string title(name);
-  for (char& c : title)
-    if (c == '-' || c == '_') c = ' ';
-  if (!title.empty() && title[0] >= 'a' && title[0] <= 'z')
-    title[0] = static_cast<char>(title[0] - 'a' + 'A');
-  return title;
-}
-
 void SiteReader::Sections() {
   for (const auto& path : section_paths_) {
     Section s;
@@ -165,10 +155,10 @@ void SiteReader::Sections() {
       s.url += p + "/";
       folder += "/" + p;
     }
-    s.title = TitleFromFolder(path.back());
     std::string file = folder + "/_section.md";
     if (auto text = ReadOptional(file, site_.diagnostics))
       ParseSectionFile(*text, file, s, site_.diagnostics);
+    if (s.title.empty()) s.title = s.ShownTitle();  // the humanized folder name
     site_.sections.push_back(std::move(s));
   }
   std::sort(site_.sections.begin(), site_.sections.end(),

@@ -8,6 +8,7 @@
 #include <cstdint>
 
 #include "load/yaml.h"
+#include "util/util.h"
 
 namespace vetted::load {
 namespace {
@@ -38,18 +39,10 @@ bool PrintableCodePoint(uint32_t c) {
 // Length of the well-formed, printable UTF-8 sequence at s[i] (lead byte >=
 // 0x80), or 0.
 size_t Utf8Printable(std::string_view s, size_t i) {
-  auto lead = static_cast<unsigned char>(s[i]);
-  size_t n = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC2 ? 2 : 0;
-  if (n == 0 || lead > 0xF4 || i + n > s.size()) return 0;
-  uint32_t c = lead & (0x7F >> n);
-  for (size_t k = 1; k < n; ++k) {
-    auto b = static_cast<unsigned char>(s[i + k]);
-    if ((b & 0xC0) != 0x80) return 0;
-    c = (c << 6) | (b & 0x3F);
-  }
-  static constexpr uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
-  if (c < kMin[n] || !PrintableCodePoint(c)) return 0;
-  return n;
+  char32_t c;
+  bool valid;
+  size_t n = util::DecodeUtf8(s, i, &c, &valid);
+  return valid && PrintableCodePoint(c) ? n : 0;
 }
 
 class FastParser {

@@ -154,4 +154,8 @@ std::string FormatDiagnostic(const Diagnostic& d) {
   return out;
 }
 
+std::string Section::ShownTitle() const {
+  return title.empty() && !path.empty() ? util::Humanize(path.back()) : title;
+}
+
 }  // namespace vetted

@@ -155,6 +155,11 @@ struct Section {
   std::string intro_markdown;
   int body_line = 1;
   std::string file;  // "content/relationships/_section.md" or "" when absent
+
+  // What every page calls the section: title, or the humanized folder name
+  // (util::Humanize) when title is empty (load always sets one; a Site built
+  // by hand may not).
+  std::string ShownTitle() const;
 };
 
 // A standalone page from pages/: /<slug>/.

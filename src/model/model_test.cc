@@ -204,5 +204,14 @@ TEST(PersonTest, NameWithCredentials) {
   EXPECT_EQ(p.NameWithCredentials(), "Ada Example, MD, PhD");
 }
 
+TEST(SectionTest, ShownTitleIsTheTitleElseTheHumanizedFolder) {
+  Section s;
+  s.path = {"relationships", "sex-and_relationships"};
+  EXPECT_EQ(s.ShownTitle(), "Sex and relationships");
+  s.title = "Sex & you";
+  EXPECT_EQ(s.ShownTitle(), "Sex & you");
+  EXPECT_EQ(Section{}.ShownTitle(), "");
+}
+
 }  // namespace
 }  // namespace vetted

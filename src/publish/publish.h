@@ -29,14 +29,15 @@
 #include "model/model.h"
 #include "model/status.h"
 #include "store/store.h"
+#include "util/util.h"
 
 namespace vetted::publish {
 
 // ---- time -------------------------------------------------------------------
 
-// Today's date (UTC) from the system clock: the date review-overdue measures
-// against unless ValidateOptions::today says otherwise. Thread-safe.
-Date Today();
+// Today's date (UTC) by `clock`: the date review-overdue measures against
+// unless ValidateOptions::today says otherwise. Thread-safe.
+Date Today(const util::Clock& clock = util::SystemClock());
 
 // ---- phase 1: load (from a store) -------------------------------------------
 

@@ -338,6 +338,10 @@ TEST(PublishTest, TodayComesFromTheClockUnlessGiven) {
   Date today = Today();
   EXPECT_TRUE(today.complete());
   EXPECT_GE(today.year, 2024);
+  util::FixedClock clock(1795672862);  // 2026-11-26T06:01:02Z
+  EXPECT_EQ(Today(clock).Iso(), "2026-11-26");
+  clock.Advance(18 * 3600);  // past midnight UTC
+  EXPECT_EQ(Today(clock).Iso(), "2026-11-27");
   auto files = GoodSite();
   Edit(files, kB, "date: 2026-03-02", "date: 2000-03-02");
   auto l = Load(files);

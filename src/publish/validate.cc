@@ -1,17 +1,12 @@
 // Phase 2 (validate), the reporter and the one helper for today's date.
-#include <ctime>
-
 #include "check/check.h"
 #include "publish/publish.h"
 #include "util/util.h"
 
 namespace vetted::publish {
 
-Date Today() {
-  std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  return Date{tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
+Date Today(const util::Clock& clock) {
+  return Date::Parse(util::FormatIsoDate(clock.NowSeconds())).value_or(Date{});
 }
 
 namespace {

@@ -69,64 +69,21 @@ std::string Dump(const json& j) {
   return ScriptSafe(DumpRaw(j));
 }
 
-// Well-formed UTF-8 (no overlong forms, surrogates or code points past U+10FFFF).
-bool ValidUtf8(std::string_view s) {
-  for (size_t i = 0; i < s.size();) {
-    auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t n;
-    unsigned char lo = 0x80, hi = 0xBF;
-    if (c >= 0xC2 && c <= 0xDF) {
-      n = 1;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      n = 2;
-      if (c == 0xE0) lo = 0xA0;
-      if (c == 0xED) hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      n = 3;
-      if (c == 0xF0) lo = 0x90;
-      if (c == 0xF4) hi = 0x8F;
-    } else {
-      return false;
-    }
-    if (i + n >= s.size()) return false;
-    for (size_t k = 1; k <= n; ++k) {
-      auto b = static_cast<unsigned char>(s[i + k]);
-      if (b < (k == 1 ? lo : 0x80) || b > (k == 1 ? hi : 0xBF)) return false;
-    }
-    i += n + 1;
-  }
-  return true;
-}
-
-// Appends `s` as a JSON string exactly as nlohmann's dump (no ensure_ascii,
-// invalid UTF-8 replaced) writes it.
-void AppendJsonString(std::string& out, std::string_view s) {
-  if (!ValidUtf8(s)) {
-    out += DumpRaw(json(std::string(s)));
-    return;
-  }
-  util::AppendJsonString(out, s);
-}
-
 // ,"key":"value"
 void AppendMember(std::string& out, std::string_view key, std::string_view value) {
   out += ",\"";
   out += key;
   out += "\":";
-  AppendJsonString(out, value);
+  util::AppendJsonString(out, value);
 }
 
 void AppendBreadcrumbList(std::string& out, const SiteIndex& index, const std::vector<Crumb>& crumbs) {
   out += "{\"@type\":\"BreadcrumbList\",\"itemListElement\":[";
   for (size_t k = 0; k < crumbs.size(); ++k) {
     out += k ? ",{\"@type\":\"ListItem\",\"item\":" : "{\"@type\":\"ListItem\",\"item\":";
-    AppendJsonString(out, Absolute(index.site().config, crumbs[k].url));
+    util::AppendJsonString(out, Absolute(index.site().config, crumbs[k].url));
     out += ",\"name\":";
-    AppendJsonString(out, crumbs[k].name);
+    util::AppendJsonString(out, crumbs[k].name);
     out += ",\"position\":";
     out += std::to_string(k + 1);
     out += '}';
@@ -176,7 +133,7 @@ std::string ArticleJsonLd(const SiteIndex& index, size_t i, const ReviewState& r
   text += "{\"@context\":\"https://schema.org\",\"@type\":\"MedicalWebPage\"";
   if (!a.section_path.empty()) {
     text += ",\"about\":{\"@type\":\"Thing\",\"name\":";
-    AppendJsonString(text, index.SectionTitle(a.section_path, a.section_path.size()));
+    util::AppendJsonString(text, index.SectionTitle(a.section_path, a.section_path.size()));
     text += '}';
   }
   if (!a.aspect.empty()) AppendMember(text, "aspect", a.aspect);

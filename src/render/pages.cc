@@ -111,11 +111,6 @@ std::string HostOf(std::string_view url) {
   return std::string(url.substr(0, url.find('/')));
 }
 
-std::string TitleOf(const Section& sec) {
-  if (!sec.title.empty() || sec.path.empty()) return sec.title;
-  return Humanize(sec.path.back());
-}
-
 // A search results page: "/search?q=...&section=...&page=N" (page 1 without &page).
 std::string SearchPageUrl(const SearchView& view, size_t page) {
   std::string url = "/search?q=" + util::UrlEncode(view.query);
@@ -129,7 +124,7 @@ std::string RoleName(const std::string& role) {
   if (role == "medical-reviewer") return "Medical reviewer";
   if (role == "fact-checker") return "Fact checker";
   if (role == "editor") return "Editor";
-  return Humanize(role);
+  return util::Humanize(role);
 }
 
 // ---- Theme parsing ----------------------------------------------------------
@@ -180,8 +175,7 @@ Data SiteData(const SiteIndex& index, std::deque<std::string>& keys) {
   Data nav = NewList(index.SubsectionsOf("/").size());
   for (size_t s : index.SubsectionsOf("/")) {
     Data& item = Append(nav);
-    Set(item, "nav_title",
-        site.sections[s].title.empty() ? Humanize(site.sections[s].path.back()) : site.sections[s].title);
+    Set(item, "nav_title", site.sections[s].ShownTitle());
     Set(item, "nav_url", site.sections[s].url);
   }
   SetList(d, "nav", std::move(nav), "has_nav");
@@ -431,7 +425,7 @@ void PageRenderer::Impl::AddCallouts(Data& d, const Article& a) const {
     std::string kind = util::Slugify(c->kind.empty() ? "note" : c->kind);
     Set(item, "callout_kind", kind);
     Set(item, "callout_title", c->title);
-    Set(item, "callout_label", c->title.empty() ? Humanize(kind) : c->title);
+    Set(item, "callout_label", c->title.empty() ? util::Humanize(kind) : c->title);
     Flag(item, "callout_crisis", kind == "crisis");
     Put(item, "callout_disclosure", c->disclosure);
     auto doc = index.docs().callouts.find(c->name);
@@ -592,7 +586,7 @@ Result<std::string> PageRenderer::SectionPage(size_t i) {
   Impl& m = *impl_;
   const Section& sec = m.s().sections[i];
   std::vector<Crumb> crumbs = m.index.Breadcrumbs(sec.path, sec.path.empty() ? 0 : sec.path.size() - 1);
-  std::string title = sec.title.empty() && !sec.path.empty() ? Humanize(sec.path.back()) : sec.title;
+  std::string title = sec.ShownTitle();
   std::vector<Crumb> ld_crumbs = crumbs;
   ld_crumbs.push_back({title, sec.url});
   Data d;
@@ -604,7 +598,7 @@ Result<std::string> PageRenderer::SectionPage(size_t i) {
   for (size_t k : m.index.SubsectionsOf(sec.url)) {
     const Section& sub = m.s().sections[k];
     Data& item = Append(subs);
-    Set(item, "sub_title", sub.title.empty() ? Humanize(sub.path.back()) : sub.title);
+    Set(item, "sub_title", sub.ShownTitle());
     Set(item, "sub_url", sub.url);
     Put(item, "sub_description", sub.description);
   }
@@ -772,7 +766,7 @@ Result<std::string> PageRenderer::HomePage() {
   for (size_t k : m.index.SubsectionsOf("/")) {
     const Section& sec = m.s().sections[k];
     Data& item = Append(sections);
-    Set(item, "sub_title", sec.title.empty() ? Humanize(sec.path.back()) : sec.title);
+    Set(item, "sub_title", sec.ShownTitle());
     Set(item, "sub_url", sec.url);
     Put(item, "sub_description", sec.description);
   }
@@ -881,9 +875,9 @@ void PageRenderer::Impl::AddSearchForm(Data& d, const SearchView& view) const {
     const Section& sec = s().sections[k];
     Data& item = Append(options);
     Set(item, "opt_url", sec.url);
-    Set(item, "opt_title", TitleOf(sec));
+    Set(item, "opt_title", sec.ShownTitle());
     Flag(item, "opt_selected", sec.url == view.section);
-    if (sec.url == view.section) Set(d, "section_title", TitleOf(sec));
+    if (sec.url == view.section) Set(d, "section_title", sec.ShownTitle());
   }
   SetList(d, "section_options", std::move(options), "has_section_options");
 }
@@ -897,7 +891,7 @@ void PageRenderer::Impl::AddHits(Data& d, const SearchView& view) const {
     Set(item, "hit_title", h.title.empty() ? url : h.title);
     Set(item, "hit_url", std::move(url));
     Put(item, "hit_snippet", SnippetHtml(h.snippet, h.match_ranges));
-    if (const Section* sec = index.FindSection(h.section_url)) Put(item, "hit_section", TitleOf(*sec));
+    if (const Section* sec = index.FindSection(h.section_url)) Put(item, "hit_section", sec->ShownTitle());
   }
   SetList(d, "hits", std::move(hits), "has_hits");
   Set(d, "first_n", std::to_string(view.offset + 1));

@@ -214,8 +214,7 @@ void SiteRenderer::Impl::Plan() {
   }
   for (size_t k : index.SubsectionsOf("/")) {
     const Section& sec = site.sections[k];
-    top_sections.emplace_back(sec.url,
-                              sec.title.empty() && !sec.path.empty() ? Humanize(sec.path.back()) : sec.title);
+    top_sections.emplace_back(sec.url, sec.ShownTitle());
   }
 }
 

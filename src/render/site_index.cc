@@ -134,14 +134,6 @@ std::string SafeUrl(std::string_view url) {
   return out;
 }
 
-std::string Humanize(std::string_view slug) {
-  std::string out(slug);
-  for (char& c : out)
-    if (c == '-' || c == '_') c = ' ';
-  if (!out.empty() && out[0] >= 'a' && out[0] <= 'z') out[0] = static_cast<char>(out[0] - 'a' + 'A');
-  return out;
-}
-
 const Date& ModifiedDate(const Article& a) {
   return a.updated.empty() ? a.published : a.updated;
 }
@@ -336,8 +328,8 @@ std::vector<Crumb> SiteIndex::Breadcrumbs(const std::vector<std::string>& path, 
 
 std::string SiteIndex::SectionTitle(const std::vector<std::string>& path, size_t depth) const {
   const Section* s = FindSection(SectionUrl(path, depth));
-  if (s && !s->title.empty()) return s->title;
-  return depth == 0 || depth > path.size() ? site_.config.title : Humanize(path[depth - 1]);
+  if (s) return s->ShownTitle();
+  return depth == 0 || depth > path.size() ? site_.config.title : util::Humanize(path[depth - 1]);
 }
 
 void SiteIndex::FormatSources() {

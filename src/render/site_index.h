@@ -53,8 +53,6 @@ void RootUrls(std::string& html, std::string_view base_path);
 // An image or profile URL that is safe to put in src/href: http(s) absolute,
 // or a site path (made root-relative). "" for anything else (javascript:, data:...).
 std::string SafeUrl(std::string_view url);
-// "Sex and relationships" from "sex-and-relationships".
-std::string Humanize(std::string_view slug);
 // The date shown for "updated": updated when set, else published.
 const Date& ModifiedDate(const Article& a);
 ReviewState ReviewOf(const Site& site, const Article& a);

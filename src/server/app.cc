@@ -134,7 +134,7 @@ std::vector<std::optional<std::vector<Diagnostic>>> KnownMarkup(
 Result<std::shared_ptr<const Content>> BuildContent(store::Snapshot snapshot, const render::Options& options,
                                                     const Content* previous,
                                                     const std::unordered_set<std::string>& changed,
-                                                    PhaseLog& phase) {
+                                                    const util::Clock& clock, PhaseLog& phase) {
   auto c = std::make_shared<Content>();
   c->generation = snapshot.generation;
   c->paths.reserve(snapshot.files.size());
@@ -170,7 +170,7 @@ Result<std::shared_ptr<const Content>> BuildContent(store::Snapshot snapshot, co
     std::string url = "/" + f.relative_path;
     if (!c->page_path.count(url)) c->static_file[url] = f.source_path;
   }
-  c->last_modified = HttpDateNow();
+  c->last_modified = util::FormatHttpDate(clock.NowSeconds());
   c->base_path = render::BasePath(c->site.config);
   c->origin = OriginOf(c->site.config.base_url);
   phase("routes");
@@ -178,16 +178,17 @@ Result<std::shared_ptr<const Content>> BuildContent(store::Snapshot snapshot, co
 }
 
 Result<std::shared_ptr<const Content>> LoadContent(store::Store& store, const render::Options& options,
-                                                   std::string* phases) {
+                                                   const util::Clock& clock, std::string* phases) {
   PhaseLog phase(phases);
   Result<store::Snapshot> snapshot = store.Load();
   if (!snapshot.ok()) return snapshot.status();
   phase("store");
-  return BuildContent(std::move(*snapshot), options, nullptr, {}, phase);
+  return BuildContent(std::move(*snapshot), options, nullptr, {}, clock, phase);
 }
 
 Result<std::shared_ptr<const Content>> UpdateContent(const Content& previous, const store::Changes& changes,
-                                                     const render::Options& options, std::string* phases) {
+                                                     const render::Options& options, const util::Clock& clock,
+                                                     std::string* phases) {
   if (!changes.complete || changes.files_changed) return Status::Invalid("not an article-only change");
   PhaseLog phase(phases);
   // The previous snapshot with the changes applied: what Store::Load would
@@ -207,7 +208,7 @@ Result<std::shared_ptr<const Content>> UpdateContent(const Content& previous, co
   std::sort(snapshot.files.begin(), snapshot.files.end(),
             [](const store::SourceFile& a, const store::SourceFile& b) { return a.path < b.path; });
   phase("store");
-  return BuildContent(std::move(snapshot), options, &previous, changed, phase);
+  return BuildContent(std::move(snapshot), options, &previous, changed, clock, phase);
 }
 
 App::Impl::Impl(store::Store& s, const AppOptions& o, Metrics* m, std::function<void(const std::string&)> l)
@@ -276,7 +277,7 @@ Result<std::unique_ptr<App>> App::Open(store::Store& store, const AppOptions& op
   for (auto add : {AddPageRoutes, AddSearchRoutes, AddFeedbackRoutes, AddOpsRoutes})
     if (Status s = add(impl->router, *impl); !s.ok()) return Status::Internal("routes: " + s.message());
   auto start = std::chrono::steady_clock::now();
-  Result<std::shared_ptr<const Content>> content = LoadContent(store, impl->RenderOptions());
+  Result<std::shared_ptr<const Content>> content = LoadContent(store, impl->RenderOptions(), *options.clock);
   if (!content.ok()) return content.status();
   impl->content = std::move(*content);
   if (impl->log) {
@@ -349,8 +350,8 @@ Status App::Reload() {
   bool incremental =
       changes.ok() && changes->complete && !changes->files_changed && impl_->options.incremental;
   Result<std::shared_ptr<const Content>> content =
-      incremental ? UpdateContent(*current, *changes, impl_->RenderOptions(), &phases)
-                  : LoadContent(impl_->store, impl_->RenderOptions(), &phases);
+      incremental ? UpdateContent(*current, *changes, impl_->RenderOptions(), *impl_->options.clock, &phases)
+                  : LoadContent(impl_->store, impl_->RenderOptions(), *impl_->options.clock, &phases);
   if (!content.ok()) {
     std::lock_guard<std::mutex> lock(impl_->content_mu);
     impl_->failed_generation = incremental ? changes->generation : *generation;

@@ -37,11 +37,14 @@
 #include "model/status.h"
 #include "server/server.h"
 #include "store/store.h"
+#include "util/util.h"
 
 namespace vetted::server {
 
 class Metrics;
 
+// Each default here is the one default: the CLI's ServeArgs (cli/commands.h)
+// takes its own from it.
 struct AppOptions {
   bool cache = true;  // false: render every page on every request (to measure rendering)
   std::chrono::milliseconds reload_poll{250};
@@ -60,6 +63,9 @@ struct AppOptions {
   // feedback_endpoint pointing here. Empty = the origin of the site's
   // base_url. Requests from any other origin get no CORS headers.
   std::vector<std::string> cors_origins;
+  // What "now" is: a feedback row's created_at and the pages' Last-Modified.
+  // Must outlive the App; tests pass a util::FixedClock.
+  const util::Clock* clock = &util::SystemClock();
 };
 
 class App {

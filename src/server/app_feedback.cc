@@ -2,6 +2,7 @@
 // needed: 303 to a thank-you page) and POST /api/feedback (JSON: 201 with the
 // new id). A success is sent only once the row is durable.
 #include <chrono>
+#include <nlohmann/json.hpp>
 
 #include "server/app_internal.h"
 #include "util/util.h"
@@ -128,7 +129,7 @@ void App::Impl::Feedback(Request&& req, Respond respond, bool api) {
   if (input->honeypot_filled) {
     // A bot filled the hidden field: answer as if stored, store nothing.
     CountFeedback(FeedbackReason::kHoneypot);
-    if (api) return respond(JsonResponse(201, "{\"id\":0}", "api_feedback"));
+    if (api) return respond(JsonResponse(201, {{"id", 0}}, "api_feedback"));
     return respond(Redirect(303, ThanksUrl(input->article, foreign), "feedback"));
   }
   if (!limiter.Allow(req.client, std::chrono::steady_clock::now())) {
@@ -156,7 +157,7 @@ void App::Impl::Feedback(Request&& req, Respond respond, bool api) {
   entry.helpful = input->helpful;
   entry.category = input->category;
   entry.comment = MaskPersonalData(input->comment);
-  entry.created_at = IsoDateNow();
+  entry.created_at = util::FormatIsoUtc(options.clock->NowSeconds());
   std::string url = entry.article_url, revision = input->revision;
   queue->Submit(std::move(entry),
                 [this, api, foreign, url, revision, respond = std::move(respond)](Result<int64_t> id) {
@@ -169,7 +170,7 @@ Response App::Impl::FeedbackStored(bool api, bool foreign, const std::string& ur
                                    const std::string& revision, const Result<int64_t>& id) {
   if (id.ok()) {
     CountFeedback(FeedbackReason::kNone);
-    if (api) return JsonResponse(201, "{\"id\":" + std::to_string(*id) + "}", "api_feedback");
+    if (api) return JsonResponse(201, {{"id", *id}}, "api_feedback");
     return Redirect(303, ThanksUrl(url, foreign), "feedback");
   }
   FeedbackReason reason = FeedbackReasonOf(id.status());

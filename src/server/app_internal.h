@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json_fwd.hpp>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
@@ -57,21 +58,22 @@ struct Content {
 
 // Loads the store's published content and prepares it for serving.
 // Each phase's wall time is appended to *phases when given.
+// `clock` gives the Last-Modified of its pages.
 Result<std::shared_ptr<const Content>> LoadContent(store::Store& store, const render::Options& options,
-                                                   std::string* phases = nullptr);
+                                                   const util::Clock& clock, std::string* phases = nullptr);
 // The content of `changes.generation`: `previous` with the changed articles
 // (Store::ChangesSince) applied, without reading the rest from the store;
 // articles' markup diagnostics are reused when provably the same. Serves
 // exactly what LoadContent would. kInvalid when `changes` is not complete or
 // other files changed (call LoadContent), or when the new content is refused.
 Result<std::shared_ptr<const Content>> UpdateContent(const Content& previous, const store::Changes& changes,
-                                                     const render::Options& options,
+                                                     const render::Options& options, const util::Clock& clock,
                                                      std::string* phases = nullptr);
 
 // Fresh (never cached) HTML, e.g. search results: no-store, security headers.
 Response HtmlResponse(int status, std::string html, std::string_view route);
 // A JSON answer: {"error": message} for errors, or the given object text.
-Response JsonResponse(int status, std::string json, std::string_view route);
+Response JsonResponse(int status, const nlohmann::ordered_json& body, std::string_view route);
 Response JsonError(int status, std::string_view message, std::string_view route);
 Response Redirect(int status, std::string location, std::string_view route);
 
@@ -79,9 +81,6 @@ Response Redirect(int status, std::string location, std::string_view route);
 // are kept as typed.
 std::vector<std::pair<std::string, std::string>> ParseQuery(std::string_view query);
 std::string QueryValue(std::string_view query, std::string_view name);
-// "Thu, 26 Nov 2026 06:01:02 GMT" and "2026-11-26T06:01:02Z" for now.
-std::string HttpDateNow();
-std::string IsoDateNow();
 
 struct App::Impl {
   store::Store& store;

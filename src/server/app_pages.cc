@@ -2,7 +2,7 @@
 // shared responder, responder.h), responses, and the small HTTP helpers the
 // handlers share.
 #include <cstdio>
-#include <ctime>
+#include <nlohmann/json.hpp>
 
 #include "server/app_internal.h"
 #include "server/encode.h"
@@ -102,16 +102,14 @@ Response HtmlResponse(int status, std::string html, std::string_view route) {
   return FreshResponse(status, "text/html; charset=utf-8", std::move(html), kCacheNever, route);
 }
 
-Response JsonResponse(int status, std::string json, std::string_view route) {
-  json += '\n';
-  return FreshResponse(status, "application/json", std::move(json), kCacheNever, route);
+Response JsonResponse(int status, const nlohmann::ordered_json& body, std::string_view route) {
+  std::string text = body.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+  text += '\n';
+  return FreshResponse(status, "application/json", std::move(text), kCacheNever, route);
 }
 
 Response JsonError(int status, std::string_view message, std::string_view route) {
-  std::string json = "{\"error\":";
-  util::AppendJsonString(json, message);
-  json += '}';
-  return JsonResponse(status, std::move(json), route);
+  return JsonResponse(status, {{"error", std::string(message)}}, route);
 }
 
 Response Redirect(int status, std::string location, std::string_view route) {
@@ -148,23 +146,15 @@ std::string QueryValue(std::string_view query, std::string_view name) {
   return "";
 }
 
-std::string HttpDateNow() {
-  return HttpDate(std::time(nullptr));
-}
-
-std::string IsoDateNow() {
-  return FormatUtc(std::time(nullptr), "%Y-%m-%dT%H:%M:%SZ");
-}
-
 // 200 once ready; 503 "warming" while the search index's word lists are
 // still being read after start-up (pages are served meanwhile, only slower),
 // so that a load balancer can wait before sending readers.
 Response App::Impl::Health(const Content& c) {
   bool ready = warm.load(std::memory_order_acquire);
-  std::string json = std::string("{\"status\":\"") + (ready ? "ok" : "warming") +
-                     "\",\"generation\":" + std::to_string(c.generation) +
-                     ",\"articles\":" + std::to_string(c.site.articles.size()) + "}";
-  return JsonResponse(ready ? 200 : 503, std::move(json), "healthz");
+  nlohmann::ordered_json body = {{"status", ready ? "ok" : "warming"},
+                                 {"generation", c.generation},
+                                 {"articles", c.site.articles.size()}};
+  return JsonResponse(ready ? 200 : 503, body, "healthz");
 }
 
 Response App::Impl::MetricsPage(const Content& c) {

@@ -1,6 +1,7 @@
 // App: /search (HTML, works without JavaScript) and /api/search (JSON).
 #include <algorithm>
 #include <charconv>
+#include <nlohmann/json.hpp>
 
 #include "server/app_internal.h"
 #include "util/util.h"
@@ -53,26 +54,18 @@ Response App::Impl::Search(const Request& req, const Content& c, bool api) {
   }
   Count("vetted_searches_total", api ? "kind=\"api\"" : "kind=\"html\"", "Searches answered");
   if (api) {
-    std::string json = "{\"query\":";
-    util::AppendJsonString(json, sq.text);
-    json += ",\"section\":";
-    util::AppendJsonString(json, sq.section);
-    json += ",\"total\":" + std::to_string(results.total) + ",\"page\":" + std::to_string(page) +
-            ",\"per_page\":" + std::to_string(kHitsPerPage) + ",\"results\":[";
-    for (size_t i = 0; i < results.hits.size(); ++i) {
-      const store::SearchHit& h = results.hits[i];
-      json += i ? ",{\"url\":" : "{\"url\":";  // as the pages link it: under the base path
-      util::AppendJsonString(json, c.base_path.substr(0, c.base_path.size() - 1) + h.url);
-      json += ",\"title\":";
-      util::AppendJsonString(json, h.title);
-      json += ",\"snippet\":";  // HTML, as the search page shows it
-      util::AppendJsonString(json, render::SnippetHtml(h.snippet, h.match_ranges));
-      json += ",\"section\":";
-      util::AppendJsonString(json, h.section);
-      json += '}';
+    nlohmann::ordered_json hits = nlohmann::ordered_json::array();
+    for (const store::SearchHit& h : results.hits) {
+      hits.push_back(
+          {{"url", c.base_path.substr(0, c.base_path.size() - 1) + h.url},  // as the pages link it
+           {"title", h.title},
+           {"snippet", render::SnippetHtml(h.snippet, h.match_ranges)},  // HTML, as the search page shows it
+           {"section", h.section}});
     }
-    json += "]}";
-    return JsonResponse(200, std::move(json), "api_search");
+    nlohmann::ordered_json body = {{"query", sq.text},         {"section", sq.section},
+                                   {"total", results.total},   {"page", page},
+                                   {"per_page", kHitsPerPage}, {"results", std::move(hits)}};
+    return JsonResponse(200, body, "api_search");
   }
   render::SearchView view;
   view.query = sq.text;

@@ -626,6 +626,23 @@ TEST_F(AppTest, FeedbackApiStoresAndAnswersWithTheId) {
   EXPECT_EQ(json::parse(error.Body())["id"], stored[3].id);
 }
 
+// "Now" comes from AppOptions::clock: a feedback row's created_at and the
+// pages' Last-Modified.
+TEST_F(AppTest, ClockStampsFeedbackAndLastModified) {
+  static util::FixedClock clock(1795672862);  // 2026-11-26T06:01:02Z; outlives the fixture's App
+  AppOptions options;
+  options.clock = &clock;
+  ASSERT_NO_FATAL_FAILURE(Reopen(options));
+  EXPECT_EQ(HeaderOf(Get(kCrying), "Last-Modified"), "Thu, 26 Nov 2026 06:01:02 GMT");
+  clock.Advance(61);
+  Response res = PostJson(FeedbackJson(kCrying, "Clear, thanks.", "helpful"));
+  ASSERT_EQ(res.status, 201) << res.Body();
+  std::vector<store::FeedbackRecord> stored = Stored();
+  ASSERT_EQ(stored.size(), 1u);
+  EXPECT_EQ(stored[0].created_at, "2026-11-26T06:02:03Z");
+  app_.reset();
+}
+
 TEST_F(AppTest, FeedbackApiRefusals) {
   struct Case {
     const char* name;

@@ -16,43 +16,6 @@ namespace {
 // ---------------------------------------------------------------------------
 // Validation shared by the JSON and the form parser.
 
-// Number of code points when s is valid UTF-8 (no overlongs, no surrogates,
-// nothing above U+10FFFF); nullopt otherwise.
-std::optional<size_t> Utf8CodePoints(std::string_view s) {
-  size_t count = 0;
-  size_t i = 0;
-  const size_t n = s.size();
-  while (i < n) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    size_t extra = 0;
-    unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the first continuation byte
-    if (c < 0x80) {
-      extra = 0;
-    } else if (c >= 0xC2 && c <= 0xDF) {
-      extra = 1;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      extra = 2;
-      if (c == 0xE0) lo = 0xA0;  // overlong
-      if (c == 0xED) hi = 0x9F;  // surrogates
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      extra = 3;
-      if (c == 0xF0) lo = 0x90;  // overlong
-      if (c == 0xF4) hi = 0x8F;  // above U+10FFFF
-    } else {
-      return std::nullopt;
-    }
-    if (n - i - 1 < extra) return std::nullopt;
-    for (size_t k = 1; k <= extra; ++k) {
-      const auto b = static_cast<unsigned char>(s[i + k]);
-      const unsigned char min = k == 1 ? lo : 0x80, max = k == 1 ? hi : 0xBF;
-      if (b < min || b > max) return std::nullopt;
-    }
-    i += extra + 1;
-    ++count;
-  }
-  return count;
-}
-
 // What either parser found, before validation. Absent fields are nullopt.
 struct RawFeedback {
   std::optional<std::string> article, revision, category, comment;
@@ -91,7 +54,8 @@ Fault CheckArticle(const std::string& article) {
     if (c < 0x20 || c == 0x7F)
       return Bad(FeedbackReason::kBadArticle, "\"article\" must not contain control characters");
   }
-  if (!Utf8CodePoints(article)) return Bad(FeedbackReason::kBadArticle, "\"article\" is not valid UTF-8");
+  if (util::ValidUtf8Length(article) < 0)
+    return Bad(FeedbackReason::kBadArticle, "\"article\" is not valid UTF-8");
   return {};
 }
 
@@ -115,9 +79,9 @@ Fault Validate(RawFeedback raw, FeedbackInput& in) {
     return Bad(FeedbackReason::kBadCategory, "\"category\" must be \"helpful\", \"error\" or \"other\"");
   }
   if (raw.comment) {
-    std::optional<size_t> chars = Utf8CodePoints(*raw.comment);
-    if (!chars) return Bad(FeedbackReason::kBadComment, "\"comment\" is not valid UTF-8");
-    if (*chars > kMaxCommentChars)
+    const long chars = util::ValidUtf8Length(*raw.comment);
+    if (chars < 0) return Bad(FeedbackReason::kBadComment, "\"comment\" is not valid UTF-8");
+    if (static_cast<size_t>(chars) > kMaxCommentChars)
       return Bad(FeedbackReason::kTooLong, "\"comment\" is longer than 2,000 characters");
   }
   if (raw.revision) {

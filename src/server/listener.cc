@@ -140,22 +140,18 @@ struct Worker {
 
  private:
   std::time_t date_second_ = -1;
-  char date_[40] = {};
-  size_t date_len_ = 0;
+  std::string date_;  // date_second_ as an HTTP date
   std::time_t log_second_ = -1;
-  char log_prefix_[32] = {};
-  size_t log_prefix_len_ = 0;
+  std::string log_prefix_;  // log_second_ as "2026-11-26T06:01:02."
 };
 
 std::string_view Worker::Date() {
   std::time_t now = std::time(nullptr);
   if (now != date_second_) {
-    std::tm gmt{};
-    gmtime_r(&now, &gmt);
-    date_len_ = std::strftime(date_, sizeof date_, "%a, %d %b %Y %H:%M:%S GMT", &gmt);
+    date_ = util::FormatHttpDate(now);
     date_second_ = now;
   }
-  return {date_, date_len_};
+  return date_;
 }
 
 void Worker::AppendLogTime(std::string& out) {
@@ -163,12 +159,11 @@ void Worker::AppendLogTime(std::string& out) {
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(since_epoch).count();
   auto second = static_cast<std::time_t>(ms / 1000);
   if (second != log_second_) {
-    std::tm gmt{};
-    gmtime_r(&second, &gmt);
-    log_prefix_len_ = std::strftime(log_prefix_, sizeof log_prefix_, "%Y-%m-%dT%H:%M:%S.", &gmt);
+    log_prefix_ = util::FormatIsoUtc(second);
+    log_prefix_.back() = '.';  // the 'Z' goes after the milliseconds
     log_second_ = second;
   }
-  out.append(log_prefix_, log_prefix_len_);
+  out += log_prefix_;
   int milli = static_cast<int>(ms % 1000);
   out += static_cast<char>('0' + milli / 100);
   out += static_cast<char>('0' + milli / 10 % 10);

@@ -139,16 +139,4 @@ std::shared_ptr<const CachedBody> BodySlot::For(Encodings wanted) const {
   return body_;
 }
 
-std::string FormatUtc(std::time_t time, const char* format) {
-  std::tm gmt{};
-  gmtime_r(&time, &gmt);
-  char buf[64];
-  size_t n = std::strftime(buf, sizeof buf, format, &gmt);
-  return std::string(buf, n);
-}
-
-std::string HttpDate(std::time_t time) {
-  return FormatUtc(time, "%a, %d %b %Y %H:%M:%S GMT");
-}
-
 }  // namespace vetted::server

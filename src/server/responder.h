@@ -9,7 +9,6 @@
 // copy); BodySlot is safe from any number of threads.
 #pragma once
 
-#include <ctime>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -81,9 +80,5 @@ class BodySlot {
   mutable std::mutex mu_;
   mutable std::shared_ptr<const CachedBody> body_;
 };
-
-// A time as UTC in a strftime format; HttpDate: "Thu, 26 Nov 2026 06:01:02 GMT".
-std::string FormatUtc(std::time_t time, const char* format);
-std::string HttpDate(std::time_t time);
 
 }  // namespace vetted::server

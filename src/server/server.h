@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "model/status.h"
+#include "util/util.h"
 
 namespace vetted::server {
 
@@ -87,8 +88,8 @@ struct Response {
 class StaticSite {
  public:
   // Fails with kNotFound when root is not a directory, kIo when a file cannot
-  // be read.
-  static Result<StaticSite> Open(const std::string& root);
+  // be read. `clock` gives Last-Modified (the time of Open).
+  static Result<StaticSite> Open(const std::string& root, const util::Clock& clock = util::SystemClock());
 
   // Answers a request (never fails; errors are 4xx responses):
   //   GET/HEAD only (405 + Allow otherwise); "/a/b/" serves a/b/index.html;
@@ -141,9 +142,13 @@ using Handler = std::function<void(Request&& req, Respond respond)>;
 
 class Metrics;  // metrics.h
 
+// The address `vetted serve` listens on unless told otherwise.
+inline constexpr const char* kDefaultListen = "127.0.0.1:8080";
+
+// Each default here is the one default: the CLI's ServeArgs (cli/commands.h) takes its own from it.
 struct ServeOptions {
-  std::string listen = "127.0.0.1:8080";  // host:port, [v6]:port; port 0 = any free port
-  int threads = 0;                        // 0 = hardware concurrency
+  std::string listen = kDefaultListen;  // host:port, [v6]:port; port 0 = any free port
+  int threads = 0;                      // 0 = hardware concurrency
   // Called once the socket is bound and listening, with the actual port.
   std::function<void(int port)> on_listening;
   ServeControl* control = nullptr;  // optional; not owned; must outlive Serve

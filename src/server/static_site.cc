@@ -144,7 +144,7 @@ void ServeControl::OnStop(std::function<void()> action) {
   if (stopped_ && action_) action_();
 }
 
-Result<StaticSite> StaticSite::Open(const std::string& root) {
+Result<StaticSite> StaticSite::Open(const std::string& root, const util::Clock& clock) {
   std::error_code ec;
   if (!fs::is_directory(root, ec)) return Status::NotFound("not a directory: " + root);
   std::vector<fs::path> paths;
@@ -167,7 +167,7 @@ Result<StaticSite> StaticSite::Open(const std::string& root) {
 
   // Compressed forms are made on first demand (BodySlot), which keeps Open
   // fast on big sites; brotli is not offered (gzip only, as documented).
-  BodyOptions policy{.last_modified = HttpDate(std::time(nullptr)), .brotli = false};
+  BodyOptions policy{.last_modified = util::FormatHttpDate(clock.NowSeconds()), .brotli = false};
   std::vector<std::unique_ptr<const BodySlot>> entries(paths.size());
   std::vector<Status> errors(paths.size());
   util::ParallelFor(paths.size(), [&](size_t i) {

@@ -1,6 +1,5 @@
 #include "store/backend.h"
 
-#include <ctime>
 #include <string_view>
 #include <unordered_set>
 
@@ -21,13 +20,8 @@ Status ValidateImport(const ImportInput& input) {
   return Status::Ok();
 }
 
-std::string UtcNow() {
-  std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
+std::string UtcNow(const util::Clock& clock) {
+  return util::FormatIsoUtc(clock.NowSeconds());
 }
 
 Result<Changes> Store::ChangesSince(int64_t) {

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "store/store.h"
+#include "util/util.h"
 
 namespace vetted::store {
 
@@ -13,7 +14,7 @@ namespace vetted::store {
 // path also used by a file counts as twice).
 Status ValidateImport(const ImportInput& input);
 
-// The current UTC time as "2026-11-26T06:01:02Z" (a revision's created_at).
-std::string UtcNow();
+// `clock`'s time as UTC "2026-11-26T06:01:02Z" (a revision's created_at).
+std::string UtcNow(const util::Clock& clock);
 
 }  // namespace vetted::store

@@ -28,7 +28,7 @@ std::string_view SchemeOf(std::string_view address) {
 
 Result<std::unique_ptr<Store>> OpenSqlitePath(const std::string& path, const OpenOptions& options) {
   if (path.empty()) return Status::Invalid("store: sqlite: needs a file path (sqlite:PATH)");
-  return OpenSqlite(path, {.durable = options.durable, .create = options.create});
+  return OpenSqlite(path, {.durable = options.durable, .create = options.create, .clock = options.clock});
 }
 
 }  // namespace
@@ -39,7 +39,7 @@ Result<std::unique_ptr<Store>> Open(const std::string& address, const OpenOption
   std::string rest = scheme.empty() ? address : address.substr(scheme.size() + 1);
   if (scheme.empty()) return OpenSqlitePath(address, options);
   if (scheme == "sqlite") return OpenSqlitePath(rest, options);
-  if (scheme == "memory") return OpenMemory(rest, options.create);
+  if (scheme == "memory") return OpenMemory(rest, options.create, *options.clock);
   if (scheme == "postgresql" || scheme == "postgres") {
     return Status::Invalid("store: PostgreSQL is not built in yet (" + std::string(scheme) + "://...)");
   }

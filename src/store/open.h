@@ -15,6 +15,7 @@
 #include <string>
 
 #include "store/store.h"
+#include "util/util.h"
 
 namespace vetted::store {
 
@@ -26,6 +27,9 @@ struct OpenOptions {
   // tests that measure the difference turn it off (SQLite: synchronous=NORMAL
   // instead of FULL). The memory backend ignores it.
   bool durable = true;
+  // What "now" is for the store's timestamps (a revision's created_at). Must
+  // outlive the store; tests pass a util::FixedClock.
+  const util::Clock* clock = &util::SystemClock();
 };
 
 // Opens the store at `address` (see above). kInvalid for an empty or

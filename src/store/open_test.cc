@@ -104,5 +104,27 @@ TEST_F(OpenTest, DurableOptionReachesSqlite) {
   EXPECT_TRUE(std::filesystem::exists(dir_ + "/rel.db"));
 }
 
+// A revision's created_at comes from OpenOptions::clock, on every backend.
+TEST_F(OpenTest, ClockStampsRevisions) {
+  util::FixedClock clock(1795672862);  // 2026-11-26T06:01:02Z
+  for (const std::string& address : {dir_ + "/clock.db", std::string("memory:")}) {
+    Result<std::unique_ptr<Store>> store = Open(address, {.clock = &clock});
+    ASSERT_TRUE(store.ok()) << address << ": " << store.status().message();
+    ImportInput in = OneFile();
+    in.articles.push_back({"content/a/x.md", "/a/x/", "sha256:" + std::string(64, '1'), "one", {}});
+    ASSERT_TRUE((*store)->Import(in).ok()) << address;
+    clock.Advance(3600);
+    in.articles[0].revision = "sha256:" + std::string(64, '2');
+    in.articles[0].bytes = "two";
+    ASSERT_TRUE((*store)->Import(in).ok()) << address;
+    clock.Set(1795672862);
+    Result<std::vector<RevisionInfo>> revisions = (*store)->Revisions("content/a/x.md");
+    ASSERT_TRUE(revisions.ok()) << address;
+    ASSERT_EQ(revisions->size(), 2u) << address;
+    EXPECT_EQ((*revisions)[0].created_at, "2026-11-26T06:01:02Z") << address;
+    EXPECT_EQ((*revisions)[1].created_at, "2026-11-26T07:01:02Z") << address;
+  }
+}
+
 }  // namespace
 }  // namespace vetted::store

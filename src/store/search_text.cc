@@ -4,26 +4,9 @@
 #include <bit>
 #include <cstdint>
 
-namespace vetted::store {
+#include "util/util.h"
 
-size_t DecodeUtf8(std::string_view s, size_t i, char32_t& cp) {
-  auto b = static_cast<unsigned char>(s[i]);
-  size_t n = b < 0x80 ? 1 : (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xE ? 3 : (b >> 3) == 0x1E ? 4 : 0;
-  if (n == 0 || i + n > s.size()) {
-    cp = 0xFFFD;
-    return 1;
-  }
-  cp = n == 1 ? b : n == 2 ? (b & 0x1F) : n == 3 ? (b & 0x0F) : (b & 0x07);
-  for (size_t k = 1; k < n; ++k) {
-    auto c = static_cast<unsigned char>(s[i + k]);
-    if ((c & 0xC0) != 0x80) {
-      cp = 0xFFFD;
-      return 1;
-    }
-    cp = (cp << 6) | (c & 0x3F);
-  }
-  return n;
-}
+namespace vetted::store {
 
 bool IsWordChar(char32_t c) {
   if (c < 0x80) return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
@@ -50,7 +33,7 @@ std::vector<std::string> QueryWords(std::string_view text, size_t max_words) {
   };
   for (size_t i = 0; i < text.size();) {
     char32_t cp;
-    size_t n = DecodeUtf8(text, i, cp);
+    size_t n = util::DecodeUtf8(text, i, &cp);
     if (IsWordChar(cp)) {
       for (size_t k = 0; k < n; ++k) {
         char c = text[i + k];

@@ -17,10 +17,6 @@ inline constexpr size_t kMaxQueryWordBytes = 64;    // longer "words" are junk: 
 inline constexpr size_t kMaxSearchLimit = 50;       // SearchQuery::limit is capped here
 inline constexpr size_t kSnippetTokens = 24;        // words in a snippet
 
-// Decodes one UTF-8 code point at s[i] (i < s.size()); returns its length (1
-// for a bad byte, reported as cp = 0xFFFD).
-size_t DecodeUtf8(std::string_view s, size_t i, char32_t& cp);
-
 // Letters and digits: ASCII alphanumerics and non-ASCII code points other than
 // the common punctuation, space and symbol blocks.
 bool IsWordChar(char32_t c);

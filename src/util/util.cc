@@ -11,6 +11,80 @@
 #endif
 
 namespace vetted::util {
+namespace {
+
+// The one reading of UTF-8's rules (Unicode 3.9, table 3-7): the length (1-4)
+// of the well-formed sequence at s[i], or 0 when it is ill-formed; then *bad
+// is the length of its maximal ill-formed part (at least 1: a byte that
+// cannot start a sequence, else the lead and the continuation bytes that fit
+// before the first that does not, or the rest of s), which a lenient reader
+// replaces by one U+FFFD, as nlohmann-json's replace handler does.
+size_t Utf8Sequence(std::string_view s, size_t i, size_t* bad) {
+  const auto b = static_cast<unsigned char>(s[i]);
+  if (b < 0x80) return 1;
+  size_t extra = 0;
+  unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the first continuation byte
+  if (b >= 0xC2 && b <= 0xDF) {
+    extra = 1;
+  } else if (b >= 0xE0 && b <= 0xEF) {
+    extra = 2;
+    if (b == 0xE0) lo = 0xA0;  // overlong
+    if (b == 0xED) hi = 0x9F;  // surrogates
+  } else if (b >= 0xF0 && b <= 0xF4) {
+    extra = 3;
+    if (b == 0xF0) lo = 0x90;  // overlong
+    if (b == 0xF4) hi = 0x8F;  // above U+10FFFF
+  } else {
+    *bad = 1;  // a continuation byte or 0xC0, 0xC1, 0xF5..0xFF: never valid
+    return 0;
+  }
+  for (size_t k = 1; k <= extra; ++k) {
+    if (i + k >= s.size()) {
+      *bad = s.size() - i;
+      return 0;
+    }
+    const auto c = static_cast<unsigned char>(s[i + k]);
+    if (c < (k == 1 ? lo : 0x80) || c > (k == 1 ? hi : 0xBF)) {
+      *bad = k;
+      return 0;
+    }
+  }
+  return extra + 1;
+}
+
+// Appends the JSON escape of `c` (a quote, a backslash or a control character).
+void AppendJsonEscape(std::string& out, unsigned char c) {
+  switch (c) {
+    case '"':
+      out += "\\\"";
+      break;
+    case '\\':
+      out += "\\\\";
+      break;
+    case '\b':
+      out += "\\b";
+      break;
+    case '\f':
+      out += "\\f";
+      break;
+    case '\n':
+      out += "\\n";
+      break;
+    case '\r':
+      out += "\\r";
+      break;
+    case '\t':
+      out += "\\t";
+      break;
+    default: {
+      static const char kHex[] = "0123456789abcdef";
+      char esc[] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15]};
+      out.append(esc, sizeof esc);
+    }
+  }
+}
+
+}  // namespace
 
 namespace {
 
@@ -109,6 +183,14 @@ std::string Slugify(std::string_view s) {
   return out;
 }
 
+std::string Humanize(std::string_view slug) {
+  std::string out(slug);
+  for (char& c : out)
+    if (c == '-' || c == '_') c = ' ';
+  if (!out.empty() && out[0] >= 'a' && out[0] <= 'z') out[0] = static_cast<char>(out[0] - 'a' + 'A');
+  return out;
+}
+
 std::string_view Trim(std::string_view s) {
   size_t b = 0, e = s.size();
   while (b < e && (s[b] == ' ' || s[b] == '\t' || s[b] == '\r' || s[b] == '\n')) ++b;
@@ -170,40 +252,29 @@ std::string ReplaceAll(std::string_view s, std::string_view from, std::string_vi
 
 void AppendJsonString(std::string& out, std::string_view s) {
   out += '"';
-  size_t run = 0;
-  for (size_t k = 0; k < s.size(); ++k) {
+  size_t run = 0;  // s[run, k) is still to be copied as is
+  for (size_t k = 0; k < s.size();) {
     auto c = static_cast<unsigned char>(s[k]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out.append(s.data() + run, k - run);
-    run = k + 1;
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default: {
-        static const char kHex[] = "0123456789abcdef";
-        char esc[] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15]};
-        out.append(esc, sizeof esc);
-      }
+    if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+      ++k;
+      continue;
     }
+    if (c >= 0x80) {
+      size_t bad = 0;
+      size_t n = Utf8Sequence(s, k, &bad);
+      if (n > 0) {  // well-formed: copied as is
+        k += n;
+        continue;
+      }
+      out.append(s.data() + run, k - run);
+      out += "\xEF\xBF\xBD";  // U+FFFD for the maximal ill-formed part
+      k += bad;
+      run = k;
+      continue;
+    }
+    out.append(s.data() + run, k - run);
+    run = ++k;
+    AppendJsonEscape(out, c);
   }
   out.append(s.data() + run, s.size() - run);
   out += '"';
@@ -296,36 +367,18 @@ size_t Utf8Length(std::string_view s) {
 }
 
 size_t DecodeUtf8(std::string_view s, size_t i, char32_t* cp, bool* valid) {
-  const auto b = static_cast<unsigned char>(s[i]);
-  size_t extra = 0;
-  unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the first continuation byte
-  if (b < 0x80) {
-    *cp = b;
-    if (valid) *valid = true;
+  size_t bad = 0;
+  const size_t n = Utf8Sequence(s, i, &bad);
+  if (valid) *valid = n > 0;
+  if (n == 0) {
+    *cp = 0xFFFD;
     return 1;
-  } else if (b >= 0xC2 && b <= 0xDF) {
-    extra = 1;
-  } else if (b >= 0xE0 && b <= 0xEF) {
-    extra = 2;
-    if (b == 0xE0) lo = 0xA0;  // overlong
-    if (b == 0xED) hi = 0x9F;  // surrogates
-  } else if (b >= 0xF0 && b <= 0xF4) {
-    extra = 3;
-    if (b == 0xF0) lo = 0x90;  // overlong
-    if (b == 0xF4) hi = 0x8F;  // above U+10FFFF
-  } else {
-    extra = 4;  // a continuation byte or 0xC0, 0xC1, 0xF5..0xFF: never valid
   }
-  bool ok = extra < 4 && i + extra < s.size();  // the whole sequence is there
-  char32_t value = extra == 1 ? (b & 0x1F) : extra == 2 ? (b & 0x0F) : (b & 0x07);
-  for (size_t k = 1; ok && k <= extra; ++k) {
-    const auto c = static_cast<unsigned char>(s[i + k]);
-    if (c < (k == 1 ? lo : 0x80) || c > (k == 1 ? hi : 0xBF)) ok = false;
-    value = (value << 6) | (c & 0x3F);
-  }
-  if (valid) *valid = ok;
-  *cp = ok ? value : 0xFFFD;
-  return ok ? extra + 1 : 1;
+  const auto b = static_cast<unsigned char>(s[i]);
+  char32_t value = n == 1 ? b : n == 2 ? (b & 0x1F) : n == 3 ? (b & 0x0F) : (b & 0x07);
+  for (size_t k = 1; k < n; ++k) value = (value << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+  *cp = value;
+  return n;
 }
 
 void AppendUtf8(std::string& out, char32_t cp) {
@@ -350,6 +403,10 @@ void AppendUtf8(std::string& out, char32_t cp) {
 long ValidUtf8Length(std::string_view s) {
   long count = 0;
   for (size_t i = 0; i < s.size(); ++count) {
+    if (static_cast<unsigned char>(s[i]) < 0x80) {  // ASCII: the common case, no call
+      ++i;
+      continue;
+    }
     char32_t cp;
     bool valid;
     i += DecodeUtf8(s, i, &cp, &valid);

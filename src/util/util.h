@@ -18,6 +18,10 @@ std::string Escape(std::string_view s);
 // Lower-case ASCII slug: letters and digits kept, runs of anything else
 // become one '-', no leading/trailing '-'. Non-ASCII UTF-8 letters are kept as is.
 std::string Slugify(std::string_view s);
+// The other way, for display: "Sex and relationships" from
+// "sex-and-relationships" ('-' and '_' become spaces, a first ASCII letter
+// is capitalised).
+std::string Humanize(std::string_view slug);
 
 std::string_view Trim(std::string_view s);
 std::vector<std::string_view> Split(std::string_view s, char sep);
@@ -29,9 +33,13 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 // Replaces every occurrence of `from` (non-empty) by `to`.
 std::string ReplaceAll(std::string_view s, std::string_view from, std::string_view to);
 
-// Appends s as a quoted JSON string: " and \\ escaped, control characters as
-// \\b \\f \\n \\r \\t or \\u00XX; other bytes (UTF-8) unchanged, as nlohmann-json
-// writes valid UTF-8.
+// The project's one hand-written JSON writer, for the hot paths (JSON-LD on
+// every article page, the access log); everything else builds JSON with
+// nlohmann-json. Appends s as a quoted JSON string byte for byte as
+// nlohmann-json's dump() writes it (no ensure_ascii, error_handler_t::replace):
+// " and \\ escaped, control characters as \\b \\f \\n \\r \\t or \\u00xx,
+// well-formed UTF-8 unchanged, each maximal ill-formed part replaced by one
+// U+FFFD. util_test compares the two on a table of strings.
 void AppendJsonString(std::string& out, std::string_view s);
 
 // Percent-encodes everything but unreserved characters (for query strings).

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <nlohmann/json.hpp>
 
 namespace vetted::util {
 namespace {
@@ -139,6 +140,59 @@ TEST(UtilTest, Utf8DecodeEncode) {
   std::string out;
   AppendUtf8(out, 0xD800);
   EXPECT_EQ(out, "\xEF\xBF\xBD");
+}
+
+// AppendJsonString is the hand-written JSON of the hot paths: it must write
+// what nlohmann-json writes (dump() without ensure_ascii, invalid UTF-8
+// replaced), for every kind of string.
+TEST(UtilTest, JsonStringIsWhatNlohmannWrites) {
+  std::string controls;
+  for (int c = 0; c < 0x20; ++c) controls += static_cast<char>(c);
+  const std::string cases[] = {"",
+                               "plain",
+                               "say \"hi\"",
+                               "back\\slash /",
+                               controls,
+                               "tab\tnew\nline\r",
+                               "\x7F del",
+                               "caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80",
+                               "</script><!--",
+                               "\xEF\xBF\xBD itself",
+                               "\x80 stray",
+                               "\xC3",
+                               "ab\xC3",
+                               "\xE2\x82",
+                               "\xE2\x82"
+                               "A",
+                               "\xF0\x9F\x98",
+                               "\xF0\x9F\x98"
+                               "x",
+                               "\xC0\xAF overlong",
+                               "\xE0\x80\xAF",
+                               "\xED\xA0\x80 surrogate",
+                               "\xF4\x90\x80\x80 too high",
+                               "\xF5\xFF\xFE",
+                               "\xC3\xC3\xA9",
+                               "\xE2\x28\xA1",
+                               "a\xFF"
+                               "b\x01\"",
+                               std::string("nul\0inside", 11)};
+  for (const std::string& s : cases) {
+    std::string ours;
+    AppendJsonString(ours, s);
+    std::string theirs = nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    EXPECT_EQ(ours, theirs) << testing::PrintToString(s);
+  }
+  // Nested in an object and an array, as the JSON-LD writer uses it.
+  nlohmann::ordered_json j = {{"name", "x\"y\xE2\x82"}, {"list", {"a", "\n"}}};
+  std::string ours = "{\"name\":";
+  AppendJsonString(ours, "x\"y\xE2\x82");
+  ours += ",\"list\":[";
+  AppendJsonString(ours, "a");
+  ours += ',';
+  AppendJsonString(ours, "\n");
+  ours += "]}";
+  EXPECT_EQ(ours, j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
 }
 
 TEST(UtilTest, ClockAndUtcFormats) {

@@ -38,9 +38,8 @@ void SetCurrentRevision(Article& article, const ArticleSource& src, const std::s
 }
 
 // Returns the number of unchanged articles re-indexed for a new SearchDocument::glossary.
-size_t WriteArticles(Data& data, const ImportInput& input, ImportReport& report) {
+size_t WriteArticles(Data& data, const ImportInput& input, ImportReport& report, const std::string& now) {
   size_t reindexed = 0;
-  const std::string now = UtcNow();
   for (const ArticleSource& src : input.articles) {
     auto it = data.articles.find(src.path);
     if (it == data.articles.end()) {
@@ -126,16 +125,18 @@ Changes ChangesIn(const Data& data, int64_t since) {
 
 class MemoryStore : public Store {
  public:
-  explicit MemoryStore(std::shared_ptr<Data> data) : data_(std::move(data)) {}
+  MemoryStore(std::shared_ptr<Data> data, const util::Clock& clock)
+      : data_(std::move(data)), clock_(&clock) {}
 
   Result<ImportReport> Import(const ImportInput& input) override {
     Status status = ValidateImport(input);  // before any change: nothing below fails
     if (!status.ok()) return status;
+    const std::string now = UtcNow(*clock_);
     std::unique_lock lock(data_->mu);
     Data& data = *data_;
     ImportReport report;
     UnpublishMissing(data, input, report);
-    size_t reindexed = WriteArticles(data, input, report);
+    size_t reindexed = WriteArticles(data, input, report, now);
     report.files_changed = WriteFiles(data, input.files);
     data.published_paths.clear();
     for (const auto& [path, article] : data.articles) {
@@ -265,6 +266,7 @@ class MemoryStore : public Store {
   }
 
   std::shared_ptr<Data> data_;
+  const util::Clock* clock_;  // a revision's created_at
 };
 
 struct Registry {
@@ -280,10 +282,11 @@ Registry& Names() {
 }  // namespace
 }  // namespace memory
 
-Result<std::unique_ptr<Store>> OpenMemory(const std::string& name, bool create) {
+Result<std::unique_ptr<Store>> OpenMemory(const std::string& name, bool create, const util::Clock& clock) {
   if (name.empty()) {
     if (!create) return Status::NotFound("memory: an unnamed memory store never exists before it is opened");
-    return std::unique_ptr<Store>(std::make_unique<memory::MemoryStore>(std::make_shared<memory::Data>()));
+    return std::unique_ptr<Store>(
+        std::make_unique<memory::MemoryStore>(std::make_shared<memory::Data>(), clock));
   }
   memory::Registry& names = memory::Names();
   std::lock_guard lock(names.mu);
@@ -292,7 +295,7 @@ Result<std::unique_ptr<Store>> OpenMemory(const std::string& name, bool create) 
     if (!create) return Status::NotFound("memory: no memory store named " + name);
     it = names.by_name.emplace(name, std::make_shared<memory::Data>()).first;
   }
-  return std::unique_ptr<Store>(std::make_unique<memory::MemoryStore>(it->second));
+  return std::unique_ptr<Store>(std::make_unique<memory::MemoryStore>(it->second, clock));
 }
 
 }  // namespace vetted::store

@@ -20,6 +20,7 @@
 #include <string_view>
 
 #include "store/store.h"
+#include "util/util.h"
 
 namespace vetted::store {
 
@@ -28,7 +29,9 @@ namespace vetted::store {
 // with it and kept (even with no Store open) until the process exits; it is
 // made on the first open. kNotFound when `create` is false and there is no
 // such store yet (an unnamed store never exists before it is opened).
-Result<std::unique_ptr<Store>> OpenMemory(const std::string& name, bool create = true);
+// `clock` (which must outlive the Store) stamps a revision's created_at.
+Result<std::unique_ptr<Store>> OpenMemory(const std::string& name, bool create = true,
+                                          const util::Clock& clock = util::SystemClock());
 
 // The word as the memory index keeps it: lower-cased (ASCII) and, when it is
 // all ASCII letters, stemmed by step 1 of Porter's algorithm ("crying" ->

@@ -109,7 +109,7 @@ void ForEachWord(std::string_view text, Fn&& fn) {
   bool in_word = false;
   for (size_t i = 0; i <= text.size();) {
     char32_t cp = 0;
-    size_t n = i < text.size() ? DecodeUtf8(text, i, cp) : 1;
+    size_t n = i < text.size() ? util::DecodeUtf8(text, i, &cp) : 1;
     bool word = i < text.size() && IsWordChar(cp);
     if (word && !in_word) start = i;
     if (!word && in_word) fn(start, i, MemoryStem(text.substr(start, i - start)));

@@ -143,8 +143,7 @@ Status SetGlossary(sqlite3* db, int64_t id, const std::string& glossary) {
 // Phase 2: adds and changes articles. *reindexed counts unchanged articles
 // whose search row is rewritten for a new SearchDocument::glossary.
 Status WriteArticles(sqlite3* db, const ImportInput& input, const ExistingMap& existing, ImportReport& report,
-                     SearchChanges& search, size_t* reindexed) {
-  const std::string now = UtcNow();
+                     SearchChanges& search, const std::string& now, size_t* reindexed) {
   for (const ArticleSource& a : input.articles) {
     std::string bytes_hash = util::Sha256Hex(a.bytes);
     auto it = existing.find(a.path);
@@ -232,7 +231,7 @@ Status RecordChanges(sqlite3* db, const ImportReport& report) {
 
 }  // namespace
 
-Result<ImportReport> ImportLocked(sqlite3* db, const ImportInput& input) {
+Result<ImportReport> ImportLocked(sqlite3* db, const ImportInput& input, const std::string& now) {
   Status status = ValidateImport(input);
   if (!status.ok()) return status;
   Result<ExistingMap> existing = ReadArticles(db);
@@ -241,7 +240,7 @@ Result<ImportReport> ImportLocked(sqlite3* db, const ImportInput& input) {
   SearchChanges search;
   size_t reindexed = 0;
   status = UnpublishFirst(db, input, *existing, report, search);
-  if (status.ok()) status = WriteArticles(db, input, *existing, report, search, &reindexed);
+  if (status.ok()) status = WriteArticles(db, input, *existing, report, search, now, &reindexed);
   if (!status.ok()) return status;
   Result<size_t> files_changed = WriteFiles(db, input.files);
   if (!files_changed.ok()) return files_changed.status();

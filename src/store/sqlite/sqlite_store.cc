@@ -4,6 +4,7 @@
 #include <array>
 #include <filesystem>
 
+#include "store/backend.h"
 #include "store/sqlite/db.h"
 #include "store/sqlite/internal.h"
 #include "store/sqlite/store_impl.h"
@@ -156,7 +157,7 @@ void ReaderPool::Release(sqlite3* db) {
 }
 
 SqliteStore::SqliteStore(const std::string& path, const SqliteOptions& options, sqlite3* writer)
-    : writer_(writer), readers_(path, options.durable, kMaxReaders) {}
+    : clock_(options.clock), writer_(writer), readers_(path, options.durable, kMaxReaders) {}
 
 SqliteStore::~SqliteStore() {
   CloseConnection(writer_);
@@ -245,7 +246,7 @@ Result<ImportReport> SqliteStore::Import(const ImportInput& input) {
   std::lock_guard lock(writer_mu_);
   Transaction tx(writer_, /*write=*/true);
   if (!tx.status().ok()) return tx.status();
-  Result<ImportReport> report = ImportLocked(writer_, input);
+  Result<ImportReport> report = ImportLocked(writer_, input, UtcNow(*clock_));
   if (!report.ok()) return report.status();
   Status status = tx.Commit();
   if (!status.ok()) return status;

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "store/store.h"
+#include "util/util.h"
 
 namespace vetted::store {
 
@@ -20,6 +21,8 @@ struct SqliteOptions {
   bool durable = true;
   // false: a missing database file is kNotFound instead of being created.
   bool create = true;
+  // What "now" is for a revision's created_at; must outlive the store.
+  const util::Clock* clock = &util::SystemClock();
 };
 
 // Opens (creating when missing, if options.create) the database at `path`

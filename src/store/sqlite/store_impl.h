@@ -76,13 +76,15 @@ class SqliteStore : public Store {
   Result<int64_t> WriterPragma(const std::string& name);
 
  private:
+  const util::Clock* clock_;  // a revision's created_at
   std::mutex writer_mu_;
   sqlite3* writer_;  // guarded by writer_mu_
   ReaderPool readers_;
 };
 
 // Import's work inside the writer's open transaction (import.cc).
-Result<ImportReport> ImportLocked(sqlite3* db, const ImportInput& input);
+// `now` is the new revisions' created_at.
+Result<ImportReport> ImportLocked(sqlite3* db, const ImportInput& input, const std::string& now);
 
 // AddFeedback's work inside the writer's open transaction (feedback.cc);
 // fills `results` and returns the first database error, if any.
