@@ -1,59 +1,15 @@
 // The URL policy: which link and image targets may reach the output.
 #include <array>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
 #include "markup/internal.h"
 #include "util/util.h"
 
 namespace vetted::markup {
 
-namespace {
-
-#ifdef __SSE2__
-// Bit k set when at[k] is one of & < > " '.
-unsigned SpecialMask16(const char* at) {
-  const __m128i amp = _mm_set1_epi8('&'), lt = _mm_set1_epi8('<'), gt = _mm_set1_epi8('>'),
-                quot = _mm_set1_epi8('"'), apos = _mm_set1_epi8('\'');
-  __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
-  __m128i m = _mm_or_si128(
-      _mm_or_si128(_mm_cmpeq_epi8(v, amp), _mm_cmpeq_epi8(v, lt)),
-      _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, gt), _mm_cmpeq_epi8(v, quot)), _mm_cmpeq_epi8(v, apos)));
-  return static_cast<unsigned>(_mm_movemask_epi8(m));
-}
-#endif
-
-// Index of the first byte of s[from..] needing escape, or s.size().
-size_t NextSpecial(std::string_view s, size_t from) {
-  size_t i = from;
-#ifdef __SSE2__
-  for (; i + 16 <= s.size(); i += 16) {
-    unsigned bits = SpecialMask16(s.data() + i);
-    if (bits != 0) return i + static_cast<size_t>(__builtin_ctz(bits));
-  }
-  if (i < s.size() && s.size() >= 16) {
-    // The last partial block: test the final 16 bytes, ignoring those already
-    // tested. Most escaped texts are short (a few dozen bytes), so a byte loop
-    // over the tail cost more than the blocks.
-    size_t at = s.size() - 16;
-    unsigned bits = SpecialMask16(s.data() + at) >> (i - at);
-    return bits != 0 ? i + static_cast<size_t>(__builtin_ctz(bits)) : s.size();
-  }
-#endif
-  for (; i < s.size(); ++i) {
-    char c = s[i];
-    if (c == '&' || c == '<' || c == '>' || c == '"' || c == '\'') return i;
-  }
-  return i;
-}
-
-}  // namespace
-
 void AppendHtml(std::string& out, std::string_view s) {
   size_t start = 0;
   for (;;) {
-    size_t i = NextSpecial(s, start);
+    size_t i = util::NextToEscape(s, start);
     out.append(s.data() + start, i - start);
     if (i == s.size()) return;
     switch (s[i]) {
