@@ -20,7 +20,7 @@ trap 'kill $PID 2>/dev/null || true; wait $PID 2>/dev/null || true; rm -rf "$SIT
 PID=$!
 for _ in $(seq 1 600); do grep -q "listening on" "$LOG" && break; sleep 0.1; done
 grep -q "listening on" "$LOG" || { cat "$LOG"; exit 1; }
-ARTICLE=$(find "$SITE/content" -name '*.md' ! -name '_section.md' | sort | head -1)
+ARTICLE=$(find "$SITE/content" -name '*.md' ! -name '_section.md' | sort | awk 'NR == 1')
 URL="http://127.0.0.1:$PORT/${ARTICLE#$SITE/content/}"
 URL="${URL%.md}/"
 curl -sf "$URL" >/dev/null || { echo "not served: $URL"; exit 1; }

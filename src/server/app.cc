@@ -333,6 +333,9 @@ int64_t App::generation() const {
 }
 
 Status App::Reload() {
+  // One reload at a time (the poller and a caller such as `vetted dev` may
+  // both ask): the second finds the new generation already served.
+  std::lock_guard<std::mutex> reloading(impl_->reload_mu);
   Result<int64_t> generation = impl_->store.Generation();
   if (!generation.ok()) return generation.status();
   std::shared_ptr<const Content> current;

@@ -100,7 +100,7 @@ class App {
   bool ready() const;
   // Checks the store's generation now and reloads when it changed (the
   // poller does this every reload_poll). kInvalid/kIo as Open; on failure the
-  // old content stays served.
+  // old content stays served. Thread-safe: one reload runs at a time.
   Status Reload();
 
   struct Impl;

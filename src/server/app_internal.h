@@ -99,6 +99,7 @@ struct App::Impl {
   std::atomic<uint64_t> cache_hits{0}, hits_reported{0};
   std::atomic<bool> warm{false};  // the search index's word lists are ready (see WarmSearch)
 
+  std::mutex reload_mu;  // held by App::Reload throughout
   std::mutex poll_mu;
   std::condition_variable poll_cv;
   bool stopping = false;
