@@ -7,25 +7,18 @@
 
 #include "cli/commands.h"
 #include "cli/publish.h"
+#include "cli/store_open.h"
 #include "load/load.h"
 #include "publish/publish.h"
-#include "store/open.h"
 
 namespace vetted::cli {
 
 int RunExport(const ExportArgs& args) {
   auto start = std::chrono::steady_clock::now();
   PhaseTimer phase;
-  Result<std::unique_ptr<store::Store>> store = store::Open(args.db, {.create = false});
-  if (!store.ok()) {
-    if (store.status().code() == Code::kNotFound)
-      std::fprintf(stderr, "vetted export: %s (create it with `vetted import SITE --db %s`)\n",
-                   store.status().message().c_str(), args.db.c_str());
-    else
-      std::fprintf(stderr, "vetted export: %s: %s\n", args.db.c_str(), store.status().message().c_str());
-    return 2;
-  }
-  Result<store::Snapshot> snapshot = (*store)->Load();
+  std::unique_ptr<store::Store> store = OpenExistingOrSay("export", args.db);
+  if (!store) return 2;
+  Result<store::Snapshot> snapshot = store->Load();
   if (!snapshot.ok()) {
     std::fprintf(stderr, "vetted export: %s\n", snapshot.status().message().c_str());
     return 2;
@@ -37,7 +30,7 @@ int RunExport(const ExportArgs& args) {
     return 2;
   }
   phase("load");
-  store::Store* s = store->get();
+  store::Store* s = store.get();
   PublishJob job;
   job.command = "export";
   job.label = args.db;  // diagnostics name the stored file under the database

@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
-#include "store/open.h"
+#include "cli/store_open.h"
 #include "util/util.h"
 
 namespace vetted::cli {
@@ -60,17 +60,9 @@ std::string Json(const std::vector<store::FeedbackRecord>& rows) {
 }  // namespace
 
 int RunFeedbackExport(const FeedbackExportArgs& args) {
-  Result<std::unique_ptr<store::Store>> store = store::Open(args.db, {.create = false});
-  if (!store.ok()) {
-    if (store.status().code() == Code::kNotFound)
-      std::fprintf(stderr, "vetted feedback export: %s (create it with `vetted import SITE --db %s`)\n",
-                   store.status().message().c_str(), args.db.c_str());
-    else
-      std::fprintf(stderr, "vetted feedback export: %s: %s\n", args.db.c_str(),
-                   store.status().message().c_str());
-    return 2;
-  }
-  Result<std::vector<store::FeedbackRecord>> rows = (*store)->ListFeedback();
+  std::unique_ptr<store::Store> store = OpenExistingOrSay("feedback export", args.db);
+  if (!store) return 2;
+  Result<std::vector<store::FeedbackRecord>> rows = store->ListFeedback();
   if (!rows.ok()) {
     std::fprintf(stderr, "vetted feedback export: %s\n", rows.status().message().c_str());
     return 2;

@@ -11,10 +11,10 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/store_open.h"
 #include "server/app.h"
 #include "server/metrics.h"
 #include "server/server.h"
-#include "store/open.h"
 #include "util/util.h"
 
 namespace vetted::cli {
@@ -172,15 +172,8 @@ int RunServe(const ServeArgs& args) {
   options.access_log = args.access_log;
   if (!args.dir.empty()) return ServeFolder(args, options, sink);
 
-  Result<std::unique_ptr<store::Store>> store = store::Open(args.db, {.create = false});
-  if (!store.ok()) {
-    if (store.status().code() == Code::kNotFound)
-      std::fprintf(stderr, "vetted serve: %s (create it with `vetted import SITE --db %s`)\n",
-                   store.status().message().c_str(), args.db.c_str());
-    else
-      std::fprintf(stderr, "vetted serve: %s: %s\n", args.db.c_str(), store.status().message().c_str());
-    return 2;
-  }
+  std::unique_ptr<store::Store> store = OpenExistingOrSay("serve", args.db);
+  if (!store) return 2;
   server::AppOptions app_options;
   app_options.cache = !args.no_cache;
   app_options.feedback_per_minute = args.feedback_per_minute;
@@ -195,7 +188,7 @@ int RunServe(const ServeArgs& args) {
                  bad.c_str());
     return 2;
   }
-  Result<std::unique_ptr<server::App>> app = server::App::Open(**store, app_options, &metrics, Log);
+  Result<std::unique_ptr<server::App>> app = server::App::Open(*store, app_options, &metrics, Log);
   if (!app.ok()) {
     std::fprintf(stderr, "vetted serve: %s\n", app.status().message().c_str());
     return 2;

@@ -1,4 +1,5 @@
-// cli/: opening the database for read-only commands (`vetted log`, `vetted diff`).
+// cli/: opening an existing store for the commands that only read or serve it
+// (`vetted serve`, `export`, `feedback export`, `log`, `diff`).
 #pragma once
 
 #include <memory>
@@ -9,8 +10,12 @@
 
 namespace vetted::cli {
 
-// The store at address `db` (see store::Open); kNotFound with a hint to run `vetted import` when the
-// database does not exist (it is never created here).
+// The store at address `db` (see store::Open); kNotFound with a hint to run
+// `vetted import` when the database does not exist (it is never created here).
 Result<std::unique_ptr<store::Store>> OpenExistingStore(const std::string& db);
+
+// The same for `vetted COMMAND`: on failure prints "vetted COMMAND: ..." to
+// stderr (with the hint when there is no database) and returns null.
+std::unique_ptr<store::Store> OpenExistingOrSay(const char* command, const std::string& db);
 
 }  // namespace vetted::cli
