@@ -30,6 +30,8 @@
 #include <vector>
 
 #include "model/status.h"
+#include "store/accounts.h"
+#include "store/workflow.h"
 
 namespace vetted::store {
 
@@ -233,6 +235,11 @@ class Store {
   // revision's bytes if it has that hash, else the most recently stored ones.
   // kIo when the database fails.
   virtual Result<std::string> RevisionBytes(const std::string& path, const std::string& revision) = 0;
+
+  // The newsroom's tables in the same database (store/accounts.h,
+  // store/workflow.h); nullptr when the backend has none. Owned by the store.
+  virtual AccountStore* Accounts() { return nullptr; }
+  virtual WorkflowStore* Workflow() { return nullptr; }
 };
 
 }  // namespace vetted::store
