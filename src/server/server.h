@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "model/status.h"
+#include "newsroom/newsroom.h"
 #include "util/util.h"
 
 namespace vetted::server {
@@ -37,6 +38,9 @@ struct Request {
   // Arrived on the operator's listener (ServeOptions::ops_listener), which
   // serves the ops routes only and needs no token.
   bool ops_listener = false;
+  // The signed-in account, set by the router before it calls a handler of a
+  // newsroom route (Access::kWriter ... kAdmin); account_id 0 = nobody.
+  newsroom::Actor actor;
 
   // Value of the first header named `name` (any case); empty when absent.
   std::string_view Header(std::string_view name) const;
