@@ -20,7 +20,7 @@ constexpr size_t kMaxReaders = 8;
 
 // Schema steps; step i (0-based) brings the database to user_version i + 1.
 // Append only: a released step never changes.
-constexpr std::array<const char*, 4> kMigrations = {
+constexpr std::array<const char*, 5> kMigrations = {
     // 1: content and feedback.
     R"sql(
 CREATE TABLE meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
@@ -80,6 +80,26 @@ INSERT INTO search_v3(rowid, title, description, headings, tags, body, url, sect
 DROP TABLE search;
 ALTER TABLE search_v3 RENAME TO search;
 ALTER TABLE articles ADD COLUMN search_glossary TEXT NOT NULL DEFAULT '';
+)sql",
+    // 5: the newsroom's accounts and their sessions (store/accounts.h).
+    R"sql(
+CREATE TABLE accounts(
+  id INTEGER PRIMARY KEY,
+  email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+  roles INTEGER NOT NULL,
+  person_id TEXT NOT NULL DEFAULT '',
+  disabled INTEGER NOT NULL DEFAULT 0,
+  password_hash TEXT NOT NULL,
+  must_change_password INTEGER NOT NULL DEFAULT 0,
+  totp_secret TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL);
+CREATE TABLE sessions(
+  id_hash TEXT PRIMARY KEY,
+  account_id INTEGER NOT NULL REFERENCES accounts(id),
+  csrf TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  last_seen INTEGER NOT NULL) WITHOUT ROWID;
+CREATE INDEX sessions_account ON sessions(account_id);
 )sql",
 };
 
@@ -157,7 +177,10 @@ void ReaderPool::Release(sqlite3* db) {
 }
 
 SqliteStore::SqliteStore(const std::string& path, const SqliteOptions& options, sqlite3* writer)
-    : clock_(options.clock), writer_(writer), readers_(path, options.durable, kMaxReaders) {}
+    : clock_(options.clock),
+      writer_(writer),
+      readers_(path, options.durable, kMaxReaders),
+      accounts_(&writer_mu_, writer_, &readers_) {}
 
 SqliteStore::~SqliteStore() {
   CloseConnection(writer_);
