@@ -71,6 +71,17 @@ struct FeedbackExportArgs {
 };
 int RunFeedbackExport(const FeedbackExportArgs& args);
 
+// `vetted user add|list|disable` (cli/user.cc).
+struct UserArgs {
+  std::string action;  // "add" | "list" | "disable"
+  std::string email;
+  std::vector<std::string> roles;  // --role values (each may be comma-separated)
+  std::string person;              // --person: a person profile's id
+  std::string db = kDefaultDb;
+  bool password_stdin = false;  // read the password from standard input instead of making a one-time one
+};
+int RunUser(const UserArgs& args);
+
 struct DevArgs {
   std::string site = ".";
   std::string db = "memory:";  // the store it imports into; in memory unless given
