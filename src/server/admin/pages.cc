@@ -182,6 +182,26 @@ Response SessionJson(const Request& req) {
       "admin_api_session");
 }
 
+// GET /admin/api/accounts (admins): every account, without secrets.
+Response AccountsJson(State& state, const Request& req) {
+  Result<std::vector<store::AccountRecord>> all = state.accounts->List();
+  if (!all.ok()) return JsonError(500, all.status().message(), "admin_api_accounts");
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  for (const store::AccountRecord& a : *all) {
+    nlohmann::ordered_json roles = nlohmann::ordered_json::array();
+    for (newsroom::Role r : {newsroom::kWriter, newsroom::kReviewer, newsroom::kEditor, newsroom::kAdmin})
+      if (a.roles & r) roles.push_back(std::string(newsroom::RoleName(r)));
+    list.push_back({{"id", a.id},
+                    {"email", a.email},
+                    {"roles", roles},
+                    {"person", a.person_id},
+                    {"disabled", a.disabled},
+                    {"must_change_password", a.must_change_password},
+                    {"created_at", util::FormatIsoUtc(a.created_at)}});
+  }
+  return JsonResponse(200, {{"accounts", list}}, "admin_api_accounts");
+}
+
 }  // namespace
 
 std::string SessionCookie(const State& state, std::string_view token) {
@@ -264,6 +284,7 @@ Status AddAdminRoutes(Router& router, App::Impl& app) {
        answer([](State&, const Request& req) { return admin::Home(req); })},
       {kGet, "/admin/api/session", Access::kSignedIn, kNoBody,
        answer([](State&, const Request& req) { return admin::SessionJson(req); })},
+      {kGet, "/admin/api/accounts", Access::kAdmin, kNoBody, answer(admin::AccountsJson)},
       {kGet, "/admin/admin.css", Access::kPublic, kNoBody,
        [](Request&&, const PathMatch&, Respond respond) {
          Response res;

@@ -13,6 +13,8 @@
 //   GET  /admin/api/session   {"csrf", "email", "roles", "person",
 //                             "must_change_password"}; 401 JSON when not
 //                             signed in
+//   GET  /admin/api/accounts  (admins) every account: email, roles, person,
+//                             disabled, must_change_password, created_at
 //   GET  /admin/admin.css     the admin stylesheet (public)
 //
 // The gate (Router::SetGate) in front of every newsroom route, this group's
