@@ -47,6 +47,9 @@ struct ServeArgs {
   // Origins whose scripts may post feedback (CORS), each "https://host[:port]";
   // an item may hold several, comma-separated. Empty = the site's base_url origin.
   std::vector<std::string> cors_origins;
+  // The newsroom's session cookie is __Host- and Secure (the site is reached
+  // over TLS); also implied by --hsts. See docs/newsroom-admin.md.
+  bool secure_cookies = server::AppOptions{}.secure_cookies;
 };
 int RunServe(const ServeArgs& args);
 

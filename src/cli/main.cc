@@ -101,6 +101,10 @@ const std::vector<Subcommand>& Table() {
                       "repeat or separate with commas (default: the origin of base_url)")
              ->delimiter(',')
              ->envname("VETTED_CORS_ORIGIN");
+         c.add_flag("--secure-cookies", a.serve.secure_cookies,
+                    "The site is reached over TLS: newsroom session cookie __Host-vetted-session, Secure "
+                    "(implied by --hsts)")
+             ->envname("VETTED_SECURE_COOKIES");
        },
        [](const Args& a) { return RunServe(a.serve); }},
       {"export", "Write the static site from the database",

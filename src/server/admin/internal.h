@@ -30,9 +30,11 @@ bool ChangesState(std::string_view method);
 
 // A whole admin page: the shared head (admin.css), a bar naming the
 // signed-in account with a sign-out button (when `actor` is someone), and
-// `main_html` inside <main>. `csrf` goes into the sign-out form.
+// `main_html` inside <main>. `csrf` goes into the sign-out form. Links are
+// relative (so that a site served under a base path works): `up` leads from
+// the page's folder to /admin/ ("" for /admin/x, "../" for /admin/a/x).
 std::string Page(std::string_view title, const newsroom::Actor& actor, std::string_view csrf,
-                 std::string_view main_html);
+                 std::string_view main_html, std::string_view up = "");
 // <p class="admin-alert" role="alert">text</p>, escaped; "" for "".
 std::string Alert(std::string_view text);
 // A refusal as an admin page (HTML) or, under /admin/api/, as JSON {"error": ...}.

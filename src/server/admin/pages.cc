@@ -72,7 +72,9 @@ Response PostLogin(State& state, const Request& req) {
   std::string password = QueryValue(req.body, "password");
   std::string given = QueryValue(req.body, "csrf");
   std::string expected = CookieValue(req.Header("Cookie"), LoginCookieName(state.secure));
-  if ((!given.empty() || !expected.empty()) && !newsroom::CsrfMatches(expected, given))
+  // The same-origin check above is what stops login CSRF; the form's token,
+  // when sent, must still match its cookie (a stale or copied form is refused).
+  if (!given.empty() && !newsroom::CsrfMatches(expected, given))
     return LoginPage(state, 403, email, "The sign-in form had expired. Please sign in again.");
   Result<newsroom::SignInResult> result = state.accounts->SignIn(email, password, req.client);
   if (!result.ok()) return LoginPage(state, 500, email, "Signing in failed: " + result.status().message());
@@ -218,23 +220,24 @@ std::string Alert(std::string_view text) {
 }
 
 std::string Page(std::string_view title, const newsroom::Actor& actor, std::string_view csrf,
-                 std::string_view main_html) {
+                 std::string_view main_html, std::string_view up) {
+  const std::string root = up.empty() ? "./" : std::string(up);
   std::string bar;
   if (actor.account_id != 0) {
     bar = "<p class=\"admin-who\">" + Esc(actor.email) +
-          "</p>\n<form class=\"admin-logout\" method=\"post\" action=\"logout\">"
-          "<input type=\"hidden\" name=\"csrf\" value=\"" +
-          Esc(csrf) + "\"><button type=\"submit\">Sign out</button></form>\n";
+          "</p>\n<form class=\"admin-logout\" method=\"post\" action=\"" + std::string(up) +
+          "logout\"><input type=\"hidden\" name=\"csrf\" value=\"" + Esc(csrf) +
+          "\"><button type=\"submit\">Sign out</button></form>\n";
   }
   return "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
          "<meta name=\"referrer\" content=\"no-referrer\">\n<title>" +
-         Esc(title) +
-         " · vetted newsroom</title>\n<link rel=\"stylesheet\" href=\"admin.css\">\n</head>\n"
-         "<body class=\"admin\">\n<header class=\"admin-bar\">\n<p class=\"admin-brand\"><a "
-         "href=\"./\">vetted "
-         "newsroom</a></p>\n" +
-         bar + "</header>\n<main id=\"main\" class=\"admin-main\">\n" + std::string(main_html) +
+         Esc(title) + " · vetted newsroom</title>\n<link rel=\"stylesheet\" href=\"" + std::string(up) +
+         "admin.css\">\n</head>\n<body class=\"admin\">\n<header class=\"admin-bar\">\n<p "
+         "class=\"admin-brand\"><a "
+         "href=\"" +
+         root + "\">vetted newsroom</a></p>\n" + bar +
+         "</header>\n<main id=\"main\" class=\"admin-main\">\n" + std::string(main_html) +
          "</main>\n</body>\n</html>\n";
 }
 
