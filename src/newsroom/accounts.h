@@ -122,6 +122,25 @@ class SignInThrottle {
   std::unordered_map<std::string, Times> by_client_;
 };
 
+// ---- Second factor: TOTP (RFC 6238: HMAC-SHA-1, 30 s steps, 6 digits) ----------
+inline constexpr long long kTotpStepSeconds = 30;
+// RFC 4648 base32 (no padding written; padding, spaces, '-' and lower case
+// accepted when read). nullopt for any other character.
+std::string Base32Encode(std::string_view bytes);
+std::optional<std::string> Base32Decode(std::string_view text);
+// RFC 4226 HOTP of a raw key; `digits` 6 to 8.
+std::string HotpCode(std::string_view key, uint64_t counter, int digits);
+// RFC 6238 TOTP of a raw key at a time.
+std::string TotpCode(std::string_view key, long long unix_seconds, int digits = 6);
+// The time step a 6-digit code matches at `unix_seconds`, allowing one step
+// either side (clock drift); nullopt when it matches none. Constant time per
+// comparison; spaces in the code are ignored.
+std::optional<long long> TotpMatch(std::string_view key, std::string_view code, long long unix_seconds);
+// A new random secret (160 bits), base32.
+std::string NewTotpSecret();
+// The otpauth:// URI an authenticator app reads from the QR code.
+std::string TotpUri(std::string_view secret, std::string_view email, std::string_view issuer);
+
 // ---- Accounts and sessions ---------------------------------------------------
 inline constexpr long long kSessionIdleSeconds = 30 * 60;
 inline constexpr long long kSessionMaxSeconds = 12 * 60 * 60;

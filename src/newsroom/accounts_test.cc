@@ -132,6 +132,48 @@ TEST(Throttle, OldFailuresLeaveTheWindow) {
   EXPECT_EQ(t.RetryAfter("a@x.org", "c"), 0);
 }
 
+// RFC 6238 appendix B: the SHA-1 key "12345678901234567890", 8 digits.
+TEST(Totp, Rfc6238Vectors) {
+  const std::string key = "12345678901234567890";
+  struct Case {
+    long long time;
+    const char* code;
+  } cases[] = {{59, "94287082"},         {1111111109, "07081804"}, {1111111111, "14050471"},
+               {1234567890, "89005924"}, {2000000000, "69279037"}, {20000000000, "65353130"}};
+  for (const Case& c : cases) EXPECT_EQ(TotpCode(key, c.time, 8), c.code) << c.time;
+  // RFC 4226 appendix D: HOTP, 6 digits.
+  const char* hotp[] = {"755224", "287082", "359152", "969429", "338314",
+                        "254676", "287922", "162583", "399871", "520489"};
+  for (uint64_t i = 0; i < 10; ++i) EXPECT_EQ(HotpCode(key, i, 6), hotp[i]) << i;
+}
+
+TEST(Totp, MatchAllowsOneStepEitherSide) {
+  const std::string key = "12345678901234567890";
+  long long now = 1111111111;
+  std::string code = TotpCode(key, now);
+  EXPECT_EQ(TotpMatch(key, code, now), now / 30);
+  EXPECT_TRUE(TotpMatch(key, code, now + 30).has_value());
+  EXPECT_TRUE(TotpMatch(key, code, now - 30).has_value());
+  EXPECT_FALSE(TotpMatch(key, code, now + 90).has_value());
+  EXPECT_FALSE(TotpMatch(key, "12345", now).has_value());
+  EXPECT_TRUE(TotpMatch(key, code.substr(0, 3) + " " + code.substr(3), now).has_value());
+}
+
+TEST(Totp, Base32RoundTripAndRfc4648Vectors) {
+  EXPECT_EQ(Base32Encode("foobar"), "MZXW6YTBOI");
+  EXPECT_EQ(Base32Encode("f"), "MY");
+  EXPECT_EQ(*Base32Decode("MZXW6YTBOI======"), "foobar");
+  EXPECT_EQ(*Base32Decode("mzxw 6ytb oi"), "foobar");
+  EXPECT_FALSE(Base32Decode("MZ1W").has_value());
+  std::string secret = NewTotpSecret();
+  EXPECT_EQ(secret.size(), 32u);
+  EXPECT_EQ(Base32Decode(secret)->size(), 20u);
+  EXPECT_EQ(TotpUri("ABC", "ana@x.org", "vetted newsroom"),
+            "otpauth://totp/"
+            "vetted%20newsroom:ana@x.org?secret=ABC&issuer=vetted%20newsroom&algorithm=SHA1&digits=6&"
+            "period=30");
+}
+
 class AccountsTest : public ::testing::Test {
  protected:
   void SetUp() override {
