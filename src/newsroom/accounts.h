@@ -149,6 +149,9 @@ struct AccountsOptions {
   const util::Clock* clock = &util::SystemClock();  // must outlive the Accounts
   PasswordCost cost = kPasswordCost;                // tests: kTestPasswordCost
   SignInThrottle::Options throttle;
+  // Role bits whose accounts must use the second factor (the site's setting,
+  // `vetted serve --require-2fa`: editors and admins); 0 = nobody must.
+  uint8_t require_totp_roles = 0;
 };
 
 // A live session as a request sees it.
@@ -160,11 +163,16 @@ struct Session {
   std::string person_id;
   uint8_t roles = 0;
   bool must_change_password = false;
+  bool has_totp = false;          // the account signs in with a second factor
+  bool must_set_up_totp = false;  // its roles require one (require_totp_roles) and it has none yet
 };
 
 // What a sign-in attempt came to.
 struct SignInResult {
-  enum Outcome { kOk, kWrongPassword, kDisabled, kThrottled } outcome = kWrongPassword;
+  // kNeedCode: the password is right but the account has a second factor and
+  // no code came; kWrongCode: the code is wrong or already used (a failure,
+  // counted by the throttle like a wrong password).
+  enum Outcome { kOk, kWrongPassword, kDisabled, kThrottled, kNeedCode, kWrongCode } outcome = kWrongPassword;
   Session session;            // kOk only: a new session (new token and CSRF token)
   long long retry_after = 0;  // kThrottled: seconds
 };
@@ -193,7 +201,10 @@ class Accounts {
   // keeps only its SHA-256) and rehashes the password when its cost is out
   // of date. An unknown email costs the same time as a wrong password and
   // answers kWrongPassword. Only store failures are errors (kIo).
-  Result<SignInResult> SignIn(std::string_view email, std::string_view password, std::string_view client);
+  // `code`: the 6-digit TOTP code, needed when the account has a second
+  // factor (a code is accepted once: a replayed one is kWrongCode).
+  Result<SignInResult> SignIn(std::string_view email, std::string_view password, std::string_view client,
+                              std::string_view code = "");
   // The live session of a cookie's token, its last use moved to now.
   // kNotFound when unknown, idle over kSessionIdleSeconds, older than
   // kSessionMaxSeconds (both deleted on sight) or its account is disabled.
@@ -207,16 +218,27 @@ class Accounts {
   Status ChangePassword(int64_t account_id, std::string_view current, std::string_view next,
                         std::string_view keep_token);
 
+  // Turns the second factor on for an account: `secret` (NewTotpSecret,
+  // shown to the person as a QR code) is stored once `code` proves their app
+  // has it. kInvalid when the code does not match or the secret is not base32.
+  Status EnableTotp(int64_t account_id, const std::string& secret, std::string_view code);
+
   const util::Clock& clock() const { return *options_.clock; }
 
  private:
   const std::string& DummyHash();
+  Session MakeSession(const store::AccountRecord& account, std::string token, std::string csrf) const;
+  // True when `code` matches the account's secret now and its step is newer
+  // than the last one used (then it becomes the last one used).
+  bool AcceptCode(const store::AccountRecord& account, std::string_view code);
 
   store::AccountStore& store_;
   AccountsOptions options_;
   SignInThrottle throttle_;
   std::once_flag dummy_once_;
   std::string dummy_hash_;
+  std::mutex steps_mu_;
+  std::unordered_map<int64_t, long long> last_step_;  // account id -> last TOTP step accepted (in memory)
 };
 
 // The actor of a session (what Request::actor holds).

@@ -299,3 +299,52 @@ TEST_F(AccountsTest, ChangePassword) {
 
 }  // namespace
 }  // namespace vetted::newsroom
+
+namespace vetted::newsroom {
+namespace {
+
+TEST_F(AccountsTest, SecondFactor) {
+  Result<Accounts::Added> ana = accounts_->Add("ana@x.org", kEditor, "", std::string("tram-lamp-orbit"));
+  ASSERT_TRUE(ana.ok());
+  int64_t id = ana->record.id;
+  std::string secret = NewTotpSecret();
+  std::string key = *Base32Decode(secret);
+  EXPECT_EQ(accounts_->EnableTotp(id, secret, "000000").code(), Code::kInvalid);
+  ASSERT_TRUE(accounts_->EnableTotp(id, secret, TotpCode(key, clock_.NowSeconds())).ok());
+  EXPECT_EQ(accounts_->SignIn("ana@x.org", "tram-lamp-orbit", "c")->outcome, SignInResult::kNeedCode);
+  EXPECT_EQ(accounts_->SignIn("ana@x.org", "tram-lamp-orbit", "c", "123456")->outcome,
+            SignInResult::kWrongCode);
+  // The code used to turn it on is spent; the next step's code works once.
+  EXPECT_EQ(
+      accounts_->SignIn("ana@x.org", "tram-lamp-orbit", "c", TotpCode(key, clock_.NowSeconds()))->outcome,
+      SignInResult::kWrongCode);
+  clock_.Advance(kTotpStepSeconds);
+  std::string code = TotpCode(key, clock_.NowSeconds());
+  Result<SignInResult> in = accounts_->SignIn("ana@x.org", "tram-lamp-orbit", "c", code);
+  ASSERT_EQ(in->outcome, SignInResult::kOk);
+  EXPECT_TRUE(in->session.has_totp);
+  EXPECT_EQ(accounts_->SignIn("ana@x.org", "tram-lamp-orbit", "d", code)->outcome, SignInResult::kWrongCode);
+  // A wrong password with a right code is still a wrong password.
+  clock_.Advance(kTotpStepSeconds);
+  EXPECT_EQ(
+      accounts_->SignIn("ana@x.org", "nope-nope-nope", "c", TotpCode(key, clock_.NowSeconds()))->outcome,
+      SignInResult::kWrongPassword);
+}
+
+TEST(AccountsRequireTotp, EditorsMustSetItUp) {
+  auto opened = store::Open("memory:");
+  ASSERT_TRUE(opened.ok());
+  util::FixedClock clock(1'800'000'000);
+  AccountsOptions o;
+  o.clock = &clock;
+  o.cost = kTestPasswordCost;
+  o.require_totp_roles = kEditor | kAdmin;
+  Accounts accounts(*(*opened)->Accounts(), o);
+  ASSERT_TRUE(accounts.Add("ed@x.org", kEditor, "", std::string("tram-lamp-orbit")).ok());
+  ASSERT_TRUE(accounts.Add("wri@x.org", kWriter, "", std::string("tram-lamp-orbit")).ok());
+  EXPECT_TRUE(accounts.SignIn("ed@x.org", "tram-lamp-orbit", "c")->session.must_set_up_totp);
+  EXPECT_FALSE(accounts.SignIn("wri@x.org", "tram-lamp-orbit", "c")->session.must_set_up_totp);
+}
+
+}  // namespace
+}  // namespace vetted::newsroom

@@ -14,18 +14,6 @@ std::string TokenHash(std::string_view token) {
   return util::Sha256Hex(token);
 }
 
-Session SessionOf(const store::AccountRecord& account, std::string token, std::string csrf) {
-  Session s;
-  s.token = std::move(token);
-  s.csrf = std::move(csrf);
-  s.account_id = account.id;
-  s.email = account.email;
-  s.person_id = account.person_id;
-  s.roles = account.roles;
-  s.must_change_password = account.must_change_password;
-  return s;
-}
-
 }  // namespace
 
 // ---- SignInThrottle ----------------------------------------------------------
@@ -100,6 +88,47 @@ const std::string& Accounts::DummyHash() {
   return dummy_hash_;
 }
 
+Session Accounts::MakeSession(const store::AccountRecord& account, std::string token,
+                              std::string csrf) const {
+  Session s;
+  s.token = std::move(token);
+  s.csrf = std::move(csrf);
+  s.account_id = account.id;
+  s.email = account.email;
+  s.person_id = account.person_id;
+  s.roles = account.roles;
+  s.must_change_password = account.must_change_password;
+  s.has_totp = !account.totp_secret.empty();
+  s.must_set_up_totp = !s.has_totp && (account.roles & options_.require_totp_roles) != 0;
+  return s;
+}
+
+bool Accounts::AcceptCode(const store::AccountRecord& account, std::string_view code) {
+  std::optional<std::string> key = Base32Decode(account.totp_secret);
+  if (!key) return false;
+  std::optional<long long> step = TotpMatch(*key, code, options_.clock->NowSeconds());
+  if (!step) return false;
+  std::lock_guard lock(steps_mu_);
+  auto [it, added] = last_step_.emplace(account.id, *step);
+  if (!added) {
+    if (*step <= it->second) return false;  // a code is good once
+    it->second = *step;
+  }
+  return true;
+}
+
+Status Accounts::EnableTotp(int64_t account_id, const std::string& secret, std::string_view code) {
+  Result<store::AccountRecord> account = store_.GetAccount(account_id);
+  if (!account.ok()) return account.status();
+  std::optional<std::string> key = Base32Decode(secret);
+  if (!key || key->size() < 10) return Status::Invalid("The set-up key is not valid: start again.");
+  account->totp_secret = secret;
+  if (!AcceptCode(*account, code))
+    return Status::Invalid(
+        "The code does not match. Check the time on your phone and enter the newest code.");
+  return store_.UpdateAccount(*account);
+}
+
 Result<Accounts::Added> Accounts::Add(std::string_view email, uint8_t roles, const std::string& person_id,
                                       const std::optional<std::string>& password) {
   Result<std::string> checked = CheckEmail(email);
@@ -146,7 +175,7 @@ Status Accounts::Disable(const std::string& email) {
 }
 
 Result<SignInResult> Accounts::SignIn(std::string_view email, std::string_view password,
-                                      std::string_view client) {
+                                      std::string_view client, std::string_view code) {
   SignInResult result;
   if (long long wait = throttle_.RetryAfter(email, client); wait > 0) {
     result.outcome = SignInResult::kThrottled;
@@ -166,6 +195,17 @@ Result<SignInResult> Accounts::SignIn(std::string_view email, std::string_view p
     result.outcome = SignInResult::kDisabled;
     return result;
   }
+  if (!account->totp_secret.empty()) {
+    if (util::Trim(code).empty()) {
+      result.outcome = SignInResult::kNeedCode;
+      return result;
+    }
+    if (!AcceptCode(*account, code)) {
+      throttle_.Failed(email, client);
+      result.outcome = SignInResult::kWrongCode;
+      return result;
+    }
+  }
   if (NeedsRehash(account->password_hash, options_.cost)) {
     Result<std::string> hash = HashPassword(password, options_.cost);
     if (hash.ok()) {
@@ -181,7 +221,7 @@ Result<SignInResult> Accounts::SignIn(std::string_view email, std::string_view p
   store::SessionRecord record{TokenHash(token), account->id, csrf, now, now};
   if (Status s = store_.AddSession(record); !s.ok()) return s;
   result.outcome = SignInResult::kOk;
-  result.session = SessionOf(*account, std::move(token), std::move(csrf));
+  result.session = MakeSession(*account, std::move(token), std::move(csrf));
   return result;
 }
 
@@ -204,7 +244,7 @@ Result<Session> Accounts::Resolve(std::string_view token) {
   if (record->last_seen != now) {
     if (Status s = store_.TouchSession(hash, now); !s.ok() && s.code() != Code::kNotFound) return s;
   }
-  return SessionOf(*account, "", record->csrf);
+  return MakeSession(*account, "", record->csrf);
 }
 
 Status Accounts::SignOut(std::string_view token) {
