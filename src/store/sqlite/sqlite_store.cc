@@ -8,6 +8,7 @@
 #include "store/sqlite/db.h"
 #include "store/sqlite/internal.h"
 #include "store/sqlite/store_impl.h"
+#include "store/sqlite/workflow.h"
 
 namespace vetted::store {
 namespace {
@@ -20,7 +21,7 @@ constexpr size_t kMaxReaders = 8;
 
 // Schema steps; step i (0-based) brings the database to user_version i + 1.
 // Append only: a released step never changes.
-constexpr std::array<const char*, 4> kMigrations = {
+constexpr std::array<const char*, 6> kMigrations = {
     // 1: content and feedback.
     R"sql(
 CREATE TABLE meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
@@ -81,6 +82,11 @@ DROP TABLE search;
 ALTER TABLE search_v3 RENAME TO search;
 ALTER TABLE articles ADD COLUMN search_glossary TEXT NOT NULL DEFAULT '';
 )sql",
+    // 5: the newsroom's accounts (written on the accounts branch; this
+    // placeholder is replaced by that step when the branches merge).
+    "-- 5: accounts\n",
+    // 6: the newsroom's workflow (store/workflow.h, sqlite/workflow.cc).
+    sqlite::kWorkflowSchema,
 };
 
 Result<int64_t> UserVersion(sqlite3* db) {
@@ -157,7 +163,10 @@ void ReaderPool::Release(sqlite3* db) {
 }
 
 SqliteStore::SqliteStore(const std::string& path, const SqliteOptions& options, sqlite3* writer)
-    : clock_(options.clock), writer_(writer), readers_(path, options.durable, kMaxReaders) {}
+    : clock_(options.clock),
+      writer_(writer),
+      readers_(path, options.durable, kMaxReaders),
+      workflow_(MakeSqliteWorkflow(&writer_mu_, writer_, &readers_, clock_)) {}
 
 SqliteStore::~SqliteStore() {
   CloseConnection(writer_);
@@ -177,6 +186,10 @@ Result<Snapshot> SqliteStore::Load() {
   sqlite3* db = lease->get();
   Transaction tx(db, /*write=*/false);  // one consistent view for all three reads
   if (!tx.status().ok()) return tx.status();
+  return LoadOn(db);
+}
+
+Result<Snapshot> LoadOn(sqlite3* db) {
   Snapshot snapshot;
   {
     Query q(db, "SELECT value FROM meta WHERE key = 'generation'");
