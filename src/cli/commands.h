@@ -71,6 +71,14 @@ struct FeedbackExportArgs {
 };
 int RunFeedbackExport(const FeedbackExportArgs& args);
 
+// `vetted audit verify --db ADDRESS`: recomputes the newsroom's audit chain;
+// prints "audit log: N entries, chain intact" (exit 0) or names the first
+// entry altered or removed (exit 1).
+struct AuditVerifyArgs {
+  std::string db = kDefaultDb;
+};
+int RunAuditVerify(const AuditVerifyArgs& args);
+
 struct DevArgs {
   std::string site = ".";
   std::string db = "memory:";  // the store it imports into; in memory unless given

@@ -122,6 +122,8 @@ class Articles {
   Result<std::vector<ArticleSummary>> List(const ArticleFilter& filter);
   // The audit log, oldest first (article 0: all).
   Result<std::vector<store::AuditEntry>> Audit(int64_t article_id = 0);
+  // The whole audit chain recomputed (store::VerifyAuditChain).
+  Result<store::AuditCheck> VerifyAudit() { return wf_.VerifyAudit(); }
 
  private:
   store::Store& store_;
