@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -147,6 +148,14 @@ TEST_F(ArticlesTest, ScriptedWorkflowFromDraftToLive) {
   ASSERT_TRUE(nc.ok()) << nc.status().message();
   EXPECT_TRUE(nc->non_clinical);
   EXPECT_EQ(nc->base_revision, r2->revision);
+  for (const Diagnostic& d : nc->warnings) EXPECT_NE(d.rule, "revision-changed") << d.message;
+  // The same text without the recorded change is "changed since it was last reviewed".
+  std::vector<Diagnostic> ignored;
+  Article with = load::ParseArticle(nc->source, kPath, ignored);
+  ASSERT_EQ(with.reviewers.size(), 1u);
+  EXPECT_TRUE(ReviewCovers(with, with.reviewers[0]));
+  with.non_clinical = {};
+  EXPECT_FALSE(ReviewCovers(with, with.reviewers[0]));
   live = Live(kPath);
   EXPECT_NE(live.find("revision: \"" + r2->revision + "\""), std::string::npos) << live;
   EXPECT_NE(live.find("non_clinical_change:\n  from: \"" + r2->revision + "\"\n  date: 2026-12-09"),
@@ -316,6 +325,44 @@ TEST_F(ArticlesTest, EveryReviewShownIsBackedByAStoredApproval) {
   EXPECT_EQ(pages, 2);
   EXPECT_EQ(reviews_shown, 2);
   std::filesystem::remove_all(out);
+}
+
+}  // namespace
+}  // namespace vetted::newsroom
+
+namespace vetted::newsroom {
+namespace {
+
+// How long a publication takes on the demo site (the whole site is validated
+// and rendered for its search text, then imported): printed, and bounded
+// loosely so that a pathological slowdown fails.
+TEST(ArticlesTiming, PublishOnTheDemoSite) {
+  Result<Site> site = load::LoadSite(std::string(VETTED_SOURCE_DIR) + "/demo");
+  ASSERT_TRUE(site.ok()) << site.status().message();
+  Result<publish::ImportPlan> plan =
+      publish::ToImport(*site, std::string(VETTED_SOURCE_DIR) + "/demo", load::Disk(), {});
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  ASSERT_FALSE(plan->refused()) << publish::Format(plan->diagnostics, "");
+  std::unique_ptr<store::Store> store = std::move(store::Open("memory:")).value();
+  ASSERT_TRUE(store->Import(plan->input).ok());
+  Articles articles(*store, {});
+  const Actor maya{1, "maya@x.org", "maya-okafor", kWriter};
+  const Actor priya{2, "priya@x.org", "priya-nair", kReviewer};
+  const Actor ed{3, "ed@x.org", "", kEditor};
+  Result<Created> c =
+      articles.Create(maya, "content/sexual-health/timing.md",
+                      "---\ntitle: Timing\ndescription: About timing.\nauthors: [maya-okafor]\n"
+                      "published: 2026-01-10\n---\nA few words about timing.\n");
+  ASSERT_TRUE(c.ok());
+  ASSERT_TRUE(articles.Submit(maya, c->id, c->revision).ok());
+  ASSERT_TRUE(articles.Approve(priya, c->id, c->revision, "").ok());
+  auto start = std::chrono::steady_clock::now();
+  Result<Published> p = articles.Publish(ed, c->id, {c->revision, "", ""});
+  double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  ASSERT_TRUE(p.ok()) << p.status().message();
+  std::printf("publish on the demo site (%zu articles): %.1f ms\n", site->articles.size() + 1, ms);
+  RecordProperty("publish_ms", static_cast<int>(ms));
+  EXPECT_LT(ms, 30000);
 }
 
 }  // namespace
