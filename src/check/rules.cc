@@ -207,7 +207,7 @@ void RevisionChanged(const Input& in, Sink& sink) {
     const Review* latest = LatestReview(a);
     if (latest == nullptr || !IsWellFormedRevision(latest->revision)) continue;
     std::string current = a.revision.empty() ? RevisionOf(a) : a.revision;
-    if (latest->revision == current) continue;
+    if (ReviewCovers(a, *latest)) continue;  // the revision, or a non-clinical change's base
     std::string review = "the review by " + latest->by + " on " + latest->date.Iso();
     std::string sign = "vetted review sign " + ShownPath(in, a) + " --by " + latest->by + " --date " +
                        (latest->date.empty() ? std::string("YYYY-MM-DD") : latest->date.Iso());

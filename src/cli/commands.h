@@ -84,6 +84,13 @@ struct UserArgs {
   bool password_stdin = false;  // read the password from standard input instead of making a one-time one
 };
 int RunUser(const UserArgs& args);
+// `vetted audit verify --db ADDRESS`: recomputes the newsroom's audit chain;
+// prints "audit log: N entries, chain intact" (exit 0) or names the first
+// entry altered or removed (exit 1).
+struct AuditVerifyArgs {
+  std::string db = kDefaultDb;
+};
+int RunAuditVerify(const AuditVerifyArgs& args);
 
 struct DevArgs {
   std::string site = ".";

@@ -22,6 +22,7 @@ struct Args {
   ImportArgs import;
   ExportArgs export_;
   FeedbackExportArgs feedback;
+  AuditVerifyArgs audit;
   RevisionArgs revision;
   NewArgs new_;
   DevArgs dev;
@@ -125,6 +126,14 @@ const std::vector<Subcommand>& Table() {
          e->add_option("-o,--out", a.feedback.out, "Write to this file instead of standard output");
        },
        [](const Args& a) { return RunFeedbackExport(a.feedback); }},
+      {"audit", "The newsroom's audit log: `vetted audit verify` recomputes its hash chain",
+       [](CLI::App& c, Args& a) {
+         c.require_subcommand(1);
+         CLI::App* v = c.add_subcommand("verify", "Report the first entry altered or removed, if any");
+         v->add_option("--db", a.audit.db, "Store address: sqlite:PATH or a file path (must exist)")
+             ->envname("VETTED_DB");
+       },
+       [](const Args& a) { return RunAuditVerify(a.audit); }},
       {"dev", "Serve a site folder while you write: changes are published and the browser reloads",
        [](CLI::App& c, Args& a) {
          c.add_option("site", a.dev.site, "The site folder")->required();

@@ -56,6 +56,22 @@ void ReadReviewers(const MetaReader& r, const std::string& file, std::vector<Dia
   }
 }
 
+// `non_clinical_change: {from, date, reason}`.
+void ReadNonClinical(const MetaReader& r, const std::string& file, std::vector<Diagnostic>& diagnostics,
+                     Article& a) {
+  const YamlNode* n = r.Find("non_clinical_change");
+  if (!n || n->IsNull()) return;
+  if (!n->IsMapping()) {
+    r.Invalid(r.LineOf("non_clinical_change"), "`non_clinical_change` must be {from, date, reason}");
+    return;
+  }
+  MetaReader sub(*n, file, diagnostics);
+  sub.String("from", a.non_clinical.from);
+  sub.DateValue("date", a.non_clinical.date);
+  sub.String("reason", a.non_clinical.reason);
+  a.non_clinical.line = r.LineOf("non_clinical_change");
+}
+
 // `toc: false` or `toc: {levels: [2, 3]}` (a single number means 2..n).
 void ReadToc(const MetaReader& r, TocConfig& toc) {
   const YamlNode* n = r.Find("toc");
@@ -95,6 +111,7 @@ void ReadOptional(const MetaReader& r, const std::string& file, std::vector<Diag
                   Article& a) {
   r.DateValue("updated", a.updated);
   ReadReviewers(r, file, diagnostics, a);
+  ReadNonClinical(r, file, diagnostics, a);
   r.StringList("fact_checkers", a.fact_checkers);
   r.StringList("tags", a.tags);
   r.ImageValue("image", a.image);
@@ -125,7 +142,8 @@ void ReadFrontMatter(const Document& doc, const std::string& file, std::vector<D
   for (const auto& e : doc.meta.entries) a.key_lines.emplace(e.key, e.line);
   MetaReader r(doc.meta, file, diagnostics);
   r.WarnNearMisses({"title", "description", "authors", "published", "updated", "reviewers", "fact_checkers",
-                    "tags", "image", "references", "callouts", "toc", "aspect", "aliases", "draft"});
+                    "tags", "image", "references", "callouts", "toc", "aspect", "aliases", "draft",
+                    "non_clinical_change"});
   for (const char* key : {"title", "description", "authors", "published"}) r.Require(key);
   r.String("title", a.title);
   r.String("description", a.description);

@@ -84,6 +84,16 @@ struct Review {
   int line = 0;
 };
 
+// A change an editor published without a new medical review (a typo, a
+// broken link; docs/checking.md "Non-clinical changes"): the approved
+// revision it was made from, when, and why. `from` empty: none recorded.
+struct NonClinicalChange {
+  std::string from;  // "sha256:<hex>" of the approved revision it came from
+  Date date;
+  std::string reason;
+  int line = 0;
+};
+
 // A CSL name: either family/given or a literal (organisation).
 struct Name {
   std::string family, given, literal;
@@ -126,6 +136,7 @@ struct Article {
   std::vector<std::string> authors;
   Date published, updated;
   std::vector<Review> reviewers;
+  NonClinicalChange non_clinical;  // `non_clinical_change`, not part of the revision
   std::vector<std::string> fact_checkers;
   std::vector<std::string> tags;
   Image image;
@@ -268,6 +279,12 @@ std::string BodyRevisionOf(std::string_view body);
 
 // True for "sha256:" followed by exactly 64 lowercase hex digits.
 bool IsWellFormedRevision(std::string_view revision);
+
+// Whether review `r` covers what a reader sees of `a` now: it is pinned to
+// a's revision, or to the approved revision a's recorded non-clinical change
+// was made from (a.non_clinical.from, well formed). A review naming no
+// revision is not covered here (callers decide; check warns unpinned-review).
+bool ReviewCovers(const Article& a, const Review& r);
 
 // Parses "2 years", "18 months", "1 year" into months; nullopt otherwise.
 std::optional<int> ParseInterval(std::string_view text);

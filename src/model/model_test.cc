@@ -213,5 +213,26 @@ TEST(SectionTest, ShownTitleIsTheTitleElseTheHumanizedFolder) {
   EXPECT_EQ(Section{}.ShownTitle(), "");
 }
 
+TEST(RevisionTest, ReviewCoversTheRevisionOrANonClinicalChangesBase) {
+  Article a = RevisionArticle();
+  a.revision = RevisionOf(a);
+  const std::string older = "sha256:" + std::string(64, 'a');
+  Review current{"rev", *Date::Parse("2026-03-02"), a.revision, 1};
+  Review old{"rev", *Date::Parse("2026-03-02"), older, 1};
+  EXPECT_TRUE(ReviewCovers(a, current));
+  EXPECT_FALSE(ReviewCovers(a, old));
+  EXPECT_FALSE(ReviewCovers(a, Review{"rev", {}, "", 1}));  // unpinned: the callers' business
+  a.non_clinical.from = older;  // a recorded non-clinical change from the reviewed revision
+  EXPECT_TRUE(ReviewCovers(a, old));
+  EXPECT_TRUE(ReviewCovers(a, current));
+  a.non_clinical.from = "sha256:" + std::string(64, 'b');  // from a revision no review covers
+  EXPECT_FALSE(ReviewCovers(a, old));
+  a.non_clinical.from = "sha256:AA";  // malformed: never
+  old.revision = "sha256:AA";
+  EXPECT_FALSE(ReviewCovers(a, old));
+  // The record itself is not part of the revision.
+  EXPECT_EQ(RevisionOf(a), a.revision);
+}
+
 }  // namespace
 }  // namespace vetted

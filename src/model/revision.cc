@@ -155,4 +155,10 @@ bool IsWellFormedRevision(std::string_view revision) {
          IsLowerHex(revision.substr(kPrefix.size()));
 }
 
+bool ReviewCovers(const Article& a, const Review& r) {
+  if (!IsWellFormedRevision(r.revision)) return false;
+  if (r.revision == (a.revision.empty() ? RevisionOf(a) : a.revision)) return true;
+  return IsWellFormedRevision(a.non_clinical.from) && r.revision == a.non_clinical.from;
+}
+
 }  // namespace vetted

@@ -11,11 +11,12 @@ namespace vetted {
 
 enum class Code {
   kOk = 0,
-  kNotFound,  // a file, record or key does not exist
-  kInvalid,   // input was read but does not make sense (syntax, range)
-  kIo,        // the operating system refused a read or write
-  kConflict,  // the operation clashes with existing state
-  kInternal,  // a bug: should never reach a user
+  kNotFound,   // a file, record or key does not exist
+  kInvalid,    // input was read but does not make sense (syntax, range)
+  kIo,         // the operating system refused a read or write
+  kConflict,   // the operation clashes with existing state
+  kInternal,   // a bug: should never reach a user
+  kForbidden,  // the caller may not do this (a newsroom rule refuses it; HTTP 403)
 };
 
 // Status: kOk or a code with a human message. Cheap to copy when ok.
@@ -28,6 +29,8 @@ class Status {
   static Status Invalid(std::string m) { return Status(Code::kInvalid, std::move(m)); }
   static Status Io(std::string m) { return Status(Code::kIo, std::move(m)); }
   static Status Internal(std::string m) { return Status(Code::kInternal, std::move(m)); }
+  static Status Forbidden(std::string m) { return Status(Code::kForbidden, std::move(m)); }
+  static Status Conflict(std::string m) { return Status(Code::kConflict, std::move(m)); }
 
   bool ok() const { return code_ == Code::kOk; }
   Code code() const { return code_; }

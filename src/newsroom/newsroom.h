@@ -45,4 +45,5 @@ struct Actor {
 }  // namespace vetted::newsroom
 
 #include "newsroom/accounts.h"
+#include "newsroom/articles.h"
 #include "newsroom/workflow.h"

@@ -149,8 +149,8 @@ ReviewState ReviewOf(const Site& site, const Article& a) {
   } else {
     // A malformed value never equals a revision; a vetted 0.1 body-only hash
     // no longer does either (the revision covers everything a reader sees).
-    std::string revision = a.revision.empty() ? RevisionOf(a) : a.revision;
-    state.current = IsWellFormedRevision(state.latest->revision) && state.latest->revision == revision;
+    // ... unless a recorded non-clinical change was made from that revision.
+    state.current = ReviewCovers(a, *state.latest);
   }
   if (!state.latest->date.empty())
     state.next_due = state.latest->date.AddMonths(site.config.review_interval_months);

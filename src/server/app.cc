@@ -10,6 +10,7 @@
 #include <unordered_set>
 
 #include "publish/publish.h"
+#include "server/admin/article_routes.h"
 #include "server/admin/routes.h"
 #include "server/app_internal.h"
 #include "server/encode.h"
@@ -295,6 +296,15 @@ Result<std::unique_ptr<App>> App::Open(store::Store& store, const AppOptions& op
     metrics->Add("vetted_feedback_total", "result=\"accepted\"", 0,
                  "Feedback posts accepted (stored) and rejected, by reason");
     metrics->Add("vetted_reloads_total", "", 0, "Content reloads after an import");
+  }
+  // The newsroom's article API: its routes stay refused (403) until the
+  // router has the admin group's sign-in gate.
+  if (store.Workflow() != nullptr) {
+    newsroom::ArticleOptions newsroom_options;
+    newsroom_options.clock = options.clock;
+    impl->articles = std::make_unique<newsroom::Articles>(store, newsroom_options);
+    if (Status s = AddArticleRoutes(impl->router, *impl->articles); !s.ok())
+      return Status::Internal("routes: " + s.message());
   }
   Impl* raw = impl.get();
   impl->queue = std::make_unique<FeedbackQueue>(

@@ -18,6 +18,7 @@
 #include "load/load.h"
 #include "markup/markup.h"
 #include "model/model.h"
+#include "newsroom/newsroom.h"
 #include "render/render.h"
 #include "server/app.h"
 #include "server/feedback.h"
@@ -90,6 +91,9 @@ struct App::Impl {
   RateLimiter limiter;
   std::unique_ptr<FeedbackQueue> queue;
   Router router;  // filled by the route groups (server/public/, server/ops/) in Open
+  // The newsroom's article service behind the article API (server/admin/article_routes.h);
+  // null when the store keeps no workflow.
+  std::unique_ptr<newsroom::Articles> articles;
 
   mutable std::mutex content_mu;
   std::shared_ptr<const Content> content;

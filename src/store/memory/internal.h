@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "store/memory/memory_store.h"
+#include "store/memory/workflow.h"
 
 namespace vetted::store::memory {
 
@@ -95,7 +96,16 @@ struct Data {
   // kChangesKept generations are kept; older ones are dropped.
   std::vector<std::pair<int64_t, std::string>> changes;
   int64_t changes_from = 0;  // ChangesSince answers for generations >= this
+  WorkflowData workflow;     // the newsroom's records (workflow.cc)
 };
+
+// Store::Import's and Store::Load's work; the caller holds data.mu
+// (exclusively for Import) and has validated `input`.
+ImportReport ImportLocked(Data& data, const ImportInput& input, const std::string& now);
+Snapshot LoadLocked(const Data& data);
+
+// The WorkflowStore over `data` (workflow.cc).
+std::unique_ptr<WorkflowStore> MakeMemoryWorkflow(std::shared_ptr<Data> data, const util::Clock& clock);
 
 // Tokenizes and indexes a search document (search.cc).
 std::shared_ptr<const IndexedDoc> IndexDocument(const std::string& url, const SearchDocument& doc);

@@ -123,6 +123,43 @@ Changes ChangesIn(const Data& data, int64_t since) {
   return out;
 }
 
+}  // namespace
+
+ImportReport ImportLocked(Data& data, const ImportInput& input, const std::string& now) {
+  ImportReport report;
+  UnpublishMissing(data, input, report);
+  size_t reindexed = WriteArticles(data, input, report, now);
+  report.files_changed = WriteFiles(data, input.files);
+  data.published_paths.clear();
+  for (const auto& [path, article] : data.articles) {
+    if (article.published) data.published_paths.emplace(article.url, path);
+  }
+  std::sort(report.added.begin(), report.added.end());
+  std::sort(report.changed.begin(), report.changed.end());
+  std::sort(report.removed.begin(), report.removed.end());
+  if (!report.added.empty() || !report.changed.empty() || !report.removed.empty() ||
+      report.files_changed > 0 || reindexed > 0) {
+    ++data.generation;
+    RecordChanges(data, report);
+  }
+  report.generation = data.generation;
+  return report;
+}
+
+Snapshot LoadLocked(const Data& data) {
+  Snapshot snapshot;
+  snapshot.generation = data.generation;
+  for (const auto& [path, bytes] : data.files) snapshot.files.push_back({path, bytes});
+  for (const auto& [path, article] : data.articles) {
+    if (article.published) snapshot.files.push_back({path, article.revisions[article.current].bytes});
+  }
+  std::sort(snapshot.files.begin(), snapshot.files.end(),
+            [](const SourceFile& a, const SourceFile& b) { return a.path < b.path; });
+  return snapshot;
+}
+
+namespace {
+
 class MemoryStore : public Store {
  public:
   MemoryStore(std::shared_ptr<Data> data, const util::Clock& clock)
@@ -135,39 +172,15 @@ class MemoryStore : public Store {
     if (!status.ok()) return status;
     const std::string now = UtcNow(*clock_);
     std::unique_lock lock(data_->mu);
-    Data& data = *data_;
-    ImportReport report;
-    UnpublishMissing(data, input, report);
-    size_t reindexed = WriteArticles(data, input, report, now);
-    report.files_changed = WriteFiles(data, input.files);
-    data.published_paths.clear();
-    for (const auto& [path, article] : data.articles) {
-      if (article.published) data.published_paths.emplace(article.url, path);
-    }
-    std::sort(report.added.begin(), report.added.end());
-    std::sort(report.changed.begin(), report.changed.end());
-    std::sort(report.removed.begin(), report.removed.end());
-    if (!report.added.empty() || !report.changed.empty() || !report.removed.empty() ||
-        report.files_changed > 0 || reindexed > 0) {
-      ++data.generation;
-      RecordChanges(data, report);
-    }
-    report.generation = data.generation;
-    return report;
+    return ImportLocked(*data_, input, now);
   }
 
   Result<Snapshot> Load() override {
     std::shared_lock lock(data_->mu);
-    Snapshot snapshot;
-    snapshot.generation = data_->generation;
-    for (const auto& [path, bytes] : data_->files) snapshot.files.push_back({path, bytes});
-    for (const auto& [path, article] : data_->articles) {
-      if (article.published) snapshot.files.push_back({path, article.revisions[article.current].bytes});
-    }
-    std::sort(snapshot.files.begin(), snapshot.files.end(),
-              [](const SourceFile& a, const SourceFile& b) { return a.path < b.path; });
-    return snapshot;
+    return LoadLocked(*data_);
   }
+
+  WorkflowStore* Workflow() override { return workflow_.get(); }
 
   Result<Changes> ChangesSince(int64_t generation) override {
     std::shared_lock lock(data_->mu);
@@ -270,6 +283,7 @@ class MemoryStore : public Store {
   std::shared_ptr<Data> data_;
   const util::Clock* clock_;  // a revision's created_at
   MemoryAccounts accounts_;
+  std::unique_ptr<WorkflowStore> workflow_ = MakeMemoryWorkflow(data_, *clock_);
 };
 
 struct Registry {

@@ -8,6 +8,7 @@
 #include "store/sqlite/db.h"
 #include "store/sqlite/internal.h"
 #include "store/sqlite/store_impl.h"
+#include "store/sqlite/workflow.h"
 
 namespace vetted::store {
 namespace {
@@ -20,7 +21,7 @@ constexpr size_t kMaxReaders = 8;
 
 // Schema steps; step i (0-based) brings the database to user_version i + 1.
 // Append only: a released step never changes.
-constexpr std::array<const char*, 5> kMigrations = {
+constexpr std::array<const char*, 6> kMigrations = {
     // 1: content and feedback.
     R"sql(
 CREATE TABLE meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
@@ -101,6 +102,8 @@ CREATE TABLE sessions(
   last_seen INTEGER NOT NULL) WITHOUT ROWID;
 CREATE INDEX sessions_account ON sessions(account_id);
 )sql",
+    // 6: the newsroom's workflow (store/workflow.h, sqlite/workflow.cc).
+    sqlite::kWorkflowSchema,
 };
 
 Result<int64_t> UserVersion(sqlite3* db) {
@@ -180,7 +183,8 @@ SqliteStore::SqliteStore(const std::string& path, const SqliteOptions& options, 
     : clock_(options.clock),
       writer_(writer),
       readers_(path, options.durable, kMaxReaders),
-      accounts_(&writer_mu_, writer_, &readers_) {}
+      accounts_(&writer_mu_, writer_, &readers_),
+      workflow_(MakeSqliteWorkflow(&writer_mu_, writer_, &readers_, clock_)) {}
 
 SqliteStore::~SqliteStore() {
   CloseConnection(writer_);
@@ -200,6 +204,10 @@ Result<Snapshot> SqliteStore::Load() {
   sqlite3* db = lease->get();
   Transaction tx(db, /*write=*/false);  // one consistent view for all three reads
   if (!tx.status().ok()) return tx.status();
+  return LoadOn(db);
+}
+
+Result<Snapshot> LoadOn(sqlite3* db) {
   Snapshot snapshot;
   {
     Query q(db, "SELECT value FROM meta WHERE key = 'generation'");

@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include <condition_variable>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -96,6 +97,7 @@ class SqliteStore : public Store {
   Result<std::vector<RevisionInfo>> Revisions(const std::string& path) override;
   Result<std::string> RevisionBytes(const std::string& path, const std::string& revision) override;
   AccountStore* Accounts() override { return &accounts_; }
+  WorkflowStore* Workflow() override { return workflow_.get(); }
 
   // For tests: the integer value of `PRAGMA <name>` on the writer connection.
   Result<int64_t> WriterPragma(const std::string& name);
@@ -106,7 +108,11 @@ class SqliteStore : public Store {
   sqlite3* writer_;  // guarded by writer_mu_
   ReaderPool readers_;
   SqliteAccounts accounts_;
+  std::unique_ptr<WorkflowStore> workflow_;  // shares writer_mu_, writer_ and readers_
 };
+
+// Store::Load's reads on `db`, inside the caller's transaction.
+Result<Snapshot> LoadOn(sqlite3* db);
 
 // Import's work inside the writer's open transaction (import.cc).
 // `now` is the new revisions' created_at.

@@ -1,0 +1,134 @@
+// The text that goes live: a revision's source with the review records the
+// store holds written into its front matter (articles.h, PublishedSource).
+#include <string_view>
+
+#include "load/load.h"
+#include "newsroom/newsroom.h"
+#include "util/util.h"
+
+namespace vetted::newsroom {
+namespace {
+
+// A YAML double-quoted scalar: \ " and control bytes escaped.
+std::string Quoted(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    unsigned char u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out.push_back('\\');
+      out.push_back(c);
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (u < 0x20 || u == 0x7F) {
+      static const char kHex[] = "0123456789abcdef";
+      out += "\\x";
+      out.push_back(kHex[u >> 4]);
+      out.push_back(kHex[u & 15]);
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out + "\"";
+}
+
+// The top-level key a front-matter line starts, or "" (indented, a list
+// item, a comment or blank).
+std::string_view KeyOf(std::string_view line) {
+  if (line.empty() || line[0] == ' ' || line[0] == '\t' || line[0] == '-' || line[0] == '#') return {};
+  size_t colon = line.find(':');
+  if (colon == std::string_view::npos) return {};
+  return util::Trim(line.substr(0, colon));
+}
+
+// Whether a line belongs to the value of the key above it (indented, a block
+// list item at column 0, or blank).
+bool Continues(std::string_view line) {
+  return line.empty() || line == "\r" || line[0] == ' ' || line[0] == '\t' || line[0] == '-';
+}
+
+std::string Block(const std::vector<ReviewRecord>& reviews, const std::string& updated,
+                  const NonClinicalChange& nc, bool add_published) {
+  std::string out;
+  if (add_published) out += "published: " + updated + "\n";
+  out += "updated: " + updated + "\n";
+  if (!reviews.empty()) {
+    out += "reviewers:\n";
+    for (const ReviewRecord& r : reviews) {
+      out += "  - by: " + Quoted(r.by) + "\n    date: " + r.date + "\n    revision: " + Quoted(r.revision) +
+             "\n";
+    }
+  }
+  if (!nc.from.empty()) {
+    out += "non_clinical_change:\n  from: " + Quoted(nc.from) + "\n  date: " + nc.date.Iso() +
+           "\n  reason: " + Quoted(nc.reason) + "\n";
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::string> PublishedSource(const std::string& source, const std::string& path,
+                                    const std::vector<ReviewRecord>& reviews, const std::string& updated,
+                                    const NonClinicalChange& non_clinical) {
+  std::string_view text = source;
+  std::string bom;
+  if (util::StartsWith(text, "\xEF\xBB\xBF")) {
+    bom = "\xEF\xBB\xBF";
+    text.remove_prefix(3);
+  }
+  std::vector<std::string_view> lines;
+  for (size_t pos = 0; pos <= text.size();) {
+    size_t nl = text.find('\n', pos);
+    if (nl == std::string_view::npos) {
+      lines.push_back(text.substr(pos));
+      break;
+    }
+    lines.push_back(text.substr(pos, nl - pos));
+    pos = nl + 1;
+  }
+  auto trimmed = [](std::string_view l) { return util::Trim(l); };
+  if (lines.empty() || trimmed(lines[0]) != "---")
+    return Status::Invalid(path + ": the article has no front matter");
+  size_t close = 0;
+  for (size_t i = 1; i < lines.size() && close == 0; ++i)
+    if (trimmed(lines[i]) == "---" || trimmed(lines[i]) == "...") close = i;
+  if (close == 0) return Status::Invalid(path + ": the front matter is not closed by a `---` line");
+
+  std::string out = bom + std::string(lines[0]) + "\n";
+  bool has_published = false, skipping = false;
+  for (size_t i = 1; i < close; ++i) {
+    std::string_view key = KeyOf(lines[i]);
+    if (!key.empty()) {
+      skipping = key == "reviewers" || key == "updated" || key == "draft" || key == "non_clinical_change";
+      has_published = has_published || key == "published";
+    } else if (!Continues(lines[i])) {
+      skipping = false;  // a comment at column 0 ends a value
+    }
+    if (!skipping) out.append(lines[i]).push_back('\n');
+  }
+  out += Block(reviews, updated, non_clinical, !has_published);
+  for (size_t i = close; i < lines.size(); ++i) {
+    out.append(lines[i]);
+    if (i + 1 < lines.size()) out.push_back('\n');
+  }
+
+  // The edit must leave the revision as it was and show exactly these reviews.
+  std::vector<Diagnostic> ignored;
+  Article before = load::ParseArticle(source, path, ignored);
+  Article after = load::ParseArticle(out, path, ignored);
+  bool same = before.revision == after.revision && after.reviewers.size() == reviews.size() &&
+              after.non_clinical.from == non_clinical.from && after.updated.Iso() == updated && !after.draft;
+  for (size_t i = 0; same && i < reviews.size(); ++i)
+    same = after.reviewers[i].by == reviews[i].by && after.reviewers[i].revision == reviews[i].revision &&
+           after.reviewers[i].date.Iso() == reviews[i].date;
+  if (!same) {
+    return Status::Invalid(path +
+                           ": could not write the review records into the front matter without changing "
+                           "anything else (is the front matter valid YAML?)");
+  }
+  return out;
+}
+
+}  // namespace vetted::newsroom

@@ -1,0 +1,51 @@
+// Internal to server/: the newsroom's article API under /admin/api/ (the
+// admin group; docs/newsroom-workflow.md). Each handler only parses JSON,
+// calls newsroom::Articles with Request::actor (filled by the router's gate
+// from the session) and turns the Status into HTTP; every rule is the
+// service's. Answers are JSON, never cached (no-store).
+//
+//   POST /admin/api/articles                 {"path", "source"} -> 201 {"id", "revision"}
+//   PUT  /admin/api/articles/{id}            {"source", "base_revision", "major"?} -> 200 {"revision"},
+//                                            or 409 {"error":"conflict","latest_revision","latest_source"}
+//   POST /admin/api/articles/{id}/submit           {"revision"}
+//   POST /admin/api/articles/{id}/approve          {"revision", "note"?}
+//   POST /admin/api/articles/{id}/request-changes  {"revision", "comments"}
+//   POST /admin/api/articles/{id}/publish          {"revision", "reason"?, "at"?}
+//   POST /admin/api/articles/{id}/unpublish        {"at"?}
+//   GET  /admin/api/articles[?state=&author=&reviewer=]  {"articles": [...]}
+//   GET  /admin/api/articles/{id}            state, revisions, reviews, publications, audit
+//   GET  /admin/api/audit                    {"entries": [...], "intact", "problem"?}
+//
+// Refusals: 403 {"error":"forbidden","reason"}, 400 {"error":"bad_request",
+// "reason"} for bad JSON or input, 404 {"error":"not_found"} for an unknown
+// id, 409 {"error":"conflict","reason"} for a path already taken.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "model/status.h"
+#include "newsroom/newsroom.h"
+#include "server/router.h"
+
+namespace vetted::server {
+
+// An article's source may be long: bodies up to this size. NOTE: the HTTP
+// parser's ceiling (kMaxBodyBytes, 16 KiB) applies above it until it is
+// raised for the admin routes.
+inline constexpr size_t kArticleBodyLimit = 1024 * 1024;
+
+// One route of the article API as data: the role bits that may call it
+// (any one of them), besides the Route's Access.
+struct ArticleRoute {
+  Route route;
+  uint8_t roles = 0;  // newsroom::Role bits (copy to Route::roles where the router has it)
+};
+
+// The API's routes, handlers bound to `articles` (which must outlive them).
+std::vector<ArticleRoute> ArticleRoutes(newsroom::Articles& articles);
+
+// Adds ArticleRoutes(articles) to `router`.
+Status AddArticleRoutes(Router& router, newsroom::Articles& articles);
+
+}  // namespace vetted::server
