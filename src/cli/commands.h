@@ -50,6 +50,8 @@ struct ServeArgs {
   // The newsroom's session cookie is __Host- and Secure (the site is reached
   // over TLS); also implied by --hsts. See docs/newsroom-admin.md.
   bool secure_cookies = server::AppOptions{}.secure_cookies;
+  // Editors and admins must use two-step sign-in (TOTP).
+  bool require_2fa = server::AppOptions{}.require_totp;
 };
 int RunServe(const ServeArgs& args);
 

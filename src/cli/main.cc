@@ -106,6 +106,9 @@ const std::vector<Subcommand>& Table() {
                     "The site is reached over TLS: newsroom session cookie __Host-vetted-session, Secure "
                     "(implied by --hsts)")
              ->envname("VETTED_SECURE_COOKIES");
+         c.add_flag("--require-2fa", a.serve.require_2fa,
+                    "Editors and admins must sign in to the newsroom with a second factor (TOTP)")
+             ->envname("VETTED_REQUIRE_2FA");
        },
        [](const Args& a) { return RunServe(a.serve); }},
       {"export", "Write the static site from the database",

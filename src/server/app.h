@@ -80,6 +80,9 @@ struct AppOptions {
   // argon2id cost of the passwords the server hashes (sign-in rehash,
   // password change). Tests only lower it (newsroom::kTestPasswordCost).
   newsroom::PasswordCost password_cost = newsroom::kPasswordCost;
+  // Editors and admins must sign in with a second factor (TOTP): one
+  // without is sent to /admin/two-factor to set it up before anything else.
+  bool require_totp = false;
 };
 
 class App {

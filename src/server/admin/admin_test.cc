@@ -282,6 +282,58 @@ TEST_F(AdminTest, OneTimePasswordMustBeChangedFirst) {
   EXPECT_EQ(Get("/admin/", cookie).status, 200);
 }
 
+TEST_F(AdminTest, TwoStepSignIn) {
+  std::string cookie = SignIn("writer@x.org");
+  Response page = Get("/admin/two-factor", cookie);
+  ASSERT_EQ(page.status, 200) << page.Body();
+  EXPECT_NE(page.Body().find("<svg class=\"admin-qr\""), std::string::npos);
+  EXPECT_NE(page.Body().find("aria-label="), std::string::npos);
+  EXPECT_EQ(page.Body().find("<script"), std::string::npos);
+  size_t at = page.Body().find("name=\"secret\" value=\"");
+  ASSERT_NE(at, std::string::npos);
+  at += std::string("name=\"secret\" value=\"").size();
+  std::string secret = page.Body().substr(at, page.Body().find('"', at) - at);
+  std::string key = *newsroom::Base32Decode(secret);
+  Fields h = {{"Cookie", cookie}, {"Origin", kOrigin}};
+  std::string csrf = Csrf(cookie);
+  EXPECT_EQ(
+      Post("/admin/two-factor", Form({{"csrf", csrf}, {"secret", secret}, {"code", "000000"}}), h).status,
+      400);
+  std::string code = newsroom::TotpCode(key, clock_.NowSeconds());
+  ASSERT_EQ(Post("/admin/two-factor", Form({{"csrf", csrf}, {"secret", secret}, {"code", code}}), h).status,
+            303);
+  // Now the password alone is not enough.
+  EXPECT_EQ(Login("writer@x.org", kPassword).status, 401);
+  clock_.Advance(30);
+  Response in = Post("/admin/login",
+                     Form({{"email", "writer@x.org"},
+                           {"password", kPassword},
+                           {"code", newsroom::TotpCode(key, clock_.NowSeconds())}}),
+                     {{"Origin", kOrigin}});
+  EXPECT_EQ(in.status, 303) << in.Body();
+}
+
+TEST_F(AdminTest, RequiredTwoStepSignInForAdmins) {
+  AppOptions options;
+  options.reload_poll = std::chrono::hours(1);
+  options.clock = &clock_;
+  options.password_cost = newsroom::kTestPasswordCost;
+  options.require_totp = true;
+  app_.reset();
+  auto app = App::Open(*store_, options, nullptr, nullptr);
+  ASSERT_TRUE(app.ok());
+  app_ = std::move(*app);
+  Response in = Login("admin@x.org", kPassword);
+  ASSERT_EQ(in.status, 303);
+  EXPECT_EQ(in.Header("Location"), "/admin/two-factor");
+  std::string admin = SignIn("admin@x.org");
+  EXPECT_EQ(Get("/admin/", admin).Header("Location"), "/admin/two-factor");
+  EXPECT_EQ(Get("/admin/api/accounts", admin).status, 403);
+  EXPECT_EQ(Get("/admin/two-factor", admin).status, 200);
+  // A writer is not asked.
+  EXPECT_EQ(Get("/admin/", SignIn("writer@x.org")).status, 200);
+}
+
 TEST_F(AdminTest, SecureCookieNames) {
   EXPECT_EQ(SessionCookieName(true), "__Host-vetted-session");
   EXPECT_EQ(SessionCookieName(false), "vetted-session");

@@ -13,6 +13,9 @@ bool IsApi(const Request& req) {
 bool AllowedBeforePasswordChange(std::string_view path) {
   return path == "/admin/password" || path == "/admin/logout" || path == "/admin/api/session";
 }
+bool AllowedBeforeTotpSetUp(std::string_view path) {
+  return AllowedBeforePasswordChange(path) || path == "/admin/two-factor";
+}
 
 // The CSRF token a request carries: the X-CSRF-Token header, else a form's csrf field.
 std::string GivenCsrf(const Request& req) {
@@ -65,6 +68,11 @@ std::optional<Response> Gate(State& state, Request& req, const Route& route) {
     if (IsApi(req))
       return JsonError(403, "Change your password first (/admin/password).", "admin_password_change");
     return Redirect(303, "/admin/password", "admin_password_change");
+  }
+  if (session->must_set_up_totp && !session->must_change_password && !AllowedBeforeTotpSetUp(req.Path())) {
+    if (IsApi(req))
+      return JsonError(403, "Set up two-step sign-in first (/admin/two-factor).", "admin_two_factor");
+    return Redirect(303, "/admin/two-factor", "admin_two_factor");
   }
   uint8_t needed = RolesNeeded(route);
   if (needed != 0 && (session->roles & needed) == 0) {

@@ -40,6 +40,12 @@ std::string Alert(std::string_view text);
 // A refusal as an admin page (HTML) or, under /admin/api/, as JSON {"error": ...}.
 Response Refuse(const Request& req, int status, std::string_view message, std::string_view route);
 
+// Two-step sign-in (two_factor.cc): GET and POST /admin/two-factor, and a
+// QR code of `text` as an inline SVG image ("" when it cannot be encoded).
+Response TwoFactorPage(State& state, const Request& req);
+Response PostTwoFactor(State& state, const Request& req);
+std::string QrSvg(std::string_view text);
+
 // The admin stylesheet (style.cc).
 std::string_view Stylesheet();
 

@@ -52,6 +52,10 @@ std::string LoginForm(std::string_view csrf, std::string_view email, std::string
          "<label for=\"password\">Password</label>\n"
          "<input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" "
          "required>\n"
+         "<label for=\"code\">Code from your authenticator app</label>\n"
+         "<input id=\"code\" name=\"code\" inputmode=\"numeric\" autocomplete=\"one-time-code\" "
+         "pattern=\"[0-9 ]*\" aria-describedby=\"code-help\">\n"
+         "<p id=\"code-help\" class=\"admin-help\">Only if you have turned on two-step sign-in.</p>\n"
          "<button type=\"submit\">Sign in</button>\n</form>\n";
 }
 
@@ -76,11 +80,20 @@ Response PostLogin(State& state, const Request& req) {
   // when sent, must still match its cookie (a stale or copied form is refused).
   if (!given.empty() && !newsroom::CsrfMatches(expected, given))
     return LoginPage(state, 403, email, "The sign-in form had expired. Please sign in again.");
-  Result<newsroom::SignInResult> result = state.accounts->SignIn(email, password, req.client);
+  Result<newsroom::SignInResult> result =
+      state.accounts->SignIn(email, password, req.client, QueryValue(req.body, "code"));
   if (!result.ok()) return LoginPage(state, 500, email, "Signing in failed: " + result.status().message());
   switch (result->outcome) {
     case newsroom::SignInResult::kWrongPassword:
       return LoginPage(state, 401, email, "The email or the password is not right.");
+    case newsroom::SignInResult::kNeedCode:
+      return LoginPage(state, 401, email,
+                       "This account uses two-step sign-in: enter your password again with the 6-digit code "
+                       "from your authenticator app.");
+    case newsroom::SignInResult::kWrongCode:
+      return LoginPage(state, 401, email,
+                       "The code from the authenticator app is not right (or was used already). Enter the "
+                       "newest code with your password.");
     case newsroom::SignInResult::kDisabled:
       return LoginPage(state, 403, email, "This account is disabled. An admin can enable it again.");
     case newsroom::SignInResult::kThrottled: {
@@ -98,7 +111,10 @@ Response PostLogin(State& state, const Request& req) {
   std::string old = CookieValue(req.Header("Cookie"), state.cookie_name);
   if (!old.empty()) (void)state.accounts->SignOut(old);
   const newsroom::Session& s = result->session;
-  Response res = Redirect(303, s.must_change_password ? "/admin/password" : "/admin/", "admin_login");
+  std::string next = s.must_change_password ? "/admin/password"
+                     : s.must_set_up_totp   ? "/admin/two-factor"
+                                            : "/admin/";
+  Response res = Redirect(303, next, "admin_login");
   res.headers.emplace_back("Set-Cookie", SessionCookie(state, s.token));
   res.headers.emplace_back(
       "Set-Cookie", std::string(LoginCookieName(state.secure)) + "=; Max-Age=0" + CookieAttributes(state));
@@ -170,7 +186,9 @@ Response Home(const Request& req) {
   if (!req.actor.person_id.empty())
     html +=
         "<p>Your work appears under the person profile <code>" + Esc(req.actor.person_id) + "</code>.</p>\n";
-  html += "<p><a href=\"password\">Change your password</a></p>\n";
+  html +=
+      "<ul>\n<li><a href=\"password\">Change your password</a></li>\n"
+      "<li><a href=\"two-factor\">Two-step sign-in</a></li>\n</ul>\n";
   return Html(200, Page("Newsroom", req.actor, req.csrf, html), "admin_home");
 }
 
@@ -257,6 +275,7 @@ Status AddAdminRoutes(Router& router, App::Impl& app) {
   newsroom::AccountsOptions options;
   options.clock = app.options.clock;
   options.cost = app.options.password_cost;
+  if (app.options.require_totp) options.require_totp_roles = newsroom::kEditor | newsroom::kAdmin;
   state->accounts = std::make_unique<newsroom::Accounts>(*accounts, options);
   state->secure = app.options.secure_cookies;
   state->cookie_name = std::string(SessionCookieName(state->secure));
@@ -287,6 +306,8 @@ Status AddAdminRoutes(Router& router, App::Impl& app) {
        answer([](State&, const Request& req) { return admin::Home(req); })},
       {kGet, "/admin/api/session", Access::kSignedIn, kNoBody,
        answer([](State&, const Request& req) { return admin::SessionJson(req); })},
+      {kGet, "/admin/two-factor", Access::kSignedIn, kNoBody, answer(admin::TwoFactorPage)},
+      {kPost, "/admin/two-factor", Access::kSignedIn, kFormLimit, answer(admin::PostTwoFactor)},
       {kGet, "/admin/api/accounts", Access::kAdmin, kNoBody, answer(admin::AccountsJson)},
       {kGet, "/admin/admin.css", Access::kPublic, kNoBody,
        [](Request&&, const PathMatch&, Respond respond) {

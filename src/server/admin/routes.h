@@ -9,10 +9,12 @@
 //   POST /admin/logout        ends the session server-side; 303 to the form
 //   GET  /admin/password      the change-password form (any signed-in account)
 //   POST /admin/password      changes it: 303 to /admin/; 400 with the reason
+//   GET  /admin/two-factor    two-step sign-in (TOTP) set-up: a new secret as
+//                             a QR code (inline SVG) and as text, and a form
+//   POST /admin/two-factor    turns it on once the code matches; 400 otherwise
 //   GET  /admin/              who is signed in, with which roles
-//   GET  /admin/api/session   {"csrf", "email", "roles", "person",
-//                             "must_change_password"}; 401 JSON when not
-//                             signed in
+//   GET  /admin/api/session   {"csrf", "email", "roles", "person"}; 401 JSON
+//                             when not signed in
 //   GET  /admin/api/accounts  (admins) every account: email, roles, person,
 //                             disabled, must_change_password, created_at
 //   GET  /admin/admin.css     the admin stylesheet (public)
@@ -21,11 +23,12 @@
 // and the workflow's: the session cookie -> req.actor and req.csrf; not
 // signed in, expired or disabled -> 401 JSON under /admin/api/, else 303 to
 // /admin/login; a password to change first -> 403 JSON / 303 to
-// /admin/password; a missing role -> 403 naming it; POST, PUT, PATCH and
-// DELETE also need the same origin (newsroom::SameOrigin) and the session's
-// CSRF token (header X-CSRF-Token or form field csrf) -> 403 otherwise.
-// Every answer is no-store with the strict CSP (no inline script) and
-// frame-ancestors 'none' / X-Frame-Options DENY.
+// /admin/password; likewise a second factor to set up first
+// (AppOptions::require_totp) -> /admin/two-factor; a missing role -> 403
+// naming it; POST, PUT, PATCH and DELETE also need the same origin
+// (newsroom::SameOrigin) and the session's CSRF token (header X-CSRF-Token or
+// form field csrf) -> 403 otherwise. Every answer is no-store with the strict
+// CSP (no inline script) and frame-ancestors 'none' / X-Frame-Options DENY.
 #pragma once
 
 #include <string>

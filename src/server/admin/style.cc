@@ -85,6 +85,8 @@ button {
   border-left: 4px solid var(--ok);
   border-radius: 4px;
 }
+.admin-qr { display: block; margin: 1rem 0; max-width: 100%; height: auto; }
+.admin-key { font-size: 1.1rem; letter-spacing: 0.05em; }
 )css";
 }
 
