@@ -13,13 +13,19 @@ import { join } from 'node:path';
 import { loadDeps, launchChromium } from './browser.mjs';
 
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
-// Queries on the demo: one word, several words (every word, else any word), stems, a section, nothing found.
+// Queries on the demo: one word, several words (every word, else any word), stems, a section, nothing found,
+// British spellings and glossary aliases.
 const QUERIES = [
   { q: 'crying' }, { q: 'sex' }, { q: 'partner' }, { q: 'anxiety' }, { q: 'pain during sex' },
   { q: 'emotional health' }, { q: 'relationships' }, { q: 'talking to your partner' }, { q: 'aftercare' },
   { q: 'mental health' }, { q: 'Dyspareunia' }, { q: 'cried' }, { q: 'sex anxiety zzyzx' },
   { q: 'sex', section: '/relationships/' }, { q: 'pain', section: '/sexual-health/' },
   { q: 'zzyzx qqxq' },
+  // British spellings of the demo's American words (util::SearchSpelling at build and in the script), and
+  // glossary aliases found through the glossary field (demo/glossary.yaml).
+  { q: 'oestrogen' }, { q: 'behavioural therapy' }, { q: 'low oestrogen behaviour' }, { q: 'anaemia apnoea' },
+  { q: 'CBT' }, { q: 'lube' }, { q: 'PCD' }, { q: 'PMS' }, { q: 'painful intercourse' }, { q: 'post-sex blues' },
+  { q: 'sexual aftercare' }, { q: 'couples therapist' }, { q: 'CBT', section: '/sexual-health/' },
 ];
 
 function args() {

@@ -136,11 +136,12 @@ Status RenderInto(const Site& site, const markup::SiteDocs& docs, const FolderOp
   options.related = o.related;
   if (o.progress) options.progress = o.progress;
   // The static search (search/index.html and its index) indexes what the
-  // server's search does: publish::SearchText of every article.
+  // server's search does: publish::SearchText of every article, with the
+  // glossary field made by the index from the glossary terms it mentions.
   options.search_text = [&site](size_t i, const markup::Document& doc) {
     store::SearchDocument text = SearchText(site.articles[i], doc);
     return render::SearchFields{std::move(text.title), std::move(text.description), std::move(text.headings),
-                                std::move(text.tags), std::move(text.body)};
+                                std::move(text.tags),  std::move(text.body),        &doc.glossary_terms};
   };
   options.diagnostics = [&](std::vector<Diagnostic> d) {
     std::lock_guard<std::mutex> lock(found_mu);

@@ -947,6 +947,7 @@ Result<std::string> PageRenderer::StaticSearchPage(const SearchIndexMeta& meta) 
   Set(d, "search_docs", std::to_string(meta.docs));
   Set(d, "search_buckets", std::to_string(meta.buckets));
   Set(d, "search_chunk", std::to_string(meta.chunk));
+  Set(d, "search_spelling", meta.spelling);
   m.AddCrisis(d);
   return m.Render("search", d, 16 * 1024);
 }

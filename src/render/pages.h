@@ -67,8 +67,9 @@ class PageRenderer {
   // See SiteRenderer (render.h).
   Result<std::string> SearchPage(const SearchView& view);
   // The search page of a static build (search/index.html): template
-  // "search" with static_search, search_docs, search_buckets, search_chunk
-  // and the crisis callout set, for search.js to fill. noindex.
+  // "search" with static_search, search_docs, search_buckets, search_chunk,
+  // search_spelling and the crisis callout set, for search.js to fill.
+  // noindex.
   Result<std::string> StaticSearchPage(const SearchIndexMeta& meta);
   Result<std::string> FeedbackThanksPage(const std::string& article_url, bool absolute_back);
   Result<std::string> FeedbackErrorPage(const std::string& article_url, const std::string& message,

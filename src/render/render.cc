@@ -300,7 +300,7 @@ Status RenderSite(const Site& site, const markup::SiteDocs& docs, const Options&
   Options options = given;
   std::unique_ptr<SearchIndexBuilder> search;
   if (given.search_text) {
-    search = std::make_unique<SearchIndexBuilder>(site.articles.size());
+    search = std::make_unique<SearchIndexBuilder>(site.articles.size(), site.glossary);
     options.article_rendered = [&given, &search](size_t i, const markup::Document& doc) {
       if (given.article_rendered) given.article_rendered(i, doc);
       search->Add(i, given.search_text(i, doc));

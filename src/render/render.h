@@ -24,6 +24,11 @@ using Emit = std::function<void(const std::string& path, std::string bytes)>;
 // server's index; publish::SearchText makes it).
 struct SearchFields {
   std::string title, description, headings, tags, body;
+  // The keys of the site glossary's terms the article mentions
+  // (markup::Document::glossary_terms; must outlive the call), or null: the
+  // index adds the names of those terms that the text lacks, as the server's
+  // glossary field (publish::SearchText).
+  const std::vector<std::string>* glossary_terms = nullptr;
 };
 
 struct Options {

@@ -6,6 +6,7 @@
 
 #include "render/jsonld.h"
 #include "render/render_test_util.h"
+#include "util/util.h"
 
 namespace vetted::render {
 namespace {
@@ -788,8 +789,11 @@ TEST_F(RenderTest, StaticSearchPageAndIndexOnlyWhenAsked) {
   EXPECT_NE(page.find("<form class=\"search-form\" role=\"search\" method=\"get\" action=\"/search/\""),
             std::string::npos);
   EXPECT_NE(
-      page.find("<div id=\"static-search\" data-docs=\"4\" data-buckets=\"1\" data-chunk=\"16\" hidden>"),
-      std::string::npos);
+      page.find(
+          "<div id=\"static-search\" data-docs=\"4\" data-buckets=\"1\" data-chunk=\"16\" data-spelling=\"" +
+          util::SearchSpellingTable() + "\" hidden>"),
+      std::string::npos)
+      << "the spelling lists for search.js";
   EXPECT_NE(page.find("<noscript><p class=\"search-nojs\">Search needs JavaScript on this site."),
             std::string::npos);
   EXPECT_NE(page.find("<template id=\"search-no-results\">"), std::string::npos);

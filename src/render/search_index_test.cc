@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "util/util.h"
+
 namespace vetted::render {
 namespace {
 
@@ -160,6 +162,71 @@ TEST(SearchIndex, LargeIndexesAreShardedByStemHash) {
   EXPECT_EQ(terms["common"].postings.size(), n);
   EXPECT_EQ(terms["common"].postings.back().doc, n - 1);
   EXPECT_NE(Find(files, "search/d/" + std::to_string((n - 1) / kDocsPerChunk) + ".json"), nullptr);
+}
+
+std::vector<SearchDocInfo> Infos(size_t n) {
+  std::vector<SearchDocInfo> out;
+  for (size_t i = 0; i < n; ++i) out.push_back({"/p" + std::to_string(i) + "/", "P", "/", ""});
+  return out;
+}
+
+TEST(SearchIndex, BritishAndAmericanSpellingsShareAStem) {
+  SearchIndexBuilder b(3);
+  b.Add(0, {"Sleep apnoea", "", "", "", "Anaemia and tumours."});
+  b.Add(1, {"Sleep apnea", "", "", "", "Anemia and tumors."});
+  b.Add(2, {"", "", "", "", "Centred, fibre, \xC5\x93strogen, programme"});
+  SearchIndexMeta meta;
+  std::map<std::string, Term> terms = Terms(b.Finish(Infos(3), &meta));
+  for (const char* stem : {"apnea", "anemia", "tumor"}) {
+    ASSERT_TRUE(terms.count(stem)) << stem;
+    EXPECT_EQ(terms[stem].postings.size(), 2u) << stem;
+  }
+  for (const char* british : {"apnoea", "anaemia", "tumour"}) EXPECT_FALSE(terms.count(british)) << british;
+  for (const char* stem : {"center", "fiber", "estrogen", "program"}) EXPECT_TRUE(terms.count(stem)) << stem;
+  EXPECT_EQ(meta.spelling, util::SearchSpellingTable()) << "the script's spelling lists";
+}
+
+// The glossary field: the names (term and aliases) of the terms an article
+// mentions that its text lacks, at weight 0.5, compared word by word after
+// spelling, as publish::SearchText writes it for the server.
+TEST(SearchIndex, GlossaryNamesTheTextLacksAreIndexedAtHalfWeight) {
+  std::vector<GlossaryTerm> glossary = {
+      {"sleep apnoea", "", {"OSA", "obstructive sleep apnea"}},
+      {"anaemia", "", {"low iron"}},
+      {"crohn\xE2\x80\x99s disease", "", {"IBD"}},
+      {"unused", "", {"never"}},
+  };
+  const std::vector<std::string> mentioned = {"sleep apnoea", "anaemia", "crohn\xE2\x80\x99s disease",
+                                              "unknown"};
+  SearchIndexBuilder b(4, glossary);
+  // 0: says "sleep apnea" (the term, spelled the American way), "low iron"
+  // and the Crohn's name: gets "OSA", "obstructive sleep apnea" (it lacks
+  // "obstructive"), "anaemia" and "IBD".
+  b.Add(0, {"Sleep apnea", "", "", "", "Low iron. Crohn\xE2\x80\x99s disease.", &mentioned});
+  // 1: "sleep" and "apnoea" apart, or glued to other non-ASCII bytes, are
+  // not the name; "Low, iron" is "low iron".
+  b.Add(1, {"", "", "", "", "Sleep \xE2\x80\x94 apnoea. Apnoea\xE2\x80\x99s sleep. Low, iron.", &mentioned});
+  // 2: no terms mentioned: no glossary field.
+  b.Add(2, {"", "", "", "", "Sleep apnoea.", nullptr});
+  std::map<std::string, Term> terms = Terms(b.Finish(Infos(4), nullptr));
+  auto docs = [&](const std::string& stem) {
+    std::vector<size_t> out;
+    for (const Posting& p : terms[stem].postings) out.push_back(p.doc);
+    return out;
+  };
+  EXPECT_EQ(docs("osa"), (std::vector<size_t>{0, 1}));
+  EXPECT_EQ(docs("obstruct"), (std::vector<size_t>{0, 1}));
+  EXPECT_EQ(docs("anemia"), (std::vector<size_t>{0, 1}));
+  EXPECT_EQ(docs("ibd"), (std::vector<size_t>{0, 1}));
+  EXPECT_EQ(docs("never"), (std::vector<size_t>{})) << "a term no article mentions";
+  EXPECT_EQ(docs("crohn"), (std::vector<size_t>{0, 1})) << "article 1 gets the name from the glossary";
+  // "sleep apnoea" is not in article 1's text as two words in a row.
+  EXPECT_EQ(docs("sleep"), (std::vector<size_t>{0, 1, 2}));
+  // Weight 0.5: below one body word in the same article.
+  ASSERT_FALSE(terms["osa"].postings.empty());
+  EXPECT_GT(terms["osa"].postings[0].tf, 0);
+  EXPECT_LT(terms["osa"].postings[0].tf, terms["iron"].postings[0].tf)
+      << "a glossary word weighs half a body word";
 }
 
 }  // namespace

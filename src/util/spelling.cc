@@ -55,6 +55,12 @@ constexpr std::array<std::string_view, 16> kReStems = {"cent", "fib",  "lit",   
                                                        "lust", "meag", "somb",   "spect",  "tit",   "goit",
                                                        "sab",  "mit",  "maneuv", "sepulch"};
 
+// Anywhere in any word.
+constexpr std::array<Rule, 2> kAlways = {{
+    {"sulph", "sulf"},       // sulphate, sulphur
+    {"practis", "practic"},  // practising, practised (after kWords)
+}};
+
 constexpr std::array<Rule, 20> kWords = {{
     {"programme", "program"}, {"programmes", "programs"}, {"analogue", "analog"},
     {"analogues", "analogs"}, {"catalogue", "catalog"},   {"catalogues", "catalogs"},
@@ -110,8 +116,8 @@ std::string SearchSpelling(std::string_view word) {
     for (const Rule& r : kWords)
       if (w == r.from) return std::string(r.to);
   }
-  if (w.find("ulph") != std::string::npos) ReplaceIn(w, "sulph", "sulf");
-  if (w.find("practis") != std::string::npos) ReplaceIn(w, "practis", "practic");
+  for (const Rule& r : kAlways)
+    if (w.find(r.from) != std::string::npos) ReplaceIn(w, r.from, r.to);
   if (digraph)
     for (const Rule& r : kInfixes)
       if (w.find(r.from) != std::string::npos) ReplaceIn(w, r.from, r.to);
@@ -123,6 +129,32 @@ std::string SearchSpelling(std::string_view word) {
   if (re)
     for (std::string_view stem : kReStems) ReStem(w, stem);
   return w;
+}
+
+std::string SearchSpellingTable() {
+  std::string out;
+  auto pairs = [&out](const auto& rules) {
+    for (const Rule& r : rules) {
+      if (&r != &rules[0]) out += ',';
+      out.append(r.from).append(">").append(r.to);
+    }
+  };
+  auto stems = [&out](const auto& list) {
+    for (std::string_view s : list) {
+      if (s.data() != list[0].data()) out += ',';
+      out.append(s);
+    }
+  };
+  pairs(kInfixes);
+  out += '|';
+  stems(kOurStems);
+  out += '|';
+  stems(kReStems);
+  out += '|';
+  pairs(kWords);
+  out += '|';
+  pairs(kAlways);
+  return out;
 }
 
 }  // namespace vetted::util

@@ -83,5 +83,20 @@ TEST(SearchSpellingTest, IsIdempotent) {
   }
 }
 
+// The lists as a port (themes/default/search.js) reads them: five lists, each
+// holding the rules SearchSpelling applies, letters only.
+TEST(SearchSpellingTest, TableListsTheRules) {
+  std::string table = SearchSpellingTable();
+  std::vector<std::string_view> lists = Split(table, '|');
+  ASSERT_EQ(lists.size(), 5u) << table;
+  EXPECT_EQ(lists[0].rfind("anaesth>anesth,haem>hem,", 0), 0u) << lists[0];
+  EXPECT_NE(lists[0].find(",pnoea>pnea,"), std::string_view::npos);
+  EXPECT_EQ(lists[1].rfind("behaviour,colour,", 0), 0u) << lists[1];
+  EXPECT_EQ(lists[2].rfind("cent,fib,", 0), 0u) << lists[2];
+  EXPECT_NE(lists[3].find("programme>program,"), std::string_view::npos);
+  EXPECT_EQ(lists[4], "sulph>sulf,practis>practic");
+  for (char c : table) EXPECT_TRUE((c >= 'a' && c <= 'z') || c == ',' || c == '>' || c == '|') << c;
+}
+
 }  // namespace
 }  // namespace vetted::util

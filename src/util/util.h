@@ -73,6 +73,13 @@ void ParallelFor(size_t n, const std::function<void(size_t)>& fn);
 // the SQLite tokenizer, the memory store and any other search index share it.
 std::string SearchSpelling(std::string_view word);
 
+// SearchSpelling's lists as one line of text, for a port of it (the static
+// search's script, themes/default/search.js, gets it in its page):
+// "infixes|our-stems|re-stems|words|anywhere", each list comma-separated, a
+// replacement written "from>to". The rules that apply them are
+// SearchSpelling's; the lists hold only [a-z] letters.
+std::string SearchSpellingTable();
+
 // Counts Unicode code points (UTF-8 input; every non-continuation byte counts).
 size_t Utf8Length(std::string_view s);
 

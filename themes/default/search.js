@@ -1,8 +1,9 @@
 // vetted default theme: search on a static host. Only the static build's search page (search/index.html) loads
 // this; `vetted serve` answers /search/ itself. It reads ?q=, ?section= and ?page=, fetches the index shards of the
 // query's words (format: src/render/search_index.h), ranks as the server does (FTS5 bm25, title 10, description 5,
-// headings 4, tags 4, body 1; every word, else any word) and writes the server's results markup. Words are cut and
-// stemmed as src/render/search_words.cc does (Porter, as FTS5's porter tokenizer): keep the two in step.
+// headings 4, tags 4, body 1, glossary 0.5; every word, else any word) and writes the server's results markup.
+// Words are cut, spelled (util::SearchSpelling's rules on the lists in data-spelling) and stemmed as
+// src/render/search_words.cc and src/render/search_index.cc do (Porter, as FTS5's porter tokenizer): keep them in step.
 (function () {
   "use strict";
   var doc = document;
@@ -116,6 +117,51 @@
     return w;
   }
 
+  // The spelling step before stemming (src/util/spelling.cc SearchSpelling: British -> American, so that "anaemia"
+  // finds "anemia"): the same rules, applied to the lists the build writes into the page (data-spelling, from
+  // util::SearchSpellingTable: "infixes|our-stems|re-stems|words|anywhere").
+  var lists = (root.getAttribute("data-spelling") || "").split("|");
+  function pairs(text) { return text ? text.split(",").map(function (r) { return r.split(">"); }) : []; }
+  var INFIXES = pairs(lists[0]), OUR = lists[1] ? lists[1].split(",") : [], RE = lists[2] ? lists[2].split(",") : [];
+  var WHOLE = {}, ALWAYS = pairs(lists[4]);
+  pairs(lists[3]).forEach(function (r) { WHOLE[r[0]] = r[1]; });
+  function replaceIn(w, from, to) {
+    for (var at = w.indexOf(from); at >= 0; at = w.indexOf(from, at + to.length)) w = w.slice(0, at) + to + w.slice(at + from.length);
+    return w;
+  }
+  function reStem(w, s) {  // "centre" -> "center", "centres" -> "centers", "centred" -> "centered", "centring"
+    for (var at = w.indexOf(s); at >= 0; at = w.indexOf(s, at + 1)) {
+      var end = at + s.length;
+      if (w.substr(end, 2) === "re") {
+        var past = w.charAt(end + 2) === "d";
+        return w.slice(0, end) + (past ? "ered" : "er") + w.slice(end + (past ? 3 : 2));
+      }
+      if ((s === "cent" || s === "maneuv") && w.substr(end, 4) === "ring") return w.slice(0, end) + "ering" + w.slice(end + 4);
+    }
+    return w;
+  }
+  function spell(word) {
+    var digraph = false, our = false, re = false, i;
+    for (i = 1; i < word.length; i++) {
+      var c = word[i], p = word[i - 1], pp = i >= 2 ? word[i - 2] : " ";
+      if (c === "e" && (p === "a" || p === "o")) digraph = true;
+      if (c === "r" && p === "u" && pp === "o") our = true;
+      if (p === "r" && (c === "e" || c === "i") && "tbgvh".indexOf(pp) >= 0) re = true;
+    }
+    if (/[\u00C0-\u00FF\u0140-\u017F]/.test(word)) {  // æ, œ (and Æ, Œ) read as "ae", "oe"
+      var w2 = word.replace(/[\u00E6\u00C6]/g, "ae").replace(/[\u0153\u0152]/g, "oe");
+      return w2 === word ? word : spell(w2);
+    }
+    if (Object.prototype.hasOwnProperty.call(WHOLE, word)) return WHOLE[word];
+    var w = word;
+    ALWAYS.forEach(function (r) { if (w.indexOf(r[0]) >= 0) w = replaceIn(w, r[0], r[1]); });
+    if (digraph) INFIXES.forEach(function (r) { if (w.indexOf(r[0]) >= 0) w = replaceIn(w, r[0], r[1]); });
+    if (our) OUR.forEach(function (s) { var at = w.indexOf(s); if (at >= 0) w = w.slice(0, at + s.length - 2) + w.slice(at + s.length - 1); });
+    if (re) RE.forEach(function (s) { w = reStem(w, s); });
+    return w;
+  }
+  function key(word) { return stem(spell(word)); }  // a word as the index holds it
+
   // The reader's words as the server takes them: at most 12, without duplicates, none over 64 bytes.
   function queryWords(text) {
     var out = [];
@@ -194,7 +240,7 @@
   // The description around its best matches (the server's snippet rules, on the description).
   function snippet(text, stems) {
     var tokens = [];
-    words(text, function (w, start, end) { tokens.push([start, end, stems.indexOf(stem(w))]); });
+    words(text, function (w, start, end) { tokens.push([start, end, stems.indexOf(key(w))]); });
     var n = tokens.length, best = -1, bestScore = 0;
     for (var f = 0; f < n; f++) {
       if (tokens[f][2] < 0) continue;
@@ -291,7 +337,7 @@
   }
   function mark(name) { if (window.performance && performance.mark) performance.mark("vetted-search-" + name); }
   mark("start");
-  var stems = terms.map(stem);
+  var stems = terms.map(key);
   Promise.all([Promise.all(stems.map(postings)), section ? load("sections.json") : null]).then(function (got) {
     mark("loaded");
     var lists = got[0], table = got[1], sectionOf = null;
