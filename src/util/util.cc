@@ -164,7 +164,10 @@ std::string Escape(std::string_view s) {
 }
 
 std::string Slugify(std::string_view s) {
-  std::string out;
+  // A dash only ever stands for dropped bytes, so the slug is never longer
+  // than s: written in place into a buffer of s's size (no push_back checks).
+  std::string out(s.size(), '\0');
+  size_t n = 0;
   bool dash = false;
   for (unsigned char c : s) {
     bool keep = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80;
@@ -173,13 +176,14 @@ std::string Slugify(std::string_view s) {
       keep = true;
     }
     if (keep) {
-      if (dash && !out.empty()) out.push_back('-');
+      if (dash && n != 0) out[n++] = '-';
       dash = false;
-      out.push_back(static_cast<char>(c));
+      out[n++] = static_cast<char>(c);
     } else if (c != '\'') {
       dash = true;
     }
   }
+  out.resize(n);
   return out;
 }
 
