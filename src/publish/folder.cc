@@ -219,6 +219,9 @@ Result<FolderReport> ToFolder(const Site& site, const FolderOptions& o) {
       if (f.valid()) f.wait();
     }
   } join{validated};
+  // The phase timer's "validate" is the site documents' markup; the checks
+  // themselves go on beside the render and count in "render+publish".
+  Phase(o, "validate");
 
   // Phases 3 and 4: render every page and publish it into a staging folder as
   // it is ready; the staging folder replaces the output only when all is well.
@@ -232,7 +235,6 @@ Result<FolderReport> ToFolder(const Site& site, const FolderOptions& o) {
     written = RenderInto(site, docs, o, &refused, &found, *publisher);
   }
   validated.get();
-  Phase(o, "validate");
   std::error_code ec;
   if (report.refused()) {
     if (staged.ok()) fs::remove_all(staging, ec);
