@@ -1,6 +1,7 @@
 // LoadSite: walks the site folder and assembles the Site model.
 #include <algorithm>
 #include <cstdint>
+#include <future>
 #include <unordered_map>
 
 #include "load/image_size.h"
@@ -114,7 +115,7 @@ class SiteReader {
   void Articles();
   void Sections();
   void Others();
-  void Bibliography();
+  void Bibliography(std::vector<Reference>& refs, std::vector<Diagnostic>& diagnostics) const;
   void ThemeAndStatic();
 
  private:
@@ -184,23 +185,25 @@ void SiteReader::Others() {
   }
 }
 
-void SiteReader::Bibliography() {
+// Reads the bibliography files into `refs` and `diagnostics` (not the site's:
+// LoadSite runs this on its own thread, beside the article parsing).
+void SiteReader::Bibliography(std::vector<Reference>& refs, std::vector<Diagnostic>& diagnostics) const {
   using Parser = std::vector<Reference> (*)(std::string_view, const std::string&, std::vector<Diagnostic>&);
   const std::pair<const char*, Parser> kFiles[] = {
       {"references.json", ParseCslJson}, {"references.bib", ParseBibtex}, {"references.ris", ParseRis}};
   std::unordered_map<std::string, SourcePos> seen;
   for (const auto& [name, parse] : kFiles) {
-    auto text = ReadOptional(name, site_.diagnostics);
+    auto text = ReadOptional(name, diagnostics);
     if (!text) continue;
-    for (auto& ref : parse(*text, name, site_.diagnostics)) {
+    for (auto& ref : parse(*text, name, diagnostics)) {
       auto [it, fresh] = seen.emplace(ref.id, ref.pos);
       if (!fresh) {
-        Report(site_.diagnostics, ref.pos.file, ref.pos.line, Severity::kWarning, "invalid-value",
+        Report(diagnostics, ref.pos.file, ref.pos.line, Severity::kWarning, "invalid-value",
                "duplicate reference id `" + ref.id + "` (first defined at " + it->second.file + ":" +
                    std::to_string(it->second.line) + "); this entry is ignored");
         continue;
       }
-      site_.bibliography.push_back(std::move(ref));
+      refs.push_back(std::move(ref));
     }
   }
 }
@@ -231,10 +234,21 @@ Result<Site> LoadSite(const std::string& root, const FileSystem& fs) {
     return config.status();
   }
   site.config = ParseConfig(config.value(), "site.toml", site.diagnostics);
-  reader.Articles();
-  reader.Sections();
-  reader.Others();
-  reader.Bibliography();
+  // The bibliography (one large file, parsed in one piece) is read beside the
+  // articles instead of after them; its diagnostics keep their place.
+  std::vector<Diagnostic> bib_diagnostics;
+  std::future<void> bib =
+      std::async(std::launch::async, [&] { reader.Bibliography(site.bibliography, bib_diagnostics); });
+  try {
+    reader.Articles();
+    reader.Sections();
+    reader.Others();
+  } catch (...) {
+    bib.wait();
+    throw;
+  }
+  bib.get();
+  for (auto& d : bib_diagnostics) site.diagnostics.push_back(std::move(d));
   reader.ThemeAndStatic();
   AddImageSizes(site, fs);  // hero and profile images: width and height from the files
   return site;

@@ -2,6 +2,7 @@
 // citations, internal links and callouts resolved against the site.
 #include <algorithm>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "markup/markup.h"
 #include "markup/renderer.h"
@@ -47,6 +48,10 @@ std::string CanonicalDirUrl(std::string_view url) {
 class LinkResolver {
  public:
   explicit LinkResolver(const Site& site) {
+    size_t expected = site.articles.size() + site.sections.size() + site.pages.size() + site.people.size();
+    by_url_.reserve(expected + 64);
+    by_file_.reserve(expected);
+    urls_.reserve(expected + 64);
     for (const Article& a : site.articles) Add(a.url, a.file);
     for (const Section& s : site.sections) Add(s.url, s.file);
     for (const Page& p : site.pages) Add(p.url, p.file);
@@ -54,8 +59,10 @@ class LinkResolver {
       Add("/people/" + id + "/", person.pos.file.empty() ? "people/" + id + ".md" : person.pos.file);
     for (const char* special : {"/", "/review-board/", "/editorial-process/", "/glossary/", "/people/"})
       Add(special, "");
-    for (const Article& a : site.articles) {  // tag pages (render/tags.h)
+    std::unordered_set<std::string_view> tags;  // each tag once: most articles share them
+    for (const Article& a : site.articles) {    // tag pages (render/tags.h)
       for (const std::string& tag : a.tags) {
+        if (!tags.insert(tag).second) continue;
         std::string slug = util::Slugify(tag);
         if (slug.empty()) continue;
         Add("/tags/", "");
@@ -65,14 +72,13 @@ class LinkResolver {
     for (const Article& a : site.articles) {
       for (const std::string& alias : a.aliases) {
         std::string url = CanonicalDirUrl(alias);
-        by_url_.emplace(url, a.url);
-        urls_.push_back(url);
+        if (by_url_.try_emplace(url, a.url).second) urls_.push_back(std::move(url));
       }
     }
-    for (const char* file : {"/feed.xml", "/sitemap.xml", "/robots.txt"}) by_url_.emplace(file, file);
+    for (const char* file : {"/feed.xml", "/sitemap.xml", "/robots.txt"}) by_url_.try_emplace(file, file);
     for (const StaticFile& f : site.static_files) {
       std::string url = "/" + f.relative_path;
-      by_url_.emplace(url, url);
+      by_url_.try_emplace(url, url);
     }
     std::sort(urls_.begin(), urls_.end());
     urls_.erase(std::unique(urls_.begin(), urls_.end()), urls_.end());
@@ -105,9 +111,10 @@ class LinkResolver {
  private:
   void Add(const std::string& url, const std::string& file) {
     if (url.empty()) return;
-    by_url_.emplace(url, url);
-    if (!file.empty()) by_file_.emplace(file, url);
-    urls_.push_back(url);
+    // urls_ gets each URL once (it is sorted and made unique all the same);
+    // try_emplace builds no node for a key already there.
+    if (by_url_.try_emplace(url, url).second) urls_.push_back(url);
+    if (!file.empty()) by_file_.try_emplace(file, url);
   }
 
   std::optional<std::string> ResolveFile(std::string_view target, std::string_view file) const {

@@ -118,11 +118,10 @@ bool IsLowerHex(std::string_view s) {
 
 }  // namespace
 
-std::string RevisionText(const Article& a) {
-  std::string storage;
-  std::string_view body = NormalizedBody(a.body, storage);
-  std::string out;
-  out.reserve(body.size() + 512);
+namespace {
+
+// RevisionText up to and including "Body:\n" (the body follows it).
+void RevisionHead(const Article& a, std::string& out) {
   out += "vetted revision 2\n";
   Field(out, "Title", a.title);
   Field(out, "Description", a.description);
@@ -136,12 +135,31 @@ std::string RevisionText(const Article& a) {
   Field(out, "Image credit", a.image.credit);
   for (const Reference& r : a.references) ReferenceFields(out, r);
   out += "Body:\n";
+}
+
+}  // namespace
+
+std::string RevisionText(const Article& a) {
+  std::string storage;
+  std::string_view body = NormalizedBody(a.body, storage);
+  std::string out;
+  out.reserve(body.size() + 512);
+  RevisionHead(a, out);
   out.append(body);
   return out;
 }
 
+// Hashes the head and then the body where it is, instead of copying the body
+// (most of the bytes) into RevisionText first.
 std::string RevisionOf(const Article& a) {
-  return "sha256:" + util::Sha256Hex(RevisionText(a));
+  std::string head;
+  head.reserve(512);
+  RevisionHead(a, head);
+  std::string storage;
+  util::Sha256 hash;
+  hash.Update(head);
+  hash.Update(NormalizedBody(a.body, storage));
+  return "sha256:" + hash.HexDigest();
 }
 
 std::string BodyRevisionOf(std::string_view body) {

@@ -9,7 +9,9 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <mutex>
+#include <optional>
 
 #include "publish/publish.h"
 #include "render/render.h"
@@ -129,9 +131,10 @@ void Phase(const FolderOptions& o, const char* name) {
 // diagnostics are added to *found. The first render or write failure is the
 // returned Status.
 Status RenderInto(const Site& site, const markup::SiteDocs& docs, const FolderOptions& o,
-                  const fs::path& staging, std::vector<Diagnostic>* found, Publisher& publisher) {
+                  const std::atomic<bool>* cancel, std::vector<Diagnostic>* found, Publisher& publisher) {
   std::mutex found_mu;
   render::Options options;
+  options.cancel = cancel;
   options.output = render::Options::Output::kStatic;  // files on a host that cannot take feedback
   options.related = o.related;
   if (o.progress) options.progress = o.progress;
@@ -199,23 +202,47 @@ Result<FolderReport> ToFolder(const Site& site, const FolderOptions& o) {
   ValidateOptions validate = o.validate;
   validate.article_markup = false;  // the render phase reports them
   FolderReport report;
-  report.diagnostics = Validate(site, docs, validate);
-  if (Diagnostic d; FeedbackUnconfigured(site.config, &d)) {
-    report.diagnostics.push_back(std::move(d));
-    Normalize(report.diagnostics);
-  }
+  // The validation (mostly one thread's work) runs beside the render instead
+  // of before it; when it refuses the site, the render stops at its next page
+  // and the staging folder is removed, as if the render had never started.
+  std::atomic<bool> refused{false};
+  std::future<void> validated = std::async(std::launch::async, [&] {
+    report.diagnostics = Validate(site, docs, validate);
+    if (Diagnostic d; FeedbackUnconfigured(site.config, &d)) {
+      report.diagnostics.push_back(std::move(d));
+      Normalize(report.diagnostics);
+    }
+    if (report.refused()) refused = true;
+  });
+  struct Join {  // the validation reads locals: never leave before it ends
+    std::future<void>& f;
+    ~Join() {
+      if (f.valid()) f.wait();
+    }
+  } join{validated};
+  // The phase timer's "validate" is the site documents' markup; the checks
+  // themselves go on beside the render and count in "render+publish".
   Phase(o, "validate");
-  if (report.refused()) return report;
 
   // Phases 3 and 4: render every page and publish it into a staging folder as
   // it is ready; the staging folder replaces the output only when all is well.
   const fs::path staging = Sibling(out, ".vetted-tmp");
-  if (Status ok = MakeStaging(staging); !ok.ok()) return ok;
-  Publisher publisher(staging);
+  Status staged = MakeStaging(staging);
   std::vector<Diagnostic> found;
-  Status written = RenderInto(site, docs, o, staging, &found, publisher);
-  Phase(o, "render+publish");
+  Status written = Status::Ok();
+  std::optional<Publisher> publisher;
+  if (staged.ok()) {
+    publisher.emplace(staging);
+    written = RenderInto(site, docs, o, &refused, &found, *publisher);
+  }
+  validated.get();
   std::error_code ec;
+  if (report.refused()) {
+    if (staged.ok()) fs::remove_all(staging, ec);
+    return report;
+  }
+  if (!staged.ok()) return staged;
+  Phase(o, "render+publish");
   if (!found.empty()) {
     report.diagnostics.insert(report.diagnostics.end(), std::make_move_iterator(found.begin()),
                               std::make_move_iterator(found.end()));
@@ -228,8 +255,8 @@ Result<FolderReport> ToFolder(const Site& site, const FolderOptions& o) {
   }
   if (Status ok = Swap(staging, out); !ok.ok()) return ok;
   Phase(o, "swap");
-  report.pages = publisher.pages();
-  report.files = publisher.files();
+  report.pages = publisher->pages();
+  report.files = publisher->files();
   return report;
 }
 

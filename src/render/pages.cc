@@ -1,6 +1,7 @@
 #include "render/pages.h"
 
 #include <deque>
+#include <iterator>
 #include <map>
 #include <unordered_map>
 
@@ -199,14 +200,30 @@ Templates::~Templates() = default;
 
 Result<std::shared_ptr<const Templates>> Templates::Parse(const SiteIndex& index) {
   auto impl = std::make_unique<Impl>();
-  for (const char* name : kPageTemplates) {
-    std::string source;
-    Status s = Expand(index.site().theme, name, 0, source);
-    if (!s.ok()) return s;
-    std::string error;
-    std::unique_ptr<tmpl::Template> t = tmpl::Template::Compile(source, &error);
-    if (!t) return Status::Invalid("theme: " + std::string(name) + ".mustache: " + error);
-    impl->templates.emplace(name, std::move(t));
+  // The templates are compiled on several threads (parsing is most of the
+  // serial set-up of a build); the first failure in template order is returned.
+  constexpr size_t kCount = std::size(kPageTemplates);
+  std::vector<std::unique_ptr<tmpl::Template>> compiled(kCount);
+  std::vector<Status> failed(kCount);
+  util::ParallelFor(kCount, [&](size_t i) {
+    try {
+      const char* name = kPageTemplates[i];
+      std::string source;
+      Status s = Expand(index.site().theme, name, 0, source);
+      if (!s.ok()) {
+        failed[i] = s;
+        return;
+      }
+      std::string error;
+      compiled[i] = tmpl::Template::Compile(source, &error);
+      if (!compiled[i]) failed[i] = Status::Invalid("theme: " + std::string(name) + ".mustache: " + error);
+    } catch (const std::exception& e) {
+      failed[i] = Status::Internal(std::string("render: ") + e.what());
+    }
+  });
+  for (size_t i = 0; i < kCount; ++i) {
+    if (!failed[i].ok()) return failed[i];
+    impl->templates.emplace(kPageTemplates[i], std::move(compiled[i]));
   }
   impl->site = SiteData(index, impl->site_keys);
   return std::shared_ptr<const Templates>(new Templates(std::move(impl)));

@@ -327,6 +327,12 @@ Status RenderSite(const Site& site, const markup::SiteDocs& docs, const Options&
   util::ParallelFor(workers, [&](size_t) {
     try {
       for (size_t j; !failed.load(std::memory_order_relaxed) && (j = next.fetch_add(1)) < paths.size();) {
+        if (options.cancel && options.cancel->load(std::memory_order_relaxed)) {
+          std::lock_guard<std::mutex> lock(mu);
+          if (first_error.ok()) first_error = Status::Error(Code::kConflict, "cancelled");
+          failed = true;
+          return;
+        }
         std::vector<Diagnostic> found;
         Result<std::string> bytes = r.Render(paths[j], &found);
         if (!found.empty() && options.diagnostics) options.diagnostics(std::move(found));

@@ -3,6 +3,7 @@
 // system, a database or the clock: the caller publishes what Emit receives.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <string>
@@ -64,6 +65,11 @@ struct Options {
   // rendered (RenderSite feeds the static search index with it); may be
   // empty. Called from several threads.
   std::function<void(size_t article, const markup::Document& doc)> article_rendered;
+  // When set, RenderSite reads it before each page and, once it is true,
+  // renders no more pages (nor the static search) and returns kConflict
+  // ("cancelled"). The publish stage sets it when the validation it runs
+  // beside the render refuses the site. Must outlive RenderSite.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 // The data of one search results page (/search?q=...).
@@ -151,7 +157,8 @@ class SiteRenderer {
 // Options::search_text, the static search page and index. Files of the site's
 // static/ folder are copied by the caller (publish stage), not emitted here.
 // Returns an error only when a template fails to parse or render (the
-// message names the template); files emitted before the failure stay emitted.
+// message names the template) or Options::cancel stops it; files emitted
+// before the failure stay emitted.
 // pages/review-board.md and pages/glossary.md become the intros of
 // /review-board/ and /glossary/ rather than pages of their own. Theme
 // conventions (template names, partials, data keys): src/render/pages.h.

@@ -2,6 +2,7 @@
 // related-articles option; the search and feedback pages.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <set>
 #include <thread>
 
@@ -61,6 +62,23 @@ TEST_F(SiteRendererTest, EveryPathRendersExactlyAsRenderSite) {
   EXPECT_EQ(paths, emitted);
   for (const std::string& path : r->Paths()) EXPECT_EQ(Page(*r, path), out[path]) << path;
   EXPECT_EQ(r->Paths().front(), "sitemap.xml");  // render order: the slow files first
+}
+
+TEST_F(SiteRendererTest, CancelStopsRenderSite) {
+  struct Case {
+    bool cancelled;
+    Code code;
+    bool emits;
+  };
+  for (const Case& c : {Case{false, Code::kOk, true}, Case{true, Code::kConflict, false}}) {
+    std::atomic<bool> cancel{c.cancelled};
+    Options options;
+    options.cancel = &cancel;
+    Output out;
+    testing::RenderInto(site_, docs_, out, options);
+    EXPECT_EQ(out.status.code(), c.code) << out.status.message();
+    EXPECT_EQ(!out.files.empty(), c.emits);
+  }
 }
 
 TEST_F(SiteRendererTest, RendersConcurrentlyFromOneRenderer) {

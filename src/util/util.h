@@ -55,6 +55,24 @@ bool PercentDecode(std::string_view s, std::string* out, bool plus_is_space = fa
 // Lower-case hex SHA-256 of the bytes. Thread-safe.
 std::string Sha256Hex(std::string_view bytes);
 
+// SHA-256 of bytes given in pieces: Sha256Hex(a + b) == (Update(a), Update(b),
+// HexDigest()) without building a + b. One object per thread; HexDigest ends
+// it (further calls return the same digest, Update after it does nothing).
+// Like any allocation, the constructor throws std::bad_alloc when memory runs out.
+class Sha256 {
+ public:
+  Sha256();
+  ~Sha256();
+  Sha256(const Sha256&) = delete;
+  Sha256& operator=(const Sha256&) = delete;
+  void Update(std::string_view bytes);
+  std::string HexDigest();
+
+ private:
+  struct Impl;
+  Impl* impl_;
+};
+
 // Number of worker threads to use: hardware concurrency, at least 1.
 unsigned WorkerCount();
 

@@ -68,6 +68,32 @@ TEST(UtilTest, PercentDecode) {
 
 TEST(UtilTest, Sha256) {
   EXPECT_EQ(Sha256Hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST(UtilTest, Sha256InPiecesEqualsOneShot) {
+  std::string long_text(100000, 'x');
+  for (size_t i = 0; i < long_text.size(); i += 7) long_text[i] = static_cast<char>('a' + i % 26);
+  struct Case {
+    std::vector<std::string_view> pieces;
+    std::string whole;
+  };
+  std::string_view l = long_text;
+  const Case cases[] = {
+      {{}, ""},
+      {{"", "abc", ""}, "abc"},
+      {{"a", "b", "c"}, "abc"},
+      {{l.substr(0, 63), l.substr(63, 65), l.substr(128)}, long_text},
+  };
+  for (const Case& c : cases) {
+    Sha256 h;
+    for (std::string_view p : c.pieces) h.Update(p);
+    std::string digest = h.HexDigest();
+    EXPECT_EQ(digest, Sha256Hex(c.whole));
+    EXPECT_EQ(h.HexDigest(), digest);  // a second call returns the same digest
+    h.Update("more");                  // ignored once finished
+    EXPECT_EQ(h.HexDigest(), digest);
+  }
 }
 
 TEST(UtilTest, ParallelForVisitsEachIndexOnce) {
