@@ -64,10 +64,10 @@ int RunImport(const ImportArgs& args) {
     }
   } joiner{cache_reader};
   // The folder is read once: the loader and the import share the bytes.
-  Result<std::vector<store::SourceFile>> files = load::Disk().IsDir(args.site)
-                                                     ? publish::ReadFolder(args.site, load::Disk())
-                                                     : Result<std::vector<store::SourceFile>>(
-                                                           std::vector<store::SourceFile>{});
+  Result<std::vector<store::SourceFile>> files =
+      load::Disk().IsDir(args.site)
+          ? publish::ReadFolder(args.site, load::Disk())
+          : Result<std::vector<store::SourceFile>>(std::vector<store::SourceFile>{});
   if (!files.ok()) {
     std::fprintf(stderr, "vetted import: %s\n", files.status().message().c_str());
     return 2;

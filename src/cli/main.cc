@@ -192,7 +192,7 @@ namespace {
 // variable already names the tunable or exec fails.
 void UseHugePagesForBatchWork(int argc, char** argv) {
   if (argc < 2 || (std::strcmp(argv[1], "build") != 0 && std::strcmp(argv[1], "check") != 0 &&
-                    std::strcmp(argv[1], "import") != 0))
+                   std::strcmp(argv[1], "import") != 0))
     return;
   const char* current = std::getenv("GLIBC_TUNABLES");
   std::string tunables = current ? current : "";

@@ -106,8 +106,9 @@ store::SearchDocument SearchTextWith(const Article& a, const markup::Document& d
 // and aliases (markup's link resolver), and every other file of the site
 // (bibliography, glossary, callouts, people, sections, pages, static files,
 // site.toml). As a hash.
-std::string ContextKey(const Site& site, const markup::SiteDocs& docs, const std::vector<store::SourceFile>& files,
-                       const std::vector<bool>& is_article, const std::string& salt) {
+std::string ContextKey(const Site& site, const markup::SiteDocs& docs,
+                       const std::vector<store::SourceFile>& files, const std::vector<bool>& is_article,
+                       const std::string& salt) {
   std::string text = salt;
   text += '\n';
   for (const std::string& url : docs.urls) text.append(url).push_back('\n');
@@ -136,7 +137,8 @@ struct ArticleExtras {
 // when its key matches, else rendered (on several threads). ReturnToCache
 // gives them back.
 ArticleExtras ArticleDocs(const Site& site, const std::vector<store::SourceFile>& files,
-                          const std::vector<size_t>& file_of, const ImportOptions& o, markup::SiteDocs& docs) {
+                          const std::vector<size_t>& file_of, const ImportOptions& o,
+                          markup::SiteDocs& docs) {
   const size_t n = site.articles.size();
   ArticleExtras x{std::vector<std::string>(n), std::vector<std::string>(n)};
   if (o.cache) {
@@ -174,8 +176,8 @@ void ReturnToCache(const Site& site, markup::SiteDocs& docs, ArticleExtras& x, A
   std::unordered_set<std::string> paths;
   for (size_t i = 0; i < site.articles.size(); ++i) {
     paths.insert(site.articles[i].file);
-    cache->Put(site.articles[i].file,
-               ArticleCache::Entry{std::move(x.keys[i]), std::move(docs.articles[i]), std::move(x.glossary[i])});
+    cache->Put(site.articles[i].file, ArticleCache::Entry{std::move(x.keys[i]), std::move(docs.articles[i]),
+                                                          std::move(x.glossary[i])});
   }
   cache->Retain(paths);
 }
