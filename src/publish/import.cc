@@ -127,11 +127,26 @@ std::string ContextKey(const Site& site, const markup::SiteDocs& docs,
   return util::Sha256Hex(text);
 }
 
-// Per article: its cache key and its search text's glossary field.
+// Per article: its cache key and its search text's glossary field; the
+// ContextKey the keys end with.
 struct ArticleExtras {
   std::vector<std::string> keys;
   std::vector<std::string> glossary;
+  std::string context;
 };
+
+// Article i rendered for the import: its Document without what the import
+// does not read, and its search text's glossary field.
+markup::Document RenderForImport(const Site& site, const markup::SiteDocs& docs, size_t i,
+                                 std::string* glossary) {
+  markup::Document doc = docs.article_renderer->Render(i).doc;
+  doc.html = std::string();
+  doc.links = {};
+  doc.plain_text.shrink_to_fit();
+  store::SearchDocument s = SearchTextWith(site.articles[i], doc, "");
+  *glossary = GlossaryText(s, doc, site.glossary);
+  return doc;
+}
 
 // Fills docs.articles: each article's Document taken (moved) from the cache
 // when its key matches, else rendered (on several threads). ReturnToCache
@@ -140,12 +155,12 @@ ArticleExtras ArticleDocs(const Site& site, const std::vector<store::SourceFile>
                           const std::vector<size_t>& file_of, const ImportOptions& o,
                           markup::SiteDocs& docs) {
   const size_t n = site.articles.size();
-  ArticleExtras x{std::vector<std::string>(n), std::vector<std::string>(n)};
+  ArticleExtras x{std::vector<std::string>(n), std::vector<std::string>(n), ""};
   if (o.cache) {
     std::vector<bool> is_article(files.size(), false);
     for (size_t f : file_of) is_article[f] = true;
-    const std::string context = ContextKey(site, docs, files, is_article, o.salt);
-    util::ParallelFor(n, [&](size_t i) { x.keys[i] = util::Sha256Hex(files[file_of[i]].bytes) + context; });
+    x.context = ContextKey(site, docs, files, is_article, o.salt);
+    util::ParallelFor(n, [&](size_t i) { x.keys[i] = util::Sha256Hex(files[file_of[i]].bytes) + x.context; });
   }
   // Looked up before the parallel loop: the cache is not thread-safe.
   std::vector<ArticleCache::Entry*> hits(n, nullptr);
@@ -158,29 +173,26 @@ ArticleExtras ArticleDocs(const Site& site, const std::vector<store::SourceFile>
       x.glossary[i] = hits[i]->search_glossary;
       return;
     }
-    markup::Document doc = docs.article_renderer->Render(i).doc;
-    doc.html = std::string();
-    doc.links = {};
-    doc.plain_text.shrink_to_fit();
-    store::SearchDocument s = SearchTextWith(site.articles[i], doc, "");
-    x.glossary[i] = GlossaryText(s, doc, site.glossary);
-    docs.articles[i] = std::move(doc);
+    docs.articles[i] = RenderForImport(site, docs, i, &x.glossary[i]);
   });
   return x;
 }
 
 // Puts every article's Document (back) into the cache; drops the entries of
 // files that are no longer articles.
-void ReturnToCache(const Site& site, markup::SiteDocs& docs, ArticleExtras& x, ArticleCache* cache) {
+void ReturnToCache(const Site& site, markup::SiteDocs& docs, const ArticleExtras& x, ArticleCache* cache) {
   if (!cache) return;
   std::unordered_set<std::string> paths;
   for (size_t i = 0; i < site.articles.size(); ++i) {
     paths.insert(site.articles[i].file);
-    cache->Put(site.articles[i].file, ArticleCache::Entry{std::move(x.keys[i]), std::move(docs.articles[i]),
-                                                          std::move(x.glossary[i])});
+    cache->Put(site.articles[i].file,
+               ArticleCache::Entry{x.keys[i], std::move(docs.articles[i]), x.glossary[i]});
   }
   cache->Retain(paths);
 }
+
+Result<ImportPlan> PlanImport(const Site& site, std::vector<store::SourceFile> files, const ImportOptions& o,
+                              markup::SiteDocs& docs, ArticleExtras& extras);
 
 }  // namespace
 
@@ -237,6 +249,17 @@ Result<ImportPlan> ToImport(const Site& site, const std::string& root, const loa
 }
 
 Result<ImportPlan> ToImport(const Site& site, std::vector<store::SourceFile> files, const ImportOptions& o) {
+  markup::SiteDocs docs;
+  ArticleExtras extras;
+  return PlanImport(site, std::move(files), o, docs, extras);
+}
+
+namespace {
+
+// ToImport, leaving the site's Documents (articles: in the cache) and the
+// articles' keys to the caller.
+Result<ImportPlan> PlanImport(const Site& site, std::vector<store::SourceFile> files, const ImportOptions& o,
+                              markup::SiteDocs& docs, ArticleExtras& extras) {
   auto done = [&](const char* name) {
     if (o.phase) o.phase(name);
   };
@@ -249,8 +272,8 @@ Result<ImportPlan> ToImport(const Site& site, std::vector<store::SourceFile> fil
       return Status::Internal("import: " + site.articles[i].file + " was not read with the site's files");
     file_of[i] = static_cast<size_t>(it - files.begin());
   }
-  markup::SiteDocs docs = markup::RenderSite(site, markup::ArticleMode::kArticlesOnDemand);
-  ArticleExtras extras = ArticleDocs(site, files, file_of, o, docs);
+  docs = markup::RenderSite(site, markup::ArticleMode::kArticlesOnDemand);
+  extras = ArticleDocs(site, files, file_of, o, docs);
   done("markup");
   ImportPlan plan;
   ValidateOptions validate = o.validate;
@@ -281,6 +304,118 @@ Result<ImportPlan> ToImport(const Site& site, std::vector<store::SourceFile> fil
   }
   ReturnToCache(site, docs, extras, o.cache);
   done("collect");
+  return plan;
+}
+
+}  // namespace
+
+// ---- FolderSession ------------------------------------------------------------
+
+struct FolderSession::State {
+  std::unique_ptr<Site> site;  // docs point into it
+  markup::SiteDocs docs;       // articles: in the session's cache, by keys
+  ArticleExtras extras;
+  std::unordered_map<std::string, size_t> article_of;  // source path -> index
+};
+
+FolderSession::FolderSession(std::string root, const load::FileSystem& fs, ImportOptions options)
+    : root_(std::move(root)), fs_(fs), options_(std::move(options)) {
+  options_.cache = &cache_;
+}
+
+FolderSession::~FolderSession() = default;
+
+Result<ImportPlan> FolderSession::ImportAll() {
+  state_.reset();
+  known_.clear();
+  Result<std::vector<store::SourceFile>> files = ReadFolder(root_, fs_);
+  if (!files.ok()) return files.status();
+  for (const store::SourceFile& f : *files) known_.insert(f.path);
+  PrereadFileSystem preread(root_, *files, fs_);
+  Result<Site> site = load::LoadSite(root_, preread);
+  if (!site.ok()) return site.status();
+  auto state = std::make_unique<State>();
+  state->site = std::make_unique<Site>(std::move(*site));
+  Result<ImportPlan> plan = PlanImport(*state->site, std::move(*files), options_, state->docs, state->extras);
+  if (!plan.ok()) return plan;
+  for (size_t i = 0; i < state->site->articles.size(); ++i)
+    state->article_of[state->site->articles[i].file] = i;
+  state_ = std::move(state);
+  return plan;
+}
+
+namespace {
+
+Status NotIncremental(const std::string& path, const char* why) {
+  return Status::Error(Code::kConflict, path + ": " + why + "; the whole folder is imported again");
+}
+
+}  // namespace
+
+Result<ImportPlan> FolderSession::ArticlesChanged(const std::vector<std::string>& paths) {
+  if (!state_) return Status::Error(Code::kConflict, "no site imported yet");
+  State& st = *state_;
+  Site& site = *st.site;
+  // First read and check every file; change nothing until all are fine.
+  struct Saved {
+    size_t index;
+    std::string bytes;
+    Article article;
+    std::vector<Diagnostic> diagnostics;
+  };
+  std::vector<Saved> saved;
+  for (const std::string& path : paths) {
+    auto at = st.article_of.find(path);
+    if (at == st.article_of.end()) return NotIncremental(path, "not an article of the site");
+    Result<std::string> bytes = fs_.Read(root_ + "/" + path);
+    if (!bytes.ok() && bytes.status().code() == Code::kNotFound) return NotIncremental(path, "removed");
+    if (!bytes.ok()) return bytes.status();
+    Saved s{at->second, std::move(*bytes), {}, {}};
+    s.article = load::ParseArticle(s.bytes, path, s.diagnostics);
+    const Article& old = site.articles[s.index];
+    if (s.article.draft || s.article.url != old.url || s.article.aliases != old.aliases ||
+        s.article.tags != old.tags || !s.article.image.src.empty() || !old.image.src.empty())
+      return NotIncremental(path, "its URL, aliases, tags, draft state or image changed");
+    saved.push_back(std::move(s));
+  }
+  // Then take them into the kept site, render them, and validate everything.
+  for (Saved& s : saved) {
+    const std::string& path = site.articles[s.index].file;
+    std::erase_if(site.diagnostics,
+                  [&](const Diagnostic& d) { return d.pos.file == path && d.stage == "load"; });
+    site.diagnostics.insert(site.diagnostics.end(), s.diagnostics.begin(), s.diagnostics.end());
+    site.articles[s.index] = std::move(s.article);
+  }
+  const size_t n = site.articles.size();
+  st.docs.articles.resize(n);
+  std::vector<bool> fresh(n, false);
+  for (const Saved& s : saved) fresh[s.index] = true;
+  for (size_t i = 0; i < n; ++i) {
+    if (fresh[i]) continue;
+    ArticleCache::Entry* e = cache_.FindMutable(site.articles[i].file, st.extras.keys[i]);
+    if (!e)
+      fresh[i] = true;  // not cached (e.g. not cacheable): rendered again below
+    else
+      st.docs.articles[i] = std::move(e->doc);
+  }
+  util::ParallelFor(n, [&](size_t i) {
+    if (fresh[i]) st.docs.articles[i] = RenderForImport(site, st.docs, i, &st.extras.glossary[i]);
+  });
+  for (const Saved& s : saved) st.extras.keys[s.index] = util::Sha256Hex(s.bytes) + st.extras.context;
+  ImportPlan plan;
+  ValidateOptions validate = options_.validate;
+  validate.article_markup = false;
+  plan.diagnostics = Validate(site, st.docs, validate);
+  if (options_.phase) options_.phase("validate");
+  if (!plan.refused()) {
+    for (Saved& s : saved) {
+      const Article& a = site.articles[s.index];
+      plan.input.articles.push_back(
+          {a.file, a.url, a.revision, std::move(s.bytes),
+           SearchTextWith(a, st.docs.articles[s.index], st.extras.glossary[s.index])});
+    }
+  }
+  ReturnToCache(site, st.docs, st.extras, &cache_);
   return plan;
 }
 

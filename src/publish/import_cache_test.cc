@@ -203,3 +203,93 @@ TEST(ImportCacheTest, AFileCutShortKeepsTheRecordsBeforeTheCut) {
 
 }  // namespace
 }  // namespace vetted::publish
+
+namespace vetted::publish {
+namespace {
+
+// The plan's article `path` and every diagnostic, as text.
+std::string DumpArticle(const ImportPlan& plan, const std::string& path) {
+  std::string out = Format(plan.diagnostics, "");
+  for (const auto& a : plan.input.articles) {
+    if (a.path != path) continue;
+    const store::SearchDocument& s = a.search;
+    out += a.url + " " + a.revision + "\n" + a.bytes + "\n|" + s.title + "|" + s.description + "|" +
+           s.headings + "|" + s.body + "|" + s.section + "|" + s.tags + "|" + s.glossary + "|\n";
+  }
+  return out;
+}
+
+struct SessionCase {
+  const char* name;
+  std::string body_b;  // the new text of content/health/b.md
+  bool refused;
+};
+
+TEST(FolderSessionTest, ASavedArticleGivesWhatAWholeImportGives) {
+  const std::string kB = "content/health/b.md";
+  const SessionCase kCases[] = {
+      {"a new paragraph",
+       Article("Pears", "Eat a pear. Back to [apples](/health/a/).\n\nOSA and insomnia.\n"), false},
+      {"a new heading and a citation",
+       Article("Pears", "Eat a pear [@jones].\n\n## Why pears\n\nThey are good.\n"), false},
+      {"a broken link (an error)", Article("Pears", "Eat a pear. See [gone](/nowhere/).\n"), true},
+      {"a missing title (a load error)", "---\ndescription: x\n---\nNo title.\n", true},
+      {"back as it was", BaseSite()[kB], false},
+  };
+  load::MemoryFileSystem disk;
+  Files site = BaseSite();
+  for (const auto& [path, text] : site) disk.Add("site/" + path, text);
+  ImportOptions o;
+  o.validate.today = Date{2026, 6, 1};
+  o.salt = "test";
+  FolderSession session("site", disk, o);
+  Result<ImportPlan> all = session.ImportAll();
+  ASSERT_TRUE(all.ok()) << all.status().message();
+  EXPECT_TRUE(session.Knows(kB));
+  EXPECT_TRUE(session.Knows("glossary.yaml"));
+  EXPECT_FALSE(session.Knows("content/health/x.md"));
+  for (const SessionCase& c : kCases) {
+    SCOPED_TRACE(c.name);
+    site[kB] = c.body_b;
+    disk.Add("site/" + kB, c.body_b);
+    Result<ImportPlan> one = session.ArticlesChanged({kB});
+    ASSERT_TRUE(one.ok()) << one.status().message();
+    Result<ImportPlan> fresh = Plan(site, nullptr);
+    ASSERT_TRUE(fresh.ok());
+    EXPECT_EQ(one->refused(), c.refused);
+    EXPECT_EQ(fresh->refused(), c.refused);
+    EXPECT_EQ(one->input.articles.size(), c.refused ? 0u : 1u);
+    EXPECT_TRUE(one->input.files.empty());
+    EXPECT_EQ(DumpArticle(*one, kB), DumpArticle(*fresh, kB));
+  }
+  // A whole import after those reuses what they rendered and still gives the same.
+  Result<ImportPlan> again = session.ImportAll();
+  Result<ImportPlan> fresh = Plan(site, nullptr);
+  ASSERT_TRUE(again.ok() && fresh.ok());
+  EXPECT_EQ(Dump(*again), Dump(*fresh));
+}
+
+TEST(FolderSessionTest, MoreThanAnArticlesTextNeedsAWholeImport) {
+  const std::string kB = "content/health/b.md";
+  load::MemoryFileSystem disk;
+  for (const auto& [path, text] : BaseSite()) disk.Add("site/" + path, text);
+  FolderSession session("site", disk, ImportOptions{});
+  EXPECT_EQ(session.ArticlesChanged({kB}).status().code(), Code::kConflict);  // nothing imported yet
+  ASSERT_TRUE(session.ImportAll().ok());
+  const std::pair<const char*, std::string> kChanges[] = {
+      {"an alias", Article("Pears", "Eat a pear.\n", "aliases: [/pears/]\n")},
+      {"tags", Article("Pears", "Eat a pear.\n", "tags: [fruit]\n")},
+      {"a draft", Article("Pears", "Eat a pear.\n", "draft: true\n")},
+      {"a hero image", Article("Pears", "Eat a pear.\n", "image:\n  src: /img/x.jpg\n  alt: A pear\n")},
+  };
+  for (const auto& [name, text] : kChanges) {
+    SCOPED_TRACE(name);
+    disk.Add("site/" + kB, text);
+    EXPECT_EQ(session.ArticlesChanged({kB}).status().code(), Code::kConflict);
+  }
+  EXPECT_EQ(session.ArticlesChanged({"glossary.yaml"}).status().code(), Code::kConflict);
+  EXPECT_EQ(session.ArticlesChanged({"content/health/new.md"}).status().code(), Code::kConflict);
+}
+
+}  // namespace
+}  // namespace vetted::publish

@@ -20,6 +20,7 @@
 
 #include <cstdio>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -246,6 +247,46 @@ struct ImportOptions {
 // `files`. Call from one thread (it works on several).
 Result<ImportPlan> ToImport(const Site& site, std::vector<store::SourceFile> files,
                             const ImportOptions& options);
+
+// ---- one saved article at a time (`vetted dev`) -------------------------------
+
+// A site folder imported once and kept in memory (with its article cache),
+// so that a saved article is validated and planned without reading or
+// rendering the other files again. Not thread-safe: one caller.
+class FolderSession {
+ public:
+  // `fs` must outlive the session; options.cache is ignored (the session has its own).
+  FolderSession(std::string root, const load::FileSystem& fs, ImportOptions options);
+  ~FolderSession();
+
+  // Reads and loads the whole folder and plans its import, as ToImport does
+  // (kNotFound/kIo as ReadFolder and load::LoadSite). The site is kept for
+  // ArticlesChanged, also when refused.
+  Result<ImportPlan> ImportAll();
+
+  // The files `paths` (relative to the root) were saved. When each is an
+  // article of the kept site and still is, with the same URL, aliases and
+  // tags, neither a draft nor with a hero image: re-reads only those,
+  // validates the whole site again (every check rule; the other articles'
+  // renderings are reused) and plans the import of only those articles
+  // (input.articles; input.files empty), for Store::ImportArticles; the
+  // result is what ImportAll would give for them. kConflict when that does
+  // not hold, or before a successful ImportAll (call ImportAll); kIo when a
+  // file cannot be read. Nothing is kept from a failed call.
+  Result<ImportPlan> ArticlesChanged(const std::vector<std::string>& paths);
+
+  // True when `path` (relative to the root) is a file the last ImportAll read.
+  bool Knows(const std::string& path) const { return known_.count(path) > 0; }
+
+ private:
+  struct State;
+  std::string root_;
+  const load::FileSystem& fs_;
+  ImportOptions options_;
+  ArticleCache cache_;
+  std::unordered_set<std::string> known_;
+  std::unique_ptr<State> state_;
+};
 
 // The search text of one rendered article (exposed for tests). With the
 // site's glossary, SearchDocument::glossary holds, for every term the body
