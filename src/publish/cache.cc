@@ -4,7 +4,7 @@
 // File format: the line "vetted-article-cache 1\n", then records one after
 // the other, each a run of fields, each field a 4-byte little-endian length
 // and that many bytes:
-//   path, key, search glossary, plain text, cited (joined by '\n'), heading
+//   path, key, search glossary, grade (printed with %a), plain text, cited (joined by '\n'), heading
 //   texts (joined by '\n'), glossary terms (joined by '\n'), diagnostics
 //   (count, then file, line, severity, message, rule, stage each).
 // A later record for a path replaces an earlier one. Reading stops at the
@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 #include "publish/publish.h"
@@ -25,7 +26,7 @@
 namespace vetted::publish {
 namespace {
 
-constexpr std::string_view kMagic = "vetted-article-cache 1\n";
+constexpr std::string_view kMagic = "vetted-article-cache 2\n";
 constexpr size_t kNoField = static_cast<size_t>(-1);
 
 void PutField(std::string& out, std::string_view s) {
@@ -78,6 +79,9 @@ void PutRecord(std::string& out, const std::string& path, const ArticleCache::En
   PutField(out, path);
   PutField(out, e.key);
   PutField(out, e.search_glossary);
+  char grade[64];
+  std::snprintf(grade, sizeof grade, "%a", e.grade);
+  PutField(out, grade);
   PutField(out, e.doc.plain_text);
   PutField(out, std::to_string(e.doc.cited.size()) + "\n" + JoinLines(e.doc.cited));
   std::vector<std::string> headings;
@@ -152,6 +156,10 @@ bool ReadRecord(Reader& r, std::string* path, ArticleCache::Entry* e) {
   *path = std::string(r.Field());
   e->key = std::string(r.Field());
   e->search_glossary = std::string(r.Field());
+  std::string grade(r.Field());
+  char* end = nullptr;
+  e->grade = std::strtod(grade.c_str(), &end);
+  if (grade.empty() || end != grade.c_str() + grade.size()) return false;
   e->doc.plain_text = std::string(r.Field());
   e->doc.cited = r.Lines();
   for (std::string& text : r.Lines()) e->doc.toc.push_back(markup::TocEntry{2, "", std::move(text)});

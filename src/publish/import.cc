@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "check/check.h"
 #include "publish/publish.h"
 #include "util/util.h"
 
@@ -132,19 +133,21 @@ std::string ContextKey(const Site& site, const markup::SiteDocs& docs,
 struct ArticleExtras {
   std::vector<std::string> keys;
   std::vector<std::string> glossary;
+  std::vector<double> grades;  // check::FleschKincaidGrade of each plain text
   std::string context;
 };
 
 // Article i rendered for the import: its Document without what the import
 // does not read, and its search text's glossary field.
 markup::Document RenderForImport(const Site& site, const markup::SiteDocs& docs, size_t i,
-                                 std::string* glossary) {
+                                 std::string* glossary, double* grade) {
   markup::Document doc = docs.article_renderer->Render(i).doc;
   doc.html = std::string();
   doc.links = {};
   doc.plain_text.shrink_to_fit();
   store::SearchDocument s = SearchTextWith(site.articles[i], doc, "");
   *glossary = GlossaryText(s, doc, site.glossary);
+  *grade = check::FleschKincaidGrade(doc.plain_text);
   return doc;
 }
 
@@ -155,7 +158,7 @@ ArticleExtras ArticleDocs(const Site& site, const std::vector<store::SourceFile>
                           const std::vector<size_t>& file_of, const ImportOptions& o,
                           markup::SiteDocs& docs) {
   const size_t n = site.articles.size();
-  ArticleExtras x{std::vector<std::string>(n), std::vector<std::string>(n), ""};
+  ArticleExtras x{std::vector<std::string>(n), std::vector<std::string>(n), std::vector<double>(n), ""};
   if (o.cache) {
     std::vector<bool> is_article(files.size(), false);
     for (size_t f : file_of) is_article[f] = true;
@@ -171,24 +174,27 @@ ArticleExtras ArticleDocs(const Site& site, const std::vector<store::SourceFile>
     if (hits[i]) {
       docs.articles[i] = std::move(hits[i]->doc);
       x.glossary[i] = hits[i]->search_glossary;
+      x.grades[i] = hits[i]->grade;
       return;
     }
-    docs.articles[i] = RenderForImport(site, docs, i, &x.glossary[i]);
+    docs.articles[i] = RenderForImport(site, docs, i, &x.glossary[i], &x.grades[i]);
   });
   return x;
 }
 
 // Puts every article's Document (back) into the cache; drops the entries of
 // files that are no longer articles.
-void ReturnToCache(const Site& site, markup::SiteDocs& docs, const ArticleExtras& x, ArticleCache* cache) {
+// `retain`: also drop the entries of other paths.
+void ReturnToCache(const Site& site, markup::SiteDocs& docs, const ArticleExtras& x, ArticleCache* cache,
+                   bool retain = true) {
   if (!cache) return;
   std::unordered_set<std::string> paths;
   for (size_t i = 0; i < site.articles.size(); ++i) {
-    paths.insert(site.articles[i].file);
+    if (retain) paths.insert(site.articles[i].file);
     cache->Put(site.articles[i].file,
-               ArticleCache::Entry{x.keys[i], std::move(docs.articles[i]), x.glossary[i]});
+               ArticleCache::Entry{x.keys[i], std::move(docs.articles[i]), x.glossary[i], x.grades[i]});
   }
-  cache->Retain(paths);
+  if (retain) cache->Retain(paths);
 }
 
 Result<ImportPlan> PlanImport(const Site& site, std::vector<store::SourceFile> files, const ImportOptions& o,
@@ -277,7 +283,8 @@ Result<ImportPlan> PlanImport(const Site& site, std::vector<store::SourceFile> f
   done("markup");
   ImportPlan plan;
   ValidateOptions validate = o.validate;
-  validate.article_markup = false;  // docs holds every article's Document
+  validate.article_markup = false;
+  validate.known_grades = &extras.grades;
   plan.diagnostics = Validate(site, docs, validate);
   done("validate");
   if (plan.refused()) {
@@ -399,12 +406,14 @@ Result<ImportPlan> FolderSession::ArticlesChanged(const std::vector<std::string>
       st.docs.articles[i] = std::move(e->doc);
   }
   util::ParallelFor(n, [&](size_t i) {
-    if (fresh[i]) st.docs.articles[i] = RenderForImport(site, st.docs, i, &st.extras.glossary[i]);
+    if (fresh[i])
+      st.docs.articles[i] = RenderForImport(site, st.docs, i, &st.extras.glossary[i], &st.extras.grades[i]);
   });
   for (const Saved& s : saved) st.extras.keys[s.index] = util::Sha256Hex(s.bytes) + st.extras.context;
   ImportPlan plan;
   ValidateOptions validate = options_.validate;
   validate.article_markup = false;
+  validate.known_grades = &st.extras.grades;
   plan.diagnostics = Validate(site, st.docs, validate);
   if (options_.phase) options_.phase("validate");
   if (!plan.refused()) {
@@ -415,7 +424,7 @@ Result<ImportPlan> FolderSession::ArticlesChanged(const std::vector<std::string>
            SearchTextWith(a, st.docs.articles[s.index], st.extras.glossary[s.index])});
     }
   }
-  ReturnToCache(site, st.docs, st.extras, &cache_);
+  ReturnToCache(site, st.docs, st.extras, &cache_, /*retain=*/false);  // the same articles as before
   return plan;
 }
 

@@ -68,6 +68,9 @@ struct ValidateOptions {
   // are rendered. On return every entry holds the article's markup
   // diagnostics. Ignored when its size is not site.articles.size().
   std::vector<std::optional<std::vector<Diagnostic>>>* known_article_markup = nullptr;
+  // Optional, parallel to site.articles: grades already known for the
+  // readability rule (check::Options::known_grades; NaN: compute it).
+  const std::vector<double>* known_grades = nullptr;
 };
 
 // Every diagnostic of the site, sorted by file, line and rule, duplicates
@@ -182,6 +185,7 @@ class ArticleCache {
     // levels (what validation and the search text read).
     markup::Document doc;
     std::string search_glossary;  // SearchDocument::glossary
+    double grade = 0;             // check::FleschKincaidGrade(doc.plain_text)
   };
   // The entry for `path` made for `key`; nullptr when there is none.
   const Entry* Find(const std::string& path, const std::string& key) const;
