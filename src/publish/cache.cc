@@ -8,8 +8,8 @@
 //   texts (joined by '\n'), glossary terms (joined by '\n'), diagnostics
 //   (count, then file, line, severity, message, rule, stage each).
 // A later record for a path replaces an earlier one. Reading stops at the
-// first incomplete record (a save cut short); whatever is unreadable is
-// treated as not cached.
+// first incomplete record (a save cut short), and the next save writes the
+// file anew; whatever is unreadable is treated as not cached.
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -229,7 +229,10 @@ ArticleCache ArticleCache::ReadFile(const std::string& file) {
     while (!r.done()) {
       std::string path;
       Entry e;
-      if (!ReadRecord(r, &path, &e)) break;  // cut short: keep what came before
+      if (!ReadRecord(r, &path, &e)) {  // cut short: keep what came before,
+        cache.records_ = 0;             // and write the file anew next time
+        break;
+      }
       cache.entries_[std::move(path)] = std::move(e);
       ++cache.records_;
     }
@@ -257,14 +260,17 @@ Status ArticleCache::WriteFile(const std::string& file) {
       if (auto it = entries_.find(path); it != entries_.end()) put(path, it->second);
   }
   if (!rewrite && written == 0) return Status::Ok();
-  const std::string target = rewrite ? file + ".tmp" : file;
+  const std::string target = rewrite ? file + ".tmp." + std::to_string(::getpid()) : file;
   int fd = ::open(target.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | (rewrite ? O_TRUNC : O_APPEND), 0644);
   if (fd < 0) return Status::Io("cannot write " + target + ": " + std::strerror(errno));
   Status status = WriteAll(fd, out);
   if (::close(fd) != 0 && status.ok()) status = Status::Io(std::strerror(errno));
-  if (!status.ok()) return Status::Io("cannot write " + target + ": " + status.message());
-  if (rewrite && std::rename(target.c_str(), file.c_str()) != 0)
-    return Status::Io("cannot replace " + file + ": " + std::strerror(errno));
+  if (status.ok() && rewrite && std::rename(target.c_str(), file.c_str()) != 0)
+    status = Status::Io("cannot replace " + file + ": " + std::strerror(errno));
+  if (!status.ok()) {
+    if (rewrite) ::unlink(target.c_str());
+    return Status::Io("cannot write " + target + ": " + status.message());
+  }
   records_ = rewrite ? written : records_ + written;
   changed_.clear();
   return Status::Ok();

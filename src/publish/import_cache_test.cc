@@ -191,7 +191,22 @@ TEST(ImportCacheTest, AFileCutShortKeepsTheRecordsBeforeTheCut) {
   EXPECT_EQ(FormatDiagnostic(b->doc.diagnostics[0]), "b.md:3: warning: a message [broken-link]");
 
   fs::resize_file(file, fs::file_size(file) - 5);
-  EXPECT_EQ(ArticleCache::ReadFile(file).size(), 1u);
+  ArticleCache cut = ArticleCache::ReadFile(file);
+  EXPECT_EQ(cut.size(), 1u);
+  // The next save writes the file anew (an append after the cut would be lost).
+  ArticleCache::Entry c;
+  c.key = "key-c.md";
+  cut.Put("c.md", c);
+  ASSERT_TRUE(cut.WriteFile(file).ok());
+  ArticleCache saved = ArticleCache::ReadFile(file);
+  EXPECT_EQ(saved.size(), 2u);
+  EXPECT_NE(saved.Find("c.md", "key-c.md"), nullptr);
+  // An append adds to what is there.
+  ArticleCache::Entry d;
+  d.key = "key-d.md";
+  saved.Put("d.md", d);
+  ASSERT_TRUE(saved.WriteFile(file).ok());
+  EXPECT_EQ(ArticleCache::ReadFile(file).size(), 3u);
   {
     std::ofstream out(file, std::ios::binary | std::ios::trunc);
     out << "not a cache";
