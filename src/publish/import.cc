@@ -357,27 +357,26 @@ Status NotIncremental(const std::string& path, const char* why) {
   return Status::Error(Code::kConflict, path + ": " + why + "; the whole folder is imported again");
 }
 
-}  // namespace
+struct SavedArticle {
+  size_t index;  // in the site's articles
+  std::string bytes;
+  Article article;
+  std::vector<Diagnostic> diagnostics;  // loading it
+};
 
-Result<ImportPlan> FolderSession::ArticlesChanged(const std::vector<std::string>& paths) {
-  if (!state_) return Status::Error(Code::kConflict, "no site imported yet");
-  State& st = *state_;
-  Site& site = *st.site;
-  // First read and check every file; change nothing until all are fine.
-  struct Saved {
-    size_t index;
-    std::string bytes;
-    Article article;
-    std::vector<Diagnostic> diagnostics;
-  };
-  std::vector<Saved> saved;
+// Reads and parses the saved article files `paths`; kConflict when one is
+// not an article of `site` any more, or more than its text changed.
+Result<std::vector<SavedArticle>> ReadSaved(const std::vector<std::string>& paths, const std::string& root,
+                                            const load::FileSystem& fs, const Site& site,
+                                            const std::unordered_map<std::string, size_t>& article_of) {
+  std::vector<SavedArticle> saved;
   for (const std::string& path : paths) {
-    auto at = st.article_of.find(path);
-    if (at == st.article_of.end()) return NotIncremental(path, "not an article of the site");
-    Result<std::string> bytes = fs_.Read(root_ + "/" + path);
+    auto at = article_of.find(path);
+    if (at == article_of.end()) return NotIncremental(path, "not an article of the site");
+    Result<std::string> bytes = fs.Read(root + "/" + path);
     if (!bytes.ok() && bytes.status().code() == Code::kNotFound) return NotIncremental(path, "removed");
     if (!bytes.ok()) return bytes.status();
-    Saved s{at->second, std::move(*bytes), {}, {}};
+    SavedArticle s{at->second, std::move(*bytes), {}, {}};
     s.article = load::ParseArticle(s.bytes, path, s.diagnostics);
     const Article& old = site.articles[s.index];
     if (s.article.draft || s.article.url != old.url || s.article.aliases != old.aliases ||
@@ -385,8 +384,21 @@ Result<ImportPlan> FolderSession::ArticlesChanged(const std::vector<std::string>
       return NotIncremental(path, "its URL, aliases, tags, draft state or image changed");
     saved.push_back(std::move(s));
   }
+  return saved;
+}
+
+}  // namespace
+
+Result<ImportPlan> FolderSession::ArticlesChanged(const std::vector<std::string>& paths) {
+  if (!state_) return Status::Error(Code::kConflict, "no site imported yet");
+  State& st = *state_;
+  Site& site = *st.site;
+  // First read and check every file; change nothing until all are fine.
+  Result<std::vector<SavedArticle>> read = ReadSaved(paths, root_, fs_, site, st.article_of);
+  if (!read.ok()) return read.status();
+  std::vector<SavedArticle>& saved = *read;
   // Then take them into the kept site, render them, and validate everything.
-  for (Saved& s : saved) {
+  for (SavedArticle& s : saved) {
     const std::string& path = site.articles[s.index].file;
     std::erase_if(site.diagnostics,
                   [&](const Diagnostic& d) { return d.pos.file == path && d.stage == "load"; });
@@ -396,7 +408,7 @@ Result<ImportPlan> FolderSession::ArticlesChanged(const std::vector<std::string>
   const size_t n = site.articles.size();
   st.docs.articles.resize(n);
   std::vector<bool> fresh(n, false);
-  for (const Saved& s : saved) fresh[s.index] = true;
+  for (const SavedArticle& s : saved) fresh[s.index] = true;
   for (size_t i = 0; i < n; ++i) {
     if (fresh[i]) continue;
     ArticleCache::Entry* e = cache_.FindMutable(site.articles[i].file, st.extras.keys[i]);
@@ -409,7 +421,7 @@ Result<ImportPlan> FolderSession::ArticlesChanged(const std::vector<std::string>
     if (fresh[i])
       st.docs.articles[i] = RenderForImport(site, st.docs, i, &st.extras.glossary[i], &st.extras.grades[i]);
   });
-  for (const Saved& s : saved) st.extras.keys[s.index] = util::Sha256Hex(s.bytes) + st.extras.context;
+  for (const SavedArticle& s : saved) st.extras.keys[s.index] = util::Sha256Hex(s.bytes) + st.extras.context;
   ImportPlan plan;
   ValidateOptions validate = options_.validate;
   validate.article_markup = false;
@@ -417,7 +429,7 @@ Result<ImportPlan> FolderSession::ArticlesChanged(const std::vector<std::string>
   plan.diagnostics = Validate(site, st.docs, validate);
   if (options_.phase) options_.phase("validate");
   if (!plan.refused()) {
-    for (Saved& s : saved) {
+    for (SavedArticle& s : saved) {
       const Article& a = site.articles[s.index];
       plan.input.articles.push_back(
           {a.file, a.url, a.revision, std::move(s.bytes),
