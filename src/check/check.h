@@ -26,6 +26,11 @@ struct Options {
   // Grade above which the readability warning fires; the site's
   // config.readability_max_grade when unset (< 0).
   double max_grade = -1;
+  // Optional, parallel to site.articles: each article's Flesch-Kincaid grade
+  // when the caller already knows it (NaN: not known). The caller vouches
+  // that it is FleschKincaidGrade(docs.articles[i].plain_text) (publish/
+  // keeps it with an unchanged article's rendering).
+  const std::vector<double>* known_grades = nullptr;
 };
 
 // All diagnostics for the site: the load and markup diagnostics already in

@@ -2,6 +2,7 @@
 // diagnostics to its Sink; all are linear in the size of the site.
 #include "check/rules.h"
 
+#include <cmath>
 #include <cstdio>
 #include <string>
 #include <string_view>
@@ -352,7 +353,11 @@ void Readability(const Input& in, Sink& sink) {
   size_t n = std::min(articles.size(), in.docs.articles.size());
   double limit = in.options.max_grade >= 0 ? in.options.max_grade : in.site.config.readability_max_grade;
   std::vector<double> grades(n);
-  util::ParallelFor(n, [&](size_t i) { grades[i] = FleschKincaidGrade(in.docs.articles[i].plain_text); });
+  const std::vector<double>* known = in.options.known_grades;
+  util::ParallelFor(n, [&](size_t i) {
+    bool have = known && i < known->size() && !std::isnan((*known)[i]);
+    grades[i] = have ? (*known)[i] : FleschKincaidGrade(in.docs.articles[i].plain_text);
+  });
   for (size_t i = 0; i < n; ++i) {
     if (grades[i] <= limit) continue;
     char buf[160];

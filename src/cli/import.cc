@@ -1,8 +1,11 @@
 // `vetted import SITE [--db ADDRESS]`: loads a site folder into the database.
 // The folder is checked first by the same rules as `vetted check` (through
 // src/publish/): a site with errors imports nothing; warnings are printed.
+#include <sys/stat.h>
+
 #include <cstdio>
 #include <functional>
+#include <thread>
 
 #include "cli/commands.h"
 #include "cli/publish.h"
@@ -21,11 +24,57 @@ void PrintPaths(const char* verb, const std::vector<std::string>& paths) {
   if (paths.size() > kListedPaths) std::printf("  ... and %zu more %s\n", paths.size() - kListedPaths, verb);
 }
 
+// The article cache beside a database file ("x.db" -> "x.db.article-cache");
+// "" for stores that are not a file.
+std::string ArticleCacheFile(const std::string& address) {
+  std::string path = address;
+  if (path.rfind("sqlite:", 0) == 0) {
+    path = path.substr(7);
+  } else if (path.find(':') != std::string::npos) {
+    return "";
+  }
+  return path.empty() ? "" : path + ".article-cache";
+}
+
+// Which program wrote a cache: its size and modification time (a rebuilt
+// vetted may render differently, so it does not trust an older cache).
+std::string ProgramStamp() {
+  struct stat st {};
+  if (::stat("/proc/self/exe", &st) != 0) return "unknown";
+  return std::to_string(st.st_size) + "." + std::to_string(st.st_mtim.tv_sec) + "." +
+         std::to_string(st.st_mtim.tv_nsec);
+}
+
 }  // namespace
 
 int RunImport(const ImportArgs& args) {
   PhaseTimer phase;
-  Result<Site> site = load::LoadSite(args.site);
+  // What rendering gave for each article is kept beside a database file, so
+  // that the next import renders only what changed; it is read while the
+  // folder is read and loaded.
+  const std::string cache_file = ArticleCacheFile(args.db);
+  publish::ArticleCache cache;
+  std::thread cache_reader([&] {
+    if (!cache_file.empty()) cache = publish::ArticleCache::ReadFile(cache_file);
+  });
+  struct Joiner {
+    std::thread& t;
+    ~Joiner() {
+      if (t.joinable()) t.join();
+    }
+  } joiner{cache_reader};
+  // The folder is read once: the loader and the import share the bytes.
+  Result<std::vector<store::SourceFile>> files =
+      load::Disk().IsDir(args.site)
+          ? publish::ReadFolder(args.site, load::Disk())
+          : Result<std::vector<store::SourceFile>>(std::vector<store::SourceFile>{});
+  if (!files.ok()) {
+    std::fprintf(stderr, "vetted import: %s\n", files.status().message().c_str());
+    return 2;
+  }
+  phase("read");
+  publish::PrereadFileSystem preread(args.site, *files, load::Disk());
+  Result<Site> site = load::LoadSite(args.site, preread);
   if (!site.ok()) {
     std::fprintf(stderr, "vetted import: %s\n", site.status().message().c_str());
     return 2;
@@ -33,11 +82,21 @@ int RunImport(const ImportArgs& args) {
   phase("load");
   // Phases 2 to 4 (src/publish/): validate as `vetted check` does, then the
   // articles' search text and the folder's files, ready for the store.
-  Result<publish::ImportPlan> plan =
-      publish::ToImport(*site, args.site, load::Disk(), publish::ValidateOptions{}, std::ref(phase));
+  cache_reader.join();
+  phase("cache");
+  publish::ImportOptions options;
+  options.phase = std::ref(phase);
+  options.cache = cache_file.empty() ? nullptr : &cache;
+  options.salt = ProgramStamp();
+  Result<publish::ImportPlan> plan = publish::ToImport(*site, std::move(*files), options);
   if (!plan.ok()) {
     std::fprintf(stderr, "vetted import: %s\n", plan.status().message().c_str());
     return 2;
+  }
+  if (!cache_file.empty()) {
+    if (Status saved = cache.WriteFile(cache_file); !saved.ok())
+      std::fprintf(stderr, "vetted import: the article cache was not saved (%s)\n", saved.message().c_str());
+    phase("cache");
   }
   if (publish::Tally t = publish::Print(stderr, plan->diagnostics, args.site, args.quiet, "import",
                                         "run `vetted check " + args.site + "` to see them");

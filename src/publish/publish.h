@@ -20,8 +20,11 @@
 
 #include <cstdio>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "load/load.h"
@@ -65,6 +68,9 @@ struct ValidateOptions {
   // are rendered. On return every entry holds the article's markup
   // diagnostics. Ignored when its size is not site.articles.size().
   std::vector<std::optional<std::vector<Diagnostic>>>* known_article_markup = nullptr;
+  // Optional, parallel to site.articles: grades already known for the
+  // readability rule (check::Options::known_grades; NaN: compute it).
+  const std::vector<double>* known_grades = nullptr;
 };
 
 // Every diagnostic of the site, sorted by file, line and rule, duplicates
@@ -162,6 +168,129 @@ struct ImportPlan {
 Result<ImportPlan> ToImport(const Site& site, const std::string& root, const load::FileSystem& fs,
                             const ValidateOptions& options,
                             const std::function<void(const char*)>& phase = {});
+
+// ---- import, reusing what did not change ----------------------------------
+
+// What ToImport needs from rendering one article, kept between imports so an
+// article whose bytes and surroundings did not change is not rendered again:
+// by article source path, each entry with the key it was made for (the hash
+// of the article's bytes and of everything else its rendering depends on:
+// every link target and every other file of the site, see ImportOptions::salt).
+// Not thread-safe: one import at a time.
+class ArticleCache {
+ public:
+  struct Entry {
+    std::string key;
+    // The article's Document without html, links, words and heading ids and
+    // levels (what validation and the search text read).
+    markup::Document doc;
+    std::string search_glossary;  // SearchDocument::glossary
+    double grade = 0;             // check::FleschKincaidGrade(doc.plain_text)
+  };
+  // The entry for `path` made for `key`; nullptr when there is none.
+  const Entry* Find(const std::string& path, const std::string& key) const;
+  Entry* FindMutable(const std::string& path, const std::string& key);
+  void Put(const std::string& path, Entry entry);
+  // Drops every entry whose path is not in `paths`.
+  void Retain(const std::unordered_set<std::string>& paths);
+  size_t size() const { return entries_.size(); }
+
+  // The cache saved in `file`; empty when the file is missing, unreadable or
+  // not a cache (never fails: a cache only saves time). A record cut short
+  // (a save interrupted) and all after it are ignored.
+  static ArticleCache ReadFile(const std::string& file);
+  // Saves the entries put since ReadFile (appending; the file is written
+  // anew, through a temporary file and a rename, when most of it is stale).
+  // kIo when the file cannot be written (the cache in memory is unchanged).
+  Status WriteFile(const std::string& file);
+
+ private:
+  std::unordered_map<std::string, Entry> entries_;
+  std::unordered_set<std::string> changed_;  // paths put since the last ReadFile/WriteFile
+  size_t records_ = 0;                       // records in the file
+};
+
+// Every file under the site folder `root`, paths relative to it, sorted;
+// hidden names and folders that `vetted build` wrote are skipped (what an
+// import stores). Reads on several threads. kIo/kNotFound when a folder
+// cannot be listed or a file cannot be read.
+Result<std::vector<store::SourceFile>> ReadFolder(const std::string& root, const load::FileSystem& fs);
+
+// A FileSystem that answers Read from files already read (ReadFolder's,
+// under `root`) and everything else from `base`: load::LoadSite through it
+// reads nothing twice. `files` and `base` must outlive it. Thread-safe.
+class PrereadFileSystem : public load::FileSystem {
+ public:
+  PrereadFileSystem(const std::string& root, const std::vector<store::SourceFile>& files,
+                    const load::FileSystem& base);
+  Result<std::string> Read(const std::string& path) const override;
+  Result<std::vector<load::DirEntry>> List(const std::string& dir) const override;
+  bool IsDir(const std::string& path) const override;
+
+ private:
+  std::unordered_map<std::string, const std::string*> bytes_;  // full path -> bytes
+  const load::FileSystem& base_;
+};
+
+struct ImportOptions {
+  ValidateOptions validate;  // article_markup is ignored: ToImport renders (or reuses) every article
+  std::function<void(const char*)> phase;  // called as each phase ends
+  // Optional: reused and updated (entries of articles no longer in the site
+  // are dropped). With it, the result is the same as without it.
+  ArticleCache* cache = nullptr;
+  // Part of every cache key: what else the rendering depends on (the
+  // program's version), so a cache made by another build is not used.
+  std::string salt;
+};
+
+// ToImport on the site folder's files, read once (ReadFolder; `site` loaded
+// from them, e.g. through PrereadFileSystem): validates the site (each
+// article rendered, or its rendering taken from options.cache), then sorts
+// `files` into articles (with their search text; their bytes are moved, not
+// copied) and other files. kInternal when an article of `site` is not among
+// `files`. Call from one thread (it works on several).
+Result<ImportPlan> ToImport(const Site& site, std::vector<store::SourceFile> files,
+                            const ImportOptions& options);
+
+// ---- one saved article at a time (`vetted dev`) -------------------------------
+
+// A site folder imported once and kept in memory (with its article cache),
+// so that a saved article is validated and planned without reading or
+// rendering the other files again. Not thread-safe: one caller.
+class FolderSession {
+ public:
+  // `fs` must outlive the session; options.cache is ignored (the session has its own).
+  FolderSession(std::string root, const load::FileSystem& fs, ImportOptions options);
+  ~FolderSession();
+
+  // Reads and loads the whole folder and plans its import, as ToImport does
+  // (kNotFound/kIo as ReadFolder and load::LoadSite). The site is kept for
+  // ArticlesChanged, also when refused.
+  Result<ImportPlan> ImportAll();
+
+  // The files `paths` (relative to the root) were saved. When each is an
+  // article of the kept site and still is, with the same URL, aliases and
+  // tags, neither a draft nor with a hero image: re-reads only those,
+  // validates the whole site again (every check rule; the other articles'
+  // renderings are reused) and plans the import of only those articles
+  // (input.articles; input.files empty), for Store::ImportArticles; the
+  // result is what ImportAll would give for them. kConflict when that does
+  // not hold, or before a successful ImportAll (call ImportAll); kIo when a
+  // file cannot be read. Nothing is kept from a failed call.
+  Result<ImportPlan> ArticlesChanged(const std::vector<std::string>& paths);
+
+  // True when `path` (relative to the root) is a file the last ImportAll read.
+  bool Knows(const std::string& path) const { return known_.count(path) > 0; }
+
+ private:
+  struct State;
+  std::string root_;
+  const load::FileSystem& fs_;
+  ImportOptions options_;
+  ArticleCache cache_;
+  std::unordered_set<std::string> known_;
+  std::unique_ptr<State> state_;
+};
 
 // The search text of one rendered article (exposed for tests). With the
 // site's glossary, SearchDocument::glossary holds, for every term the body

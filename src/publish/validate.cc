@@ -40,6 +40,7 @@ std::vector<Diagnostic> Validate(const Site& site, const markup::SiteDocs& docs,
   check::Options o;
   o.today = options.today.empty() ? Today() : options.today;
   o.max_grade = options.max_grade;
+  o.known_grades = options.known_grades;
   std::vector<Diagnostic> out = check::Run(site, docs, o);
   if (options.article_markup) {
     std::vector<Diagnostic> more = ArticleMarkupDiagnostics(site, docs, options.known_article_markup);

@@ -24,6 +24,10 @@ std::string UtcNow(const util::Clock& clock) {
   return util::FormatIsoUtc(clock.NowSeconds());
 }
 
+Result<ImportReport> Store::ImportArticles(const std::vector<ArticleSource>&) {
+  return Status::Error(Code::kConflict, "this store imports whole sites only");
+}
+
 Result<Changes> Store::ChangesSince(int64_t) {
   Result<int64_t> generation = Generation();
   if (!generation.ok()) return generation.status();

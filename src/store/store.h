@@ -181,6 +181,17 @@ class Store {
   // input (nothing is changed); kIo when the backend fails.
   virtual Result<ImportReport> Import(const ImportInput& input) = 0;
 
+  // Imports some articles only, leaving every other article and every other
+  // file as it is (`vetted dev` after a writer saved one article): each
+  // article of `articles` is added, gets a new current revision, or is left
+  // unchanged exactly as Import would with the stored content plus it; the
+  // report and the generation follow Import's rules, and ChangesSince reports
+  // the articles changed. kInvalid for an empty path or URL, or a path or
+  // URL twice in `articles`, or a URL another published article has
+  // (nothing is changed). kConflict when the backend cannot import single
+  // articles (the default): the caller imports everything with Import.
+  virtual Result<ImportReport> ImportArticles(const std::vector<ArticleSource>& articles);
+
   // The published content; cheap enough to call on every reload.
   virtual Result<Snapshot> Load() = 0;
 

@@ -175,6 +175,34 @@ class MemoryStore : public Store {
     return ImportLocked(*data_, input, now);
   }
 
+  Result<ImportReport> ImportArticles(const std::vector<ArticleSource>& articles) override {
+    ImportInput input;
+    input.articles = articles;  // ValidateImport checks paths and URLs within them
+    if (Status status = ValidateImport(input); !status.ok()) return status;
+    const std::string now = UtcNow(*clock_);
+    std::unique_lock lock(data_->mu);
+    Data& data = *data_;
+    for (const ArticleSource& a : articles) {
+      auto owner = data.published_paths.find(a.url);
+      if (owner != data.published_paths.end() && owner->second != a.path)
+        return Status::Invalid("import: URL " + a.url + " is already " + owner->second + "'s");
+    }
+    ImportReport report;
+    size_t reindexed = WriteArticles(data, input, report, now);
+    for (const ArticleSource& a : articles) {  // a changed URL leaves its old one
+      std::erase_if(data.published_paths, [&](const auto& p) { return p.second == a.path; });
+      data.published_paths.emplace(a.url, a.path);
+    }
+    std::sort(report.added.begin(), report.added.end());
+    std::sort(report.changed.begin(), report.changed.end());
+    if (!report.added.empty() || !report.changed.empty() || reindexed > 0) {
+      ++data.generation;
+      RecordChanges(data, report);
+    }
+    report.generation = data.generation;
+    return report;
+  }
+
   Result<Snapshot> Load() override {
     std::shared_lock lock(data_->mu);
     return LoadLocked(*data_);

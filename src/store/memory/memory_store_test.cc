@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "store/contract_test.h"
 
 namespace vetted::store {
@@ -69,6 +71,77 @@ TEST(MemoryStore, UnnamedStoresAreSeparateNamedOnesShared) {
   Result<std::unique_ptr<Store>> again = OpenMemory("memory-test-shared", /*create=*/false);
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(*(*again)->Generation(), 1);
+}
+
+ArticleSource Src(const std::string& path, const std::string& url, const std::string& bytes) {
+  SearchDocument search;
+  search.title = bytes;
+  search.body = bytes + " body";
+  return {path, url, "sha256:" + bytes, bytes, search};
+}
+
+// ImportArticles equals an Import of the stored content plus the articles:
+// same report, same Load, same search, and ChangesSince names them.
+TEST(MemoryStore, ImportArticlesEqualsAWholeImport) {
+  ImportInput base;
+  base.articles = {Src("content/a.md", "/a/", "apple"), Src("content/b.md", "/b/", "banana")};
+  base.files = {{"site.toml", "x"}};
+  Result<std::unique_ptr<Store>> one = OpenMemory(""), whole = OpenMemory("");
+  ASSERT_TRUE(one.ok() && whole.ok());
+  ASSERT_TRUE((*one)->Import(base).ok());
+  ASSERT_TRUE((*whole)->Import(base).ok());
+
+  const std::vector<ArticleSource> kSteps[] = {
+      {Src("content/b.md", "/b/", "blueberry")},                                      // changed
+      {Src("content/b.md", "/b/", "blueberry")},                                      // unchanged
+      {Src("content/c.md", "/c/", "cherry"), Src("content/a.md", "/a/", "apricot")},  // added and changed
+  };
+  for (const auto& step : kSteps) {
+    Result<ImportReport> r1 = (*one)->ImportArticles(step);
+    ImportInput next = base;
+    for (const ArticleSource& a : step) {
+      auto it = std::find_if(next.articles.begin(), next.articles.end(),
+                             [&](const ArticleSource& x) { return x.path == a.path; });
+      if (it == next.articles.end())
+        next.articles.push_back(a);
+      else
+        *it = a;
+    }
+    base = next;
+    Result<ImportReport> r2 = (*whole)->Import(next);
+    ASSERT_TRUE(r1.ok() && r2.ok()) << r1.status().message();
+    EXPECT_EQ(r1->added, r2->added);
+    EXPECT_EQ(r1->changed, r2->changed);
+    EXPECT_EQ(r1->generation, r2->generation);
+    Result<Snapshot> s1 = (*one)->Load(), s2 = (*whole)->Load();
+    ASSERT_TRUE(s1.ok() && s2.ok());
+    ASSERT_EQ(s1->files.size(), s2->files.size());
+    for (size_t i = 0; i < s1->files.size(); ++i) {
+      EXPECT_EQ(s1->files[i].path, s2->files[i].path);
+      EXPECT_EQ(s1->files[i].bytes, s2->files[i].bytes);
+    }
+    for (const char* q : {"apple", "apricot", "blueberry", "cherry", "body"}) {
+      Result<SearchResults> h1 = (*one)->Search({q}), h2 = (*whole)->Search({q});
+      ASSERT_TRUE(h1.ok() && h2.ok());
+      EXPECT_EQ(h1->total, h2->total) << q;
+    }
+  }
+  Result<Changes> changes = (*one)->ChangesSince(2);
+  ASSERT_TRUE(changes.ok());
+  EXPECT_TRUE(changes->complete);
+  ASSERT_EQ(changes->articles.size(), 2u);
+  EXPECT_EQ(changes->articles[0].path, "content/a.md");
+  EXPECT_EQ(changes->articles[1].path, "content/c.md");
+
+  // A URL another published article has, or twice: refused, nothing changes.
+  int64_t generation = *(*one)->Generation();
+  EXPECT_EQ((*one)->ImportArticles({Src("content/d.md", "/a/", "date")}).status().code(), Code::kInvalid);
+  EXPECT_EQ((*one)
+                ->ImportArticles({Src("content/d.md", "/d/", "x"), Src("content/e.md", "/d/", "y")})
+                .status()
+                .code(),
+            Code::kInvalid);
+  EXPECT_EQ(*(*one)->Generation(), generation);
 }
 
 }  // namespace

@@ -81,6 +81,15 @@ TEST_F(SqliteTest, PragmasOnOpen) {
   EXPECT_EQ(QueryText("PRAGMA integrity_check"), "ok");
 }
 
+// SQLite imports whole sites only: `vetted dev --db X.db` then imports the folder.
+TEST_F(SqliteTest, ImportArticlesIsAConflict) {
+  Result<std::unique_ptr<Store>> store = OpenSqlite(path_);
+  ASSERT_TRUE(store.ok());
+  ArticleSource a{"content/a.md", "/a/", "sha256:a", "a", {}};
+  EXPECT_EQ((*store)->ImportArticles({a}).status().code(), Code::kConflict);
+  EXPECT_EQ(*(*store)->Generation(), 0);
+}
+
 TEST_F(SqliteTest, FreshDatabaseGetsNewestSchema) {
   ASSERT_TRUE(OpenSqlite(path_).ok());
   EXPECT_GE(SqliteSchemaVersion(), 2);
