@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <future>
 #include <optional>
 #include <unordered_set>
 
@@ -92,20 +93,23 @@ Status BuildContent(Content& c, std::vector<std::optional<std::vector<Diagnostic
   const Site& site = c.site;  // const: never copy a shared article (SharedList)
   c.docs = markup::RenderSite(site, markup::ArticleMode::kArticlesOnDemand);
   phase("markup");
+  // The renderer's indexes are built while the site is validated (both only
+  // read site and docs); a refused site drops them.
+  auto renderer =
+      std::async(std::launch::async, [&] { return render::SiteRenderer::Create(site, c.docs, options); });
   publish::ValidateOptions validate;
   validate.article_markup = true;  // pages render on demand: find their markup errors now
   known.resize(site.articles.size());
   validate.known_article_markup = &known;
-  if (Status s = publish::Refusal(publish::Validate(site, c.docs, validate)); !s.ok())
-    return Status::Invalid("stored site: " + s.message());
+  Status valid = publish::Refusal(publish::Validate(site, c.docs, validate));
+  phase("validate");
+  Result<std::unique_ptr<render::SiteRenderer>> made = renderer.get();
+  phase("index (after validate)");
+  if (!valid.ok()) return Status::Invalid("stored site: " + valid.message());
+  if (!made.ok()) return made.status();
+  c.renderer = std::move(*made);
   c.markup_diagnostics.reserve(known.size());
   for (auto& k : known) c.markup_diagnostics.push_back(k ? std::move(*k) : std::vector<Diagnostic>{});
-  phase("validate");
-  Result<std::unique_ptr<render::SiteRenderer>> renderer =
-      render::SiteRenderer::Create(site, c.docs, options);
-  if (!renderer.ok()) return renderer.status();
-  c.renderer = std::move(*renderer);
-  phase("index");
   for (const auto& [alias, target] : c.renderer->Redirects()) c.redirects[alias] = target;
   for (const std::string& path : c.renderer->Paths()) {
     std::string url = UrlOfPath(path);
@@ -311,7 +315,9 @@ Status App::Reload() {
   std::string phases;
   // Only the articles that changed since the served generation, when the
   // store can say so and no other file changed; else everything.
+  PhaseLog phase(&phases);
   Result<store::Changes> changes = impl_->store.ChangesSince(current->generation);
+  phase("changes");
   bool incremental =
       changes.ok() && changes->complete && !changes->files_changed && impl_->options.incremental;
   Result<std::shared_ptr<const Content>> content = std::shared_ptr<const Content>();
@@ -320,7 +326,6 @@ Status App::Reload() {
     incremental = !content.ok() || *content != nullptr;  // null: a change it cannot apply
   }
   if (!incremental) {
-    phases.clear();
     content = LoadContent(impl_->store, impl_->RenderOptions(), *impl_->options.clock, &phases);
   }
   if (!content.ok()) {

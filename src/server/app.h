@@ -47,7 +47,10 @@ class Metrics;
 // takes its own from it.
 struct AppOptions {
   bool cache = true;  // false: render every page on every request (to measure rendering)
-  std::chrono::milliseconds reload_poll{250};
+  // How often the poller asks Store::Generation (one indexed read of the
+  // meta row, a few microseconds): short, so that an import is served within
+  // milliseconds of its commit.
+  std::chrono::milliseconds reload_poll{10};
   // Reload only the articles an import changed (Store::ChangesSince) when no
   // other file changed; false: always load everything (to compare).
   bool incremental = true;

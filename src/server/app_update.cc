@@ -163,7 +163,7 @@ bool ApplyChanges(const Content& previous, const store::Changes& changes, Site& 
     size_t at = 0, n = articles.size();
     while (n > 0) {
       size_t half = n / 2;
-      if (!(url < articles[at + half].url)) {
+      if (!(url < std::as_const(articles)[at + half].url)) {
         at += half + 1;
         n -= half + 1;
       } else {
