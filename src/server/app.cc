@@ -85,11 +85,37 @@ void PhaseLog::operator()(const char* name) {
   last_cpu_ = cpu;
 }
 
+namespace {
+
+// Validate's errors for a site whose articles outside `only` were served
+// before (no error): the markup diagnostics of the articles `known` lacks,
+// and the check rules on the articles in `only` with the rest of the site.
+std::vector<Diagnostic> ValidateChanged(const Site& site, const markup::SiteDocs& docs,
+                                        std::vector<std::optional<std::vector<Diagnostic>>>& known,
+                                        const std::vector<size_t>& only) {
+  std::vector<size_t> render;
+  for (size_t i = 0; i < known.size(); ++i)
+    if (!known[i]) render.push_back(i);
+  util::ParallelFor(render.size(), [&](size_t k) {
+    known[render[k]] = docs.article_renderer->Render(render[k]).doc.diagnostics;
+  });
+  Site part = site;  // shares the articles (SharedList)
+  part.articles.clear();
+  for (size_t i : only) part.articles.Insert(part.articles.size(), site.articles.Shared(i));
+  std::vector<Diagnostic> out = publish::Validate(part, docs, publish::ValidateOptions{});
+  for (size_t i : render) out.insert(out.end(), known[i]->begin(), known[i]->end());
+  publish::Normalize(out);
+  return out;
+}
+
+}  // namespace
+
 // The publish pipeline's phases 2 to 4 (src/publish/) on a loaded site: the
 // stored site is refused by the same rules as `vetted build` and `vetted
 // check`.
 Status BuildContent(Content& c, std::vector<std::optional<std::vector<Diagnostic>>> known,
-                    const render::Options& options, const util::Clock& clock, PhaseLog& phase) {
+                    const render::Options& options, const util::Clock& clock, PhaseLog& phase,
+                    const std::vector<size_t>* check_only) {
   const Site& site = c.site;  // const: never copy a shared article (SharedList)
   c.docs = markup::RenderSite(site, markup::ArticleMode::kArticlesOnDemand);
   phase("markup");
@@ -97,12 +123,17 @@ Status BuildContent(Content& c, std::vector<std::optional<std::vector<Diagnostic
   // read site and docs); a refused site drops them.
   auto renderer =
       std::async(std::launch::async, [&] { return render::SiteRenderer::Create(site, c.docs, options); });
-  publish::ValidateOptions validate;
-  validate.article_markup = true;  // pages render on demand: find their markup errors now
   known.resize(site.articles.size());
-  validate.known_article_markup = &known;
-  Status valid = publish::Refusal(publish::Validate(site, c.docs, validate));
-  phase("validate");
+  Status valid;
+  if (check_only) {
+    valid = publish::Refusal(ValidateChanged(site, c.docs, known, *check_only));
+  } else {
+    publish::ValidateOptions validate;
+    validate.article_markup = true;  // pages render on demand: find their markup errors now
+    validate.known_article_markup = &known;
+    valid = publish::Refusal(publish::Validate(site, c.docs, validate));
+  }
+  phase(check_only ? "validate (changed articles)" : "validate");
   Result<std::unique_ptr<render::SiteRenderer>> made = renderer.get();
   phase("index (after validate)");
   if (!valid.ok()) return Status::Invalid("stored site: " + valid.message());

@@ -106,9 +106,14 @@ class PhaseLog {
 
 // Phases 2 to 4 of a generation whose fs and site are set: markup,
 // validate (articles' markup diagnostics taken from `known` where set),
-// renderer and routes.
+// renderer and routes. With `check_only` (indexes into site.articles), the
+// check rules run on those articles alone, with the rest of the site
+// (UpdateContent: the changed articles, when the change claims no new URL):
+// the articles of a served generation had no error, and no rule but
+// duplicate-url relates two articles.
 Status BuildContent(Content& c, std::vector<std::optional<std::vector<Diagnostic>>> known,
-                    const render::Options& options, const util::Clock& clock, PhaseLog& phase);
+                    const render::Options& options, const util::Clock& clock, PhaseLog& phase,
+                    const std::vector<size_t>* check_only = nullptr);
 
 // The URLs Store::Related answered while rendering on this thread go to
 // *sink while it is set (App::Impl::RenderOptions' callback).

@@ -175,5 +175,33 @@ TEST_F(UpdateContentTest, ADraftIsLeftToTheFullLoad) {
   EXPECT_EQ(*next, nullptr);
 }
 
+// Only the changed articles go through the check rules (the others were
+// served without error), and a change that claims a new URL through the
+// whole site's.
+TEST_F(UpdateContentTest, AChangedArticleIsCheckedAsAFullLoadWould) {
+  struct Case {
+    std::string name, front_extra, want;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"unknown author", "authors: [nobody]\n", "naps.md"},
+           {"alias on another article's URL", "aliases: [/sleep/snoring/]\n",
+            "duplicate URL /sleep/snoring/"},
+       }) {
+    SCOPED_TRACE(c.name);
+    store::ImportInput site = Site3();
+    std::string& bytes = site.articles[0].bytes;
+    if (c.front_extra.rfind("authors", 0) == 0)
+      bytes.replace(bytes.find("authors: [wendy]\n"), 17, c.front_extra);
+    else
+      bytes.insert(4, c.front_extra);
+    ASSERT_TRUE(store_->Import(site).ok());
+    Result<store::Changes> changes = store_->ChangesSince(previous_->generation);
+    ASSERT_TRUE(changes.ok());
+    Result<std::shared_ptr<const Content>> next = UpdateContent(*previous_, *changes, {}, clock_);
+    ASSERT_FALSE(next.ok());
+    EXPECT_NE(next.status().message().find(c.want), std::string::npos) << next.status().message();
+  }
+}
+
 }  // namespace
 }  // namespace vetted::server

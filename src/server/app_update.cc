@@ -199,6 +199,35 @@ bool ApplyChanges(const Content& previous, const store::Changes& changes, Site& 
   return true;
 }
 
+// The indexes in `now` of the changed articles, when none of them claims a
+// URL the previous generation did not (same URL and aliases as before, tags
+// whose pages existed): then the check rules need to see only them (see
+// BuildContent). nullopt otherwise (an article added, an alias or a new tag).
+std::optional<std::vector<size_t>> ChangedArticles(const Site& old, const Site& now, const Delta& delta) {
+  std::unordered_map<std::string_view, const Article*> before;
+  for (const Article& a : old.articles)
+    if (delta.files.count(a.file)) before[a.file] = &a;
+  std::vector<size_t> changed;
+  std::unordered_set<std::string> old_tags;  // slugs, filled when first needed
+  for (size_t i = 0; i < now.articles.size(); ++i) {
+    const Article& a = now.articles[i];
+    if (!delta.files.count(a.file)) continue;
+    auto was = before.find(a.file);
+    if (was == before.end() || was->second->aliases != a.aliases) return std::nullopt;
+    for (const std::string& tag : a.tags) {
+      if (std::find(was->second->tags.begin(), was->second->tags.end(), tag) != was->second->tags.end())
+        continue;
+      if (old_tags.empty())
+        for (const Article& o : old.articles)
+          for (const std::string& t : o.tags) old_tags.insert(util::Slugify(t));
+      std::string slug = util::Slugify(tag);
+      if (!slug.empty() && !old_tags.count(slug)) return std::nullopt;
+    }
+    changed.push_back(i);
+  }
+  return changed;
+}
+
 // Whether the cached page at `path` of the previous generation is what the
 // new one would render: a static file, or the page of an article no change
 // reaches (not changed itself, no link to a changed article, no changed
@@ -229,8 +258,12 @@ Result<std::shared_ptr<const Content>> UpdateContent(const Content& previous, co
   Delta delta;
   std::vector<std::optional<std::vector<Diagnostic>>> known;
   if (!ApplyChanges(previous, changes, c->site, delta, known)) return std::shared_ptr<const Content>();
+  std::optional<std::vector<size_t>> check_only = ChangedArticles(previous.site, c->site, delta);
   phase("load");
-  if (Status s = BuildContent(*c, std::move(known), options, clock, phase); !s.ok()) return s;
+  if (Status s =
+          BuildContent(*c, std::move(known), options, clock, phase, check_only ? &*check_only : nullptr);
+      !s.ok())
+    return s;
   {
     std::shared_lock<std::shared_mutex> lock(previous.cache_mu);
     c->cache.reserve(previous.cache.size());
