@@ -4,6 +4,7 @@
 // affect.
 #include <algorithm>
 #include <cstring>
+#include <functional>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -19,7 +20,7 @@ namespace {
 struct Delta {
   std::unordered_set<std::string> files;          // changed, added or removed source paths
   std::unordered_set<std::string> urls;           // their URLs, before and after
-  std::vector<std::string> needles;               // see LinkNeedles
+  std::vector<std::string> needles;               // see LastSegment
   std::unordered_set<std::string> relinked_urls;  // unchanged articles whose links may resolve anew
   bool sections_changed = false;                  // every page's navigation may show it
 };
@@ -184,12 +185,16 @@ bool ApplyChanges(const Content& previous, const store::Changes& changes, Site& 
   if (!links_changed) delta.needles.clear();
   // An unchanged article that may link to one that appeared or went: its
   // markup diagnostics (and its page) are made again.
+  using Searcher = std::boyer_moore_horspool_searcher<std::string::const_iterator>;
+  std::vector<Searcher> searchers;  // the bodies are scanned once per needle: a fast scan
+  for (const std::string& needle : delta.needles)
+    if (!needle.empty()) searchers.emplace_back(needle.begin(), needle.end());
   const Site& now = site;
-  for (size_t i = 0; i < now.articles.size(); ++i) {
+  for (size_t i = 0; i < now.articles.size() && !searchers.empty(); ++i) {
     if (!kept_known[i]) continue;
     const std::string& body = now.articles[i].body;
-    for (const std::string& needle : delta.needles)
-      if (!needle.empty() && body.find(needle) != std::string::npos) {
+    for (const Searcher& searcher : searchers)
+      if (std::search(body.begin(), body.end(), searcher) != body.end()) {
         kept_known[i].reset();
         delta.relinked_urls.insert(now.articles[i].url);
         break;
