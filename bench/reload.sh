@@ -58,7 +58,10 @@ until curl -sf -o /dev/null "http://127.0.0.1:$PORT/healthz"; do
   kill -0 "$pid" 2>/dev/null || { cat "$log" >&2; exit 1; }
 done
 
-ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }  # the server's user+system CPU, in clock ticks
+ticks() {
+  kill -0 "$pid" 2>/dev/null || { echo "reload.sh: the server exited" >&2; tail -5 "$log" >&2; exit 1; }
+  awk '{print $14 + $15}' "/proc/$pid/stat"
+}  # the server's user+system CPU, in clock ticks
 hz=$(getconf CLK_TCK)
 search_has() { curl -sf "http://127.0.0.1:$PORT/api/search?q=$1" | grep -q "\"$2\""; }
 
@@ -70,7 +73,7 @@ measure() {
   before=$(kb VmRSS)
   c0=$(ticks)
   t0=$(now_ms)
-  "$VETTED" import "$site" --db "$db" -q 2>/dev/null
+  "$VETTED" import "$site" --db "$db" -q 2>"$WORK/import.err" || { cat "$WORK/import.err" >&2; exit 1; }
   t1=$(now_ms)  # the import has committed and exited
   if [ "$want" = present ]; then
     until curl -sf "http://127.0.0.1:$PORT$page" | grep -q "$token"; do sleep 0.001; done
@@ -87,7 +90,7 @@ measure() {
   sleep 1  # let the reload finish (search warm-up) and free the old content
   local used=$(( ($(ticks) - c0) * 1000 / hz ))
   line=$(grep "reloaded generation" "$log" | tail -1)
-  warmed=$(grep "search warmed" "$log" | tail -1)
+  warmed=$(grep "search warmed" "$log" | tail -1 || true)
   echo "run $run $kind: import $((t1 - t0)) ms; commit to served $((t2 - t1)) ms, to found by search $((t3 - t1)) ms;" \
     "server CPU $used ms; ${line#*reloaded }"
   echo "        ${warmed:-search not warmed}; RSS before $((before / 1024)) MB, peak so far $(($(kb VmHWM) / 1024)) MB, after $(($(kb VmRSS) / 1024)) MB"
