@@ -37,8 +37,11 @@ store::ImportInput Site3() {
       {"people/wendy.md", "---\nname: Wendy Writer\nroles: [writer]\n---\nBio.\n"},
       {"static/files/note.txt", "a note\n"},
   };
-  in.articles = {Source("sleep", "naps", "Naps", "\nShort sleep.\n"),
-                 Source("sleep", "snoring", "Snoring", "\nLoud.\n"),
+  store::ArticleSource snoring = Source("sleep", "snoring", "Snoring", "\nLoud.\n");
+  snoring.bytes.insert(4, "aliases: [/sleep/old-snoring/]\n");
+  std::vector<Diagnostic> diagnostics;
+  snoring.revision = load::ParseArticle(snoring.bytes, snoring.path, diagnostics).revision;
+  in.articles = {Source("sleep", "naps", "Naps", "\nShort sleep.\n"), snoring,
                  Source("sleep", "dreams", "Dreams", "\nSee [naps](naps.md).\n"),
                  Source("quiet", "alone", "Alone", "\nThe only article here.\n")};
   return in;
@@ -186,9 +189,11 @@ TEST_F(UpdateContentTest, AChangedArticleIsCheckedAsAFullLoadWould) {
            {"unknown author", "authors: [nobody]\n", "naps.md"},
            {"alias on another article's URL", "aliases: [/sleep/snoring/]\n",
             "duplicate URL /sleep/snoring/"},
+           {"added at another article's alias", "", "duplicate URL /sleep/old-snoring/"},
        }) {
     SCOPED_TRACE(c.name);
     store::ImportInput site = Site3();
+    if (c.front_extra.empty()) site.articles.push_back(Source("sleep", "old-snoring", "Old", "\nOld.\n"));
     std::string& bytes = site.articles[0].bytes;
     if (c.front_extra.rfind("authors", 0) == 0)
       bytes.replace(bytes.find("authors: [wendy]\n"), 17, c.front_extra);

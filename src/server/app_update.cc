@@ -205,10 +205,13 @@ bool ApplyChanges(const Content& previous, const store::Changes& changes, Site& 
 }
 
 // The indexes in `now` of the changed articles, when none of them claims a
-// URL the previous generation did not (same URL and aliases as before, tags
-// whose pages existed): then the check rules need to see only them (see
-// BuildContent). nullopt otherwise (an article added, an alias or a new tag).
-std::optional<std::vector<size_t>> ChangedArticles(const Site& old, const Site& now, const Delta& delta) {
+// URL another page or alias of the previous generation claimed (the same
+// aliases as before, or none for an added article; an added article's URL
+// not served before; tags whose pages existed): then the check rules need to
+// see only them (see BuildContent). nullopt otherwise.
+std::optional<std::vector<size_t>> ChangedArticles(const Content& previous, const Site& now,
+                                                   const Delta& delta) {
+  const Site& old = previous.site;
   std::unordered_map<std::string_view, const Article*> before;
   for (const Article& a : old.articles)
     if (delta.files.count(a.file)) before[a.file] = &a;
@@ -218,9 +221,15 @@ std::optional<std::vector<size_t>> ChangedArticles(const Site& old, const Site& 
     const Article& a = now.articles[i];
     if (!delta.files.count(a.file)) continue;
     auto was = before.find(a.file);
-    if (was == before.end() || was->second->aliases != a.aliases) return std::nullopt;
+    if (was == before.end()) {  // added
+      if (!a.aliases.empty() || previous.page_path.count(a.url) || previous.redirects.count(a.url))
+        return std::nullopt;
+    } else if (was->second->aliases != a.aliases) {
+      return std::nullopt;
+    }
     for (const std::string& tag : a.tags) {
-      if (std::find(was->second->tags.begin(), was->second->tags.end(), tag) != was->second->tags.end())
+      if (was != before.end() &&
+          std::find(was->second->tags.begin(), was->second->tags.end(), tag) != was->second->tags.end())
         continue;
       if (old_tags.empty())
         for (const Article& o : old.articles)
@@ -263,7 +272,7 @@ Result<std::shared_ptr<const Content>> UpdateContent(const Content& previous, co
   Delta delta;
   std::vector<std::optional<std::vector<Diagnostic>>> known;
   if (!ApplyChanges(previous, changes, c->site, delta, known)) return std::shared_ptr<const Content>();
-  std::optional<std::vector<size_t>> check_only = ChangedArticles(previous.site, c->site, delta);
+  std::optional<std::vector<size_t>> check_only = ChangedArticles(previous, c->site, delta);
   phase("load");
   if (Status s =
           BuildContent(*c, std::move(known), options, clock, phase, check_only ? &*check_only : nullptr);
