@@ -11,7 +11,10 @@
 //     off: then every request renders);
 //   - polls Store::Generation and swaps in the new content when an import
 //     changed it (served within about options.reload_poll plus the load time;
-//     requests in flight finish on the content they started with);
+//     requests in flight finish on the content they started with); when only
+//     articles changed, the new content shares the unchanged articles with
+//     the old, parses only the changed ones, and keeps the cached pages that
+//     cannot show them (options.incremental);
 //   - answers /search and /api/search from Store::Search, and uses
 //     Store::Related for each article's "Related articles";
 //   - accepts feedback (POST /feedback from the form, POST /api/feedback with
