@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "model/shared_list.h"
 #include "model/status.h"
 
 namespace vetted {
@@ -236,7 +237,9 @@ struct StaticFile {
 struct Site {
   std::string root;  // the site folder as given
   SiteConfig config;
-  std::vector<Article> articles;  // drafts excluded; sorted by url
+  // Drafts excluded; sorted by url. Copies of a Site share the articles
+  // (SharedList: copy on write), so a copy is cheap.
+  SharedList<Article> articles;
   std::vector<Section> sections;  // every folder under content/, sorted by url
   std::vector<Page> pages;        // sorted by url
   std::map<std::string, Person> people;

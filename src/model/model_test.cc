@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <functional>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace vetted {
 namespace {
@@ -232,6 +235,29 @@ TEST(RevisionTest, ReviewCoversTheRevisionOrANonClinicalChangesBase) {
   EXPECT_FALSE(ReviewCovers(a, old));
   // The record itself is not part of the revision.
   EXPECT_EQ(RevisionOf(a), a.revision);
+}
+
+TEST(SharedListTest, CopiesShareAndWritesCopyFirst) {
+  SharedList<Article> list;
+  list.push_back(Article{.file = "content/a.md", .url = "/a/"});
+  list.emplace_back().url = "/b/";
+  const SharedList<Article> copy = list;
+  EXPECT_EQ(&copy[0], &std::as_const(list)[0]) << "a copy shares its elements";
+  list[0].title = "Changed";  // written through `list`: copied first
+  EXPECT_NE(&copy[0], &std::as_const(list)[0]);
+  EXPECT_EQ(copy[0].title, "");
+  EXPECT_EQ(std::as_const(list)[0].title, "Changed");
+  EXPECT_EQ(&copy[1], &std::as_const(list)[1]) << "the other element is still shared";
+  std::vector<std::string> urls;
+  for (const Article& a : copy) urls.push_back(a.url);
+  EXPECT_EQ(urls, (std::vector<std::string>{"/a/", "/b/"}));
+  SharedList<Article> edited = copy;
+  edited.Erase(0);
+  edited.Insert(1, copy.Shared(0));
+  EXPECT_EQ(edited.back().url, "/a/");  // non-const back(): copied, copy untouched
+  EXPECT_EQ(copy.size(), 2u);
+  EXPECT_EQ(copy.front().url, "/a/");
+  EXPECT_EQ(copy.end() - copy.begin(), 2);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <future>
 #include <optional>
 #include <unordered_set>
 
@@ -20,8 +21,6 @@
 
 namespace vetted::server {
 namespace {
-
-constexpr size_t kRelatedCount = 5;
 
 // "a/b/index.html" -> "/a/b/"; "index.html" -> "/"; "sitemap.xml" -> "/sitemap.xml".
 std::string UrlOfPath(const std::string& path) {
@@ -62,121 +61,104 @@ double SecondsSince(std::chrono::steady_clock::time_point start) {
 
 namespace {
 
-// Appends "name N ms" to *out for each phase, when out is given.
-class PhaseLog {
- public:
-  explicit PhaseLog(std::string* out) : out_(out) {}
-  void operator()(const char* name) {
-    if (!out_) return;
-    auto now = std::chrono::steady_clock::now();
-    double cpu = CpuSeconds();
-    char part[80];
-    std::snprintf(part, sizeof part, "%s%s %.0f ms (cpu %.0f)", out_->empty() ? "" : ", ", name,
-                  std::chrono::duration<double>(now - last_).count() * 1000, (cpu - last_cpu_) * 1000);
-    *out_ += part;
-    last_ = now;
-    last_cpu_ = cpu;
-  }
-
- private:
-  // The process's CPU time (all threads): on a busy machine a fairer measure than wall time.
-  static double CpuSeconds() {
-    timespec ts{};
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
-  }
-  std::string* out_;
-  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
-  double last_cpu_ = CpuSeconds();
-};
-
-// Everything an article's markup diagnostics may depend on besides its own
-// file and the site's other (non-article) files: every URL a link may
-// resolve to, and each article's file, URL and aliases (markup/site.cc
-// LinkResolver). Equal fingerprints + same article bytes + same other files
-// = same diagnostics.
-std::string LinkFingerprint(const Site& site, const markup::SiteDocs& docs) {
-  std::string out;
-  for (const std::string& url : docs.urls) out.append(url).push_back('\n');
-  for (const Article& a : site.articles) {
-    out.append(a.file).push_back('\t');
-    out.append(a.url);
-    for (const std::string& alias : a.aliases) out.append("\t").append(alias);
-    out.push_back('\n');
-  }
-  return out;
-}
-
-// Per article of `site`: the markup diagnostics `previous` found for the same
-// file, when neither that file (not in `changed`) nor anything a link may
-// resolve to changed; nullopt otherwise (rendered again).
-std::vector<std::optional<std::vector<Diagnostic>>> KnownMarkup(
-    const Site& site, const std::string& fingerprint, const Content& previous,
-    const std::unordered_set<std::string>& changed) {
-  std::vector<std::optional<std::vector<Diagnostic>>> known(site.articles.size());
-  if (fingerprint != previous.link_fingerprint) return known;
-  std::unordered_map<std::string_view, size_t> old_index;
-  for (size_t i = 0; i < previous.site.articles.size(); ++i) old_index[previous.site.articles[i].file] = i;
-  for (size_t i = 0; i < site.articles.size(); ++i) {
-    const std::string& file = site.articles[i].file;
-    auto it = old_index.find(file);
-    if (it == old_index.end() || changed.count(file) || it->second >= previous.markup_diagnostics.size())
-      continue;
-    known[i] = previous.markup_diagnostics[it->second];
-  }
-  return known;
+// The process's CPU time (all threads): on a busy machine a fairer measure than wall time.
+double CpuSeconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
 }
 
 }  // namespace
 
-// The publish pipeline's phases 1 and 2 (src/publish/) on a snapshot: the
+thread_local std::vector<std::string>* related_sink = nullptr;
+
+PhaseLog::PhaseLog(std::string* out)
+    : out_(out), last_(std::chrono::steady_clock::now()), last_cpu_(CpuSeconds()) {}
+
+void PhaseLog::operator()(const char* name) {
+  if (!out_) return;
+  auto now = std::chrono::steady_clock::now();
+  double cpu = CpuSeconds();
+  char part[80];
+  std::snprintf(part, sizeof part, "%s%s %.1f ms (cpu %.1f)", out_->empty() ? "" : ", ", name,
+                std::chrono::duration<double>(now - last_).count() * 1000, (cpu - last_cpu_) * 1000);
+  *out_ += part;
+  last_ = now;
+  last_cpu_ = cpu;
+}
+
+namespace {
+
+// Validate's errors for a site whose articles outside `only` were served
+// before (no error): the markup diagnostics of the articles `known` lacks,
+// and the check rules on the articles in `only` with the rest of the site.
+std::vector<Diagnostic> ValidateChanged(const Site& site, const markup::SiteDocs& docs,
+                                        std::vector<std::optional<std::vector<Diagnostic>>>& known,
+                                        const std::vector<size_t>& only) {
+  std::vector<size_t> render;
+  for (size_t i = 0; i < known.size(); ++i)
+    if (!known[i]) render.push_back(i);
+  util::ParallelFor(render.size(), [&](size_t k) {
+    known[render[k]] = docs.article_renderer->Render(render[k]).doc.diagnostics;
+  });
+  Site part = site;  // shares the articles (SharedList)
+  part.articles.clear();
+  for (size_t i : only) part.articles.Insert(part.articles.size(), site.articles.Shared(i));
+  std::vector<Diagnostic> out = publish::Validate(part, docs, publish::ValidateOptions{});
+  for (size_t i : render) out.insert(out.end(), known[i]->begin(), known[i]->end());
+  publish::Normalize(out);
+  return out;
+}
+
+}  // namespace
+
+// The publish pipeline's phases 2 to 4 (src/publish/) on a loaded site: the
 // stored site is refused by the same rules as `vetted build` and `vetted
-// check`. With `previous`, the markup diagnostics of articles not in
-// `changed` are reused when provably the same (KnownMarkup).
-Result<std::shared_ptr<const Content>> BuildContent(store::Snapshot snapshot, const render::Options& options,
-                                                    const Content* previous,
-                                                    const std::unordered_set<std::string>& changed,
-                                                    const util::Clock& clock, PhaseLog& phase) {
-  auto c = std::make_shared<Content>();
-  c->generation = snapshot.generation;
-  c->paths.reserve(snapshot.files.size());
-  for (const store::SourceFile& f : snapshot.files) c->paths.push_back(f.path);
-  if (Status s = publish::LoadSnapshot(std::move(snapshot), &c->fs, &c->site); !s.ok()) return s;
-  phase("load");
-  c->docs = markup::RenderSite(c->site, markup::ArticleMode::kArticlesOnDemand);
-  c->link_fingerprint = LinkFingerprint(c->site, c->docs);
+// check`.
+Status BuildContent(Content& c, std::vector<std::optional<std::vector<Diagnostic>>> known,
+                    const render::Options& options, const util::Clock& clock, PhaseLog& phase,
+                    const std::vector<size_t>* check_only) {
+  const Site& site = c.site;  // const: never copy a shared article (SharedList)
+  c.docs = markup::RenderSite(site, markup::ArticleMode::kArticlesOnDemand);
   phase("markup");
-  std::vector<std::optional<std::vector<Diagnostic>>> known =
-      previous ? KnownMarkup(c->site, c->link_fingerprint, *previous, changed)
-               : std::vector<std::optional<std::vector<Diagnostic>>>(c->site.articles.size());
-  publish::ValidateOptions validate;
-  validate.article_markup = true;  // pages render on demand: find their markup errors now
-  validate.known_article_markup = &known;
-  if (Status s = publish::Refusal(publish::Validate(c->site, c->docs, validate)); !s.ok())
-    return Status::Invalid("stored site: " + s.message());
-  c->markup_diagnostics.reserve(known.size());
-  for (auto& k : known) c->markup_diagnostics.push_back(k ? std::move(*k) : std::vector<Diagnostic>{});
-  phase("validate");
-  Result<std::unique_ptr<render::SiteRenderer>> renderer =
-      render::SiteRenderer::Create(c->site, c->docs, options);
-  if (!renderer.ok()) return renderer.status();
-  c->renderer = std::move(*renderer);
-  phase("index");
-  for (const auto& [alias, target] : c->renderer->Redirects()) c->redirects[alias] = target;
-  for (const std::string& path : c->renderer->Paths()) {
+  // The renderer's indexes are built while the site is validated (both only
+  // read site and docs); a refused site drops them.
+  auto renderer =
+      std::async(std::launch::async, [&] { return render::SiteRenderer::Create(site, c.docs, options); });
+  known.resize(site.articles.size());
+  Status valid;
+  if (check_only) {
+    valid = publish::Refusal(ValidateChanged(site, c.docs, known, *check_only));
+  } else {
+    publish::ValidateOptions validate;
+    validate.article_markup = true;  // pages render on demand: find their markup errors now
+    validate.known_article_markup = &known;
+    valid = publish::Refusal(publish::Validate(site, c.docs, validate));
+  }
+  phase(check_only ? "validate (changed articles)" : "validate");
+  Result<std::unique_ptr<render::SiteRenderer>> made = renderer.get();
+  phase("index (after validate)");
+  if (!valid.ok()) return Status::Invalid("stored site: " + valid.message());
+  if (!made.ok()) return made.status();
+  c.renderer = std::move(*made);
+  c.markup_diagnostics.reserve(known.size());
+  for (auto& k : known) c.markup_diagnostics.push_back(k ? std::move(*k) : std::vector<Diagnostic>{});
+  for (const auto& [alias, target] : c.renderer->Redirects()) c.redirects[alias] = target;
+  for (const std::string& path : c.renderer->Paths()) {
     std::string url = UrlOfPath(path);
-    if (!c->redirects.count(url)) c->page_path[url] = path;
+    if (!c.redirects.count(url)) c.page_path[url] = path;
   }
-  for (const Article& a : c->site.articles) c->articles[a.url] = &a;
-  for (const StaticFile& f : c->site.static_files) {
+  c.articles.reserve(site.articles.size());
+  for (const Article& a : site.articles) c.articles[a.url] = &a;
+  for (const StaticFile& f : site.static_files) {
     std::string url = "/" + f.relative_path;
-    if (!c->page_path.count(url)) c->static_file[url] = f.source_path;
+    if (!c.page_path.count(url)) c.static_file[url] = f.source_path;
   }
-  c->last_modified = util::FormatHttpDate(clock.NowSeconds());
-  c->base_path = render::BasePath(c->site.config);
-  c->origin = OriginOf(c->site.config.base_url);
+  c.last_modified = util::FormatHttpDate(clock.NowSeconds());
+  c.base_path = render::BasePath(site.config);
+  c.origin = OriginOf(site.config.base_url);
   phase("routes");
-  return std::shared_ptr<const Content>(std::move(c));
+  return Status::Ok();
 }
 
 Result<std::shared_ptr<const Content>> LoadContent(store::Store& store, const render::Options& options,
@@ -185,32 +167,35 @@ Result<std::shared_ptr<const Content>> LoadContent(store::Store& store, const re
   Result<store::Snapshot> snapshot = store.Load();
   if (!snapshot.ok()) return snapshot.status();
   phase("store");
-  return BuildContent(std::move(*snapshot), options, nullptr, {}, clock, phase);
-}
-
-Result<std::shared_ptr<const Content>> UpdateContent(const Content& previous, const store::Changes& changes,
-                                                     const render::Options& options, const util::Clock& clock,
-                                                     std::string* phases) {
-  if (!changes.complete || changes.files_changed) return Status::Invalid("not an article-only change");
-  PhaseLog phase(phases);
-  // The previous snapshot with the changes applied: what Store::Load would
-  // return now (Store::ChangesSince's contract).
-  std::unordered_set<std::string> changed(changes.removed.begin(), changes.removed.end());
-  for (const store::SourceFile& f : changes.articles) changed.insert(f.path);
-  store::Snapshot snapshot;
-  snapshot.generation = changes.generation;
-  snapshot.files.reserve(previous.paths.size() + changes.articles.size());
-  for (const std::string& path : previous.paths) {
-    if (changed.count(path)) continue;
-    Result<std::string> bytes = previous.fs.Read("site/" + path);
-    if (!bytes.ok()) return bytes.status();
-    snapshot.files.push_back({path, std::move(*bytes)});
+  auto c = std::make_shared<Content>();
+  c->generation = snapshot->generation;
+  std::vector<std::string> content_files;
+  for (const store::SourceFile& f : snapshot->files)
+    if (util::StartsWith(f.path, "content/")) content_files.push_back(f.path);
+  {
+    load::MemoryFileSystem all;
+    if (Status s = publish::LoadSnapshot(std::move(*snapshot), &all, &c->site); !s.ok()) return s;
+    // Kept: only what pages read from the files after loading (static/).
+    auto statics = std::make_shared<load::MemoryFileSystem>();
+    for (const StaticFile& f : std::as_const(c->site).static_files) {
+      Result<std::string> bytes = all.Read(f.source_path);
+      if (bytes.ok()) statics->Add(f.source_path, std::move(*bytes));
+    }
+    c->fs = std::move(statics);
   }
-  for (const store::SourceFile& f : changes.articles) snapshot.files.push_back(f);
-  std::sort(snapshot.files.begin(), snapshot.files.end(),
-            [](const store::SourceFile& a, const store::SourceFile& b) { return a.path < b.path; });
-  phase("store");
-  return BuildContent(std::move(snapshot), options, &previous, changed, clock, phase);
+  std::unordered_set<std::string_view> article_files;
+  for (const Article& a : std::as_const(c->site).articles) article_files.insert(a.file);
+  auto folders = std::make_shared<std::set<std::string>>();
+  for (const std::string& path : content_files) {
+    if (article_files.count(path)) continue;
+    for (size_t slash = path.rfind('/'); slash != std::string::npos && slash > 0;
+         slash = path.rfind('/', slash - 1))
+      if (!folders->insert(path.substr(0, slash)).second) break;
+  }
+  c->file_folders = std::move(folders);
+  phase("load");
+  if (Status s = BuildContent(*c, {}, options, clock, phase); !s.ok()) return s;
+  return std::shared_ptr<const Content>(std::move(c));
 }
 
 App::Impl::Impl(store::Store& s, const AppOptions& o, Metrics* m, std::function<void(const std::string&)> l)
@@ -226,7 +211,9 @@ render::Options App::Impl::RenderOptions() {
   store::Store* s = &store;
   ro.related = [s](const std::string& url) {
     Result<std::vector<std::string>> related = s->Related(url, kRelatedCount);
-    return related.ok() ? std::move(*related) : std::vector<std::string>{};
+    std::vector<std::string> urls = related.ok() ? std::move(*related) : std::vector<std::string>{};
+    if (related_sink) *related_sink = urls;  // kept with the cached page (CachedPage::related)
+    return urls;
   };
   return ro;
 }
@@ -239,12 +226,17 @@ void App::Impl::Count(std::string_view name, std::string_view labels, std::strin
 // titles, tags and descriptions (what "Related articles" asks for), so that the index's per-word lists are
 // ready before readers search (the first use of a common word costs a scan of the index; see
 // store/sqlite/search.cc). Runs on the poller thread, within a time budget.
-void App::Impl::WarmSearch(const Content& c) {
+void App::Impl::WarmSearch(const Content& c, const std::vector<const Article*>* first) {
   constexpr auto kBudget = std::chrono::seconds(3);
   auto start = std::chrono::steady_clock::now();
   std::unordered_set<std::string> seen;
   size_t asked = 0;
-  for (const Article& a : c.site.articles) {
+  std::vector<const Article*> order;  // `first` (the changed articles), then all
+  if (first) order = *first;
+  order.reserve(order.size() + c.site.articles.size());
+  for (const Article& a : c.site.articles) order.push_back(&a);
+  for (size_t i = 0; i < order.size(); ++i) {
+    const Article& a = *order[i];
     std::string text = a.title + " " + a.description;
     for (const std::string& tag : a.tags) text += " " + tag;
     for (std::string_view word : util::Split(text, ' ')) {
@@ -260,6 +252,11 @@ void App::Impl::WarmSearch(const Content& c) {
     {
       std::lock_guard<std::mutex> lock(poll_mu);
       if (stopping) return;
+    }
+    // A newer import: its reload comes first (the lists of this generation are dropped anyway).
+    if (i % 64 == 63) {
+      Result<int64_t> now = store.Generation();
+      if (!now.ok() || *now != c.generation) return;
     }
   }
   if (log && asked > 0) {
@@ -360,12 +357,19 @@ Status App::Reload() {
   std::string phases;
   // Only the articles that changed since the served generation, when the
   // store can say so and no other file changed; else everything.
+  PhaseLog phase(&phases);
   Result<store::Changes> changes = impl_->store.ChangesSince(current->generation);
+  phase("changes");
   bool incremental =
       changes.ok() && changes->complete && !changes->files_changed && impl_->options.incremental;
-  Result<std::shared_ptr<const Content>> content =
-      incremental ? UpdateContent(*current, *changes, impl_->RenderOptions(), *impl_->options.clock, &phases)
-                  : LoadContent(impl_->store, impl_->RenderOptions(), *impl_->options.clock, &phases);
+  Result<std::shared_ptr<const Content>> content = std::shared_ptr<const Content>();
+  if (incremental) {
+    content = UpdateContent(*current, *changes, impl_->RenderOptions(), *impl_->options.clock, &phases);
+    incremental = !content.ok() || *content != nullptr;  // null: a change it cannot apply
+  }
+  if (!incremental) {
+    content = LoadContent(impl_->store, impl_->RenderOptions(), *impl_->options.clock, &phases);
+  }
   if (!content.ok()) {
     std::lock_guard<std::mutex> lock(impl_->content_mu);
     impl_->failed_generation = incremental ? changes->generation : *generation;
@@ -391,7 +395,15 @@ Status App::Reload() {
         impl_->content->site.articles.size(), SecondsSince(start) * 1000, phases.c_str());
     impl_->log(line);
   }
-  impl_->WarmSearch(*impl_->Current());
+  if (incremental) {  // the words of the changed articles only: the rest were asked before
+    std::vector<const Article*> changed;
+    for (const store::SourceFile& f : changes->articles)
+      for (const Article& a : std::as_const(impl_->content->site).articles)
+        if (a.file == f.path) changed.push_back(&a);
+    impl_->WarmSearch(*impl_->Current(), &changed);
+  } else {
+    impl_->WarmSearch(*impl_->Current());
+  }
   return Status::Ok();  // `old` is freed here, or by the last request still using it
 }
 

@@ -11,7 +11,10 @@
 //     off: then every request renders);
 //   - polls Store::Generation and swaps in the new content when an import
 //     changed it (served within about options.reload_poll plus the load time;
-//     requests in flight finish on the content they started with);
+//     requests in flight finish on the content they started with); when only
+//     articles changed, the new content shares the unchanged articles with
+//     the old, parses only the changed ones, and keeps the cached pages that
+//     cannot show them (options.incremental);
 //   - answers /search and /api/search from Store::Search, and uses
 //     Store::Related for each article's "Related articles";
 //   - accepts feedback (POST /feedback from the form, POST /api/feedback with
@@ -51,7 +54,10 @@ class Metrics;
 // takes its own from it.
 struct AppOptions {
   bool cache = true;  // false: render every page on every request (to measure rendering)
-  std::chrono::milliseconds reload_poll{250};
+  // How often the poller asks Store::Generation (one indexed read of the
+  // meta row, a few microseconds): short, so that an import is served within
+  // milliseconds of its commit.
+  std::chrono::milliseconds reload_poll{10};
   // Reload only the articles an import changed (Store::ChangesSince) when no
   // other file changed; false: always load everything (to compare).
   bool incremental = true;

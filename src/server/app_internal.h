@@ -3,10 +3,13 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json_fwd.hpp>
+#include <optional>
+#include <set>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
@@ -30,12 +33,27 @@
 
 namespace vetted::server {
 
-// Everything one content generation serves. Built once by LoadContent, then
-// read-only except for the page cache (its own lock). Never moved: the Site
-// model is referenced by docs and renderer.
+constexpr size_t kRelatedCount = 5;  // "Related articles" per article page
+
+// A page in the cache, with what it was rendered from besides the content.
+struct CachedPage {
+  std::shared_ptr<const CachedBody> body;
+  // An article page: the URLs Store::Related answered when it was rendered.
+  std::vector<std::string> related;
+  // Carried over from an earlier generation: Related is asked again on the
+  // first hit (the index's answer may have changed with any import).
+  bool verify = false;
+};
+
+// Everything one content generation serves. Built once by LoadContent or
+// UpdateContent, then read-only except for the page cache (its own lock).
+// Never moved: the Site model is referenced by docs and renderer. A
+// generation made by UpdateContent shares the unchanged articles
+// (Site::articles is a SharedList) and the static files with the previous one.
 struct Content {
   int64_t generation = 0;
-  load::MemoryFileSystem fs;
+  // The site's static/ files (under "site/static/"), shared by generations.
+  std::shared_ptr<const load::MemoryFileSystem> fs;
   Site site;
   markup::SiteDocs docs;
   std::unique_ptr<render::SiteRenderer> renderer;
@@ -46,15 +64,15 @@ struct Content {
   std::string last_modified;                                 // HTTP date when loaded
   std::string base_path;  // render::BasePath: "/" or "/health/"; the site is served under it
   std::string origin;     // of base_url ("https://example.org"): the default CORS origin
-  // For the next reload (UpdateContent): the snapshot's file paths (bytes in
-  // fs under "site/"), each article's markup diagnostics (parallel to
-  // site.articles) and what they depend on besides the files.
-  std::vector<std::string> paths;
+  // For the next reload (UpdateContent): each article's markup diagnostics
+  // (parallel to site.articles).
   std::vector<std::vector<Diagnostic>> markup_diagnostics;
-  std::string link_fingerprint;
+  // The folders ("content/a/b") holding, in them or below, a file other than
+  // a published article: they stay sections whatever articles go.
+  std::shared_ptr<const std::set<std::string>> file_folders;
 
   mutable std::shared_mutex cache_mu;
-  mutable std::unordered_map<std::string, std::shared_ptr<const CachedBody>> cache;  // by URL path
+  mutable std::unordered_map<std::string, CachedPage> cache;  // by URL path
 };
 
 // Loads the store's published content and prepares it for serving.
@@ -63,13 +81,44 @@ struct Content {
 Result<std::shared_ptr<const Content>> LoadContent(store::Store& store, const render::Options& options,
                                                    const util::Clock& clock, std::string* phases = nullptr);
 // The content of `changes.generation`: `previous` with the changed articles
-// (Store::ChangesSince) applied, without reading the rest from the store;
-// articles' markup diagnostics are reused when provably the same. Serves
-// exactly what LoadContent would. kInvalid when `changes` is not complete or
-// other files changed (call LoadContent), or when the new content is refused.
+// (Store::ChangesSince) applied, without reading the rest from the store.
+// Only the changed articles are parsed; unchanged ones, the static files and
+// their markup diagnostics are shared with `previous`; the page cache keeps
+// the pages no change can affect (KeepPage, app_update.cc). Serves exactly
+// what LoadContent would. kInvalid when `changes` is not complete or other
+// files changed, or when the new content is refused. nullptr (ok) when the
+// change is one this does not apply (a new or emptied folder, a draft, a new
+// hero image): call LoadContent.
 Result<std::shared_ptr<const Content>> UpdateContent(const Content& previous, const store::Changes& changes,
                                                      const render::Options& options, const util::Clock& clock,
                                                      std::string* phases = nullptr);
+
+// Internal to app.cc / app_update.cc: appends "name N ms (cpu N)" per phase.
+class PhaseLog {
+ public:
+  explicit PhaseLog(std::string* out);
+  void operator()(const char* name);
+
+ private:
+  std::string* out_;
+  std::chrono::steady_clock::time_point last_;
+  double last_cpu_;
+};
+
+// Phases 2 to 4 of a generation whose fs and site are set: markup,
+// validate (articles' markup diagnostics taken from `known` where set),
+// renderer and routes. With `check_only` (indexes into site.articles), the
+// check rules run on those articles alone, with the rest of the site
+// (UpdateContent: the changed articles, when the change claims no new URL):
+// the articles of a served generation had no error, and no rule but
+// duplicate-url relates two articles.
+Status BuildContent(Content& c, std::vector<std::optional<std::vector<Diagnostic>>> known,
+                    const render::Options& options, const util::Clock& clock, PhaseLog& phase,
+                    const std::vector<size_t>* check_only = nullptr);
+
+// The URLs Store::Related answered while rendering on this thread go to
+// *sink while it is set (App::Impl::RenderOptions' callback).
+extern thread_local std::vector<std::string>* related_sink;
 
 // Fresh (never cached) HTML, e.g. search results: no-store, security headers.
 Response HtmlResponse(int status, std::string html, std::string_view route);
@@ -116,11 +165,14 @@ struct App::Impl {
   }
   render::Options RenderOptions();
   void Count(std::string_view name, std::string_view labels, std::string_view help);
-  void WarmSearch(const Content& c);
+  // Asks the search index for the words of `first`, then of every article
+  // (until a newer generation is stored).
+  void WarmSearch(const Content& c, const std::vector<const Article*>* first = nullptr);
 
   // Route handlers (app.cc, app_search.cc, app_feedback.cc).
   Response Page(const Request& req, const Content& c, const std::string& path);
   Response NotFound(const Request& req, const Content& c);
+  bool StillRelated(const std::string& url, const std::vector<std::string>& shown);
   Response Search(const Request& req, const Content& c, bool api);
   Response FeedbackThanks(const Request& req, const Content& c);
   void Feedback(Request&& req, Respond respond, bool api);

@@ -31,19 +31,25 @@ Response App::Impl::Page(const Request& req, const Content& c, const std::string
   if (options.cache) {
     std::shared_lock<std::shared_mutex> lock(c.cache_mu);
     if (auto hit = c.cache.find(path); hit != c.cache.end()) {
-      std::shared_ptr<const CachedBody> body = hit->second;
+      CachedPage page = hit->second;
       lock.unlock();
-      cache_hits.fetch_add(1, std::memory_order_relaxed);  // to metrics when scraped
-      if (!body->Has(wanted)) {
-        body = WithEncoding(*body, wanted);
-        std::unique_lock<std::shared_mutex> write(c.cache_mu);
-        c.cache[path] = body;
+      if (!page.verify || StillRelated(path, page.related)) {
+        cache_hits.fetch_add(1, std::memory_order_relaxed);  // to metrics when scraped
+        if (!page.body->Has(wanted) || page.verify) {
+          if (!page.body->Has(wanted)) page.body = WithEncoding(*page.body, wanted);
+          page.verify = false;
+          std::unique_lock<std::shared_mutex> write(c.cache_mu);
+          c.cache[path] = page;
+        }
+        return BodyResponse(req, *page.body, 200, is_static ? "static" : "page");
       }
-      return BodyResponse(req, *body, 200, is_static ? "static" : "page");
     }
   }
   Count("vetted_cache_misses_total", "", "Pages rendered (or files read) because they were not cached");
-  Result<std::string> bytes = is_static ? c.fs.Read(file) : c.renderer->Render(file);
+  std::vector<std::string> related;
+  related_sink = &related;
+  Result<std::string> bytes = is_static ? c.fs->Read(file) : c.renderer->Render(file);
+  related_sink = nullptr;
   if (!bytes.ok()) {
     if (log) log("render " + path + ": " + bytes.status().message());
     Response res = PlainResponse(500, "This page could not be produced; the error is logged.");
@@ -54,9 +60,16 @@ Response App::Impl::Page(const Request& req, const Content& c, const std::string
   std::shared_ptr<const CachedBody> body = MakeBody(std::move(*bytes), path, policy, wanted);
   if (options.cache) {
     std::unique_lock<std::shared_mutex> lock(c.cache_mu);
-    c.cache.emplace(path, body);
+    c.cache[path] = CachedPage{body, std::move(related), false};
   }
   return BodyResponse(req, *body, 200, is_static ? "static" : "page");
+}
+
+// A page carried over from an earlier generation showed the articles Related
+// answered then: still right when it answers the same now.
+bool App::Impl::StillRelated(const std::string& url, const std::vector<std::string>& shown) {
+  Result<std::vector<std::string>> now = store.Related(url, kRelatedCount);
+  return now.ok() && *now == shown;
 }
 
 Response App::Impl::NotFound(const Request& req, const Content& c) {
@@ -64,7 +77,7 @@ Response App::Impl::NotFound(const Request& req, const Content& c) {
   std::shared_ptr<const CachedBody> body;
   {
     std::shared_lock<std::shared_mutex> lock(c.cache_mu);
-    if (auto hit = c.cache.find(key); hit != c.cache.end()) body = hit->second;
+    if (auto hit = c.cache.find(key); hit != c.cache.end()) body = hit->second.body;
   }
   if (!body) {
     Result<std::string> bytes = c.renderer->Render("404.html");
@@ -76,7 +89,7 @@ Response App::Impl::NotFound(const Request& req, const Content& c) {
     body = MakeBody(std::move(*bytes), "404.html", BodyOptions{.last_modified = c.last_modified});
     if (options.cache) {
       std::unique_lock<std::shared_mutex> lock(c.cache_mu);
-      c.cache.emplace(key, body);
+      c.cache.emplace(key, CachedPage{body, {}, false});
     }
   }
   Response res = BodyResponse(req, *body, 404, "not_found");
