@@ -24,6 +24,7 @@ test: vetted
 
 demo: vetted
 	$(BUILD)/vetted import demo --db $(DB)
+	LISTEN=$(LISTEN) bash scripts/demo-accounts.sh $(BUILD)/vetted $(DB)
 	$(BUILD)/vetted serve --db $(DB) --listen $(LISTEN)
 
 bench: vetted

@@ -17,7 +17,8 @@ PKGS=(
   libdtl-dev              # `vetted diff`: line diff of two revisions (header-only, <dtl/dtl.hpp>)
   libssl-dev              # SHA-256 revision hashes (hardware-accelerated; see docs/performance.md)
   libsqlite3-dev          # the store: SQLite with FTS5
-  libsodium-dev           # keyed hash of client addresses for the feedback rate limit
+  libsodium-dev           # keyed hash of client addresses for the feedback rate limit; newsroom passwords (argon2id)
+  libqrencode-dev         # newsroom: the QR code of a two-step sign-in (TOTP) set-up, as inline SVG
   zlib1g-dev              # gzip for served pages
   libbrotli-dev           # brotli for served pages
   libgtest-dev googletest # unit tests

@@ -47,6 +47,9 @@ struct ServeArgs {
   // Origins whose scripts may post feedback (CORS), each "https://host[:port]";
   // an item may hold several, comma-separated. Empty = the site's base_url origin.
   std::vector<std::string> cors_origins;
+  // The newsroom's session cookie is __Host- and Secure (the site is reached
+  // over TLS); also implied by --hsts. See docs/newsroom-admin.md.
+  bool secure_cookies = server::AppOptions{}.secure_cookies;
 };
 int RunServe(const ServeArgs& args);
 
@@ -78,6 +81,16 @@ struct AuditVerifyArgs {
   std::string db = kDefaultDb;
 };
 int RunAuditVerify(const AuditVerifyArgs& args);
+// `vetted user add|list|disable` (cli/user.cc).
+struct UserArgs {
+  std::string action;  // "add" | "list" | "disable"
+  std::string email;
+  std::vector<std::string> roles;  // --role values (each may be comma-separated)
+  std::string person;              // --person: a person profile's id
+  std::string db = kDefaultDb;
+  bool password_stdin = false;  // read the password from standard input instead of making a one-time one
+};
+int RunUser(const UserArgs& args);
 
 struct DevArgs {
   std::string site = ".";

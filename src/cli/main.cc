@@ -29,6 +29,7 @@ struct Args {
   ReviewSignArgs review_sign;
   LogArgs log;
   DiffArgs diff;
+  UserArgs user;
 };
 
 struct Subcommand {
@@ -101,6 +102,10 @@ const std::vector<Subcommand>& Table() {
                       "repeat or separate with commas (default: the origin of base_url)")
              ->delimiter(',')
              ->envname("VETTED_CORS_ORIGIN");
+         c.add_flag("--secure-cookies", a.serve.secure_cookies,
+                    "The site is reached over TLS: newsroom session cookie __Host-vetted-session, Secure "
+                    "(implied by --hsts)")
+             ->envname("VETTED_SECURE_COOKIES");
        },
        [](const Args& a) { return RunServe(a.serve); }},
       {"export", "Write the static site from the database",
@@ -166,6 +171,31 @@ const std::vector<Subcommand>& Table() {
          c.add_option("--db", a.diff.db, "SQLite database holding older revisions")->envname("VETTED_DB");
        },
        [](const Args& a) { return RunDiff(a.diff); }},
+      {"user", "Newsroom accounts: `vetted user add EMAIL --role ROLE`, `user list`, `user disable EMAIL`",
+       [](CLI::App& c, Args& a) {
+         c.require_subcommand(1);
+         auto db = [&a](CLI::App* s) {
+           s->add_option("--db", a.user.db, "Store address: sqlite:PATH or a file path")
+               ->envname("VETTED_DB");
+         };
+         CLI::App* add =
+             c.add_subcommand("add", "Add an account (prints a one-time password unless given one)");
+         add->add_option("email", a.user.email, "The account's email address")->required();
+         add->add_option("--role", a.user.roles, "writer, reviewer, editor or admin (repeat for several)")
+             ->required();
+         add->add_option("--person", a.user.person, "The person profile (people/ID) the account speaks for");
+         add->add_flag("--password-stdin", a.user.password_stdin, "Read the password from standard input");
+         db(add);
+         add->callback([&a] { a.user.action = "add"; });
+         CLI::App* list = c.add_subcommand("list", "List the accounts with their roles and status");
+         db(list);
+         list->callback([&a] { a.user.action = "list"; });
+         CLI::App* disable = c.add_subcommand("disable", "Disable an account and end its sessions at once");
+         disable->add_option("email", a.user.email, "The account's email address")->required();
+         db(disable);
+         disable->callback([&a] { a.user.action = "disable"; });
+       },
+       [](const Args& a) { return RunUser(a.user); }},
   };
   return table;
 }

@@ -182,6 +182,8 @@ int RunServe(const ServeArgs& args) {
   app_options.reload_poll = std::chrono::milliseconds(args.reload_poll_ms);
   app_options.incremental = args.incremental_reload;
   app_options.ops_token = args.ops_token;
+  // HSTS is sent only behind TLS: the session cookie is then Secure too.
+  app_options.secure_cookies = args.secure_cookies || !args.hsts.empty();
   if (std::string bad; !CorsOrigins(args.cors_origins, &app_options.cors_origins, &bad)) {
     std::fprintf(stderr,
                  "vetted serve: --cors-origin \"%s\" is not an origin such as https://health.example.org\n",

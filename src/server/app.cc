@@ -11,6 +11,7 @@
 
 #include "publish/publish.h"
 #include "server/admin/article_routes.h"
+#include "server/admin/routes.h"
 #include "server/app_internal.h"
 #include "server/encode.h"
 #include "server/ops/routes.h"
@@ -275,7 +276,7 @@ Result<std::unique_ptr<App>> App::Open(store::Store& store, const AppOptions& op
                                        std::function<void(const std::string&)> log) {
   auto impl = std::make_unique<Impl>(store, options, metrics, std::move(log));
   // The route groups; a new group (the admin) adds its line here.
-  for (auto add : {AddPageRoutes, AddSearchRoutes, AddFeedbackRoutes, AddOpsRoutes})
+  for (auto add : {AddPageRoutes, AddSearchRoutes, AddFeedbackRoutes, AddOpsRoutes, AddAdminRoutes})
     if (Status s = add(impl->router, *impl); !s.ok()) return Status::Internal("routes: " + s.message());
   auto start = std::chrono::steady_clock::now();
   Result<std::shared_ptr<const Content>> content = LoadContent(store, impl->RenderOptions(), *options.clock);

@@ -20,6 +20,10 @@
 //     answers CORS preflights for /api/feedback from the allowed origins
 //     (AppOptions::cors_origins), so that a static build of the site at
 //     another origin can send its feedback here;
+//   - serves the newsroom's sign-in and account pages under /admin/
+//     (server/admin/) when the store keeps accounts (Store::Accounts), and
+//     checks the session, role, CSRF token and origin of every newsroom
+//     route (Access::kSignedIn ... kAdmin) before its handler;
 //   - serves the site under the path of its base_url ("/health/" for
 //     https://example.org/health/): "/" and "/health" redirect (301) to it,
 //     anything else outside it is the 404 page, except /healthz and /metrics,
@@ -66,6 +70,16 @@ struct AppOptions {
   // What "now" is: a feedback row's created_at and the pages' Last-Modified.
   // Must outlive the App; tests pass a util::FixedClock.
   const util::Clock* clock = &util::SystemClock();
+  // The newsroom's sign-in (server/admin/, docs/newsroom-admin.md). true:
+  // the site is reached over TLS (directly or through a proxy): the session
+  // cookie is "__Host-vetted-session" with Secure, and only https Origins
+  // pass the same-origin check. false (plain http, e.g. 127.0.0.1 in
+  // development and tests): the cookie is "vetted-session" without Secure,
+  // since browsers set neither __Host- nor Secure cookies from plain http.
+  bool secure_cookies = false;
+  // argon2id cost of the passwords the server hashes (sign-in rehash,
+  // password change). Tests only lower it (newsroom::kTestPasswordCost).
+  newsroom::PasswordCost password_cost = newsroom::kPasswordCost;
 };
 
 class App {

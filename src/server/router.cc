@@ -226,7 +226,9 @@ std::optional<Response> Router::Refuse(const Route& route, const Request& req) c
         return res;
       }
     default:
-      return Refusal(403, "Forbidden: newsroom sign-in is not available on this server.", "forbidden");
+      if (!gate_)
+        return Refusal(403, "Forbidden: newsroom sign-in is not available on this server.", "forbidden");
+      break;
   }
   if (req.body.size() > route.body_limit) return Refusal(413, "request body too large", "bad_request");
   return std::nullopt;
@@ -258,9 +260,34 @@ Router::Found Router::Find(const Request& req) const {
   return found;
 }
 
+bool IsNewsroomAccess(Access access) {
+  return access != Access::kPublic && access != Access::kOps;
+}
+
+uint8_t RolesNeeded(const Route& route) {
+  if (route.roles != 0) return route.roles;
+  switch (route.access) {
+    case Access::kWriter:
+      return newsroom::kWriter;
+    case Access::kReviewer:
+      return newsroom::kReviewer;
+    case Access::kEditor:
+      return newsroom::kEditor;
+    case Access::kAdmin:
+      return newsroom::kAdmin;
+    default:
+      return 0;
+  }
+}
+
 void Router::Handle(Request&& req, Respond respond) const {
   Found found = Find(req);
   if (found.refusal) return respond(std::move(*found.refusal));
+  req.actor = newsroom::Actor{};  // only the gate says who is signed in
+  req.csrf.clear();
+  if (IsNewsroomAccess(found.route->access) && gate_) {
+    if (std::optional<Response> answer = gate_(req, *found.route)) return respond(std::move(*answer));
+  }
   found.route->handler(std::move(req), found.match, std::move(respond));
 }
 

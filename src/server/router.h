@@ -15,10 +15,14 @@
 //   4. the method: HEAD is served by GET routes; a method the winning
 //      pattern does not take -> 405 "method_not_allowed" with an Allow field
 //      listing what it takes ("GET, HEAD", "POST");
-//   5. access (see Access) -> 401/403 "forbidden";
+//   5. access (see Access) -> 401/403 "forbidden"; a newsroom route
+//      (kSignedIn ... kAdmin) with no gate (SetGate) -> 403;
 //   6. the body limit: a body over it -> 413 "bad_request" (the listener
 //      asks BodyLimit before reading a body, so this catches direct callers);
-//   7. calls the handler, which must call `respond` exactly once.
+//   7. for a newsroom route, the gate (SetGate: the admin group's session,
+//      role, CSRF and same-origin checks), which may answer instead and
+//      otherwise fills Request::actor and Request::csrf;
+//   8. calls the handler, which must call `respond` exactly once.
 //
 // Thread safety: Add only before the first Handle/Find/BodyLimit; after that
 // the table is read-only and those may be called from any number of threads.
@@ -54,8 +58,11 @@ uint8_t MethodBit(std::string_view method);
 enum class Access {
   kPublic,  // anyone
   kOps,     // the operator: a request from the ops listener, or one with the ops bearer token
-  // The newsroom's roles (newsroom.md). Refused (403) until the newsroom adds
-  // sign-in; declared now so that the admin group can name them.
+  // The newsroom (newsroom.md): a signed-in account (the gate resolves its
+  // session; see Router::SetGate). kSignedIn: any account, whatever its
+  // roles; kWriter ... kAdmin: an account with that role, or with any of
+  // Route::roles when set ("writer or editor": kWriter | kEditor).
+  kSignedIn,
   kWriter,
   kReviewer,
   kEditor,
@@ -88,7 +95,21 @@ struct Route {
   Access access = Access::kPublic;
   size_t body_limit = kNoBody;  // above kMaxBodyBytes (http_parse.h) the parser's ceiling applies
   RouteHandler handler;
+  // Newsroom routes: the newsroom::Role bits any one of which lets an account
+  // in; 0 = the role of `access` (none for kSignedIn).
+  uint8_t roles = 0;
 };
+
+// True for kSignedIn ... kAdmin.
+bool IsNewsroomAccess(Access access);
+// The role bits a newsroom route asks for (Route::roles, else the role of
+// its access; 0 for kSignedIn and non-newsroom routes).
+uint8_t RolesNeeded(const Route& route);
+
+// The newsroom's check of a request to a newsroom route, before its handler:
+// a response to send instead (401, 403, 303 to the sign-in page), or nullopt
+// after filling req.actor (and req.csrf) to let it through.
+using Gate = std::function<std::optional<Response>(Request& req, const Route& route)>;
 
 struct RouterOptions {
   // The operator's bearer token ("" = none: kOps routes are reachable only
@@ -104,6 +125,9 @@ class Router {
   // '*' anywhere but at the end, an unclosed or empty {param}) is a
   // programming error: kInvalid naming the pattern.
   Status Add(Route route);
+  // Sets the newsroom's gate (the admin group does). Without one, newsroom
+  // routes are refused (403).
+  void SetGate(Gate gate) { gate_ = std::move(gate); }
 
   // The outcome of steps 1-6 for a request: the route and its match, or the
   // refusal to send.
@@ -130,6 +154,7 @@ class Router {
   std::optional<Response> Refuse(const Route& route, const Request& req) const;
 
   RouterOptions options_;
+  Gate gate_;
   std::vector<Route> routes_;
   std::vector<int> rank_;  // per route: higher is more specific
 };

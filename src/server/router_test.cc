@@ -175,6 +175,53 @@ TEST_F(RouterTest, NewsroomRolesAreRefusedUntilSignInExists) {
   EXPECT_EQ(res.route, "forbidden");
 }
 
+TEST(RouterGate, RunsForNewsroomRoutesOnlyAndFillsTheActor) {
+  Router router;
+  Route either{kGet, "/admin/x", Access::kWriter, kNoBody,
+               [](Request&& req, const PathMatch&, Respond respond) {
+                 Response res;
+                 res.body = req.actor.email;
+                 respond(std::move(res));
+               }};
+  either.roles = newsroom::kWriter | newsroom::kEditor;
+  ASSERT_TRUE(router.Add(either).ok());
+  ASSERT_TRUE(router.Add({kGet, "/public", Access::kPublic, kNoBody, Named("public")}).ok());
+  ASSERT_TRUE(router.Add({kGet, "/admin/any", Access::kSignedIn, kNoBody, Named("any")}).ok());
+  EXPECT_EQ(RolesNeeded(either), newsroom::kWriter | newsroom::kEditor);
+  EXPECT_FALSE(IsNewsroomAccess(Access::kPublic));
+  EXPECT_TRUE(IsNewsroomAccess(Access::kSignedIn));
+  int calls = 0;
+  uint8_t asked = 0;
+  router.SetGate([&](Request& req, const Route& route) -> std::optional<Response> {
+    ++calls;
+    asked = RolesNeeded(route);
+    if (req.Header("Cookie").empty()) return Response{401, {}, "no", nullptr, nullptr, "gate"};
+    req.actor.account_id = 7;
+    req.actor.email = "ana@x.org";
+    return std::nullopt;
+  });
+  const Route* any = router.Find(MakeRequest("GET", "/admin/any")).route;
+  ASSERT_NE(any, nullptr);
+  EXPECT_EQ(RolesNeeded(*any), 0);
+  auto call = [&](Request req) {
+    Response out;
+    router.Handle(std::move(req), [&out](Response res) { out = std::move(res); });
+    return out;
+  };
+  EXPECT_EQ(call(MakeRequest("GET", "/public")).status, 200);
+  EXPECT_EQ(calls, 0);
+  EXPECT_EQ(call(MakeRequest("GET", "/admin/x")).status, 401);
+  EXPECT_EQ(asked, newsroom::kWriter | newsroom::kEditor);
+  Response ok = call(MakeRequest("GET", "/admin/x", {{"Cookie", "s=1"}}));
+  EXPECT_EQ(ok.status, 200);
+  EXPECT_EQ(ok.body, "ana@x.org");
+  // An actor the caller set never reaches a handler: only the gate sets it.
+  Request forged = MakeRequest("GET", "/admin/x");
+  forged.actor.email = "forged@x.org";
+  EXPECT_EQ(call(std::move(forged)).status, 401);
+  EXPECT_EQ(calls, 3);
+}
+
 TEST_F(RouterTest, BodyLimitsPerRoute) {
   struct Case {
     std::string method, target;

@@ -41,6 +41,8 @@ struct Request {
   // The signed-in account, set by the router before it calls a handler of a
   // newsroom route (Access::kWriter ... kAdmin); account_id 0 = nobody.
   newsroom::Actor actor;
+  // That session's CSRF token (for the forms a handler writes); "" = nobody.
+  std::string csrf;
 
   // Value of the first header named `name` (any case); empty when absent.
   std::string_view Header(std::string_view name) const;

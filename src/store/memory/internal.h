@@ -51,8 +51,38 @@ struct FeedbackRow {
   std::string created_at;
 };
 
+// The newsroom's accounts and sessions (accounts.cc); own lock.
+struct AccountsData {
+  std::shared_mutex mu;  // guards everything below
+  int64_t next_id = 1;
+  std::map<int64_t, AccountRecord> accounts;      // by id
+  std::map<std::string, int64_t> by_email;        // ASCII-lowercased email -> id
+  std::map<std::string, SessionRecord> sessions;  // by id_hash
+};
+
+// Store::Accounts() of the memory backend, over a store's shared AccountsData.
+class MemoryAccounts : public AccountStore {
+ public:
+  explicit MemoryAccounts(AccountsData& data) : d_(data) {}
+  Result<int64_t> AddAccount(const AccountRecord& record) override;
+  Result<AccountRecord> FindAccount(const std::string& email) override;
+  Result<AccountRecord> GetAccount(int64_t id) override;
+  Result<std::vector<AccountRecord>> ListAccounts() override;
+  Status UpdateAccount(const AccountRecord& record) override;
+  Status AddSession(const SessionRecord& session) override;
+  Result<SessionRecord> FindSession(const std::string& id_hash) override;
+  Status TouchSession(const std::string& id_hash, long long last_seen) override;
+  Status DeleteSession(const std::string& id_hash) override;
+  Status DeleteAccountSessions(int64_t account_id) override;
+  Result<int64_t> DeleteExpiredSessions(long long seen_before, long long created_before) override;
+
+ private:
+  AccountsData& d_;
+};
+
 // One store's data; every Store opened on the same name shares it.
 struct Data {
+  AccountsData accounts;
   std::shared_mutex mu;  // guards everything below
   int64_t generation = 0;
   int64_t next_article_id = 1;

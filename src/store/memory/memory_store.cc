@@ -163,7 +163,9 @@ namespace {
 class MemoryStore : public Store {
  public:
   MemoryStore(std::shared_ptr<Data> data, const util::Clock& clock)
-      : data_(std::move(data)), clock_(&clock) {}
+      : data_(std::move(data)), clock_(&clock), accounts_(data_->accounts) {}
+
+  AccountStore* Accounts() override { return &accounts_; }
 
   Result<ImportReport> Import(const ImportInput& input) override {
     Status status = ValidateImport(input);  // before any change: nothing below fails
@@ -280,6 +282,7 @@ class MemoryStore : public Store {
 
   std::shared_ptr<Data> data_;
   const util::Clock* clock_;  // a revision's created_at
+  MemoryAccounts accounts_;
   std::unique_ptr<WorkflowStore> workflow_ = MakeMemoryWorkflow(data_, *clock_);
 };
 

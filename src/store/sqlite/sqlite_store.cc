@@ -82,9 +82,26 @@ DROP TABLE search;
 ALTER TABLE search_v3 RENAME TO search;
 ALTER TABLE articles ADD COLUMN search_glossary TEXT NOT NULL DEFAULT '';
 )sql",
-    // 5: the newsroom's accounts (written on the accounts branch; this
-    // placeholder is replaced by that step when the branches merge).
-    "-- 5: accounts\n",
+    // 5: the newsroom's accounts and their sessions (store/accounts.h).
+    R"sql(
+CREATE TABLE accounts(
+  id INTEGER PRIMARY KEY,
+  email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+  roles INTEGER NOT NULL,
+  person_id TEXT NOT NULL DEFAULT '',
+  disabled INTEGER NOT NULL DEFAULT 0,
+  password_hash TEXT NOT NULL,
+  must_change_password INTEGER NOT NULL DEFAULT 0,
+  totp_secret TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL);
+CREATE TABLE sessions(
+  id_hash TEXT PRIMARY KEY,
+  account_id INTEGER NOT NULL REFERENCES accounts(id),
+  csrf TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  last_seen INTEGER NOT NULL) WITHOUT ROWID;
+CREATE INDEX sessions_account ON sessions(account_id);
+)sql",
     // 6: the newsroom's workflow (store/workflow.h, sqlite/workflow.cc).
     sqlite::kWorkflowSchema,
 };
@@ -166,6 +183,7 @@ SqliteStore::SqliteStore(const std::string& path, const SqliteOptions& options, 
     : clock_(options.clock),
       writer_(writer),
       readers_(path, options.durable, kMaxReaders),
+      accounts_(&writer_mu_, writer_, &readers_),
       workflow_(MakeSqliteWorkflow(&writer_mu_, writer_, &readers_, clock_)) {}
 
 SqliteStore::~SqliteStore() {

@@ -56,6 +56,30 @@ class ReaderPool {
   size_t open_ = 0;
 };
 
+// Store::Accounts() of the SQLite backend (accounts.cc): writes on the
+// store's writer connection under its lock, reads on a pooled reader.
+class SqliteAccounts : public AccountStore {
+ public:
+  SqliteAccounts(std::mutex* writer_mu, sqlite3* writer, ReaderPool* readers)
+      : writer_mu_(writer_mu), writer_(writer), readers_(readers) {}
+  Result<int64_t> AddAccount(const AccountRecord& record) override;
+  Result<AccountRecord> FindAccount(const std::string& email) override;
+  Result<AccountRecord> GetAccount(int64_t id) override;
+  Result<std::vector<AccountRecord>> ListAccounts() override;
+  Status UpdateAccount(const AccountRecord& record) override;
+  Status AddSession(const SessionRecord& session) override;
+  Result<SessionRecord> FindSession(const std::string& id_hash) override;
+  Status TouchSession(const std::string& id_hash, long long last_seen) override;
+  Status DeleteSession(const std::string& id_hash) override;
+  Status DeleteAccountSessions(int64_t account_id) override;
+  Result<int64_t> DeleteExpiredSessions(long long seen_before, long long created_before) override;
+
+ private:
+  std::mutex* writer_mu_;
+  sqlite3* writer_;
+  ReaderPool* readers_;
+};
+
 class SqliteStore : public Store {
  public:
   // Takes ownership of `writer`, already migrated.
@@ -72,6 +96,7 @@ class SqliteStore : public Store {
   Result<std::vector<FeedbackRecord>> ListFeedback() override;
   Result<std::vector<RevisionInfo>> Revisions(const std::string& path) override;
   Result<std::string> RevisionBytes(const std::string& path, const std::string& revision) override;
+  AccountStore* Accounts() override { return &accounts_; }
   WorkflowStore* Workflow() override { return workflow_.get(); }
 
   // For tests: the integer value of `PRAGMA <name>` on the writer connection.
@@ -82,6 +107,7 @@ class SqliteStore : public Store {
   std::mutex writer_mu_;
   sqlite3* writer_;  // guarded by writer_mu_
   ReaderPool readers_;
+  SqliteAccounts accounts_;
   std::unique_ptr<WorkflowStore> workflow_;  // shares writer_mu_, writer_ and readers_
 };
 
