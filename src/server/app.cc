@@ -294,8 +294,8 @@ Result<std::unique_ptr<App>> App::Open(store::Store& store, const AppOptions& op
                  "Feedback posts accepted (stored) and rejected, by reason");
     metrics->Add("vetted_reloads_total", "", 0, "Content reloads after an import");
   }
-  // The newsroom's article API: its routes stay refused (403) until the
-  // router has the admin group's sign-in gate.
+  // The newsroom's article API, behind the admin group's sign-in gate
+  // (without accounts in the store the gate is absent and these stay 403).
   if (store.Workflow() != nullptr) {
     newsroom::ArticleOptions newsroom_options;
     newsroom_options.clock = options.clock;

@@ -39,7 +39,7 @@ inline constexpr size_t kArticleBodyLimit = 1024 * 1024;
 // (any one of them), besides the Route's Access.
 struct ArticleRoute {
   Route route;
-  uint8_t roles = 0;  // newsroom::Role bits (copy to Route::roles where the router has it)
+  uint8_t roles = 0;  // newsroom::Role bits; AddArticleRoutes copies them to Route::roles
 };
 
 // The API's routes, handlers bound to `articles` (which must outlive them).

@@ -317,7 +317,7 @@ std::vector<ArticleRoute> ArticleRoutes(Articles& articles) {
 
 Status AddArticleRoutes(Router& router, Articles& articles) {
   for (ArticleRoute& r : ArticleRoutes(articles)) {
-    // TODO(merge): with the accounts branch's Route::roles, set r.route.roles = r.roles.
+    r.route.roles = r.roles;  // any one of these roles lets an account in (router.h)
     if (Status s = router.Add(std::move(r.route)); !s.ok()) return s;
   }
   return Status::Ok();
