@@ -218,6 +218,15 @@ render::Options App::Impl::RenderOptions() {
   return ro;
 }
 
+void App::Impl::RunScheduled() {
+  Result<int> ran = articles->RunScheduled();
+  if (!log) return;
+  if (!ran.ok())
+    log("scheduled publications: " + ran.status().message());
+  else if (*ran > 0)
+    log("scheduled publications: " + std::to_string(*ran) + " carried out");
+}
+
 void App::Impl::Count(std::string_view name, std::string_view labels, std::string_view help) {
   if (metrics) metrics->Add(name, labels, 1, help);
 }
@@ -313,8 +322,15 @@ Result<std::unique_ptr<App>> App::Open(store::Store& store, const AppOptions& op
     raw->WarmSearch(*raw->Current());
     raw->warm = true;
     std::unique_lock<std::mutex> lock(raw->poll_mu);
+    auto last_scheduled = std::chrono::steady_clock::time_point{};
     while (!raw->poll_cv.wait_for(lock, raw->options.reload_poll, [raw] { return raw->stopping; })) {
       lock.unlock();
+      // The newsroom's scheduled publications and unpublications, once a
+      // second at most; what one publishes is served by the Reload below.
+      if (raw->articles && std::chrono::steady_clock::now() - last_scheduled >= kScheduledEvery) {
+        last_scheduled = std::chrono::steady_clock::now();
+        raw->RunScheduled();
+      }
       self->Reload();
       lock.lock();
     }

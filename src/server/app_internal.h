@@ -34,6 +34,7 @@
 namespace vetted::server {
 
 constexpr size_t kRelatedCount = 5;  // "Related articles" per article page
+inline constexpr std::chrono::seconds kScheduledEvery{1};
 
 // A page in the cache, with what it was rendered from besides the content.
 struct CachedPage {
@@ -143,6 +144,9 @@ struct App::Impl {
   // The newsroom's article service behind the article API (server/admin/article_routes.h);
   // null when the store keeps no workflow.
   std::unique_ptr<newsroom::Articles> articles;
+  // Carries out the newsroom's scheduled publications whose time has come
+  // (the poller calls it at most every kScheduledEvery); logs what it did.
+  void RunScheduled();
 
   mutable std::mutex content_mu;
   std::shared_ptr<const Content> content;

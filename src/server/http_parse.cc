@@ -268,7 +268,7 @@ Result Finish(const Framing& f, RequestHead& head) {
     if (f.other_codings) return Result::Error(501, "transfer coding not implemented");
     head.framing = BodyFraming::kChunked;
   } else if (f.content_length_fields > 0) {
-    if (f.content_length > kMaxBodyBytes) return Result::Error(413, "request body too large");
+    if (f.content_length > kMaxRouteBodyBytes) return Result::Error(413, "request body too large");
     head.content_length = f.content_length;
     head.framing = f.content_length > 0 ? BodyFraming::kLength : BodyFraming::kNone;
   }

@@ -193,7 +193,7 @@ class Server {
   bool ops_listener() const { return options_.ops_listener; }
   size_t BodyLimit(std::string_view method, std::string_view target) const {
     if (!options_.body_limit) return kMaxBodyBytes;
-    return std::min(options_.body_limit(method, target), kMaxBodyBytes);
+    return std::min(options_.body_limit(method, target), kMaxRouteBodyBytes);
   }
   bool logging() const { return options_.access_log && static_cast<bool>(log_); }
   void Log(const std::string& line) {

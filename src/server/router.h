@@ -93,7 +93,7 @@ struct Route {
   // "/assets/*" (trailing wildcard: the prefix, then anything, also nothing).
   std::string pattern;
   Access access = Access::kPublic;
-  size_t body_limit = kNoBody;  // above kMaxBodyBytes (http_parse.h) the parser's ceiling applies
+  size_t body_limit = kNoBody;  // above kMaxRouteBodyBytes (http_parse.h) the parser's ceiling applies
   RouteHandler handler;
   // Newsroom routes: the newsroom::Role bits any one of which lets an account
   // in; 0 = the role of `access` (none for kSignedIn).

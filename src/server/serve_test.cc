@@ -421,6 +421,41 @@ TEST_F(ServeTest, TheBodyLimitIsAskedBeforeTheBodyIsRead) {
   StopAndJoin(control);
 }
 
+// A route may take more than the default 16 KiB (the article API takes whole
+// articles), up to its own limit; the default still holds for the others.
+TEST_F(ServeTest, ARouteMayTakeALargerBodyUpToItsOwnLimit) {
+  ServeControl control;
+  ServeOptions opts;
+  opts.body_limit = [](std::string_view method, std::string_view target) -> size_t {
+    return target.substr(0, target.find('?')) == "/echo" ? 300 * 1024 : 16 * 1024;
+  };
+  int port = Start(&control, opts);
+  ASSERT_GT(port, 0);
+  const std::string big(200 * 1024, 'a');
+  {
+    Client client(port);
+    client.Send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(big.size()) +
+                "\r\n\r\n" + big);
+    HttpResponse r = client.Read();
+    EXPECT_EQ(r.status, 200);
+    EXPECT_NE(r.body.find(big), std::string::npos);
+  }
+  {
+    Client client(port);
+    client.Send("POST /other HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(big.size()) +
+                "\r\n\r\n" + big);
+    EXPECT_EQ(client.Read().status, 413);
+  }
+  {
+    Client client(port);
+    std::string over(301 * 1024, 'b');
+    client.Send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(over.size()) +
+                "\r\n\r\n" + over);
+    EXPECT_EQ(client.Read().status, 413);
+  }
+  StopAndJoin(control);
+}
+
 TEST_F(ServeTest, TheOpsListenerMarksItsRequests) {
   handler_ = [](Request&& req, Respond respond) {
     respond(PlainResponse(200, req.ops_listener ? "ops" : "public"));

@@ -163,7 +163,7 @@ struct ServeOptions {
   bool access_log = true;           // one `log` line per request (start, reload and error lines regardless)
   // The largest body a request may have, asked once its head is read (a
   // body over it is answered 413 without being read). Null: kMaxBodyBytes
-  // for every request. Never above kMaxBodyBytes (http_parse.h). Called on
+  // for every request. Never above kMaxRouteBodyBytes (http_parse.h). Called on
   // the worker threads: must be thread-safe.
   std::function<size_t(std::string_view method, std::string_view target)> body_limit;
   // The operator's listener: every request is marked Request::ops_listener,

@@ -2,9 +2,11 @@
 // sessions, CSRF and origin checks, throttling, roles.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
 
 #include "load/load.h"
 #include "newsroom/newsroom.h"
@@ -339,6 +341,108 @@ TEST_F(AdminTest, SecureCookieNames) {
   EXPECT_EQ(SessionCookieName(false), "vetted-session");
   EXPECT_EQ(CookieValue("a=1; vetted-session=abc; b=2", "vetted-session"), "abc");
   EXPECT_EQ(CookieValue("xvetted-session=abc", "vetted-session"), "");
+}
+
+}  // namespace
+}  // namespace vetted::server
+
+namespace vetted::server {
+namespace {
+
+// The newsroom's whole path over HTTP through App, with the sign-in gate:
+// a writer drafts and submits, the writer cannot approve, a reviewer
+// approves, neither writer nor reviewer can publish, an editor publishes,
+// and the page readers get names the reviewer; a scheduled unpublication is
+// carried out by the server's poller on its own.
+class NewsroomPathTest : public AdminTest {
+ protected:
+  void AddReviewerAndEditor() {
+    store::ImportInput in = TinySite();
+    in.files.push_back({"people/rita.md",
+                        "---\nname: Rita Reviewer\ncredentials: MD\nroles: [medical-reviewer]\nsummary: A "
+                        "fictional doctor.\n---\nBio.\n"});
+    in.files.push_back(
+        {"pages/editorial-process.md", "---\ntitle: Process\ndescription: How.\n---\nWe check.\n"});
+    ASSERT_TRUE(store_->Import(in).ok());
+    ASSERT_TRUE(app_->Reload().ok());
+    ASSERT_TRUE(accounts_->Add("reviewer@x.org", newsroom::kReviewer, "rita", kPassword).ok());
+    ASSERT_TRUE(accounts_->Add("editor@x.org", newsroom::kEditor, "", kPassword).ok());
+  }
+  // A JSON call as the account whose session cookie is `cookie`.
+  Response Api(const std::string& method, const std::string& target, const json& body,
+               const std::string& cookie) {
+    Request req;
+    req.method = method;
+    req.target = target;
+    req.headers = {{"Host", kHost},
+                   {"Origin", kOrigin},
+                   {"Content-Type", "application/json"},
+                   {"Cookie", cookie},
+                   {"X-CSRF-Token", Csrf(cookie)}};
+    req.body = body.dump();
+    return Call(std::move(req));
+  }
+};
+
+TEST_F(NewsroomPathTest, DraftReviewPublishAndAScheduledUnpublish) {
+  AddReviewerAndEditor();
+  std::string writer = SignIn("writer@x.org"), reviewer = SignIn("reviewer@x.org"),
+              editor = SignIn("editor@x.org");
+  ASSERT_FALSE(writer.empty());
+  // A long article: more than the 16 KiB other routes take.
+  std::string body;
+  while (body.size() < 40 * 1024) body += "Figs are a fruit that many people enjoy in late summer.\n\n";
+  std::string source = "---\ntitle: Figs\ndescription: About figs.\nauthors: [wendy]\n---\n" + body;
+  Response created =
+      Api("POST", "/admin/api/articles", {{"path", "content/figs.md"}, {"source", source}}, writer);
+  ASSERT_EQ(created.status, 201) << created.Body();
+  json c = json::parse(created.Body());
+  const std::string id = std::to_string(c["id"].get<int64_t>()), revision = c["revision"];
+  const std::string base = "/admin/api/articles/" + id;
+  EXPECT_EQ(Api("POST", base + "/submit", {{"revision", revision}}, writer).status, 200);
+  EXPECT_EQ(Api("POST", base + "/approve", {{"revision", revision}}, writer).status, 403);  // a writer
+  Response approved =
+      Api("POST", base + "/approve", {{"revision", revision}, {"note", "Checked."}}, reviewer);
+  ASSERT_EQ(approved.status, 200) << approved.Body();
+  EXPECT_EQ(Api("POST", base + "/publish", {{"revision", revision}}, writer).status, 403);
+  EXPECT_EQ(Api("POST", base + "/publish", {{"revision", revision}}, reviewer).status, 403);
+  Response published = Api("POST", base + "/publish", {{"revision", revision}}, editor);
+  ASSERT_EQ(published.status, 200) << published.Body();
+  ASSERT_TRUE(app_->Reload().ok());
+  Response page = Get("/figs/");
+  ASSERT_EQ(page.status, 200);
+  EXPECT_NE(page.Body().find("Rita Reviewer"), std::string::npos);
+  EXPECT_NE(page.Body().find("Medically reviewed"), std::string::npos);
+  EXPECT_NE(page.Body().find("late summer"), std::string::npos);
+
+  // An unpublication an hour from now, carried out by a second App's poller
+  // once the clock passes it (no request asks for it).
+  Response scheduled =
+      Api("POST", base + "/unpublish", {{"at", util::FormatIsoUtc(clock_.NowSeconds() + 3600)}}, editor);
+  ASSERT_EQ(scheduled.status, 200) << scheduled.Body();
+  AppOptions options;
+  options.reload_poll = std::chrono::milliseconds(10);
+  options.clock = &clock_;
+  options.password_cost = newsroom::kTestPasswordCost;
+  auto polling = App::Open(*store_, options, nullptr, nullptr);
+  ASSERT_TRUE(polling.ok()) << polling.status().message();
+  auto get = [&](const std::string& target) {
+    Request req;
+    req.method = "GET";
+    req.target = target;
+    req.headers = {{"Host", kHost}};
+    Response out;
+    (*polling)->Handle(std::move(req), [&out](Response res) { out = std::move(res); });
+    return out.status;
+  };
+  EXPECT_EQ(get("/figs/"), 200);
+  clock_.Advance(3601);
+  int status = 200;
+  for (int i = 0; i < 500 && status == 200; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    status = get("/figs/");
+  }
+  EXPECT_EQ(status, 404) << "the scheduled unpublication was not carried out";
 }
 
 }  // namespace

@@ -30,9 +30,8 @@
 
 namespace vetted::server {
 
-// An article's source may be long: bodies up to this size. NOTE: the HTTP
-// parser's ceiling (kMaxBodyBytes, 16 KiB) applies above it until it is
-// raised for the admin routes.
+// An article's source may be long: bodies up to this size (below the
+// parser's ceiling for any route, kMaxRouteBodyBytes).
 inline constexpr size_t kArticleBodyLimit = 1024 * 1024;
 
 // One route of the article API as data: the role bits that may call it
