@@ -64,7 +64,9 @@ int RunUserAdd(const UserArgs& args) {
     std::fprintf(stderr, "vetted user add: the store at %s keeps no accounts\n", args.db.c_str());
     return 1;
   }
-  newsroom::Accounts service(*accounts, newsroom::AccountsOptions{});
+  newsroom::AccountsOptions options;
+  options.audit = (*store)->Workflow();  // the account's creation is on record
+  newsroom::Accounts service(*accounts, options);
   Result<newsroom::Accounts::Added> added = service.Add(args.email, *roles, args.person, password);
   if (!added.ok()) {
     bool weak = password && !newsroom::PasswordProblem(*password).empty();
@@ -120,7 +122,9 @@ int RunUserDisable(const UserArgs& args) {
   std::unique_ptr<store::Store> holder;
   store::AccountStore* accounts = ExistingAccounts("user disable", args.db, holder);
   if (accounts == nullptr) return 1;
-  newsroom::Accounts service(*accounts, newsroom::AccountsOptions{});
+  newsroom::AccountsOptions options;
+  options.audit = holder->Workflow();  // the account's disabling is on record
+  newsroom::Accounts service(*accounts, options);
   if (Status s = service.Disable(args.email); !s.ok()) {
     std::fprintf(stderr, "vetted user disable: %s\n", s.message().c_str());
     return 1;

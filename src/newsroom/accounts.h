@@ -152,6 +152,11 @@ struct AccountsOptions {
   // Role bits whose accounts must use the second factor (the site's setting,
   // `vetted serve --require-2fa`: editors and admins); 0 = nobody must.
   uint8_t require_totp_roles = 0;
+  // The newsroom's audit log (Store::Workflow()), where every sign-in (and
+  // refused one), sign-out and account change is recorded; nullptr = none.
+  // A successful sign-in that cannot be recorded fails (kIo): no unrecorded
+  // sessions.
+  store::WorkflowStore* audit = nullptr;
 };
 
 // A live session as a request sees it.
@@ -227,6 +232,8 @@ class Accounts {
 
  private:
   const std::string& DummyHash();
+  // Appends an entry to options_.audit (Ok when there is none).
+  Status Record(int64_t account_id, const char* action, std::string detail, std::string after = "");
   Session MakeSession(const store::AccountRecord& account, std::string token, std::string csrf) const;
   // True when `code` matches the account's secret now and its step is newer
   // than the last one used (then it becomes the last one used).

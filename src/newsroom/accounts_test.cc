@@ -348,3 +348,53 @@ TEST(AccountsRequireTotp, EditorsMustSetItUp) {
 
 }  // namespace
 }  // namespace vetted::newsroom
+
+namespace vetted::newsroom {
+namespace {
+
+// Sign-ins, refusals, sign-outs and account changes go into the hash-chained
+// audit log when the Accounts are given one.
+TEST(AccountsAudit, SignInsAndAccountChangesAreOnRecord) {
+  auto opened = store::Open("memory:");
+  ASSERT_TRUE(opened.ok());
+  std::unique_ptr<store::Store> store = std::move(*opened);
+  ASSERT_NE(store->Workflow(), nullptr);
+  util::FixedClock clock{1'800'000'000};
+  AccountsOptions o;
+  o.clock = &clock;
+  o.cost = kTestPasswordCost;
+  o.audit = store->Workflow();
+  Accounts accounts(*store->Accounts(), o);
+  ASSERT_TRUE(accounts.Add("ana@x.org", kWriter | kEditor, "ana", std::string("tram-lamp-orbit")).ok());
+  EXPECT_EQ(accounts.SignIn("ana@x.org", "wrong-password-1", "192.0.2.1")->outcome,
+            SignInResult::kWrongPassword);
+  EXPECT_EQ(accounts.SignIn("bob@x.org", "wrong-password-1", "192.0.2.1")->outcome,
+            SignInResult::kWrongPassword);
+  Result<SignInResult> in = accounts.SignIn("ana@x.org", "tram-lamp-orbit", "192.0.2.1");
+  ASSERT_TRUE(in.ok());
+  ASSERT_EQ(in->outcome, SignInResult::kOk);
+  ASSERT_TRUE(accounts.SignOut(in->session.token).ok());
+  ASSERT_TRUE(accounts.Disable("ana@x.org").ok());
+  EXPECT_EQ(accounts.SignIn("ana@x.org", "tram-lamp-orbit", "192.0.2.2")->outcome, SignInResult::kDisabled);
+
+  std::vector<std::string> actions;
+  ASSERT_TRUE(store->Workflow()
+                  ->Read([&](store::WorkflowTx& tx) {
+                    Result<std::vector<store::AuditEntry>> all = tx.Audit(0);
+                    if (!all.ok()) return all.status();
+                    for (const auto& e : *all) actions.push_back(e.action + ":" + e.detail);
+                    return Status::Ok();
+                  })
+                  .ok());
+  EXPECT_EQ(actions, (std::vector<std::string>{
+                         "account-add:ana@x.org (person ana)", "sign-in-refused:wrong password",
+                         "sign-in-refused:unknown email bob@x.org", "sign-in:ana@x.org",
+                         "sign-out:", "account-disable:ana@x.org", "sign-in-refused:account disabled"}));
+  Result<store::AuditCheck> check = store->Workflow()->VerifyAudit();
+  ASSERT_TRUE(check.ok());
+  EXPECT_TRUE(check->intact) << check->problem;
+  EXPECT_EQ(check->entries, 7u);
+}
+
+}  // namespace
+}  // namespace vetted::newsroom

@@ -80,6 +80,17 @@ void SignInThrottle::Forget(long long now) {
 Accounts::Accounts(store::AccountStore& store, AccountsOptions options)
     : store_(store), options_(options), throttle_(*options.clock, options.throttle) {}
 
+Status Accounts::Record(int64_t account_id, const char* action, std::string detail, std::string after) {
+  if (options_.audit == nullptr) return Status::Ok();
+  store::AuditEntry e;
+  e.at = util::FormatIsoUtc(options_.clock->NowSeconds());
+  e.account = account_id;
+  e.action = action;
+  e.detail = std::move(detail);
+  e.after = std::move(after);
+  return options_.audit->Write([&e](store::WorkflowTx& tx) { return tx.AppendAudit(e); });
+}
+
 const std::string& Accounts::DummyHash() {
   std::call_once(dummy_once_, [this] {
     Result<std::string> hash = HashPassword(RandomHex(16), options_.cost);
@@ -126,7 +137,8 @@ Status Accounts::EnableTotp(int64_t account_id, const std::string& secret, std::
   if (!AcceptCode(*account, code))
     return Status::Invalid(
         "The code does not match. Check the time on your phone and enter the newest code.");
-  return store_.UpdateAccount(*account);
+  if (Status s = store_.UpdateAccount(*account); !s.ok()) return s;
+  return Record(account_id, "second-factor-on", account->email);
 }
 
 Result<Accounts::Added> Accounts::Add(std::string_view email, uint8_t roles, const std::string& person_id,
@@ -155,6 +167,10 @@ Result<Accounts::Added> Accounts::Add(std::string_view email, uint8_t roles, con
     return id.status();
   }
   r.id = *id;
+  if (Status s = Record(r.id, "account-add",
+                        r.email + (person_id.empty() ? "" : " (person " + person_id + ")"), RoleList(roles));
+      !s.ok())
+    return s;
   return added;
 }
 
@@ -171,7 +187,8 @@ Status Accounts::Disable(const std::string& email) {
   }
   account->disabled = true;
   if (Status s = store_.UpdateAccount(*account); !s.ok()) return s;
-  return store_.DeleteAccountSessions(account->id);
+  if (Status s = store_.DeleteAccountSessions(account->id); !s.ok()) return s;
+  return Record(account->id, "account-disable", account->email);
 }
 
 Result<SignInResult> Accounts::SignIn(std::string_view email, std::string_view password,
@@ -189,10 +206,14 @@ Result<SignInResult> Accounts::SignIn(std::string_view email, std::string_view p
   if (!match) {
     throttle_.Failed(email, client);
     result.outcome = SignInResult::kWrongPassword;
+    // Best effort: a refusal is answered whether or not it could be recorded.
+    (void)Record(account.ok() ? account->id : 0, "sign-in-refused",
+                 account.ok() ? "wrong password" : "unknown email " + std::string(util::Trim(email)));
     return result;
   }
   if (account->disabled) {
     result.outcome = SignInResult::kDisabled;
+    (void)Record(account->id, "sign-in-refused", "account disabled");
     return result;
   }
   if (!account->totp_secret.empty()) {
@@ -203,6 +224,7 @@ Result<SignInResult> Accounts::SignIn(std::string_view email, std::string_view p
     if (!AcceptCode(*account, code)) {
       throttle_.Failed(email, client);
       result.outcome = SignInResult::kWrongCode;
+      (void)Record(account->id, "sign-in-refused", "wrong second-factor code");
       return result;
     }
   }
@@ -219,6 +241,7 @@ Result<SignInResult> Accounts::SignIn(std::string_view email, std::string_view p
   std::string token = RandomHex(kTokenBytes);
   std::string csrf = RandomHex(kTokenBytes);
   store::SessionRecord record{TokenHash(token), account->id, csrf, now, now};
+  if (Status s = Record(account->id, "sign-in", account->email); !s.ok()) return s;
   if (Status s = store_.AddSession(record); !s.ok()) return s;
   result.outcome = SignInResult::kOk;
   result.session = MakeSession(*account, std::move(token), std::move(csrf));
@@ -248,7 +271,9 @@ Result<Session> Accounts::Resolve(std::string_view token) {
 }
 
 Status Accounts::SignOut(std::string_view token) {
-  return store_.DeleteSession(TokenHash(token));
+  Result<store::SessionRecord> session = store_.FindSession(TokenHash(token));
+  if (Status s = store_.DeleteSession(TokenHash(token)); !s.ok()) return s;
+  return session.ok() ? Record(session->account_id, "sign-out", "") : Status::Ok();
 }
 
 Status Accounts::ChangePassword(int64_t account_id, std::string_view current, std::string_view next,
@@ -267,8 +292,9 @@ Status Accounts::ChangePassword(int64_t account_id, std::string_view current, st
   // Every other session of the account ends; the one in use stays.
   Result<store::SessionRecord> keep = store_.FindSession(TokenHash(keep_token));
   if (Status s = store_.DeleteAccountSessions(account_id); !s.ok()) return s;
-  if (keep.ok() && keep->account_id == account_id) return store_.AddSession(*keep);
-  return Status::Ok();
+  if (keep.ok() && keep->account_id == account_id)
+    if (Status s = store_.AddSession(*keep); !s.ok()) return s;
+  return Record(account_id, "password-change", account->email);
 }
 
 }  // namespace vetted::newsroom

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -141,11 +142,15 @@ Status RenderInto(const Site& site, const markup::SiteDocs& docs, const FolderOp
   // The static search (search/index.html and its index) indexes what the
   // server's search does: publish::SearchText of every article, with the
   // glossary field made by the index from the glossary terms it mentions.
-  options.search_text = [&site](size_t i, const markup::Document& doc) {
-    store::SearchDocument text = SearchText(site.articles[i], doc);
-    return render::SearchFields{std::move(text.title), std::move(text.description), std::move(text.headings),
-                                std::move(text.tags),  std::move(text.body),        &doc.glossary_terms};
-  };
+  // VETTED_BENCH_NO_STATIC_SEARCH=1 leaves the static search out: for
+  // bench/static-search-cost.sh only (the pages still link to /search/).
+  if (!std::getenv("VETTED_BENCH_NO_STATIC_SEARCH"))
+    options.search_text = [&site](size_t i, const markup::Document& doc) {
+      store::SearchDocument text = SearchText(site.articles[i], doc);
+      return render::SearchFields{std::move(text.title),    std::move(text.description),
+                                  std::move(text.headings), std::move(text.tags),
+                                  std::move(text.body),     &doc.glossary_terms};
+    };
   options.diagnostics = [&](std::vector<Diagnostic> d) {
     std::lock_guard<std::mutex> lock(found_mu);
     found->insert(found->end(), std::make_move_iterator(d.begin()), std::make_move_iterator(d.end()));

@@ -275,6 +275,7 @@ Status AddAdminRoutes(Router& router, App::Impl& app) {
   newsroom::AccountsOptions options;
   options.clock = app.options.clock;
   options.cost = app.options.password_cost;
+  options.audit = app.store.Workflow();
   if (app.options.require_totp) options.require_totp_roles = newsroom::kEditor | newsroom::kAdmin;
   state->accounts = std::make_unique<newsroom::Accounts>(*accounts, options);
   state->secure = app.options.secure_cookies;
