@@ -9,6 +9,13 @@ VETTED=${1:?usage: demo-accounts.sh VETTED DB}
 DB=${2:?usage: demo-accounts.sh VETTED DB}
 KEPT="$DB.accounts.txt"
 umask 077
+# A database made anew (or a list from another one): make the accounts again.
+if [[ -s "$KEPT" ]] && ! "$VETTED" user list --db "$DB" 2>/dev/null | grep -q '^demo-writer@example.org '; then
+  rm -f "$KEPT"
+fi
+# Each account is linked to a person of demo/people, whose name the pages show
+# (a reviewer must be linked to approve: the page names the approving person).
+declare -A PERSON=([writer]=maya-okafor [reviewer]=priya-nair [editor]=lena-brooks [admin]=)
 if [[ ! -s "$KEPT" ]]; then
   : >"$KEPT"
   for role in writer reviewer editor admin; do
@@ -16,7 +23,8 @@ if [[ ! -s "$KEPT" ]]; then
     password=$(set +o pipefail; LC_ALL=C tr -dc 'abcdefghjkmnpqrstuvwxyz23456789' </dev/urandom | head -c 16 |
       sed 's/..../&-/g; s/-$//')
     email="demo-$role@example.org"
-    if printf '%s\n' "$password" | "$VETTED" user add "$email" --role "$role" --password-stdin --db "$DB" >/dev/null; then
+    if printf '%s\n' "$password" | "$VETTED" user add "$email" --role "$role" ${PERSON[$role]:+--person "${PERSON[$role]}"} \
+      --password-stdin --db "$DB" >/dev/null; then
       printf '%-8s  %-28s  %s\n' "$role" "$email" "$password" >>"$KEPT"
     fi
   done
