@@ -14,6 +14,7 @@
 #include <string>
 
 #include "load/load.h"
+#include "newsroom/newsroom.h"
 #include "server/app.h"
 #include "store/open.h"
 #include "vetted_process.h"
@@ -278,6 +279,64 @@ TEST(Pipeline, BuildFeedbackFollowsSiteToml) {
   EXPECT_NE(out.find("site.toml:3: error: `feedback_endpoint` must be the absolute URL"), std::string::npos)
       << out;
   fs::remove_all(dir);
+}
+
+// Once an article is published in the newsroom, `vetted import` of a folder
+// neither unpublishes it (the folder lacks it) nor replaces it with other
+// text, unless told to (--overwrite-newsroom); nothing is imported meanwhile.
+TEST(ImportAndNewsroom, AFolderNeverSilentlyOverwritesNewsroomWork) {
+  fs::path root = TempDir("import-newsroom") / "site";
+  std::string db = (root.parent_path() / "site.db").string();
+  Write(root, GoodSite());
+  std::string out;
+  ASSERT_EQ(RunVetted("import " + root.string() + " --db " + db + " -q", &out), 0) << out;
+  std::string live;
+  {
+    Result<std::unique_ptr<store::Store>> s = store::Open(db);
+    ASSERT_TRUE(s.ok());
+    newsroom::Articles articles(**s, {});
+    const newsroom::Actor wendy{1, "w@x.org", "wendy", newsroom::kWriter};
+    const newsroom::Actor rita{2, "r@x.org", "rita", newsroom::kReviewer};
+    const newsroom::Actor ed{3, "e@x.org", "", newsroom::kEditor};
+    std::string text = ArticleText("Figs", "wendy", "rita");
+    text.erase(text.find("reviewers:"), text.find("---\nSome") - text.find("reviewers:"));
+    Result<newsroom::Created> c = articles.Create(wendy, "content/health/figs.md", text);
+    ASSERT_TRUE(c.ok()) << c.status().message();
+    ASSERT_TRUE(articles.Submit(wendy, c->id, c->revision).ok());
+    ASSERT_TRUE(articles.Approve(rita, c->id, c->revision, "Checked.").ok());
+    Result<newsroom::Published> p = articles.Publish(ed, c->id, {c->revision, "", ""});
+    ASSERT_TRUE(p.ok()) << p.status().message();
+    live = c->revision;
+  }
+  auto figs_published = [&db] {
+    Result<std::unique_ptr<store::Store>> s = store::Open(db);
+    Result<store::Snapshot> snap = (*s)->Load();
+    for (const store::SourceFile& f : snap->files)
+      if (f.path == "content/health/figs.md") return f.bytes.find("title: Figs") != std::string::npos;
+    return false;
+  };
+  ASSERT_TRUE(figs_published());
+
+  // The folder does not have it: the import would unpublish it.
+  EXPECT_EQ(RunVetted("import " + root.string() + " --db " + db + " -q", &out), 1) << out;
+  EXPECT_NE(out.find("content/health/figs.md: published in the newsroom (" + live + ")"), std::string::npos)
+      << out;
+  EXPECT_NE(out.find("would unpublish it"), std::string::npos) << out;
+  EXPECT_NE(out.find("nothing was imported"), std::string::npos) << out;
+  EXPECT_TRUE(figs_published());
+
+  // The folder has other text for it: the import would replace it.
+  auto files = GoodSite();
+  files["content/health/figs.md"] =
+      Pinned(ArticleText("Figs", "wendy", "rita", "tags: [fruit]\n"), "content/health/figs.md");
+  Write(root, files);
+  EXPECT_EQ(RunVetted("import " + root.string() + " --db " + db + " -q", &out), 1) << out;
+  EXPECT_NE(out.find("the folder would replace it with sha256:"), std::string::npos) << out;
+
+  // Told to: the folder's version is imported.
+  EXPECT_EQ(RunVetted("import " + root.string() + " --db " + db + " -q --overwrite-newsroom", &out), 0)
+      << out;
+  EXPECT_NE(out.find("overwriting, as asked,"), std::string::npos) << out;
 }
 
 }  // namespace

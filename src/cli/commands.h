@@ -59,6 +59,9 @@ struct ImportArgs {
   std::string site = ".";
   std::string db = kDefaultDb;
   bool quiet = false;
+  // Import even where the folder would overwrite or unpublish an article
+  // published in the newsroom (publish::NewsroomConflicts); refused without.
+  bool overwrite_newsroom = false;
 };
 int RunImport(const ImportArgs& args);
 

@@ -114,6 +114,26 @@ int RunImport(const ImportArgs& args) {
     return 2;
   }
   phase("open");
+  // Once a site is edited in the newsroom the database is the source of
+  // truth: a folder never silently overwrites or unpublishes its work.
+  Result<std::vector<std::string>> conflicts = publish::NewsroomConflicts(**store, input);
+  if (!conflicts.ok()) {
+    std::fprintf(stderr, "vetted import: %s; nothing was imported\n", conflicts.status().message().c_str());
+    return 2;
+  }
+  if (!conflicts->empty()) {
+    std::fprintf(stderr, "vetted import: %s %zu article%s published in the newsroom:\n",
+                 args.overwrite_newsroom ? "overwriting, as asked," : "the folder conflicts with",
+                 conflicts->size(), conflicts->size() == 1 ? "" : "s");
+    for (const std::string& c : *conflicts) std::fprintf(stderr, "  %s\n", c.c_str());
+    if (!args.overwrite_newsroom) {
+      std::fprintf(
+          stderr,
+          "vetted import: nothing was imported. Make these changes in the newsroom (/admin/), or pass "
+          "--overwrite-newsroom to replace the newsroom's published work with the folder's.\n");
+      return 1;
+    }
+  }
   Result<store::ImportReport> report = (*store)->Import(input);
   phase("store");
   if (!report.ok()) {

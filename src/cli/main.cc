@@ -62,6 +62,9 @@ const std::vector<Subcommand>& Table() {
          c.add_option("--db", a.import.db, "Store address: sqlite:PATH or a file path (created when missing)")
              ->envname("VETTED_DB");
          c.add_flag("-q,--quiet", a.import.quiet, "No report; warnings only counted");
+         c.add_flag(
+             "--overwrite-newsroom", a.import.overwrite_newsroom,
+             "Import even where the folder replaces or unpublishes articles published in the newsroom");
        },
        [](const Args& a) { return RunImport(a.import); }},
       {"serve", "Serve the site from the database, with search and reader feedback",

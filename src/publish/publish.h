@@ -252,6 +252,15 @@ struct ImportOptions {
 Result<ImportPlan> ToImport(const Site& site, std::vector<store::SourceFile> files,
                             const ImportOptions& options);
 
+// What importing `input` would do to work done in the newsroom (the store's
+// Workflow(); none: no conflicts): one line per newsroom article that the
+// import would overwrite (the folder holds another revision than the one
+// readers see) or unpublish (live, and missing from the folder), e.g.
+// "content/a.md: published in the newsroom (sha256:...); the folder would
+// replace it with sha256:...". Drafts that never went live are left alone
+// by an import and are no conflict. kIo when the store fails.
+Result<std::vector<std::string>> NewsroomConflicts(store::Store& store, const store::ImportInput& input);
+
 // ---- one saved article at a time (`vetted dev`) -------------------------------
 
 // A site folder imported once and kept in memory (with its article cache),
