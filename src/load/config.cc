@@ -141,6 +141,17 @@ void ReadTable(const toml::table& table, const std::string& file, SiteConfig& co
     }
   }
   r.String("sourcing_policy", config.sourcing_policy);
+  if (const toml::node* n = table.get("approvals_for_new_or_major")) {
+    auto v = n->value_exact<int64_t>();
+    if (v && (*v == 1 || *v == 2)) {
+      config.approvals_for_new_or_major = static_cast<int>(*v);
+    } else {
+      r.Invalid(
+          "approvals_for_new_or_major",
+          "`approvals_for_new_or_major` must be 1 or 2 (approving medical reviewers for a new article or a "
+          "major change)");
+    }
+  }
   ReadFeedback(r, config);
   ReadGrade(table, file, config, diagnostics);
 }

@@ -5,7 +5,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <tuple>
 
+#include "load/internal.h"
 #include "load/load.h"
 
 namespace vetted::load {
@@ -324,6 +326,33 @@ TEST(DiskTest, LoadsARealFolder) {
   EXPECT_EQ(site->static_files[0].source_path, root.string() + "/static/img/x.png");
   EXPECT_EQ(Disk().Read(root.string() + "/nope").status().code(), Code::kNotFound);
   EXPECT_FALSE(Disk().IsDir(root.string()));
+}
+
+}  // namespace
+}  // namespace vetted::load
+
+namespace vetted::load {
+namespace {
+
+TEST(ConfigTest, ApprovalsForNewOrMajorIsOneOrTwo) {
+  const std::string head = "title = \"T\"\nbase_url = \"https://t.example/\"\n";
+  for (const auto& [value, want, ok] :
+       std::vector<std::tuple<std::string, int, bool>>{{"", 1, true},
+                                                       {"approvals_for_new_or_major = 2\n", 2, true},
+                                                       {"approvals_for_new_or_major = 1\n", 1, true},
+                                                       {"approvals_for_new_or_major = 3\n", 1, false},
+                                                       {"approvals_for_new_or_major = \"2\"\n", 1, false}}) {
+    SCOPED_TRACE(value);
+    std::vector<Diagnostic> diagnostics;
+    SiteConfig config = ParseConfig(head + value, "site.toml", diagnostics);
+    EXPECT_EQ(config.approvals_for_new_or_major, want);
+    EXPECT_EQ(diagnostics.empty(), ok);
+    if (!ok) {
+      ASSERT_EQ(diagnostics.size(), 1u);
+      EXPECT_EQ(diagnostics[0].pos.line, 3);
+      EXPECT_NE(diagnostics[0].message.find("must be 1 or 2"), std::string::npos);
+    }
+  }
 }
 
 }  // namespace

@@ -217,6 +217,10 @@ struct SiteConfig {
   // http(s) URL for a plain "Report an error" link. "" = not set.
   std::string feedback_endpoint;
   std::string feedback_report;
+  // The newsroom (docs/newsroom-workflow.md): approving medical reviewers a
+  // new article, or a change its writer marks major, needs before it may be
+  // published: 1 or 2 (site.toml `approvals_for_new_or_major`).
+  int approvals_for_new_or_major = 1;
   std::map<std::string, int> key_lines;
 };
 

@@ -176,7 +176,7 @@ Status Articles::Approve(const Actor& actor, int64_t id, const std::string& revi
     if (Status s = tx.AddApproval({id, revision, actor.account_id, actor.person_id, note, now}); !s.ok())
       return s;
     WfArticle a = f->article;
-    a.state = std::string(StateName(StateAfterApproval(f->facts, options_.rules, actor.account_id)));
+    a.state = std::string(StateName(StateAfterApproval(f->facts, Rules(), actor.account_id)));
     if (Status s = tx.UpdateArticle(a); !s.ok()) return s;
     return Record(tx, actor, now, "approve", id, revision, f->article.state, a.state, note);
   });

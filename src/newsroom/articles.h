@@ -22,6 +22,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,9 @@ namespace vetted::newsroom {
 
 struct ArticleOptions {
   SiteRules rules;
+  // When set, asked at each step instead of `rules` (the server: the
+  // setting in the site.toml being served). Must be thread-safe.
+  std::function<SiteRules()> site_rules;
   const util::Clock* clock = &util::SystemClock();  // must outlive the service
 };
 
@@ -126,6 +130,9 @@ class Articles {
   Result<store::AuditCheck> VerifyAudit() { return wf_.VerifyAudit(); }
 
  private:
+  // The site's rules now: options_.site_rules() when set, else options_.rules.
+  SiteRules Rules() const { return options_.site_rules ? options_.site_rules() : options_.rules; }
+
   store::Store& store_;
   store::WorkflowStore& wf_;
   ArticleOptions options_;

@@ -308,6 +308,13 @@ Result<std::unique_ptr<App>> App::Open(store::Store& store, const AppOptions& op
   if (store.Workflow() != nullptr) {
     newsroom::ArticleOptions newsroom_options;
     newsroom_options.clock = options.clock;
+    // The site.toml being served says how many approvals a new article needs.
+    App::Impl* served = impl.get();
+    newsroom_options.site_rules = [served] {
+      newsroom::SiteRules rules;
+      rules.two_approvals_for_new_or_major = served->Current()->site.config.approvals_for_new_or_major >= 2;
+      return rules;
+    };
     impl->articles = std::make_unique<newsroom::Articles>(store, newsroom_options);
     if (Status s = AddArticleRoutes(impl->router, *impl->articles); !s.ok())
       return Status::Internal("routes: " + s.message());

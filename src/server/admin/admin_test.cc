@@ -356,8 +356,12 @@ namespace {
 // carried out by the server's poller on its own.
 class NewsroomPathTest : public AdminTest {
  protected:
-  void AddReviewerAndEditor() {
+  void AddReviewerAndEditor(const std::string& toml_extra = "") {
     store::ImportInput in = TinySite();
+    in.files[0].bytes += toml_extra;
+    in.files.push_back({"people/sam.md",
+                        "---\nname: Sam Second\ncredentials: MD\nroles: [medical-reviewer]\nsummary: Another "
+                        "fictional doctor.\n---\nBio.\n"});
     in.files.push_back({"people/rita.md",
                         "---\nname: Rita Reviewer\ncredentials: MD\nroles: [medical-reviewer]\nsummary: A "
                         "fictional doctor.\n---\nBio.\n"});
@@ -367,6 +371,7 @@ class NewsroomPathTest : public AdminTest {
     ASSERT_TRUE(app_->Reload().ok());
     ASSERT_TRUE(accounts_->Add("reviewer@x.org", newsroom::kReviewer, "rita", kPassword).ok());
     ASSERT_TRUE(accounts_->Add("editor@x.org", newsroom::kEditor, "", kPassword).ok());
+    ASSERT_TRUE(accounts_->Add("second@x.org", newsroom::kReviewer, "sam", kPassword).ok());
   }
   // A JSON call as the account whose session cookie is `cookie`.
   Response Api(const std::string& method, const std::string& target, const json& body,
@@ -443,6 +448,28 @@ TEST_F(NewsroomPathTest, DraftReviewPublishAndAScheduledUnpublish) {
     status = get("/figs/");
   }
   EXPECT_EQ(status, 404) << "the scheduled unpublication was not carried out";
+}
+
+// site.toml's approvals_for_new_or_major = 2: one approval is not enough to
+// publish a new article; a second reviewer's is.
+TEST_F(NewsroomPathTest, TheSiteCanAskForTwoReviewersOfANewArticle) {
+  AddReviewerAndEditor("approvals_for_new_or_major = 2\n");
+  std::string writer = SignIn("writer@x.org"), reviewer = SignIn("reviewer@x.org"),
+              second = SignIn("second@x.org"), editor = SignIn("editor@x.org");
+  std::string source = "---\ntitle: Figs\ndescription: About figs.\nauthors: [wendy]\n---\nFigs are fruit.\n";
+  Response created =
+      Api("POST", "/admin/api/articles", {{"path", "content/figs.md"}, {"source", source}}, writer);
+  ASSERT_EQ(created.status, 201) << created.Body();
+  json c = json::parse(created.Body());
+  const std::string revision = c["revision"],
+                    base = "/admin/api/articles/" + std::to_string(c["id"].get<int64_t>());
+  EXPECT_EQ(Api("POST", base + "/submit", {{"revision", revision}}, writer).status, 200);
+  EXPECT_EQ(Api("POST", base + "/approve", {{"revision", revision}}, reviewer).status, 200);
+  Response early = Api("POST", base + "/publish", {{"revision", revision}}, editor);
+  EXPECT_EQ(early.status, 403) << early.Body();
+  EXPECT_EQ(Api("POST", base + "/approve", {{"revision", revision}}, second).status, 200);
+  Response published = Api("POST", base + "/publish", {{"revision", revision}}, editor);
+  EXPECT_EQ(published.status, 200) << published.Body();
 }
 
 }  // namespace
