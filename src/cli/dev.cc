@@ -91,6 +91,21 @@ bool Hidden(const std::string& path) {
   }
 }
 
+// Store::Import of the whole folder, refused (as `vetted import` refuses it)
+// when it would overwrite or unpublish an article published in the newsroom
+// (a --db that the newsroom also edits).
+Result<store::ImportReport> ImportWhole(store::Store& store, const store::ImportInput& input) {
+  Result<std::vector<std::string>> conflicts = publish::NewsroomConflicts(store, input);
+  if (!conflicts.ok()) return conflicts.status();
+  if (!conflicts->empty()) {
+    std::string message =
+        "the folder conflicts with articles published in the newsroom; nothing was imported:";
+    for (const std::string& c : *conflicts) message += "\n  " + c;
+    return Status::Conflict(message);
+  }
+  return store.Import(input);
+}
+
 // Publishes what was saved: the articles `changed` (paths relative to the
 // site) alone when the session can (publish::FolderSession::ArticlesChanged
 // and Store::ImportArticles), else the whole folder. `whole`: import
@@ -123,11 +138,12 @@ bool Publish(publish::FolderSession& session, const std::string& site, const std
     errors = publish::Format(only_errors, site);
   } else {
     Result<store::ImportReport> r =
-        whole ? store.Import(plan->input) : store.ImportArticles(plan->input.articles);
+        whole ? ImportWhole(store, plan->input) : store.ImportArticles(plan->input.articles);
     if (!whole && !r.ok() && r.status().code() == Code::kConflict) {  // the store takes whole sites only
       whole = true;
       plan = session.ImportAll();
-      r = plan.ok() && !plan->refused() ? store.Import(plan->input) : Result<store::ImportReport>(r.status());
+      r = plan.ok() && !plan->refused() ? ImportWhole(store, plan->input)
+                                        : Result<store::ImportReport>(r.status());
     }
     if (!r.ok()) {
       errors = r.status().message();

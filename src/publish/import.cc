@@ -44,35 +44,11 @@ std::string Join(const std::vector<std::string>& items, char sep) {
   return out;
 }
 
-// " w1 w2 ... ": the words of `text` (runs of ASCII letters and digits and
-// of non-ASCII bytes), lower-cased and spelled by util::SearchSpelling.
-std::string SpelledWords(std::string_view text) {
-  std::string out = " ";
-  std::string word;
-  auto flush = [&] {
-    if (word.empty()) return;
-    out += util::SearchSpelling(word);
-    out += ' ';
-    word.clear();
-  };
-  for (char c : text) {
-    auto u = static_cast<unsigned char>(c);
-    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || u >= 0x80) {
-      word += c;
-    } else if (c >= 'A' && c <= 'Z') {
-      word += static_cast<char>(c - 'A' + 'a');
-    } else {
-      flush();
-    }
-  }
-  flush();
-  return out;
-}
-
 std::string GlossaryText(const store::SearchDocument& s, const markup::Document& doc,
                          const std::vector<GlossaryTerm>& glossary) {
   if (doc.glossary_terms.empty() || glossary.empty()) return "";
-  const std::string text = SpelledWords(s.title + "\n" + s.description + "\n" + s.headings + "\n" + s.body);
+  const std::string text =
+      util::SpelledWords(s.title + "\n" + s.description + "\n" + s.headings + "\n" + s.body);
   std::string out;
   for (const std::string& key : doc.glossary_terms) {
     auto t =
@@ -81,7 +57,7 @@ std::string GlossaryText(const store::SearchDocument& s, const markup::Document&
     std::vector<const std::string*> forms = {&t->term};
     for (const std::string& alias : t->aliases) forms.push_back(&alias);
     for (const std::string* form : forms) {
-      std::string words = SpelledWords(*form);
+      std::string words = util::SpelledWords(*form);
       if (words.size() <= 1 || text.find(words) != std::string::npos) continue;
       out += util::Trim(*form);
       out += '\n';

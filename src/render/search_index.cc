@@ -63,32 +63,6 @@ std::string Hex(size_t v) {
   return std::string(buf, static_cast<size_t>(n));
 }
 
-// " w1 w2 ... ": the words of `text` as publish::SearchText compares them for
-// the glossary field (runs of ASCII letters and digits and of non-ASCII
-// bytes), lower-cased and spelled by util::SearchSpelling.
-std::string SpelledWords(std::string_view text) {
-  std::string out = " ";
-  std::string word;
-  auto flush = [&] {
-    if (word.empty()) return;
-    out += util::SearchSpelling(word);
-    out += ' ';
-    word.clear();
-  };
-  for (char c : text) {
-    auto u = static_cast<unsigned char>(c);
-    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || u >= 0x80) {
-      word += c;
-    } else if (c >= 'A' && c <= 'Z') {
-      word += static_cast<char>(c - 'A' + 'a');
-    } else {
-      flush();
-    }
-  }
-  flush();
-  return out;
-}
-
 // The first 16 bytes of a word, zero-padded, as two integers.
 struct Key {
   uint64_t a = 0, b = 0;
@@ -137,7 +111,7 @@ uint32_t SearchHash(std::string_view s) {
 // article's text already holds the name, and its words to index when not.
 struct SearchIndexBuilder::Glossary {
   struct Name {
-    std::string spelled;             // SpelledWords(name): " w1 w2 "; " " when it has no word
+    std::string spelled;             // util::SpelledWords(name): " w1 w2 "; " " when it has no word
     std::vector<uint32_t> ids;       // of the spelled words (empty when `exotic`)
     bool exotic = false;             // a spelled word with non-ASCII bytes: compared on the spelled text
     std::vector<std::string> words;  // the name's search words, indexed when the text lacks it
@@ -159,7 +133,7 @@ struct SearchIndexBuilder::Glossary {
 
   Name Cut(const std::string& name, std::string& buffer) {
     Name n;
-    n.spelled = SpelledWords(name);
+    n.spelled = util::SpelledWords(name);
     std::vector<std::string_view> spelled;
     for (size_t i = 1; i < n.spelled.size();) {
       size_t end = n.spelled.find(' ', i);
@@ -402,8 +376,8 @@ void SearchIndexBuilder::AddGlossary(Words& w, const SearchFields& fields, Doc& 
   auto has = [&](const Glossary::Name& name) {
     if (name.exotic) {
       if (spelled_text.empty())
-        spelled_text = SpelledWords(fields.title + "\n" + fields.description + "\n" + fields.headings + "\n" +
-                                    fields.body);
+        spelled_text = util::SpelledWords(fields.title + "\n" + fields.description + "\n" + fields.headings +
+                                          "\n" + fields.body);
       return spelled_text.find(name.spelled) != std::string::npos;
     }
     for (uint32_t id : name.ids)

@@ -157,4 +157,27 @@ std::string SearchSpellingTable() {
   return out;
 }
 
+std::string SpelledWords(std::string_view text) {
+  std::string out = " ";
+  std::string word;
+  auto flush = [&] {
+    if (word.empty()) return;
+    out += SearchSpelling(word);
+    out += ' ';
+    word.clear();
+  };
+  for (char c : text) {
+    auto u = static_cast<unsigned char>(c);
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || u >= 0x80) {
+      word += c;
+    } else if (c >= 'A' && c <= 'Z') {
+      word += static_cast<char>(c - 'A' + 'a');
+    } else {
+      flush();
+    }
+  }
+  flush();
+  return out;
+}
+
 }  // namespace vetted::util

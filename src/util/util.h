@@ -97,6 +97,11 @@ std::string SearchSpelling(std::string_view word);
 // replacement written "from>to". The rules that apply them are
 // SearchSpelling's; the lists hold only [a-z] letters.
 std::string SearchSpellingTable();
+// " w1 w2 ... ": the words of `text` (runs of ASCII letters and digits and of
+// non-ASCII bytes), lower-cased and spelled by SearchSpelling, each with a
+// space either side, so that " word " finds a whole word. How the search
+// text's glossary field and the static index compare words with glossary names.
+std::string SpelledWords(std::string_view text);
 
 // Counts Unicode code points (UTF-8 input; every non-continuation byte counts).
 size_t Utf8Length(std::string_view s);
