@@ -242,14 +242,30 @@ std::string Page(std::string_view title, const newsroom::Actor& actor, std::stri
   const std::string root = up.empty() ? "./" : std::string(up);
   std::string bar;
   if (actor.account_id != 0) {
-    bar = "<p class=\"admin-who\">" + Esc(actor.email) +
-          "</p>\n<form class=\"admin-logout\" method=\"post\" action=\"" + std::string(up) +
-          "logout\"><input type=\"hidden\" name=\"csrf\" value=\"" + Esc(csrf) +
-          "\"><button type=\"submit\">Sign out</button></form>\n";
+    // The newsroom's sections, each shown to the roles that work there.
+    struct Link {
+      const char* href;
+      const char* label;
+      uint8_t roles;
+    };
+    const uint8_t anyone = newsroom::kWriter | newsroom::kReviewer | newsroom::kEditor | newsroom::kAdmin;
+    const uint8_t makers = newsroom::kWriter | newsroom::kReviewer | newsroom::kEditor;
+    bar = "<nav class=\"admin-nav\" aria-label=\"Newsroom\"><ul>\n";
+    for (Link link : {Link{"", "Home", anyone}, Link{"articles", "Articles", anyone},
+                      Link{"due", "Review due", anyone}, Link{"feedback", "Feedback", makers},
+                      Link{"library", "Library", makers}, Link{"accounts", "Accounts", newsroom::kAdmin}}) {
+      if ((actor.roles & link.roles) == 0) continue;
+      bar += "<li><a href=\"" + root + link.href + "\">" + link.label + "</a></li>\n";
+    }
+    bar += "</ul></nav>\n";
+    bar += "<p class=\"admin-who\">" + Esc(actor.email) +
+           "</p>\n<form class=\"admin-logout\" method=\"post\" action=\"" + std::string(up) +
+           "logout\"><input type=\"hidden\" name=\"csrf\" value=\"" + Esc(csrf) +
+           "\"><button type=\"submit\">Sign out</button></form>\n";
   }
   return "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-         "<meta name=\"referrer\" content=\"no-referrer\">\n<title>" +
+         "<meta name=\"referrer\" content=\"same-origin\">\n<title>" +
          Esc(title) + " · vetted newsroom</title>\n<link rel=\"stylesheet\" href=\"" + std::string(up) +
          "admin.css\">\n</head>\n<body class=\"admin\">\n<header class=\"admin-bar\">\n<p "
          "class=\"admin-brand\"><a "

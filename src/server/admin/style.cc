@@ -40,6 +40,8 @@ a { color: var(--link); }
 }
 .admin-brand { margin: 0; font-weight: 600; flex: 1; }
 .admin-brand a { color: var(--text); text-decoration: none; }
+.admin-nav ul { display: flex; flex-wrap: wrap; gap: 0.25rem 1rem; margin: 0; padding: 0; list-style: none; }
+.admin-nav a { display: inline-block; padding: 0.25rem 0; }
 .admin-who { margin: 0; color: var(--muted); }
 .admin-logout { margin: 0; }
 .admin-main {
