@@ -301,6 +301,37 @@ class FolderSession {
   std::unique_ptr<State> state_;
 };
 
+// ---- one article as it would be (the newsroom's editor) ------------------------
+
+struct PreviewOptions {
+  ValidateOptions validate;  // article_markup is ignored: every article is rendered
+  // "Related articles" supplier (render::Options::related); empty = built in.
+  std::function<std::vector<std::string>(const std::string&)> related;
+};
+
+struct ArticlePreview {
+  // The article's URL ("/a/b/"), "" when the site would not hold it (e.g. its
+  // front matter says `draft: true`).
+  std::string url;
+  // Its page as readers would see it, through the site's theme; "" when
+  // `url` is "".
+  std::string html;
+  // What `vetted check` would say about the file `path` in that site (load,
+  // markup and every check rule), sorted by line; `file` is `path`.
+  std::vector<Diagnostic> diagnostics;
+};
+
+// The site of `snapshot` (a store's published content) with the file `path`
+// ("content/<section>/<slug>.md") set to `source`, loaded, validated and
+// rendered as the server and `vetted build` do (every phase through its
+// front door), without storing anything: the article's page and its
+// diagnostics. Renders every article body of the site once (the rules
+// that read the rendered text need them). kInvalid for a path outside
+// content/ or not ending in .md; LoadSnapshot's errors; kInvalid when a
+// template fails. Thread-safe on its own inputs.
+Result<ArticlePreview> PreviewArticle(store::Snapshot snapshot, const std::string& path,
+                                      const std::string& source, const PreviewOptions& options = {});
+
 // The search text of one rendered article (exposed for tests). With the
 // site's glossary, SearchDocument::glossary holds, for every term the body
 // mentions (markup::Document::glossary_terms), the term and its aliases that
