@@ -352,9 +352,13 @@ std::string Place(const std::string& source, int line) {
 }
 
 std::string Findings(const std::vector<Diagnostic>& diagnostics, const std::string& source,
-                     const std::string& problem) {
+                     const std::string& problem, bool dated) {
   std::string html =
       "<section class=\"admin-findings\" aria-labelledby=\"findings\">\n<h2 id=\"findings\">Checks</h2>\n";
+  if (dated)
+    html +=
+        "<p class=\"admin-help\">No first publication date yet: the checks assume today's, as the "
+        "newsroom sets it at the first publication.</p>\n";
   if (!problem.empty()) return html + Alert(problem) + "</section>\n";
   if (diagnostics.empty()) return html + "<p>No findings: the checks pass.</p>\n</section>\n";
   publish::Tally t = publish::Count(diagnostics);
@@ -390,17 +394,38 @@ struct Checked {
   std::vector<Diagnostic> diagnostics;
   std::string html;     // the page
   std::string problem;  // why there is no preview ("" when there is one)
+  std::string source;   // what was checked (line numbers refer to it)
+  bool dated = false;   // `published` was added, as the newsroom adds it at the first publication
 };
 
-Checked Check(Editor& ed, const std::string& path, const std::string& source) {
+// `source` with `published: <today>` as the last front-matter key when it
+// has none (the newsroom adds it so at the first publication); "" when it has one.
+std::string WithPublished(const std::string& source, const std::string& path, const Date& today) {
+  std::vector<Diagnostic> ignored;
+  Article a = load::ParseArticle(source, path, ignored);
+  if (!a.front_matter_ok || !a.published.empty() || a.key_lines.count("published")) return "";
+  if (!util::StartsWith(source, "---\n")) return "";
+  size_t close = source.find("\n---\n", 3);
+  if (close == std::string::npos) return "";
+  std::string out = source;
+  out.insert(close + 1, "published: " + today.Iso() + "\n");
+  return out;
+}
+
+Checked Check(Editor& ed, const std::string& path, const std::string& given) {
   Checked out;
+  Date today = publish::Today(*ed.app.options.clock);
+  out.source = WithPublished(given, path, today);
+  out.dated = !out.source.empty();
+  if (!out.dated) out.source = given;
+  const std::string& source = out.source;
   Result<store::Snapshot> snapshot = ed.app.store.Load();
   if (!snapshot.ok()) {
     out.problem = "The published site could not be read: " + snapshot.status().message();
     return out;
   }
   publish::PreviewOptions options;
-  options.validate.today = publish::Today(*ed.app.options.clock);
+  options.validate.today = today;
   Result<publish::ArticlePreview> p = publish::PreviewArticle(std::move(*snapshot), path, source, options);
   if (!p.ok()) {
     out.problem = "No preview: " + p.status().message();
@@ -423,7 +448,6 @@ struct EditorView {
   std::string note, alert;
   std::vector<std::string> others;  // also editing
   const Checked* checked = nullptr;
-  std::string checked_source;  // the source the findings are about
   bool show_preview = false;
   // A conflict: the newer revision saved by someone else.
   std::string theirs_revision, theirs_source, yours_source;
@@ -496,7 +520,8 @@ std::string EditorHtml(const Request& req, const newsroom::ArticleRecord* rec, c
       "Cite sources with [@key]; link other articles by their address or .md file; boxes with ::: tip "
       "... :::.</p>\n<textarea id=\"f-body\" name=\"body\" rows=\"24\" aria-describedby=\"f-body-help\">\n" +
       Esc(v.fields.body) + "</textarea>\n";
-  if (v.checked != nullptr) html += Findings(v.checked->diagnostics, v.checked_source, v.checked->problem);
+  if (v.checked != nullptr)
+    html += Findings(v.checked->diagnostics, v.checked->source, v.checked->problem, v.checked->dated);
   if (v.id != 0) {
     html += std::string(
                 "<div class=\"admin-check\"><input id=\"f-major\" name=\"major\" type=\"checkbox\" "
@@ -508,7 +533,7 @@ std::string EditorHtml(const Request& req, const newsroom::ArticleRecord* rec, c
         "draft</button>\n"
         "<button type=\"submit\" name=\"action\" value=\"preview\">Preview</button>\n"
         "<button type=\"submit\" formaction=\"preview\" formtarget=\"_blank\">Open the preview as a "
-        "page</button></div>\n";
+        "page (new tab)</button></div>\n";
   } else {
     html +=
         "<div class=\"admin-actions\"><button type=\"submit\" name=\"action\" value=\"save\">Create "
@@ -583,7 +608,6 @@ Response EditPage(Editor& ed, const Request& req, const PathMatch& match) {
   Record(ed, req, *id, &v.others);
   Checked checked = Check(ed, v.path, latest.source);
   v.checked = &checked;
-  v.checked_source = latest.source;
   return EditorResponse(200, req, &*rec, v);
 }
 
@@ -614,7 +638,6 @@ Response PostEdit(Editor& ed, const Request& req, const PathMatch& match, bool p
     }
     Record(ed, req, *id, &v.others);
     v.checked = &checked;
-    v.checked_source = source;
     v.show_preview = true;
     v.note = checked.html.empty() ? "" : "Preview below; nothing was saved.";
     return EditorResponse(200, req, &*rec, v);
@@ -660,7 +683,6 @@ Response PostNew(Editor& ed, const Request& req) {
   if (QueryValue(req.body, "action") == "preview") {
     Checked checked = Check(ed, v.path, source);
     v.checked = &checked;
-    v.checked_source = source;
     v.show_preview = true;
     return EditorResponse(200, req, nullptr, v);
   }

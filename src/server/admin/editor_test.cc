@@ -175,8 +175,11 @@ TEST_F(EditorTest, CreateThenTheEditorShowsTheFieldsAndTheChecks) {
   EXPECT_TRUE(util::StartsWith(ValueOf(html, "base_revision"), "sha256:"));
   EXPECT_TRUE(Has(html, "<section class=\"admin-findings\" aria-labelledby=\"findings\">"));
   EXPECT_TRUE(Has(html, "<h2 id=\"findings\">Checks</h2>"));
-  // A new article has no medical review yet: the check says so, at the front matter.
+  // A new article has no medical review yet: the check says so. Its first
+  // publication date is the newsroom's to set: no finding about it.
   EXPECT_TRUE(Has(html, "not medically reviewed")) << html;
+  EXPECT_FALSE(Has(html, "missing required key `published`"));
+  EXPECT_TRUE(Has(html, "the checks assume today"));
   EXPECT_FALSE(Has(html, "Saved revision nonsense"));  // a note only for a real revision
   // The first publication date is not written by the form until the newsroom sets it.
   EXPECT_TRUE(Has(html, "name=\"published\" type=\"date\" value=\"\""));
