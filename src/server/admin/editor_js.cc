@@ -22,7 +22,9 @@ std::string_view EditorScript() {
     busy = true;
     var data = new URLSearchParams(new FormData(form));
     data.set('action', 'preview');
-    fetch(form.action, {method: 'POST', body: data, credentials: 'same-origin'})
+    // Not form.action: the form's buttons named "action" shadow that property.
+    var target = new URL(form.getAttribute('action'), document.baseURI);
+    fetch(target, {method: 'POST', body: data, credentials: 'same-origin'})
       .then(function (res) { return res.ok ? res.text() : null; })
       .then(function (text) {
         if (text === null) return;
