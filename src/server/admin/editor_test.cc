@@ -5,7 +5,10 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <memory>
+#include <sstream>
 #include <string>
 
 #include "load/load.h"
@@ -59,6 +62,44 @@ std::string ValueOf(const std::string& html, const std::string& name) {
   if (at == std::string::npos) return "";
   at += key.size();
   return html.substr(at, html.find('"', at) - at);
+}
+
+std::string Unescape(std::string s) {
+  for (auto [from, to] : {std::pair{"&lt;", "<"}, std::pair{"&gt;", ">"}, std::pair{"&quot;", "\""},
+                          std::pair{"&#39;", "'"}, std::pair{"&amp;", "&"}})
+    s = util::ReplaceAll(s, from, to);
+  return s;
+}
+
+// The fields the editor's form would send as the page shows them (inputs with
+// a value, textareas, selected options; not the buttons), form-encoded.
+std::string FormOf(const std::string& html, const std::string& action) {
+  std::string form = html.substr(html.find("<form class=\"admin-form admin-editor\""));
+  form = form.substr(0, form.find("</form>"));
+  std::string out;
+  auto add = [&](const std::string& name, const std::string& value) {
+    out += (out.empty() ? "" : "&") + name + "=" + util::UrlEncode(Unescape(value));
+  };
+  for (size_t at = form.find("<input "); at != std::string::npos; at = form.find("<input ", at + 1)) {
+    std::string tag = form.substr(at, form.find('>', at) - at);
+    size_t n = tag.find("name=\""), v = tag.find("value=\"");
+    if (n == std::string::npos || v == std::string::npos) continue;
+    std::string name = tag.substr(n + 6, tag.find('"', n + 6) - n - 6);
+    if (tag.find("type=\"checkbox\"") != std::string::npos && tag.find(" checked") == std::string::npos)
+      continue;
+    add(name, tag.substr(v + 7, tag.find('"', v + 7) - v - 7));
+  }
+  for (size_t at = form.find("<textarea "); at != std::string::npos; at = form.find("<textarea ", at + 1)) {
+    size_t n = form.find("name=\"", at), open = form.find(">\n", at), close = form.find("</textarea>", at);
+    add(form.substr(n + 6, form.find('"', n + 6) - n - 6), form.substr(open + 2, close - open - 2));
+  }
+  for (size_t at = form.find("<select "); at != std::string::npos; at = form.find("<select ", at + 1)) {
+    size_t n = form.find("name=\"", at), sel = form.find("\" selected>", at);
+    size_t v = form.rfind("value=\"", sel);
+    add(form.substr(n + 6, form.find('"', n + 6) - n - 6), form.substr(v + 7, sel - v - 7));
+  }
+  add("action", action);
+  return out;
 }
 
 bool Has(std::string_view text, std::string_view part) {
@@ -146,6 +187,19 @@ class EditorTest : public ::testing::Test {
     return std::stoll(location.substr(16));
   }
   std::string EditUrl(int64_t id) { return "/admin/articles/" + std::to_string(id) + "/edit"; }
+  // Creates an article through the newsroom service (any text, also one the form would not make).
+  int64_t CreateDirectly(const std::string& path, const std::string& source) {
+    newsroom::Articles articles(*store_, {});
+    newsroom::Actor wendy{1, "writer@x.org", "wendy", newsroom::kWriter};
+    Result<newsroom::Created> c = articles.Create(wendy, path, source);
+    EXPECT_TRUE(c.ok()) << c.status().message();
+    return c.ok() ? c->id : 0;
+  }
+  std::string Latest(int64_t id) {
+    newsroom::Articles articles(*store_, {});
+    Result<newsroom::ArticleRecord> rec = articles.Get(id);
+    return rec.ok() && !rec->revisions.empty() ? rec->revisions.back().source : "";
+  }
   int Revisions(int64_t id) {
     newsroom::Articles articles(*store_, {});
     Result<newsroom::ArticleRecord> rec = articles.Get(id);
@@ -388,6 +442,64 @@ TEST_F(EditorTest, TheScriptIsAFileRouteAndThePagesNeedNoInlineScript) {
   EXPECT_TRUE(Has(html, "<script src=\"../../editor.js\" defer></script>"));
   EXPECT_FALSE(Has(html, "<script>"));
   EXPECT_FALSE(Has(html, "style=\""));
+}
+
+TEST_F(EditorTest, DemoArticlesSentBackUnchangedThroughTheFormKeepTheirRevision) {
+  std::filesystem::path root = std::filesystem::path(VETTED_SOURCE_DIR) / "demo";
+  int seen = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(root / "content")) {
+    if (entry.path().extension() != ".md" || entry.path().filename() == "_section.md") continue;
+    std::string path = std::filesystem::relative(entry.path(), root).generic_string();
+    SCOPED_TRACE(path);
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    int64_t id = CreateDirectly(path, text.str());
+    ASSERT_GT(id, 0);
+    ++seen;
+    std::string page = Get(EditUrl(id), writer_).Body();
+    std::string base = ValueOf(page, "base_revision");
+    Response res = Post(EditUrl(id), FormOf(page, "save"), writer_);
+    ASSERT_EQ(res.status, 303) << res.Body();
+    // The same revision: the text readers would see did not change at all.
+    EXPECT_EQ(res.Header("Location"), EditUrl(id) + "?saved=" + util::UrlEncode(base));
+    EXPECT_EQ(Revisions(id), 1);
+  }
+  EXPECT_GE(seen, 6);
+}
+
+TEST_F(EditorTest, WhatTheNewsroomWritesIsKeptFromTheStoredRevisionNotTakenFromTheForm) {
+  int64_t id =
+      CreateDirectly("content/sleep/naps.md",
+                     "---\ntitle: Naps\ndescription: About naps.\nauthors: [wendy]\nmy_note: keep me\n"
+                     "reviewers:\n  - by: rita\n    date: 2026-03-02\n---\n\nNaps help.\n");
+  std::string page = Get(EditUrl(id), writer_).Body();
+  EXPECT_TRUE(Has(page, "<summary>Set by the newsroom (not edited here)</summary>"));
+  std::string form = FormOf(page, "save");
+  form = util::ReplaceAll(form, "Naps%20help.", "Naps%20help%20a%20lot.");
+  form += "&kept=" + util::UrlEncode("reviewers:\n  - by: wendy\n");  // no such field: ignored
+  Response res = Post(EditUrl(id), form, writer_);
+  ASSERT_EQ(res.status, 303) << res.Body();
+  std::string saved = Latest(id);
+  EXPECT_TRUE(Has(saved, "my_note: keep me\nreviewers:\n  - by: rita\n    date: 2026-03-02\n")) << saved;
+  EXPECT_FALSE(Has(saved, "by: wendy"));
+  EXPECT_TRUE(Has(saved, "Naps help a lot."));
+}
+
+TEST_F(EditorTest, UnreadableFrontMatterIsShownAsTextToFix) {
+  int64_t id = CreateDirectly("content/sleep/naps.md", "---\ntitle: [unclosed\n---\n\nNaps help.\n");
+  std::string page = Get(EditUrl(id), writer_).Body();
+  ASSERT_TRUE(Has(page, "<label for=\"f-front-matter\">Front matter (YAML)</label>")) << page;
+  EXPECT_TRUE(Has(page, "title: [unclosed"));
+  EXPECT_TRUE(Has(page, "yaml"));  // the finding names the problem
+  std::string form = FormOf(page, "save");
+  form = util::ReplaceAll(form, util::UrlEncode("title: [unclosed"),
+                          util::UrlEncode("title: Naps\ndescription: About naps.\nauthors: [wendy]"));
+  Response res = Post(EditUrl(id), form, writer_);
+  ASSERT_EQ(res.status, 303) << res.Body();
+  std::string after = Get(EditUrl(id), writer_).Body();
+  EXPECT_TRUE(Has(after, "name=\"title\" type=\"text\" value=\"Naps\"")) << after;
+  EXPECT_TRUE(Has(Latest(id), "Naps help."));
 }
 
 }  // namespace
