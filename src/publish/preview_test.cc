@@ -8,7 +8,7 @@
 namespace vetted::publish {
 namespace {
 
-store::Snapshot Site() {
+store::Snapshot Stored() {
   store::Snapshot s;
   s.generation = 1;
   s.files = {
@@ -25,7 +25,7 @@ TEST(PreviewArticle, RendersTheNewArticleThroughTheTheme) {
   std::string text =
       "---\ntitle: Apples\ndescription: About apples.\nauthors: [wendy]\npublished: 2026-01-10\n---\n"
       "Eat an *apple* a day.\n\nSee [pears](b.md).\n";
-  Result<ArticlePreview> p = PreviewArticle(Site(), "content/health/a.md", text);
+  Result<ArticlePreview> p = PreviewArticle(Stored(), "content/health/a.md", text);
   ASSERT_TRUE(p.ok()) << p.status().message();
   EXPECT_EQ(p->url, "/health/a/");
   EXPECT_NE(p->html.find("<h1>Apples</h1>"), std::string::npos) << p->html;
@@ -38,7 +38,7 @@ TEST(PreviewArticle, ReportsTheFilesFindingsWithLines) {
   std::string text =
       "---\ntitle: Apples\ndescription: About apples.\nauthors: [wendy]\npublished: 2026-01-10\n---\n"
       "Intro.\n\nApples help [@nobody2020].\n";
-  Result<ArticlePreview> p = PreviewArticle(Site(), "content/health/b.md", text);
+  Result<ArticlePreview> p = PreviewArticle(Stored(), "content/health/b.md", text);
   ASSERT_TRUE(p.ok()) << p.status().message();
   bool found = false;
   for (const Diagnostic& d : p->diagnostics)
@@ -52,16 +52,45 @@ TEST(PreviewArticle, ReportsTheFilesFindingsWithLines) {
 }
 
 TEST(PreviewArticle, RefusesAPathOutsideContent) {
-  EXPECT_EQ(PreviewArticle(Site(), "pages/x.md", "---\ntitle: x\n---\n").status().code(), Code::kInvalid);
-  EXPECT_EQ(PreviewArticle(Site(), "content/x.txt", "x").status().code(), Code::kInvalid);
+  EXPECT_EQ(PreviewArticle(Stored(), "pages/x.md", "---\ntitle: x\n---\n").status().code(), Code::kInvalid);
+  EXPECT_EQ(PreviewArticle(Stored(), "content/x.txt", "x").status().code(), Code::kInvalid);
 }
 
 TEST(PreviewArticle, ADraftHasNoPageButItsFindings) {
   std::string text = "---\ntitle: Apples\ndraft: true\n---\nText.\n";
-  Result<ArticlePreview> p = PreviewArticle(Site(), "content/health/a.md", text);
+  Result<ArticlePreview> p = PreviewArticle(Stored(), "content/health/a.md", text);
   ASSERT_TRUE(p.ok()) << p.status().message();
   EXPECT_EQ(p->url, "");
   EXPECT_EQ(p->html, "");
+}
+
+// The loaded-site form answers what the snapshot form answers.
+TEST(PreviewArticle, OnALoadedSiteTheSameAsFromTheSnapshot) {
+  load::MemoryFileSystem files;
+  Site site;
+  ASSERT_TRUE(LoadSnapshot(Stored(), &files, &site).ok());
+  for (std::string path : {"content/health/a.md", "content/health/b.md"}) {
+    SCOPED_TRACE(path);
+    std::string text =
+        "---\ntitle: Apples\ndescription: About apples.\nauthors: [wendy, nobody]\npublished: 2026-01-10\n"
+        "---\nEat an *apple* a day [@nobody2020]. See [pears](b.md) and [x](missing.md).\n";
+    Result<ArticlePreview> fast = PreviewArticle(site, path, text);
+    Result<ArticlePreview> full = PreviewArticle(Stored(), path, text);
+    ASSERT_TRUE(fast.ok()) << fast.status().message();
+    ASSERT_TRUE(full.ok()) << full.status().message();
+    EXPECT_EQ(fast->url, full->url);
+    EXPECT_EQ(fast->html, full->html);
+    EXPECT_EQ(Format(fast->diagnostics, ""), Format(full->diagnostics, ""));
+    EXPECT_GE(fast->diagnostics.size(), 3u) << Format(fast->diagnostics, "");
+  }
+  // A draft leaves the page out, as a load would.
+  Result<ArticlePreview> draft =
+      PreviewArticle(site, "content/health/b.md", "---\ntitle: B\ndraft: true\n---\nx\n");
+  ASSERT_TRUE(draft.ok());
+  EXPECT_EQ(draft->url, "");
+  // What only a whole load knows: a new folder.
+  EXPECT_EQ(PreviewArticle(site, "content/food/a.md", "---\ntitle: A\n---\nx\n").status().code(),
+            Code::kConflict);
 }
 
 }  // namespace

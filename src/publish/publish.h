@@ -325,12 +325,20 @@ struct ArticlePreview {
 // ("content/<section>/<slug>.md") set to `source`, loaded, validated and
 // rendered as the server and `vetted build` do (every phase through its
 // front door), without storing anything: the article's page and its
-// diagnostics. Renders every article body of the site once (the rules
-// that read the rendered text need them). kInvalid for a path outside
+// diagnostics. Only that article's body is rendered (the rules that read
+// rendered text look at it alone; their findings about other files are
+// not asked for). kInvalid for a path outside
 // content/ or not ending in .md; LoadSnapshot's errors; kInvalid when a
 // template fails. Thread-safe on its own inputs.
 Result<ArticlePreview> PreviewArticle(store::Snapshot snapshot, const std::string& path,
                                       const std::string& source, const PreviewOptions& options = {});
+// The same on a site already loaded from such a snapshot (a server's served
+// site), without reading or parsing the other files again: answers what the
+// snapshot form would. kConflict when the article needs what only a whole
+// load gives (its folder is no section yet, or its hero image is one the
+// site has not sized): use the snapshot form then.
+Result<ArticlePreview> PreviewArticle(const Site& site, const std::string& path, const std::string& source,
+                                      const PreviewOptions& options = {});
 
 // The search text of one rendered article (exposed for tests). With the
 // site's glossary, SearchDocument::glossary holds, for every term the body

@@ -419,14 +419,20 @@ Checked Check(Editor& ed, const std::string& path, const std::string& given) {
   out.dated = !out.source.empty();
   if (!out.dated) out.source = given;
   const std::string& source = out.source;
-  Result<store::Snapshot> snapshot = ed.app.store.Load();
-  if (!snapshot.ok()) {
-    out.problem = "The published site could not be read: " + snapshot.status().message();
-    return out;
-  }
   publish::PreviewOptions options;
   options.validate.today = today;
-  Result<publish::ArticlePreview> p = publish::PreviewArticle(std::move(*snapshot), path, source, options);
+  // The served site, with this article in it; the store's whole snapshot when
+  // the article needs what only a whole load gives (a new folder, a new image).
+  std::shared_ptr<const Content> content = ed.app.Current();
+  Result<publish::ArticlePreview> p = publish::PreviewArticle(content->site, path, source, options);
+  if (!p.ok() && p.status().code() == Code::kConflict) {
+    Result<store::Snapshot> snapshot = ed.app.store.Load();
+    if (!snapshot.ok()) {
+      out.problem = "The published site could not be read: " + snapshot.status().message();
+      return out;
+    }
+    p = publish::PreviewArticle(std::move(*snapshot), path, source, options);
+  }
   if (!p.ok()) {
     out.problem = "No preview: " + p.status().message();
     return out;
@@ -605,6 +611,11 @@ Response EditPage(Editor& ed, const Request& req, const PathMatch& match) {
   v.fields = FieldsOfSource(latest.source, v.path);
   std::string saved = QueryValue(req.Query(), "saved");
   if (!saved.empty() && RevisionOf(*rec, saved)->hash == saved) v.note = "Saved revision " + saved;
+  if (!v.note.empty() && QueryValue(req.Query(), "unchanged") == "1")
+    v.note =
+        "No new revision: what readers see did not change, so " + saved +
+        " stays the latest. Settings outside the revision (first publication date, old addresses, contents "
+        "list, aspect) are not saved on their own: change them together with the text.";
   Record(ed, req, *id, &v.others);
   Checked checked = Check(ed, v.path, latest.source);
   v.checked = &checked;
@@ -664,9 +675,14 @@ Response PostEdit(Editor& ed, const Request& req, const PathMatch& match, bool p
     Record(ed, req, *id, &v.others);
     return EditorResponse(409, req, &*rec, v);
   }
-  return Redirect(
-      303, "/admin/articles/" + std::to_string(*id) + "/edit?saved=" + util::UrlEncode(saved->revision),
-      "admin_editor");
+  // The same revision (what readers see did not change) although a field did:
+  // the newsroom stored nothing new, and the page says so.
+  bool unchanged = saved->revision == base && base_rev != nullptr &&
+                   !(FieldsOfSource(base_rev->source, v.path) == v.fields);
+  return Redirect(303,
+                  "/admin/articles/" + std::to_string(*id) +
+                      "/edit?saved=" + util::UrlEncode(saved->revision) + (unchanged ? "&unchanged=1" : ""),
+                  "admin_editor");
 }
 
 Response NewPage(Editor& ed, const Request& req) {

@@ -486,6 +486,21 @@ TEST_F(EditorTest, WhatTheNewsroomWritesIsKeptFromTheStoredRevisionNotTakenFromT
   EXPECT_TRUE(Has(saved, "Naps help a lot."));
 }
 
+TEST_F(EditorTest, AChangeOutsideTheRevisionAloneSaysThatNothingNewWasStored) {
+  int64_t id = CreateNaps();
+  ASSERT_GT(id, 0);
+  std::string page = Get(EditUrl(id), writer_).Body();
+  std::string form = FormOf(page, "save");
+  ASSERT_TRUE(Has(form, "&aspect=&"));
+  form = util::ReplaceAll(form, "&aspect=&", "&aspect=treatment&");  // the aspect is not part of a revision
+  Response res = Post(EditUrl(id), form, writer_);
+  ASSERT_EQ(res.status, 303) << res.Body();
+  EXPECT_TRUE(Has(res.Header("Location"), "&unchanged=1"));
+  std::string after = Get(std::string(res.Header("Location")), writer_).Body();
+  EXPECT_TRUE(Has(after, "No new revision: what readers see did not change")) << after;
+  EXPECT_EQ(Revisions(id), 1);
+}
+
 TEST_F(EditorTest, UnreadableFrontMatterIsShownAsTextToFix) {
   int64_t id = CreateDirectly("content/sleep/naps.md", "---\ntitle: [unclosed\n---\n\nNaps help.\n");
   std::string page = Get(EditUrl(id), writer_).Body();
