@@ -46,4 +46,5 @@ struct Actor {
 
 #include "newsroom/accounts.h"
 #include "newsroom/articles.h"
+#include "newsroom/previews.h"
 #include "newsroom/workflow.h"

@@ -349,3 +349,19 @@ store::SearchDocument SearchText(const Article& article, const markup::Document&
                                  const std::vector<GlossaryTerm>& glossary = {});
 
 }  // namespace vetted::publish
+
+namespace vetted::publish {
+
+// ---- one revision as readers would see it (the newsroom's preview pages) -----
+
+// The HTML page of the article at `path` ("content/<section>/<slug>.md")
+// with `source` as its text, rendered with the rest of `site` (the served
+// site: its theme, people, references, sections) the way the served site
+// renders its article pages; it takes the place of the article at the same
+// file, or joins the site. A `draft: true` in the source is ignored. Nothing
+// is stored or cached. kInvalid when the template fails; markup problems are
+// not errors (the page shows what the renderer makes of the text).
+// Thread-safe (reads `site` only). Renders the site's indexes: not cheap.
+Result<std::string> RenderRevisionPage(const Site& site, const std::string& path, const std::string& source);
+
+}  // namespace vetted::publish

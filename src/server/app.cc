@@ -13,6 +13,7 @@
 #include "publish/publish.h"
 #include "server/admin/article_routes.h"
 #include "server/admin/editor_routes.h"
+#include "server/admin/review_routes.h"
 #include "server/admin/routes.h"
 #include "server/app_internal.h"
 #include "server/encode.h"
@@ -320,6 +321,8 @@ Result<std::unique_ptr<App>> App::Open(store::Store& store, const AppOptions& op
     if (Status s = AddArticleRoutes(impl->router, *impl->articles); !s.ok())
       return Status::Internal("routes: " + s.message());
     if (Status s = AddEditorRoutes(impl->router, *impl); !s.ok())
+      return Status::Internal("routes: " + s.message());
+    if (Status s = AddReviewRoutes(impl->router, *impl); !s.ok())
       return Status::Internal("routes: " + s.message());
   }
   Impl* raw = impl.get();

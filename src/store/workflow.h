@@ -83,6 +83,18 @@ struct WfPublication {
   std::string done_at;             // "" while pending
 };
 
+// A private preview link: a secret token that shows one revision, rendered
+// as readers would see it, to whoever holds it until it expires. Only the
+// token's hash is kept.
+struct WfPreviewLink {
+  std::string token_hash;  // "sha256:<hex>" of the token
+  int64_t article_id = 0;
+  std::string revision;
+  int64_t created_by = 0;  // account id
+  std::string created_at;  // UTC
+  std::string expires_at;  // UTC; the link answers 404 from then on
+};
+
 // One entry of the audit log. `prev_hash` is "sha256:" of the previous
 // entry's AuditCanonical bytes ("" for the first entry).
 struct AuditEntry {
@@ -162,6 +174,13 @@ class WorkflowTx {
   virtual Status FinishPublication(int64_t id, const std::string& done_at) = 0;
   // An article's publications (article_id 0: all), oldest first.
   virtual Result<std::vector<WfPublication>> Publications(int64_t article_id) = 0;
+
+  // Stores a preview link; kConflict when its token_hash is taken.
+  virtual Status AddPreviewLink(const WfPreviewLink& link) = 0;
+  // The link whose token has this hash (expired or not); kNotFound when none.
+  virtual Result<WfPreviewLink> PreviewLink(const std::string& token_hash) = 0;
+  // An article's links, oldest first.
+  virtual Result<std::vector<WfPreviewLink>> PreviewLinks(int64_t article_id) = 0;
 
   // Appends e (e.seq and e.prev_hash are set) and moves the head.
   virtual Status AppendAudit(AuditEntry& e) = 0;

@@ -106,6 +106,24 @@ class MemoryTx : public WorkflowTx {
     return OfArticle(wf_.publications, article_id);
   }
 
+  Status AddPreviewLink(const WfPreviewLink& link) override {
+    if (Status s = Writable(); !s.ok()) return s;
+    for (const WfPreviewLink& l : wf_.preview_links)
+      if (l.token_hash == link.token_hash) return Status::Conflict("that preview link exists already");
+    wf_.preview_links.push_back(link);
+    return Status::Ok();
+  }
+
+  Result<WfPreviewLink> PreviewLink(const std::string& token_hash) override {
+    for (const WfPreviewLink& l : wf_.preview_links)
+      if (l.token_hash == token_hash) return l;
+    return Status::NotFound("no such preview link");
+  }
+
+  Result<std::vector<WfPreviewLink>> PreviewLinks(int64_t article_id) override {
+    return OfArticle(wf_.preview_links, article_id);
+  }
+
   Status AppendAudit(AuditEntry& e) override {
     if (Status s = Writable(); !s.ok()) return s;
     e.seq = wf_.head.count + 1;

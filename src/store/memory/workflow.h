@@ -14,7 +14,8 @@ struct WorkflowData {
   std::vector<WfApproval> approvals;
   std::vector<WfChangeRequest> change_requests;
   std::vector<WfPublication> publications;  // by id (id = index + 1)
-  std::vector<AuditEntry> audit;            // by seq
+  std::vector<WfPreviewLink> preview_links;
+  std::vector<AuditEntry> audit;  // by seq
   AuditHead head;
 };
 

@@ -21,7 +21,7 @@ constexpr size_t kMaxReaders = 8;
 
 // Schema steps; step i (0-based) brings the database to user_version i + 1.
 // Append only: a released step never changes.
-constexpr std::array<const char*, 6> kMigrations = {
+constexpr std::array<const char*, 7> kMigrations = {
     // 1: content and feedback.
     R"sql(
 CREATE TABLE meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
@@ -104,6 +104,17 @@ CREATE INDEX sessions_account ON sessions(account_id);
 )sql",
     // 6: the newsroom's workflow (store/workflow.h, sqlite/workflow.cc).
     sqlite::kWorkflowSchema,
+    // 7: the newsroom's private preview links (store/workflow.h WfPreviewLink).
+    R"sql(
+CREATE TABLE wf_preview_links(
+  token_hash TEXT NOT NULL UNIQUE,
+  article_id INTEGER NOT NULL REFERENCES wf_articles(id),
+  revision TEXT NOT NULL,
+  created_by INTEGER NOT NULL,
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL);
+CREATE INDEX wf_preview_links_article ON wf_preview_links(article_id);
+)sql",
 };
 
 Result<int64_t> UserVersion(sqlite3* db) {

@@ -12,6 +12,12 @@ namespace {
 #define WF_ARTICLE_COLUMNS \
   "id, path, created_at, created_by, state, latest_revision, submitted_revision, live_revision"
 
+#define WF_PREVIEW_COLUMNS "token_hash, article_id, revision, created_by, created_at, expires_at"
+
+WfPreviewLink PreviewRow(const Query& q) {
+  return {q.Text(0), q.Int(1), q.Text(2), q.Int(3), q.Text(4), q.Text(5)};
+}
+
 class SqliteTx : public WorkflowTx {
  public:
   SqliteTx(sqlite3* db, const util::Clock* clock) : db_(db), clock_(clock) {}
@@ -159,6 +165,38 @@ class SqliteTx : public WorkflowTx {
       out.push_back({q.Int(0), q.Int(1), q.Text(2), q.Text(3), q.Text(4), q.Text(5), q.Int(6), q.Text(7),
                      q.Text(8), q.Text(9)});
     }
+    if (!q.status().ok()) return q.status();
+    return out;
+  }
+
+  Status AddPreviewLink(const WfPreviewLink& link) override {
+    {
+      Query q(db_, "SELECT 1 FROM wf_preview_links WHERE token_hash = ?");
+      q.Bind(link.token_hash);
+      if (q.Next()) return Status::Conflict("that preview link exists already");
+      if (!q.status().ok()) return q.status();
+    }
+    Query q(db_,
+            "INSERT INTO wf_preview_links(token_hash, article_id, revision, created_by, created_at, "
+            "expires_at) VALUES (?, ?, ?, ?, ?, ?)");
+    q.Bind(link.token_hash, link.article_id, link.revision, link.created_by, link.created_at,
+           link.expires_at);
+    return q.Run();
+  }
+
+  Result<WfPreviewLink> PreviewLink(const std::string& token_hash) override {
+    Query q(db_, "SELECT " WF_PREVIEW_COLUMNS " FROM wf_preview_links WHERE token_hash = ?");
+    q.Bind(token_hash);
+    if (q.Next()) return PreviewRow(q);
+    if (!q.status().ok()) return q.status();
+    return Status::NotFound("no such preview link");
+  }
+
+  Result<std::vector<WfPreviewLink>> PreviewLinks(int64_t article_id) override {
+    Query q(db_, "SELECT " WF_PREVIEW_COLUMNS " FROM wf_preview_links WHERE article_id = ? ORDER BY rowid");
+    q.Bind(article_id);
+    std::vector<WfPreviewLink> out;
+    while (q.Next()) out.push_back(PreviewRow(q));
     if (!q.status().ok()) return q.status();
     return out;
   }
