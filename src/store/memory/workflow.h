@@ -16,6 +16,7 @@ struct WorkflowData {
   std::vector<WfPublication> publications;  // by id (id = index + 1)
   std::vector<AuditEntry> audit;            // by seq
   AuditHead head;
+  std::vector<Ticket> tickets;  // by id (id = index + 1)
 };
 
 }  // namespace vetted::store::memory
