@@ -46,4 +46,5 @@ struct Actor {
 
 #include "newsroom/accounts.h"
 #include "newsroom/articles.h"
+#include "newsroom/desk.h"
 #include "newsroom/workflow.h"
