@@ -52,6 +52,8 @@ struct ServeArgs {
   bool secure_cookies = server::AppOptions{}.secure_cookies;
   // Editors and admins must use two-step sign-in (TOTP).
   bool require_2fa = server::AppOptions{}.require_totp;
+  // The newsroom's daily digest goes through this shell command ("" = none).
+  std::string mail_command;
 };
 int RunServe(const ServeArgs& args);
 

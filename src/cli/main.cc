@@ -112,6 +112,10 @@ const std::vector<Subcommand>& Table() {
          c.add_flag("--require-2fa", a.serve.require_2fa,
                     "Editors and admins must sign in to the newsroom with a second factor (TOTP)")
              ->envname("VETTED_REQUIRE_2FA");
+         c.add_option("--mail-command", a.serve.mail_command,
+                      "Shell command that mails the newsroom's daily digest: run at start and once a day per "
+                      "account with work waiting, the message (To:, Subject:, body) on its standard input")
+             ->envname("VETTED_MAIL_COMMAND");
        },
        [](const Args& a) { return RunServe(a.serve); }},
       {"export", "Write the static site from the database",

@@ -185,6 +185,7 @@ int RunServe(const ServeArgs& args) {
   // HSTS is sent only behind TLS: the session cookie is then Secure too.
   app_options.secure_cookies = args.secure_cookies || !args.hsts.empty();
   app_options.require_totp = args.require_2fa;
+  app_options.mail_command = args.mail_command;
   if (std::string bad; !CorsOrigins(args.cors_origins, &app_options.cors_origins, &bad)) {
     std::fprintf(stderr,
                  "vetted serve: --cors-origin \"%s\" is not an origin such as https://health.example.org\n",

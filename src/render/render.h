@@ -103,6 +103,18 @@ std::string SnippetHtml(std::string_view text, const std::vector<std::pair<size_
 // under it.
 std::string BasePath(const SiteConfig& config);
 
+// The medical review state of an article, as its page shows it ("Page last
+// reviewed / Next review due"); the newsroom's review-due lists use the same.
+struct ReviewState {
+  const Review* latest = nullptr;    // newest review by date (last listed on ties); nullptr: none
+  const Person* reviewer = nullptr;  // the latest reviewer, when known
+  bool current = false;              // latest covers the current text (hash equal, or no hash given)
+  Date next_due;                     // latest->date + review interval; empty when never reviewed
+};
+// `a`'s review state in `site` (its people and review_interval). Pure; the
+// pointers point into `a` and `site`.
+ReviewState ReviewOf(const Site& site, const Article& a);
+
 // The renderer of one site, for rendering pages one at a time (the server
 // renders on demand and caches; RenderSite renders every path).
 // Thread-safe: Render and the page methods may run on many threads at once.

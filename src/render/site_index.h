@@ -30,14 +30,6 @@ struct Crumb {
   std::string url;  // root-relative
 };
 
-// The medical review state of an article.
-struct ReviewState {
-  const Review* latest = nullptr;    // newest review by date (last listed on ties); nullptr: none
-  const Person* reviewer = nullptr;  // the latest reviewer, when known
-  bool current = false;              // latest covers the current text (hash equal, or no hash given)
-  Date next_due;                     // latest->date + review interval; empty when never reviewed
-};
-
 // "/<a>/<b>/" for a section path ({} -> "/").
 std::string SectionUrl(const std::vector<std::string>& path, size_t depth);
 // base_url (ending in '/') joined with a root-relative URL or path.
@@ -55,7 +47,7 @@ void RootUrls(std::string& html, std::string_view base_path);
 std::string SafeUrl(std::string_view url);
 // The date shown for "updated": updated when set, else published.
 const Date& ModifiedDate(const Article& a);
-ReviewState ReviewOf(const Site& site, const Article& a);
+// ReviewOf(site, a): declared in render.h.
 // The output file for an alias: "old/path/index.html"; "" when the alias is unusable.
 std::string AliasPath(std::string_view alias);
 

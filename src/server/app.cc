@@ -12,6 +12,7 @@
 
 #include "publish/publish.h"
 #include "server/admin/article_routes.h"
+#include "server/admin/desk_routes.h"
 #include "server/admin/editor_routes.h"
 #include "server/admin/review_routes.h"
 #include "server/admin/routes.h"
@@ -322,7 +323,10 @@ Result<std::unique_ptr<App>> App::Open(store::Store& store, const AppOptions& op
       return Status::Internal("routes: " + s.message());
     if (Status s = AddEditorRoutes(impl->router, *impl); !s.ok())
       return Status::Internal("routes: " + s.message());
+      return Status::Internal("routes: " + s.message());
     if (Status s = AddReviewRoutes(impl->router, *impl); !s.ok())
+      return Status::Internal("routes: " + s.message());
+    if (Status s = AddDeskRoutes(impl->router, *impl); !s.ok())
       return Status::Internal("routes: " + s.message());
   }
   Impl* raw = impl.get();

@@ -89,6 +89,12 @@ struct AppOptions {
   // Editors and admins must sign in with a second factor (TOTP): one
   // without is sent to /admin/two-factor to set it up before anything else.
   bool require_totp = false;
+  // The newsroom's daily mail (server/admin/desk_routes.h): when set, at
+  // start and then once a day, each account with something waiting for it
+  // (reviews, changes requested, reviews due) gets a plain-text message
+  // (To:, Subject:, a blank line, the body) on this shell command's standard
+  // input, e.g. "/usr/sbin/sendmail -t". Failures are logged, never fatal.
+  std::string mail_command;
 };
 
 class App {

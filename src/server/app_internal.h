@@ -193,6 +193,11 @@ struct App::Impl {
   Response FeedbackPreflight(const Request& req, const Content& c) const;  // OPTIONS /api/feedback
   Response Health(const Content& c);
   Response MetricsPage(const Content& c);
+
+  // The desk's daily mailer (server/admin/desk_mail.cc) when
+  // options.mail_command is set. Declared last: stopped first, while the
+  // content it reads is still here.
+  std::shared_ptr<void> desk_mailer;
 };
 
 }  // namespace vetted::server

@@ -28,6 +28,17 @@ Result<ImportReport> Store::ImportArticles(const std::vector<ArticleSource>&) {
   return Status::Error(Code::kConflict, "this store imports whole sites only");
 }
 
+Result<std::vector<FeedbackRecord>> Store::FindFeedback(const FeedbackFilter& filter) {
+  Result<std::vector<FeedbackRecord>> all = ListFeedback();
+  if (!all.ok()) return all.status();
+  std::vector<FeedbackRecord> out;
+  for (FeedbackRecord& f : *all)
+    if ((filter.article_url.empty() || f.article_url == filter.article_url) &&
+        (filter.category.empty() || f.category == filter.category) && f.id > filter.after_id)
+      out.push_back(std::move(f));
+  return out;
+}
+
 Result<Changes> Store::ChangesSince(int64_t) {
   Result<int64_t> generation = Generation();
   if (!generation.ok()) return generation.status();

@@ -160,6 +160,13 @@ struct FeedbackRecord {
   std::string created_at;
 };
 
+// Which feedback FindFeedback returns; every field narrows it.
+struct FeedbackFilter {
+  std::string article_url;  // "" = every article
+  std::string category;     // "" = any ("helpful", "error", "other")
+  int64_t after_id = 0;     // only entries with a larger id
+};
+
 // One revision of an article as the store first saw it.
 struct RevisionInfo {
   std::string revision;    // "sha256:<hex>"
@@ -232,6 +239,9 @@ class Store {
 
   // All feedback, oldest first.
   virtual Result<std::vector<FeedbackRecord>> ListFeedback() = 0;
+  // The feedback that matches `filter`, oldest first (ListFeedback narrowed;
+  // the default filters ListFeedback). kIo when the backend fails.
+  virtual Result<std::vector<FeedbackRecord>> FindFeedback(const FeedbackFilter& filter);
 
   // The revisions of the article at source path `path` ("content/a/b.md"), oldest first.
   // kNotFound when the store has no such article.

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "model/status.h"
+#include "store/tickets.h"
 
 namespace vetted::store {
 
@@ -192,6 +193,10 @@ class WorkflowTx {
   virtual Result<Snapshot> LoadContent() = 0;
   // Store::Import inside this transaction (committed with it).
   virtual Result<ImportReport> ImportContent(const ImportInput& input) = 0;
+
+  // Readers' error reports as tickets (store/tickets.h), in this
+  // transaction; nullptr when the backend keeps none. Owned by the tx.
+  virtual TicketTx* Tickets() { return nullptr; }
 };
 
 class WorkflowStore {

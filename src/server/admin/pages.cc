@@ -179,19 +179,6 @@ Response PostPassword(State& state, const Request& req) {
   return Redirect(303, "/admin/", "admin_password");
 }
 
-Response Home(const Request& req) {
-  std::string roles = req.actor.roles ? newsroom::RoleList(req.actor.roles) : "none";
-  std::string html = "<h1>Newsroom</h1>\n<p>Signed in as <strong>" + Esc(req.actor.email) +
-                     "</strong>. Roles: " + Esc(roles) + ".</p>\n";
-  if (!req.actor.person_id.empty())
-    html +=
-        "<p>Your work appears under the person profile <code>" + Esc(req.actor.person_id) + "</code>.</p>\n";
-  html +=
-      "<ul>\n<li><a href=\"password\">Change your password</a></li>\n"
-      "<li><a href=\"two-factor\">Two-step sign-in</a></li>\n</ul>\n";
-  return Html(200, Page("Newsroom", req.actor, req.csrf, html), "admin_home");
-}
-
 Response SessionJson(const Request& req) {
   nlohmann::ordered_json roles = nlohmann::ordered_json::array();
   for (newsroom::Role r : {newsroom::kWriter, newsroom::kReviewer, newsroom::kEditor, newsroom::kAdmin})
@@ -319,8 +306,6 @@ Status AddAdminRoutes(Router& router, App::Impl& app) {
                             "admin_password");
        })},
       {kPost, "/admin/password", Access::kSignedIn, kFormLimit, answer(admin::PostPassword)},
-      {kGet, "/admin/", Access::kSignedIn, kNoBody,
-       answer([](State&, const Request& req) { return admin::Home(req); })},
       {kGet, "/admin/api/session", Access::kSignedIn, kNoBody,
        answer([](State&, const Request& req) { return admin::SessionJson(req); })},
       {kGet, "/admin/two-factor", Access::kSignedIn, kNoBody, answer(admin::TwoFactorPage)},

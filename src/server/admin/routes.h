@@ -12,7 +12,7 @@
 //   GET  /admin/two-factor    two-step sign-in (TOTP) set-up: a new secret as
 //                             a QR code (inline SVG) and as text, and a form
 //   POST /admin/two-factor    turns it on once the code matches; 400 otherwise
-//   GET  /admin/              who is signed in, with which roles
+//   (GET /admin/, the account's home, is the desk's: desk_routes.h)
 //   GET  /admin/api/session   {"csrf", "email", "roles", "person"}; 401 JSON
 //                             when not signed in
 //   GET  /admin/api/accounts  (admins) every account: email, roles, person,

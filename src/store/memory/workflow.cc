@@ -19,11 +19,49 @@ std::vector<T> OfArticle(const std::vector<T>& rows, int64_t article_id) {
   return out;
 }
 
+// The tickets of one transaction's records (`write`: the copy being written).
+class MemoryTickets : public TicketTx {
+ public:
+  MemoryTickets(std::vector<Ticket>& rows, bool write) : rows_(rows), write_(write) {}
+
+  Status AddTicket(Ticket& t) override {
+    if (!write_) return Status::Internal("memory: a write inside WorkflowStore::Read");
+    for (const Ticket& other : rows_)
+      if (other.feedback_id == t.feedback_id)
+        return Status::Conflict("report " + std::to_string(t.feedback_id) + " has a ticket already");
+    t.id = static_cast<int64_t>(rows_.size()) + 1;
+    rows_.push_back(t);
+    return Status::Ok();
+  }
+  Result<Ticket> GetTicket(int64_t id) override {
+    if (id < 1 || id > static_cast<int64_t>(rows_.size()))
+      return Status::NotFound("no ticket " + std::to_string(id));
+    return rows_[id - 1];
+  }
+  Result<std::vector<Ticket>> Tickets() override { return rows_; }
+  Status UpdateTicket(const Ticket& t) override {
+    if (!write_) return Status::Internal("memory: a write inside WorkflowStore::Read");
+    if (t.id < 1 || t.id > static_cast<int64_t>(rows_.size()))
+      return Status::NotFound("no ticket " + std::to_string(t.id));
+    Ticket& stored = rows_[t.id - 1];
+    stored.state = t.state;
+    stored.assignee = t.assignee;
+    stored.note = t.note;
+    stored.publication_id = t.publication_id;
+    stored.updated_at = t.updated_at;
+    return Status::Ok();
+  }
+
+ private:
+  std::vector<Ticket>& rows_;
+  bool write_;
+};
+
 class MemoryTx : public WorkflowTx {
  public:
   // `wf` is the copy being written (or the live data, read-only).
   MemoryTx(Data& data, WorkflowData& wf, bool write, const util::Clock& clock)
-      : data_(data), wf_(wf), write_(write), clock_(clock) {}
+      : data_(data), wf_(wf), write_(write), clock_(clock), tickets_(wf.tickets, write) {}
 
   Status AddArticle(WfArticle& a) override {
     if (Status s = Writable(); !s.ok()) return s;
@@ -146,6 +184,8 @@ class MemoryTx : public WorkflowTx {
     return ImportLocked(data_, input, UtcNow(clock_));
   }
 
+  TicketTx* Tickets() override { return &tickets_; }
+
  private:
   Status Writable() const {
     return write_ ? Status::Ok() : Status::Internal("memory: a write inside WorkflowStore::Read");
@@ -161,6 +201,7 @@ class MemoryTx : public WorkflowTx {
   WorkflowData& wf_;
   bool write_;
   const util::Clock& clock_;
+  MemoryTickets tickets_;
 };
 
 class MemoryWorkflow : public WorkflowStore {

@@ -17,6 +17,7 @@ struct WorkflowData {
   std::vector<WfPreviewLink> preview_links;
   std::vector<AuditEntry> audit;  // by seq
   AuditHead head;
+  std::vector<Ticket> tickets;  // by id (id = index + 1)
 };
 
 }  // namespace vetted::store::memory

@@ -58,12 +58,14 @@ Status AddFeedbackLocked(sqlite3* db, const std::vector<NewFeedback>& batch,
   return Status::Ok();
 }
 
-Result<std::vector<FeedbackRecord>> ListFeedbackOn(sqlite3* db) {
+Result<std::vector<FeedbackRecord>> ListFeedbackOn(sqlite3* db, const FeedbackFilter& filter) {
   std::vector<FeedbackRecord> records;
   Query q(db,
           "SELECT f.id, a.url, a.path, r.hash, f.helpful, f.category, f.comment, f.created_at "
           "FROM feedback f JOIN articles a ON a.id = f.article_id JOIN revisions r ON r.id = f.revision_id "
+          "WHERE f.id > ? AND (? = '' OR a.url = ?) AND (? = '' OR f.category = ?) "
           "ORDER BY f.id");
+  q.Bind(filter.after_id, filter.article_url, filter.article_url, filter.category, filter.category);
   while (q.Next()) {
     records.push_back({.id = q.Int(0),
                        .article_url = q.Text(1),

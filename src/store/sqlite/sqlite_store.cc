@@ -21,7 +21,7 @@ constexpr size_t kMaxReaders = 8;
 
 // Schema steps; step i (0-based) brings the database to user_version i + 1.
 // Append only: a released step never changes.
-constexpr std::array<const char*, 7> kMigrations = {
+constexpr std::array<const char*, 8> kMigrations = {
     // 1: content and feedback.
     R"sql(
 CREATE TABLE meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
@@ -114,6 +114,21 @@ CREATE TABLE wf_preview_links(
   created_at TEXT NOT NULL,
   expires_at TEXT NOT NULL);
 CREATE INDEX wf_preview_links_article ON wf_preview_links(article_id);
+)sql",
+    // 8: readers' error reports as tickets (store/tickets.h, sqlite/tickets.cc).
+    R"sql(
+CREATE TABLE tickets(
+  id INTEGER PRIMARY KEY,
+  feedback_id INTEGER NOT NULL UNIQUE,
+  article_url TEXT NOT NULL,
+  article_path TEXT NOT NULL,
+  revision TEXT NOT NULL,
+  state TEXT NOT NULL,
+  assignee INTEGER NOT NULL,
+  note TEXT NOT NULL,
+  publication_id INTEGER NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL);
 )sql",
 };
 
@@ -314,6 +329,12 @@ Result<std::vector<FeedbackRecord>> SqliteStore::ListFeedback() {
   Result<ReaderPool::Lease> lease = readers_.Acquire();
   if (!lease.ok()) return lease.status();
   return ListFeedbackOn(lease->get());
+}
+
+Result<std::vector<FeedbackRecord>> SqliteStore::FindFeedback(const FeedbackFilter& filter) {
+  Result<ReaderPool::Lease> lease = readers_.Acquire();
+  if (!lease.ok()) return lease.status();
+  return ListFeedbackOn(lease->get(), filter);
 }
 
 Result<std::vector<RevisionInfo>> SqliteStore::Revisions(const std::string& path) {

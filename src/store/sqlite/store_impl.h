@@ -94,6 +94,7 @@ class SqliteStore : public Store {
   Result<std::vector<std::string>> Related(const std::string& url, size_t limit) override;
   std::vector<Result<int64_t>> AddFeedback(const std::vector<NewFeedback>& batch) override;
   Result<std::vector<FeedbackRecord>> ListFeedback() override;
+  Result<std::vector<FeedbackRecord>> FindFeedback(const FeedbackFilter& filter) override;
   Result<std::vector<RevisionInfo>> Revisions(const std::string& path) override;
   Result<std::string> RevisionBytes(const std::string& path, const std::string& revision) override;
   AccountStore* Accounts() override { return &accounts_; }
@@ -123,8 +124,8 @@ Result<ImportReport> ImportLocked(sqlite3* db, const ImportInput& input, const s
 Status AddFeedbackLocked(sqlite3* db, const std::vector<NewFeedback>& batch,
                          std::vector<Result<int64_t>>& results);
 
-// ListFeedback on a reader connection (feedback.cc).
-Result<std::vector<FeedbackRecord>> ListFeedbackOn(sqlite3* db);
+// ListFeedback (or FindFeedback, with a filter) on a reader connection (feedback.cc).
+Result<std::vector<FeedbackRecord>> ListFeedbackOn(sqlite3* db, const FeedbackFilter& filter = {});
 
 // Revisions and RevisionBytes on a reader connection (revisions.cc).
 Result<std::vector<RevisionInfo>> RevisionsOn(sqlite3* db, const std::string& path);

@@ -5,6 +5,7 @@
 #include "store/backend.h"
 #include "store/sqlite/db.h"
 #include "store/sqlite/store_impl.h"
+#include "store/sqlite/tickets.h"
 
 namespace vetted::store::sqlite {
 namespace {
@@ -20,7 +21,7 @@ WfPreviewLink PreviewRow(const Query& q) {
 
 class SqliteTx : public WorkflowTx {
  public:
-  SqliteTx(sqlite3* db, const util::Clock* clock) : db_(db), clock_(clock) {}
+  SqliteTx(sqlite3* db, const util::Clock* clock) : db_(db), clock_(clock), tickets_(db) {}
 
   Status AddArticle(WfArticle& a) override {
     {
@@ -245,6 +246,8 @@ class SqliteTx : public WorkflowTx {
     return ImportLocked(db_, input, UtcNow(*clock_));
   }
 
+  TicketTx* Tickets() override { return &tickets_; }
+
  private:
   static WfArticle ArticleRow(const Query& q) {
     return {q.Int(0), q.Text(1), q.Text(2), q.Int(3), q.Text(4), q.Text(5), q.Text(6), q.Text(7)};
@@ -252,6 +255,7 @@ class SqliteTx : public WorkflowTx {
 
   sqlite3* db_;
   const util::Clock* clock_;
+  SqliteTickets tickets_;
 };
 
 class SqliteWorkflow : public WorkflowStore {
