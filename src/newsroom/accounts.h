@@ -208,9 +208,10 @@ class Accounts {
   // Adds an account. With a password: it must pass PasswordProblem. Without:
   // a OneTimePassword is made and must be changed at first sign-in.
   // kInvalid: bad email (CheckEmail), no role, weak password (the reason);
-  // kConflict: the email is taken (ignoring case).
+  // kConflict: the email is taken (ignoring case). `by`: the admin who adds
+  // it (the audit entry's account), 0 = the command line (the new account's id).
   Result<Added> Add(std::string_view email, uint8_t roles, const std::string& person_id,
-                    const std::optional<std::string>& password);
+                    const std::optional<std::string>& password, int64_t by = 0);
   Result<std::vector<store::AccountRecord>> List();
   // The account with that id / email (ignoring case); kNotFound when none.
   Result<store::AccountRecord> Get(int64_t id);

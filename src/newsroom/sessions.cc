@@ -142,7 +142,7 @@ Status Accounts::EnableTotp(int64_t account_id, const std::string& secret, std::
 }
 
 Result<Accounts::Added> Accounts::Add(std::string_view email, uint8_t roles, const std::string& person_id,
-                                      const std::optional<std::string>& password) {
+                                      const std::optional<std::string>& password, int64_t by) {
   Result<std::string> checked = CheckEmail(email);
   if (!checked.ok()) return checked.status();
   if (!person_id.empty() && options_.person_exists && !options_.person_exists(person_id))
@@ -170,7 +170,7 @@ Result<Accounts::Added> Accounts::Add(std::string_view email, uint8_t roles, con
     return id.status();
   }
   r.id = *id;
-  if (Status s = Record(r.id, "account-add",
+  if (Status s = Record(by != 0 ? by : r.id, "account-add",
                         r.email + (person_id.empty() ? "" : " (person " + person_id + ")"), RoleList(roles));
       !s.ok())
     return s;
