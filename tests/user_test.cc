@@ -1,4 +1,4 @@
-// `vetted user add|list|disable` end to end, on a SQLite database.
+// `vetted user add|list|disable|enable|role|link|reset-2fa` end to end, on a SQLite database.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -81,6 +81,55 @@ TEST(User, ClearErrors) {
   Outcome unknown = Vetted("user disable nobody@example.org --db " + db);
   EXPECT_EQ(unknown.code, 1);
   EXPECT_NE(unknown.out.find("no account"), std::string::npos) << unknown.out;
+}
+
+// Roles, person links, enabling and resets from the command line, through
+// the same service as the accounts pages: the last admin stays, people must
+// exist, every change is in the audit log.
+TEST(User, RoleLinkEnableReset) {
+  std::string db = (TempDir("user-admin") / "site.db").string();
+  Outcome imported = Vetted("import " + std::string(VETTED_SOURCE_DIR) + "/demo -q --db " + db);
+  ASSERT_EQ(imported.code, 0) << imported.out;
+  ASSERT_EQ(Vetted("user add boss@example.org --role admin --db " + db).code, 0);
+  ASSERT_EQ(Vetted("user add ana@example.org --role writer --db " + db).code, 0);
+
+  // The last admin keeps the role and stays enabled.
+  Outcome last = Vetted("user role boss@example.org --role editor --db " + db);
+  EXPECT_EQ(last.code, 1);
+  EXPECT_NE(last.out.find("last enabled admin"), std::string::npos) << last.out;
+  EXPECT_EQ(Vetted("user disable boss@example.org --db " + db).code, 1);
+
+  Outcome role = Vetted("user role ANA@example.org --role editor --role admin --db " + db);
+  ASSERT_EQ(role.code, 0) << role.out;
+  EXPECT_NE(role.out.find("ana@example.org: roles now editor, admin."), std::string::npos) << role.out;
+  EXPECT_EQ(Vetted("user role boss@example.org --role editor --db " + db).code, 0);  // no longer the last
+  Outcome typo = Vetted("user role ana@example.org --role admn --db " + db);
+  EXPECT_EQ(typo.code, 2);
+  EXPECT_NE(typo.out.find("did you mean \"admin\"?"), std::string::npos) << typo.out;
+
+  Outcome ghost = Vetted("user link ana@example.org --person ghost --db " + db);
+  EXPECT_EQ(ghost.code, 1);
+  EXPECT_NE(ghost.out.find("no person profile \"ghost\""), std::string::npos) << ghost.out;
+  Outcome link = Vetted("user link ana@example.org --person maya-okafor --db " + db);
+  ASSERT_EQ(link.code, 0) << link.out;
+
+  ASSERT_EQ(Vetted("user disable boss@example.org --db " + db).code, 0);
+  Outcome list = Vetted("user list --db " + db);
+  EXPECT_NE(list.out.find("ana@example.org   editor, admin               maya-okafor"), std::string::npos)
+      << list.out;
+  EXPECT_NE(list.out.find("disabled"), std::string::npos) << list.out;
+  Outcome enable = Vetted("user enable boss@example.org --db " + db);
+  ASSERT_EQ(enable.code, 0) << enable.out;
+  list = Vetted("user list --db " + db);
+  EXPECT_EQ(list.out.find("disabled"), std::string::npos) << list.out;
+
+  Outcome reset = Vetted("user reset-2fa ana@example.org --db " + db);
+  ASSERT_EQ(reset.code, 0) << reset.out;
+  EXPECT_NE(reset.out.find("two-step sign-in is off"), std::string::npos) << reset.out;
+  EXPECT_EQ(Vetted("user enable nobody@example.org --db " + db).code, 1);
+
+  Outcome audit = Vetted("audit verify --db " + db);
+  EXPECT_EQ(audit.code, 0) << audit.out;
 }
 
 }  // namespace

@@ -81,12 +81,12 @@ struct FeedbackExportArgs {
 };
 int RunFeedbackExport(const FeedbackExportArgs& args);
 
-// `vetted user add|list|disable` (cli/user.cc).
+// `vetted user add|list|disable|enable|role|link|reset-2fa` (cli/user.cc).
 struct UserArgs {
-  std::string action;  // "add" | "list" | "disable"
+  std::string action;  // "add" | "list" | "disable" | "enable" | "role" | "link" | "reset-2fa"
   std::string email;
   std::vector<std::string> roles;  // --role values (each may be comma-separated)
-  std::string person;              // --person: a person profile's id
+  std::string person;              // --person: a person profile's id ("" with link: unlink)
   std::string db = kDefaultDb;
   bool password_stdin = false;  // read the password from standard input instead of making a one-time one
 };

@@ -181,7 +181,9 @@ const std::vector<Subcommand>& Table() {
          c.add_option("--db", a.diff.db, "SQLite database holding older revisions")->envname("VETTED_DB");
        },
        [](const Args& a) { return RunDiff(a.diff); }},
-      {"user", "Newsroom accounts: `vetted user add EMAIL --role ROLE`, `user list`, `user disable EMAIL`",
+      {"user",
+       "Newsroom accounts: `vetted user add EMAIL --role ROLE`, `list`, `role`, `link`, `disable`, `enable`, "
+       "`reset-2fa`",
        [](CLI::App& c, Args& a) {
          c.require_subcommand(1);
          auto db = [&a](CLI::App* s) {
@@ -204,6 +206,27 @@ const std::vector<Subcommand>& Table() {
          disable->add_option("email", a.user.email, "The account's email address")->required();
          db(disable);
          disable->callback([&a] { a.user.action = "disable"; });
+         CLI::App* enable = c.add_subcommand("enable", "Let a disabled account sign in again");
+         enable->add_option("email", a.user.email, "The account's email address")->required();
+         db(enable);
+         enable->callback([&a] { a.user.action = "enable"; });
+         CLI::App* role = c.add_subcommand("role", "Set an account's roles (replacing the ones it has)");
+         role->add_option("email", a.user.email, "The account's email address")->required();
+         role->add_option("--role", a.user.roles, "writer, reviewer, editor or admin (repeat for several)")
+             ->required();
+         db(role);
+         role->callback([&a] { a.user.action = "role"; });
+         CLI::App* link = c.add_subcommand("link", "Link an account to a person profile of the site");
+         link->add_option("email", a.user.email, "The account's email address")->required();
+         link->add_option("--person", a.user.person, "The person's id (people/ID.md); \"\" unlinks")
+             ->required();
+         db(link);
+         link->callback([&a] { a.user.action = "link"; });
+         CLI::App* reset =
+             c.add_subcommand("reset-2fa", "Turn an account's two-step sign-in off (a lost phone)");
+         reset->add_option("email", a.user.email, "The account's email address")->required();
+         db(reset);
+         reset->callback([&a] { a.user.action = "reset-2fa"; });
        },
        [](const Args& a) { return RunUser(a.user); }},
   };

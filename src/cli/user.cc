@@ -1,5 +1,7 @@
-// `vetted user add|list|disable`: the newsroom's accounts (newsroom/accounts.h).
+// `vetted user add|list|disable|enable|role|link|reset-2fa`: the newsroom's
+// accounts (newsroom/accounts.h). Every rule is the service's.
 #include <cstdio>
+#include <functional>
 #include <iostream>
 #include <string>
 
@@ -26,7 +28,7 @@ std::optional<uint8_t> ParseRoles(const std::vector<std::string>& values) {
       if (name == "medical-reviewer" || name == "medical_reviewer") role = newsroom::kReviewer;
       if (!role) {
         std::string hint = util::ClosestMatch(name, {"writer", "reviewer", "editor", "admin"});
-        std::fprintf(stderr, "vetted user add: unknown role \"%s\"%s The roles are: %s.\n", name.c_str(),
+        std::fprintf(stderr, "vetted user: unknown role \"%s\"%s The roles are: %s.\n", name.c_str(),
                      hint.empty() ? "." : ("; did you mean \"" + hint + "\"?").c_str(), kRoleNames);
         return std::nullopt;
       }
@@ -34,7 +36,7 @@ std::optional<uint8_t> ParseRoles(const std::vector<std::string>& values) {
     }
   }
   if (roles == 0) {
-    std::fprintf(stderr, "vetted user add: give at least one --role (%s).\n", kRoleNames);
+    std::fprintf(stderr, "vetted user: give at least one --role (%s).\n", kRoleNames);
     return std::nullopt;
   }
   return roles;
@@ -118,19 +120,70 @@ int RunUserList(const UserArgs& args) {
   return 0;
 }
 
-int RunUserDisable(const UserArgs& args) {
+// The person ids of the site's people (people/ID.md) in the store's published files.
+bool KnownPerson(store::Store& store, const std::string& id) {
+  Result<store::Snapshot> snapshot = store.Load();
+  if (!snapshot.ok()) return false;
+  for (const store::SourceFile& f : snapshot->files)
+    if (f.path == "people/" + id + ".md") return true;
+  return false;
+}
+
+// Runs one change to the account with args.email through the service; prints
+// `done` (with the email) or the refusal.
+int ChangeUser(const UserArgs& args, const std::function<Status(newsroom::Accounts&, int64_t id)>& change,
+               const std::string& done) {
+  const std::string command = "user " + args.action;
   std::unique_ptr<store::Store> holder;
-  store::AccountStore* accounts = ExistingAccounts("user disable", args.db, holder);
+  store::AccountStore* accounts = ExistingAccounts(command.c_str(), args.db, holder);
   if (accounts == nullptr) return 1;
   newsroom::AccountsOptions options;
-  options.audit = holder->Workflow();  // the account's disabling is on record
+  options.audit = holder->Workflow();  // every change is on record
+  store::Store* store = holder.get();
+  options.person_exists = [store](const std::string& id) { return KnownPerson(*store, id); };
   newsroom::Accounts service(*accounts, options);
-  if (Status s = service.Disable(args.email); !s.ok()) {
-    std::fprintf(stderr, "vetted user disable: %s\n", s.message().c_str());
+  Result<store::AccountRecord> account = service.Find(args.email);
+  Status s = account.ok() ? change(service, account->id) : account.status();
+  if (!s.ok()) {
+    std::fprintf(stderr, "vetted %s: %s\n", command.c_str(), s.message().c_str());
     return 1;
   }
-  std::printf("Disabled %s: it can no longer sign in, and its sessions have ended.\n", args.email.c_str());
+  std::printf("%s: %s\n", account->email.c_str(), done.c_str());
   return 0;
+}
+
+int RunUserDisable(const UserArgs& args) {
+  return ChangeUser(
+      args, [](newsroom::Accounts& a, int64_t id) { return a.SetDisabled(0, id, true); },
+      "disabled; it can no longer sign in, and its sessions have ended.");
+}
+
+int RunUserEnable(const UserArgs& args) {
+  return ChangeUser(
+      args, [](newsroom::Accounts& a, int64_t id) { return a.SetDisabled(0, id, false); },
+      "enabled; it can sign in again with its password.");
+}
+
+int RunUserRole(const UserArgs& args) {
+  std::optional<uint8_t> roles = ParseRoles(args.roles);
+  if (!roles) return 2;
+  return ChangeUser(
+      args, [roles](newsroom::Accounts& a, int64_t id) { return a.SetRoles(0, id, *roles); },
+      "roles now " + newsroom::RoleList(*roles) + ".");
+}
+
+int RunUserLink(const UserArgs& args) {
+  return ChangeUser(
+      args, [&args](newsroom::Accounts& a, int64_t id) { return a.LinkPerson(0, id, args.person); },
+      args.person.empty() ? "linked to no person profile."
+                          : "linked to the person profile " + args.person + ".");
+}
+
+int RunUserResetTotp(const UserArgs& args) {
+  return ChangeUser(
+      args, [](newsroom::Accounts& a, int64_t id) { return a.ResetTotp(0, id); },
+      "two-step sign-in is off; it signs in with its password and can set it up again. Its sessions have "
+      "ended.");
 }
 
 }  // namespace
@@ -139,6 +192,10 @@ int RunUser(const UserArgs& args) {
   if (args.action == "add") return RunUserAdd(args);
   if (args.action == "list") return RunUserList(args);
   if (args.action == "disable") return RunUserDisable(args);
+  if (args.action == "enable") return RunUserEnable(args);
+  if (args.action == "role") return RunUserRole(args);
+  if (args.action == "link") return RunUserLink(args);
+  if (args.action == "reset-2fa") return RunUserResetTotp(args);
   return 2;
 }
 

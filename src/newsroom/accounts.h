@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -157,7 +158,20 @@ struct AccountsOptions {
   // A successful sign-in that cannot be recorded fails (kIo): no unrecorded
   // sessions.
   store::WorkflowStore* audit = nullptr;
+  // Whether a person profile with this id is in the site's people (people/ID.md);
+  // Add and LinkPerson refuse an unknown one. Empty = not checked (`vetted
+  // user add` may run before the first import).
+  std::function<bool(const std::string& person_id)> person_exists;
 };
+
+// Why a change of one account's roles or disabled flag is refused ("" = it
+// may go ahead): the site must keep at least one enabled admin, so the last
+// enabled admin may not lose the role or be disabled. `accounts` is every
+// account as it is now; `id` the one changed, to `roles` and `disabled`.
+// A site that has no enabled admin at all may change anything (nothing is
+// lost; `vetted user add --role admin` makes one).
+std::string LastAdminProblem(const std::vector<store::AccountRecord>& accounts, int64_t id, uint8_t roles,
+                             bool disabled);
 
 // A live session as a request sees it.
 struct Session {
@@ -194,12 +208,42 @@ class Accounts {
   // Adds an account. With a password: it must pass PasswordProblem. Without:
   // a OneTimePassword is made and must be changed at first sign-in.
   // kInvalid: bad email (CheckEmail), no role, weak password (the reason);
-  // kConflict: the email is taken (ignoring case).
+  // kConflict: the email is taken (ignoring case). `by`: the admin who adds
+  // it (the audit entry's account), 0 = the command line (the new account's id).
   Result<Added> Add(std::string_view email, uint8_t roles, const std::string& person_id,
-                    const std::optional<std::string>& password);
+                    const std::optional<std::string>& password, int64_t by = 0);
   Result<std::vector<store::AccountRecord>> List();
-  // Disables the account and ends its sessions at once. kNotFound when unknown.
+  // The account with that id / email (ignoring case); kNotFound when none.
+  Result<store::AccountRecord> Get(int64_t id);
+  Result<store::AccountRecord> Find(const std::string& email);
+  // When each account last signed in (account id -> UTC time,
+  // "2026-11-26T06:01:02Z"), read from the audit log's "sign-in" entries; empty without an
+  // audit log. Reads the whole log: for the accounts page, not per request.
+  Result<std::unordered_map<int64_t, std::string>> LastSignIns();
+
+  // Changes made by an admin. `by` is the admin's account id (0: the command
+  // line); it is the audit entry's account (the changed account's own id
+  // when 0), and the entry's detail names the changed account's email.
+  // kNotFound for an unknown id. Each is recorded in the audit log.
+  //
+  // Sets the account's roles: kInvalid when none; kForbidden when it would
+  // take the admin role from the last enabled admin (LastAdminProblem).
+  // A session sees its account's roles at each request: the change applies
+  // at once.
+  Status SetRoles(int64_t by, int64_t id, uint8_t roles);
+  // Links the account to a person profile ("" unlinks it). kInvalid when
+  // person_exists says there is no such person.
+  Status LinkPerson(int64_t by, int64_t id, const std::string& person_id);
+  // Disables (and ends every session of the account at once) or enables it.
+  // kForbidden when disabling the last enabled admin.
+  Status SetDisabled(int64_t by, int64_t id, bool disabled);
+  // Disables the account with that email: SetDisabled(0, its id, true).
+  // kNotFound when unknown.
   Status Disable(const std::string& email);
+  // Turns two-step sign-in off for an account (its owner lost their phone)
+  // and ends its sessions; its owner signs in with the password alone and
+  // sets it up again (at once when its roles require it).
+  Status ResetTotp(int64_t by, int64_t id);
 
   // Checks an email and password from `client` (throttled: SignInThrottle)
   // and on success starts a new session (a fresh 256-bit token; the store
@@ -232,6 +276,13 @@ class Accounts {
 
  private:
   const std::string& DummyHash();
+  // Reads account `id`, lets `change` edit it (and add to the audit detail,
+  // which starts as its email), checks the last-admin rule when its roles or
+  // disabled flag changed, writes it, ends its sessions when asked, and
+  // records `action`.
+  Status ChangeAccount(int64_t by, int64_t id, const char* action,
+                       const std::function<Status(store::AccountRecord&, std::string&)>& change,
+                       bool end_sessions = false);
   // Appends an entry to options_.audit (Ok when there is none).
   Status Record(int64_t account_id, const char* action, std::string detail, std::string after = "");
   Session MakeSession(const store::AccountRecord& account, std::string token, std::string csrf) const;
@@ -244,6 +295,10 @@ class Accounts {
   SignInThrottle throttle_;
   std::once_flag dummy_once_;
   std::string dummy_hash_;
+  // Held across the read and the write of a change to roles or the disabled
+  // flag, so two admins cannot each demote the other past the last-admin rule
+  // (within this process).
+  std::mutex change_mu_;
   std::mutex steps_mu_;
   std::unordered_map<int64_t, long long> last_step_;  // account id -> last TOTP step accepted (in memory)
 };

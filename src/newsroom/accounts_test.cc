@@ -396,5 +396,167 @@ TEST(AccountsAudit, SignInsAndAccountChangesAreOnRecord) {
   EXPECT_EQ(check->entries, 7u);
 }
 
+// The site keeps at least one enabled admin.
+TEST(LastAdminRule, Table) {
+  auto acct = [](int64_t id, uint8_t roles, bool disabled) {
+    store::AccountRecord a;
+    a.id = id;
+    a.roles = roles;
+    a.disabled = disabled;
+    return a;
+  };
+  struct Case {
+    const char* name;
+    std::vector<store::AccountRecord> accounts;
+    int64_t id;
+    uint8_t roles;
+    bool disabled;
+    bool refused;
+  } cases[] = {
+      {"the only admin loses the role",
+       {acct(1, kAdmin, false), acct(2, kWriter, false)},
+       1,
+       kWriter,
+       false,
+       true},
+      {"the only admin is disabled", {acct(1, kAdmin | kEditor, false)}, 1, kAdmin | kEditor, true, true},
+      {"the only admin keeps the role among others",
+       {acct(1, kAdmin, false)},
+       1,
+       kAdmin | kEditor,
+       false,
+       false},
+      {"one of two admins loses the role",
+       {acct(1, kAdmin, false), acct(2, kAdmin, false)},
+       1,
+       kEditor,
+       false,
+       false},
+      {"the other admin is disabled, so this one is the last",
+       {acct(1, kAdmin, false), acct(2, kAdmin, true)},
+       1,
+       kEditor,
+       false,
+       true},
+      {"a disabled admin loses the role",
+       {acct(1, kAdmin, false), acct(2, kAdmin, true)},
+       2,
+       kWriter,
+       true,
+       false},
+      {"a writer is disabled", {acct(1, kAdmin, false), acct(2, kWriter, false)}, 2, kWriter, true, false},
+      {"no enabled admin before: anything goes",
+       {acct(1, kAdmin, true), acct(2, kWriter, false)},
+       2,
+       kEditor,
+       false,
+       false},
+      {"a disabled admin is enabled", {acct(1, kAdmin, true)}, 1, kAdmin, false, false},
+      {"a writer becomes an admin, the admin steps down",
+       {acct(1, kAdmin, false), acct(2, kWriter | kAdmin, false)},
+       1,
+       kWriter,
+       false,
+       false},
+  };
+  for (const Case& c : cases) {
+    std::string problem = LastAdminProblem(c.accounts, c.id, c.roles, c.disabled);
+    EXPECT_EQ(!problem.empty(), c.refused) << c.name << ": " << problem;
+    if (c.refused) {
+      EXPECT_NE(problem.find("last enabled admin"), std::string::npos) << c.name;
+    }
+  }
+}
+
+// Roles, person links, disabling and two-step resets through the service:
+// each recorded, the last admin kept, a refused change changes nothing.
+TEST(AccountsAdmin, ChangesAreCheckedAndRecorded) {
+  auto opened = store::Open("memory:");
+  ASSERT_TRUE(opened.ok());
+  std::unique_ptr<store::Store> store = std::move(*opened);
+  util::FixedClock clock{1'800'000'000};
+  AccountsOptions o;
+  o.clock = &clock;
+  o.cost = kTestPasswordCost;
+  o.audit = store->Workflow();
+  o.person_exists = [](const std::string& id) { return id == "rita" || id == "wendy"; };
+  Accounts accounts(*store->Accounts(), o);
+  const std::string pw = "tram-lamp-orbit";
+  Result<Accounts::Added> admin = accounts.Add("admin@x.org", kAdmin, "", pw);
+  ASSERT_TRUE(admin.ok());
+  const int64_t a = admin->record.id;
+  EXPECT_EQ(accounts.Add("nobody@x.org", kWriter, "ghost", pw).status().code(), Code::kInvalid);
+  Result<Accounts::Added> wendy = accounts.Add("wendy@x.org", kWriter, "wendy", pw);
+  ASSERT_TRUE(wendy.ok()) << wendy.status().message();
+  const int64_t w = wendy->record.id;
+
+  // The last admin may not step down or be disabled, not even by themself.
+  Status down = accounts.SetRoles(a, a, kEditor);
+  EXPECT_EQ(down.code(), Code::kForbidden);
+  EXPECT_NE(down.message().find("last enabled admin"), std::string::npos);
+  EXPECT_EQ(accounts.SetDisabled(a, a, true).code(), Code::kForbidden);
+  EXPECT_EQ(accounts.Get(a)->roles, kAdmin);
+  EXPECT_FALSE(accounts.Get(a)->disabled);
+  // Once there is a second admin, the first may.
+  ASSERT_TRUE(accounts.SetRoles(a, w, kWriter | kAdmin).ok());
+  EXPECT_TRUE(accounts.SetRoles(a, a, kEditor).ok());
+  EXPECT_EQ(accounts.SetRoles(w, w, kWriter).code(), Code::kForbidden);
+  EXPECT_EQ(accounts.SetRoles(w, w, 0).code(), Code::kInvalid);
+  EXPECT_EQ(accounts.SetRoles(w, 999, kWriter).code(), Code::kNotFound);
+
+  // Person links must name one of the site's people; "" unlinks.
+  EXPECT_EQ(accounts.LinkPerson(w, a, "ghost").code(), Code::kInvalid);
+  EXPECT_TRUE(accounts.LinkPerson(w, a, "rita").ok());
+  EXPECT_EQ(accounts.Get(a)->person_id, "rita");
+  EXPECT_TRUE(accounts.LinkPerson(w, a, "").ok());
+  EXPECT_EQ(accounts.Get(a)->person_id, "");
+
+  // Disabling ends the sessions at once; enabling lets the account in again.
+  Result<SignInResult> in = accounts.SignIn("admin@x.org", pw, "192.0.2.1");
+  ASSERT_EQ(in->outcome, SignInResult::kOk);
+  ASSERT_TRUE(accounts.SetDisabled(w, a, true).ok());
+  EXPECT_EQ(accounts.Resolve(in->session.token).status().code(), Code::kNotFound);
+  EXPECT_EQ(accounts.SignIn("admin@x.org", pw, "192.0.2.1")->outcome, SignInResult::kDisabled);
+  ASSERT_TRUE(accounts.SetDisabled(w, a, false).ok());
+  EXPECT_EQ(accounts.SignIn("admin@x.org", pw, "192.0.2.1")->outcome, SignInResult::kOk);
+
+  // A reset second factor: the password alone signs in again.
+  std::string secret = NewTotpSecret();
+  ASSERT_TRUE(accounts.EnableTotp(a, secret, TotpCode(*Base32Decode(secret), clock.NowSeconds())).ok());
+  EXPECT_EQ(accounts.SignIn("admin@x.org", pw, "192.0.2.1")->outcome, SignInResult::kNeedCode);
+  ASSERT_TRUE(accounts.ResetTotp(w, a).ok());
+  EXPECT_EQ(accounts.Get(a)->totp_secret, "");
+  EXPECT_EQ(accounts.SignIn("admin@x.org", pw, "192.0.2.1")->outcome, SignInResult::kOk);
+
+  Result<std::unordered_map<int64_t, std::string>> last = accounts.LastSignIns();
+  ASSERT_TRUE(last.ok());
+  EXPECT_EQ((*last)[a], util::FormatIsoUtc(clock.NowSeconds()));
+  EXPECT_EQ(last->count(w), 0u);
+
+  std::vector<std::string> actions;
+  ASSERT_TRUE(store->Workflow()
+                  ->Read([&](store::WorkflowTx& tx) {
+                    Result<std::vector<store::AuditEntry>> all = tx.Audit(0);
+                    if (!all.ok()) return all.status();
+                    for (const auto& e : *all)
+                      if (e.action.rfind("account-", 0) == 0 || e.action == "second-factor-reset")
+                        actions.push_back(std::to_string(e.account) + " " + e.action + ":" + e.detail);
+                    return Status::Ok();
+                  })
+                  .ok());
+  const std::string as = std::to_string(a), ws = std::to_string(w);
+  EXPECT_EQ(actions, (std::vector<std::string>{
+                         as + " account-add:admin@x.org",
+                         ws + " account-add:wendy@x.org (person wendy)",
+                         as + " account-roles:wendy@x.org: writer -> writer, admin",
+                         as + " account-roles:admin@x.org: admin -> editor",
+                         ws + " account-person:admin@x.org: person none -> rita",
+                         ws + " account-person:admin@x.org: person rita -> none",
+                         ws + " account-disable:admin@x.org",
+                         ws + " account-enable:admin@x.org",
+                         ws + " second-factor-reset:admin@x.org",
+                     }));
+}
+
 }  // namespace
 }  // namespace vetted::newsroom

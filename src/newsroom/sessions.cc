@@ -142,9 +142,12 @@ Status Accounts::EnableTotp(int64_t account_id, const std::string& secret, std::
 }
 
 Result<Accounts::Added> Accounts::Add(std::string_view email, uint8_t roles, const std::string& person_id,
-                                      const std::optional<std::string>& password) {
+                                      const std::optional<std::string>& password, int64_t by) {
   Result<std::string> checked = CheckEmail(email);
   if (!checked.ok()) return checked.status();
+  if (!person_id.empty() && options_.person_exists && !options_.person_exists(person_id))
+    return Status::Invalid("there is no person profile \"" + person_id + "\" in the site's people (people/" +
+                           person_id + ".md)");
   if ((roles & (kWriter | kReviewer | kEditor | kAdmin)) == 0)
     return Status::Invalid("an account needs at least one role (writer, reviewer, editor, admin)");
   Added added;
@@ -167,7 +170,7 @@ Result<Accounts::Added> Accounts::Add(std::string_view email, uint8_t roles, con
     return id.status();
   }
   r.id = *id;
-  if (Status s = Record(r.id, "account-add",
+  if (Status s = Record(by != 0 ? by : r.id, "account-add",
                         r.email + (person_id.empty() ? "" : " (person " + person_id + ")"), RoleList(roles));
       !s.ok())
     return s;
@@ -178,17 +181,124 @@ Result<std::vector<store::AccountRecord>> Accounts::List() {
   return store_.ListAccounts();
 }
 
-Status Accounts::Disable(const std::string& email) {
-  Result<store::AccountRecord> account = store_.FindAccount(email);
-  if (!account.ok()) {
-    if (account.status().code() == Code::kNotFound)
-      return Status::NotFound("no account with the email " + email);
-    return account.status();
+Result<store::AccountRecord> Accounts::Get(int64_t id) {
+  Result<store::AccountRecord> account = store_.GetAccount(id);
+  if (!account.ok() && account.status().code() == Code::kNotFound)
+    return Status::NotFound("no account with the id " + std::to_string(id));
+  return account;
+}
+
+Result<store::AccountRecord> Accounts::Find(const std::string& email) {
+  Result<store::AccountRecord> account = store_.FindAccount(std::string(util::Trim(email)));
+  if (!account.ok() && account.status().code() == Code::kNotFound)
+    return Status::NotFound("no account with the email " + std::string(util::Trim(email)));
+  return account;
+}
+
+Result<std::unordered_map<int64_t, std::string>> Accounts::LastSignIns() {
+  std::unordered_map<int64_t, std::string> out;
+  if (options_.audit == nullptr) return out;
+  Status read = options_.audit->Read([&out](store::WorkflowTx& tx) {
+    Result<std::vector<store::AuditEntry>> all = tx.Audit(0);
+    if (!all.ok()) return all.status();
+    for (const store::AuditEntry& e : *all) {
+      if (e.action != "sign-in" || e.account == 0) continue;
+      std::string& last = out[e.account];
+      last = std::max(last, e.at);  // ISO times in UTC sort as text
+    }
+    return Status::Ok();
+  });
+  if (!read.ok()) return read;
+  return out;
+}
+
+Status Accounts::ChangeAccount(int64_t by, int64_t id, const char* action,
+                               const std::function<Status(store::AccountRecord&, std::string&)>& change,
+                               bool end_sessions) {
+  std::lock_guard lock(change_mu_);
+  Result<store::AccountRecord> account = Get(id);
+  if (!account.ok()) return account.status();
+  store::AccountRecord before = *account;
+  std::string detail = account->email;
+  if (Status s = change(*account, detail); !s.ok()) return s;
+  if (account->roles != before.roles || account->disabled != before.disabled) {
+    Result<std::vector<store::AccountRecord>> all = store_.ListAccounts();
+    if (!all.ok()) return all.status();
+    if (std::string problem = LastAdminProblem(*all, id, account->roles, account->disabled); !problem.empty())
+      return Status::Forbidden(problem);
   }
-  account->disabled = true;
   if (Status s = store_.UpdateAccount(*account); !s.ok()) return s;
-  if (Status s = store_.DeleteAccountSessions(account->id); !s.ok()) return s;
-  return Record(account->id, "account-disable", account->email);
+  if (end_sessions)
+    if (Status s = store_.DeleteAccountSessions(id); !s.ok()) return s;
+  return Record(by != 0 ? by : id, action, std::move(detail), RoleList(account->roles));
+}
+
+Status Accounts::SetRoles(int64_t by, int64_t id, uint8_t roles) {
+  if ((roles & (kWriter | kReviewer | kEditor | kAdmin)) == 0)
+    return Status::Invalid("an account needs at least one role (writer, reviewer, editor, admin)");
+  return ChangeAccount(by, id, "account-roles", [roles](store::AccountRecord& a, std::string& detail) {
+    detail += ": " + RoleList(a.roles) + " -> " + RoleList(roles);
+    a.roles = roles;
+    return Status::Ok();
+  });
+}
+
+Status Accounts::LinkPerson(int64_t by, int64_t id, const std::string& person_id) {
+  std::string person(util::Trim(person_id));
+  if (!person.empty() && options_.person_exists && !options_.person_exists(person))
+    return Status::Invalid("there is no person profile \"" + person + "\" in the site's people (people/" +
+                           person + ".md)");
+  return ChangeAccount(by, id, "account-person", [&person](store::AccountRecord& a, std::string& detail) {
+    detail += ": person " + (a.person_id.empty() ? std::string("none") : a.person_id) + " -> " +
+              (person.empty() ? std::string("none") : person);
+    a.person_id = person;
+    return Status::Ok();
+  });
+}
+
+Status Accounts::SetDisabled(int64_t by, int64_t id, bool disabled) {
+  return ChangeAccount(
+      by, id, disabled ? "account-disable" : "account-enable",
+      [disabled](store::AccountRecord& a, std::string&) {
+        a.disabled = disabled;
+        return Status::Ok();
+      },
+      /*end_sessions=*/disabled);
+}
+
+Status Accounts::Disable(const std::string& email) {
+  Result<store::AccountRecord> account = Find(email);
+  if (!account.ok()) return account.status();
+  return SetDisabled(0, account->id, true);
+}
+
+Status Accounts::ResetTotp(int64_t by, int64_t id) {
+  Status s = ChangeAccount(
+      by, id, "second-factor-reset",
+      [](store::AccountRecord& a, std::string&) {
+        a.totp_secret.clear();
+        return Status::Ok();
+      },
+      /*end_sessions=*/true);
+  if (s.ok()) {
+    std::lock_guard lock(steps_mu_);
+    last_step_.erase(id);
+  }
+  return s;
+}
+
+std::string LastAdminProblem(const std::vector<store::AccountRecord>& accounts, int64_t id, uint8_t roles,
+                             bool disabled) {
+  auto admin = [](uint8_t r, bool off) { return (r & kAdmin) != 0 && !off; };
+  int now = 0, after = 0;
+  for (const store::AccountRecord& a : accounts) {
+    now += admin(a.roles, a.disabled);
+    after += a.id == id ? admin(roles, disabled) : admin(a.roles, a.disabled);
+  }
+  if (now > 0 && after == 0)
+    return "Refused: this is the last enabled admin account, and the site needs one to manage accounts. "
+           "Make another account an admin first.";
+  return "";
 }
 
 Result<SignInResult> Accounts::SignIn(std::string_view email, std::string_view password,

@@ -1,9 +1,12 @@
 // Internal to server/admin/: what the admin group's files share.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "newsroom/newsroom.h"
 #include "server/admin/routes.h"
@@ -16,7 +19,12 @@ struct State {
   std::unique_ptr<newsroom::Accounts> accounts;
   bool secure = false;      // AppOptions::secure_cookies
   std::string cookie_name;  // SessionCookieName(secure)
+  // The site's people as (id, name), for the accounts pages' suggestions.
+  std::function<std::vector<std::pair<std::string, std::string>>()> people;
 };
+
+// The accounts pages, /admin/accounts... (accounts_pages.cc), admins only.
+Status AddAccountsPages(Router& router, const std::shared_ptr<State>& state);
 
 // The gate in front of every newsroom route (routes.h).
 std::optional<Response> Gate(State& state, Request& req, const Route& route);

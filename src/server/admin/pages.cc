@@ -280,9 +280,20 @@ Status AddAdminRoutes(Router& router, App::Impl& app) {
   options.cost = app.options.password_cost;
   options.audit = app.store.Workflow();
   if (app.options.require_totp) options.require_totp_roles = newsroom::kEditor | newsroom::kAdmin;
+  App::Impl* served = &app;  // outlives the router's routes
+  options.person_exists = [served](const std::string& id) {
+    std::shared_ptr<const Content> c = served->Current();
+    return c != nullptr && c->site.people.count(id) > 0;
+  };
   state->accounts = std::make_unique<newsroom::Accounts>(*accounts, options);
   state->secure = app.options.secure_cookies;
   state->cookie_name = std::string(SessionCookieName(state->secure));
+  state->people = [served] {
+    std::vector<std::pair<std::string, std::string>> out;
+    if (std::shared_ptr<const Content> c = served->Current())
+      for (const auto& [id, person] : c->site.people) out.emplace_back(id, person.name);
+    return out;
+  };
   router.SetGate([state](Request& req, const Route& route) { return admin::Gate(*state, req, route); });
   constexpr size_t kFormLimit = 4 * 1024;
   using admin::State;
@@ -325,7 +336,7 @@ Status AddAdminRoutes(Router& router, App::Impl& app) {
   };
   for (const Route& r : routes)
     if (Status s = router.Add(r); !s.ok()) return s;
-  return Status::Ok();
+  return admin::AddAccountsPages(router, state);
 }
 
 }  // namespace vetted::server

@@ -89,6 +89,30 @@ button {
 }
 .admin-qr { display: block; margin: 1rem 0; max-width: 100%; height: auto; }
 .admin-key { font-size: 1.1rem; letter-spacing: 0.05em; }
+.admin-note {
+  padding: 0.75rem 1rem;
+  color: var(--ok);
+  background: var(--ok-bg);
+  border-left: 4px solid var(--ok);
+  border-radius: 4px;
+}
+.admin-table { width: 100%; border-collapse: collapse; margin: 1rem 0 2rem; }
+.admin-table caption { text-align: left; color: var(--muted); padding-bottom: 0.5rem; }
+.admin-table th, .admin-table td {
+  text-align: left;
+  vertical-align: top;
+  padding: 0.4rem 0.5rem;
+  border-bottom: 1px solid var(--line);
+}
+.admin-table tbody th { font-weight: normal; }
+.admin-roles { border: 1px solid var(--line); border-radius: 4px; margin: 0.75rem 0 0; padding: 0.5rem 0.75rem; }
+.admin-roles legend { font-weight: 600; padding: 0 0.25rem; }
+.admin-check { display: flex; align-items: center; gap: 0.5rem; padding: 0.2rem 0; }
+.admin-check label { font-weight: normal; margin: 0; }
+.admin-facts { display: grid; grid-template-columns: max-content 1fr; gap: 0.25rem 1rem; }
+.admin-facts dt { font-weight: 600; }
+.admin-facts dd { margin: 0; }
+.admin-otp { border: 2px solid var(--ok); border-radius: 6px; padding: 0 1rem; margin: 1rem 0; }
 )css";
 }
 
