@@ -10,6 +10,7 @@
 
 #include "load/load.h"
 #include "newsroom/newsroom.h"
+#include "server/admin/internal.h"
 #include "server/admin/routes.h"
 #include "server/app.h"
 #include "store/open.h"
@@ -243,6 +244,22 @@ TEST_F(AdminTest, DisabledAccountIsRefusedAtOnce) {
   Response again = Login("writer@x.org", kPassword);
   EXPECT_EQ(again.status, 403);
   EXPECT_NE(again.Body().find("disabled"), std::string::npos);
+}
+
+TEST(AdminRefuse, ARefusalPageLinksFromItsOwnFolder) {
+  EXPECT_EQ(admin::UpToAdmin("/admin/"), "");
+  EXPECT_EQ(admin::UpToAdmin("/admin/due"), "");
+  EXPECT_EQ(admin::UpToAdmin("/admin/articles/new"), "../");
+  EXPECT_EQ(admin::UpToAdmin("/admin/articles/7/edit"), "../../");
+  Request req;
+  req.method = "GET";
+  req.target = "/admin/articles/new?x=1";
+  Response res = admin::Refuse(req, 403, "Forbidden: needs the role writer", "forbidden");
+  EXPECT_EQ(res.status, 403);
+  EXPECT_NE(res.body.find("href=\"../admin.css\""), std::string::npos) << res.body;
+  EXPECT_EQ(res.body.find("href=\"admin.css\""), std::string::npos);
+  req.target = "/admin/api/articles/7";
+  EXPECT_EQ(admin::Refuse(req, 403, "no", "forbidden").body.find("<html"), std::string::npos);
 }
 
 TEST_F(AdminTest, RoleRoutesNeedTheRole) {

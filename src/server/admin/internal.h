@@ -45,7 +45,10 @@ std::string Page(std::string_view title, const newsroom::Actor& actor, std::stri
                  std::string_view main_html, std::string_view up = "");
 // <p class="admin-alert" role="alert">text</p>, escaped; "" for "".
 std::string Alert(std::string_view text);
-// A refusal as an admin page (HTML) or, under /admin/api/, as JSON {"error": ...}.
+// Page()'s `up` for a page at `path`: "" for /admin/x, "../" for /admin/a/x, ...
+std::string UpToAdmin(std::string_view path);
+// A refusal as an admin page (HTML, its links relative to the request's
+// folder) or, under /admin/api/, as JSON {"error": ...}.
 Response Refuse(const Request& req, int status, std::string_view message, std::string_view route);
 
 // Two-step sign-in (two_factor.cc): GET and POST /admin/two-factor, and a

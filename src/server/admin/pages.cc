@@ -262,11 +262,22 @@ std::string Page(std::string_view title, const newsroom::Actor& actor, std::stri
          "</main>\n</body>\n</html>\n";
 }
 
+std::string UpToAdmin(std::string_view path) {
+  std::string up;
+  if (!util::StartsWith(path, "/admin/")) return up;
+  for (char c : path.substr(7))
+    if (c == '/') up += "../";
+  return up;
+}
+
 Response Refuse(const Request& req, int status, std::string_view message, std::string_view route) {
   if (util::StartsWith(req.Path(), "/admin/api/")) return JsonError(status, message, route);
   std::string title = status == 403 ? "Not allowed" : "Something went wrong";
-  return HtmlResponse(status, Page(title, req.actor, req.csrf, "<h1>" + title + "</h1>\n" + Alert(message)),
-                      route);
+  // The refusal answers the request's own URL: its relative links start from that folder.
+  return HtmlResponse(
+      status,
+      Page(title, req.actor, req.csrf, "<h1>" + title + "</h1>\n" + Alert(message), UpToAdmin(req.Path())),
+      route);
 }
 
 }  // namespace admin
