@@ -47,3 +47,4 @@ struct Actor {
 #include "newsroom/accounts.h"
 #include "newsroom/articles.h"
 #include "newsroom/workflow.h"
+#include "newsroom/library.h"
