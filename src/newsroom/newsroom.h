@@ -46,5 +46,5 @@ struct Actor {
 
 #include "newsroom/accounts.h"
 #include "newsroom/articles.h"
-#include "newsroom/workflow.h"
 #include "newsroom/library.h"
+#include "newsroom/workflow.h"
