@@ -47,5 +47,6 @@ struct Actor {
 #include "newsroom/accounts.h"
 #include "newsroom/articles.h"
 #include "newsroom/desk.h"
+#include "newsroom/library.h"
 #include "newsroom/previews.h"
 #include "newsroom/workflow.h"
