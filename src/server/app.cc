@@ -323,7 +323,6 @@ Result<std::unique_ptr<App>> App::Open(store::Store& store, const AppOptions& op
       return Status::Internal("routes: " + s.message());
     if (Status s = AddEditorRoutes(impl->router, *impl); !s.ok())
       return Status::Internal("routes: " + s.message());
-      return Status::Internal("routes: " + s.message());
     if (Status s = AddReviewRoutes(impl->router, *impl); !s.ok())
       return Status::Internal("routes: " + s.message());
     if (Status s = AddDeskRoutes(impl->router, *impl); !s.ok())
