@@ -363,7 +363,7 @@ std::string Findings(const std::vector<Diagnostic>& diagnostics, const std::stri
   if (diagnostics.empty()) return html + "<p>No findings: the checks pass.</p>\n</section>\n";
   publish::Tally t = publish::Count(diagnostics);
   html += "<p>" + std::to_string(t.errors) + (t.errors == 1 ? " error" : " errors") +
-          " (publishing waits for them), " + std::to_string(t.warnings) +
+          " (to fix before publishing), " + std::to_string(t.warnings) +
           (t.warnings == 1 ? " warning" : " warnings") + ".</p>\n<ul>\n";
   for (const Diagnostic& d : diagnostics) {
     html += std::string("<li class=\"") + (d.severity == Severity::kError ? "admin-error" : "admin-warning") +
