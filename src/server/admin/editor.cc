@@ -257,8 +257,8 @@ Response ListPage(Editor& ed, const Request& req) {
       rows.push_back(std::move(row));
     }
   }
-  std::string html =
-      "<h1>Articles</h1>\n" + Alert(alert) + "<p><a href=\"articles/new\">New article</a></p>\n";
+  std::string html = "<link rel=\"stylesheet\" href=\"editor.css\">\n<h1>Articles</h1>\n" + Alert(alert) +
+                     "<p><a href=\"articles/new\">New article</a></p>\n";
   html +=
       "<form class=\"admin-form admin-filters\" method=\"get\" action=\"articles\" role=\"search\" "
       "aria-label=\"Filter articles\">\n";
@@ -362,9 +362,13 @@ std::string Findings(const std::vector<Diagnostic>& diagnostics, const std::stri
   if (!problem.empty()) return html + Alert(problem) + "</section>\n";
   if (diagnostics.empty()) return html + "<p>No findings: the checks pass.</p>\n</section>\n";
   publish::Tally t = publish::Count(diagnostics);
-  html += "<p>" + std::to_string(t.errors) + (t.errors == 1 ? " error" : " errors") +
-          " (to fix before publishing), " + std::to_string(t.warnings) +
-          (t.warnings == 1 ? " warning" : " warnings") + ".</p>\n<ul>\n";
+  std::string errors = t.errors == 0   ? "No errors"
+                       : t.errors == 1 ? "1 error to fix before publishing"
+                                       : std::to_string(t.errors) + " errors to fix before publishing";
+  std::string warnings = t.warnings == 0   ? "no warnings"
+                         : t.warnings == 1 ? "1 warning"
+                                           : std::to_string(t.warnings) + " warnings";
+  html += "<p>" + errors + "; " + warnings + ".</p>\n<ul>\n";
   for (const Diagnostic& d : diagnostics) {
     html += std::string("<li class=\"") + (d.severity == Severity::kError ? "admin-error" : "admin-warning") +
             "\"><strong>" + (d.severity == Severity::kError ? "Error" : "Warning") + "</strong>, " +
@@ -464,7 +468,8 @@ std::string Hidden(const char* name, const std::string& value) {
 }
 
 std::string EditorHtml(const Request& req, const newsroom::ArticleRecord* rec, const EditorView& v) {
-  std::string html;
+  std::string html =
+      "<link rel=\"stylesheet\" href=\"" + std::string(v.id == 0 ? "../" : "../../") + "editor.css\">\n";
   if (v.id == 0) {
     html += "<h1>New article</h1>\n";
   } else {
@@ -521,13 +526,16 @@ std::string EditorHtml(const Request& req, const newsroom::ArticleRecord* rec, c
   } else {
     html += FieldControls(v.fields);
   }
+  // The text and, beside it on a wide screen, the checks (editor.css).
   html +=
+      "<div class=\"editor-text\">\n<div class=\"editor-body\">\n"
       "<label for=\"f-body\">Article text (Markdown)</label>\n<p id=\"f-body-help\" class=\"admin-help\">"
       "Cite sources with [@key]; link other articles by their address or .md file; boxes with ::: tip "
       "... :::.</p>\n<textarea id=\"f-body\" name=\"body\" rows=\"24\" aria-describedby=\"f-body-help\">\n" +
-      Esc(v.fields.body) + "</textarea>\n";
+      Esc(v.fields.body) + "</textarea>\n</div>\n";
   if (v.checked != nullptr)
     html += Findings(v.checked->diagnostics, v.checked->source, v.checked->problem, v.checked->dated);
+  html += "</div>\n";
   if (v.id != 0) {
     html += std::string(
                 "<div class=\"admin-check\"><input id=\"f-major\" name=\"major\" type=\"checkbox\" "
@@ -721,6 +729,8 @@ Response PostNew(Editor& ed, const Request& req) {
 // Refreshes the editor's preview section as the writer types (fetch of the
 // same form with action=preview), without leaving the page.
 std::string_view EditorScript();
+// The writing pages' own styles: wider pages, the checks beside the text.
+std::string_view EditorStylesheet();
 
 }  // namespace admin
 
@@ -753,6 +763,17 @@ Status AddEditorRoutes(Router& router, App::Impl& app) {
          respond(admin::PostEdit(*ed, req, m, true));
        },
        kAuthors},
+      {kGet, "/admin/editor.css", Access::kPublic, kNoBody,
+       [](Request&&, const PathMatch&, Respond respond) {
+         Response res;
+         res.body = std::string(admin::EditorStylesheet());
+         res.headers = {{"Content-Type", "text/css; charset=utf-8"},
+                        {"Content-Length", std::to_string(res.body.size())},
+                        {"Cache-Control", "no-store"}};
+         AddSecurityHeaders(res.headers);
+         res.route = "admin_css";
+         respond(std::move(res));
+       }},
       {kGet, "/admin/editor.js", Access::kPublic, kNoBody,
        [](Request&&, const PathMatch&, Respond respond) {
          Response res;

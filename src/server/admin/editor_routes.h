@@ -15,6 +15,7 @@
 //   POST /admin/articles/{id}/preview    the page as readers would see it, unsaved
 //   GET  /admin/editor.js                refreshes the preview as the writer types
 //                                        (optional; the pages work without it)
+//   GET  /admin/editor.css               these pages' styles (linked from them)
 //
 // Previews and findings come from publish::PreviewArticle over the store's
 // published content. Presence ("X is also editing this article") is kept in
