@@ -30,7 +30,8 @@ std::string_view EditorScript() {
       .then(function (text) {
         if (text === null) return;
         var doc = new DOMParser().parseFromString(text, 'text/html');
-        place(doc.querySelector('section.admin-findings'), document.querySelector('section.admin-findings'), null);
+        place(doc.querySelector('section.admin-findings'), document.querySelector('section.admin-findings'),
+              document.querySelector('.editor-body'));
         place(doc.querySelector('section.admin-preview'), document.querySelector('section.admin-preview'),
               document.querySelector('details.admin-kept') || form);
       })

@@ -501,6 +501,22 @@ TEST_F(EditorTest, AChangeOutsideTheRevisionAloneSaysThatNothingNewWasStored) {
   EXPECT_EQ(Revisions(id), 1);
 }
 
+TEST_F(EditorTest, AnArticleInANewFolderIsPreviewedToo) {
+  Response res = Post("/admin/articles/new",
+                      Form({{"csrf", Csrf(writer_)},
+                            {"path", "content/food/apples.md"},
+                            {"title", "Apples"},
+                            {"description", "About apples."},
+                            {"authors", "wendy"},
+                            {"body", "\nEat an *apple*.\n"},
+                            {"action", "preview"}}),
+                      writer_);
+  ASSERT_EQ(res.status, 200) << res.Body();
+  EXPECT_TRUE(Has(res.Body(), "<h2 id=\"preview\">Preview (not saved)</h2>"));
+  EXPECT_TRUE(Has(res.Body(), "Eat an <em>apple</em>."));
+  EXPECT_TRUE(Has(res.Body(), "value=\"content/food/apples.md\""));  // the path typed stays
+}
+
 TEST_F(EditorTest, UnreadableFrontMatterIsShownAsTextToFix) {
   int64_t id = CreateDirectly("content/sleep/naps.md", "---\ntitle: [unclosed\n---\n\nNaps help.\n");
   std::string page = Get(EditUrl(id), writer_).Body();
