@@ -501,6 +501,56 @@ TEST_F(EditorTest, AChangeOutsideTheRevisionAloneSaysThatNothingNewWasStored) {
   EXPECT_EQ(Revisions(id), 1);
 }
 
+TEST_F(EditorTest, TheListFiltersByReviewerAndByWhenTheReviewIsDue) {
+  int64_t id = CreateNaps();
+  ASSERT_GT(id, 0);
+  auto actor = [&](const std::string& email) {
+    newsroom::Actor a;
+    Result<std::vector<store::AccountRecord>> all = store_->Accounts()->ListAccounts();
+    for (const store::AccountRecord& r : *all)
+      if (r.email == email) a = {r.id, r.email, r.person_id, r.roles};
+    return a;
+  };
+  ASSERT_TRUE(store_->Accounts()->ListAccounts().ok());
+  newsroom::AccountsOptions ao;
+  ao.clock = &clock_;
+  ao.cost = newsroom::kTestPasswordCost;
+  newsroom::Accounts accounts(*store_->Accounts(), ao);
+  ASSERT_TRUE(accounts.Add("ed@x.org", newsroom::kEditor, "", kPassword).ok());
+  newsroom::ArticleOptions options;
+  options.clock = &clock_;
+  newsroom::Articles articles(*store_, options);
+  std::string revision = articles.Get(id)->revisions.back().hash;
+  Status submitted = articles.Submit(actor("writer@x.org"), id, revision);
+  ASSERT_TRUE(submitted.ok()) << submitted.message();
+  Status approved = articles.Approve(actor("rita@x.org"), id, revision, "");
+  ASSERT_TRUE(approved.ok()) << approved.message();
+  std::string link = "<a href=\"articles/" + std::to_string(id) + "\">Naps</a>";
+  auto list = [&](const std::string& query) { return Get("/admin/articles" + query, writer_).Body(); };
+  EXPECT_TRUE(Has(list("?reviewer=rita%40x.org"), link));
+  EXPECT_TRUE(Has(list("?reviewer=Rita+Reviewer"), link));
+  EXPECT_FALSE(Has(list("?reviewer=rita%40x.org&state=draft"), link));  // it is approved
+  // Published: the page readers see carries the review; the next one is due 24 months later.
+  Result<newsroom::Published> p = articles.Publish(actor("ed@x.org"), id, {revision, "", ""});
+  ASSERT_TRUE(p.ok()) << p.status().message();
+  ASSERT_TRUE(app_->Reload().ok());
+  std::string review = util::FormatIsoDate(clock_.NowSeconds());  // 2027-01-15
+  std::string all = list("");
+  EXPECT_TRUE(Has(all, "<td>Published</td>")) << all;
+  EXPECT_TRUE(Has(all, "<td>2029-01-15</td>")) << all;
+  EXPECT_FALSE(Has(list("?due=never"), link));
+  EXPECT_FALSE(Has(list("?due=soon"), link));
+  clock_.Set(clock_.NowSeconds() + 710LL * 86400);  // 2028-12-25: due within 30 days
+  writer_ = SignIn("writer@x.org");                 // the session ended meanwhile
+  EXPECT_TRUE(Has(list("?due=soon"), link));
+  EXPECT_FALSE(Has(list("?due=overdue"), link));
+  clock_.Set(clock_.NowSeconds() + 40LL * 86400);  // 2029-02-03: overdue
+  writer_ = SignIn("writer@x.org");
+  EXPECT_TRUE(Has(list("?due=overdue"), link));
+  EXPECT_TRUE(Has(list(""), "2029-01-15 (overdue)"));
+  EXPECT_EQ(review, "2027-01-15");
+}
+
 TEST_F(EditorTest, AnArticleInANewFolderIsPreviewedToo) {
   Response res = Post("/admin/articles/new",
                       Form({{"csrf", Csrf(writer_)},
