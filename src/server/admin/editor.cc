@@ -605,6 +605,23 @@ void Record(Editor& ed, const Request& req, int64_t id, std::vector<std::string>
   *others = ed.presence.Others(id, req.actor.account_id, now);
 }
 
+// The note the editor shows after a save ("saved:REV" or "unchanged:REV"),
+// carried across the 303 by a short-lived cookie so that the editor's address
+// stays /admin/articles/{id}/edit. Only a revision of the article is shown.
+constexpr std::string_view kNoteCookie = "vetted-editor-note";
+
+std::string NoteCookie(const Editor& ed, const std::string& value, int max_age) {
+  return std::string(kNoteCookie) + "=" + value +
+         "; Path=/admin/articles/; Max-Age=" + std::to_string(max_age) + "; HttpOnly; SameSite=Lax" +
+         (ed.app.options.secure_cookies ? "; Secure" : "");
+}
+
+Response SavedRedirect(const Editor& ed, int64_t id, const std::string& kind, const std::string& revision) {
+  Response res = Redirect(303, "/admin/articles/" + std::to_string(id) + "/edit", "admin_editor");
+  res.headers.emplace_back("Set-Cookie", NoteCookie(ed, kind + ":" + revision, 120));
+  return res;
+}
+
 Response EditPage(Editor& ed, const Request& req, const PathMatch& match) {
   std::optional<int64_t> id = Id(match);
   if (!id) return Refuse(req, 404, "No such article.", "admin_editor");
@@ -617,9 +634,12 @@ Response EditPage(Editor& ed, const Request& req, const PathMatch& match) {
   v.path = rec->article.path;
   v.base_revision = latest.hash;
   v.fields = FieldsOfSource(latest.source, v.path);
-  std::string saved = QueryValue(req.Query(), "saved");
+  std::string note = CookieValue(req.Header("Cookie"), kNoteCookie);
+  size_t colon = note.find(':');
+  std::string kind = note.substr(0, colon == std::string::npos ? 0 : colon);
+  std::string saved = colon == std::string::npos ? "" : note.substr(colon + 1);
   if (!saved.empty() && RevisionOf(*rec, saved)->hash == saved) v.note = "Saved revision " + saved;
-  if (!v.note.empty() && QueryValue(req.Query(), "unchanged") == "1")
+  if (!v.note.empty() && kind == "unchanged")
     v.note =
         "No new revision: what readers see did not change, so " + saved +
         " stays the latest. Settings outside the revision (first publication date, old addresses, contents "
@@ -627,7 +647,9 @@ Response EditPage(Editor& ed, const Request& req, const PathMatch& match) {
   Record(ed, req, *id, &v.others);
   Checked checked = Check(ed, v.path, latest.source);
   v.checked = &checked;
-  return EditorResponse(200, req, &*rec, v);
+  Response res = EditorResponse(200, req, &*rec, v);
+  if (!note.empty()) res.headers.emplace_back("Set-Cookie", NoteCookie(ed, "", 0));  // shown once
+  return res;
 }
 
 Response PostEdit(Editor& ed, const Request& req, const PathMatch& match, bool page_preview) {
@@ -687,10 +709,7 @@ Response PostEdit(Editor& ed, const Request& req, const PathMatch& match, bool p
   // the newsroom stored nothing new, and the page says so.
   bool unchanged = saved->revision == base && base_rev != nullptr &&
                    !(FieldsOfSource(base_rev->source, v.path) == v.fields);
-  return Redirect(303,
-                  "/admin/articles/" + std::to_string(*id) +
-                      "/edit?saved=" + util::UrlEncode(saved->revision) + (unchanged ? "&unchanged=1" : ""),
-                  "admin_editor");
+  return SavedRedirect(ed, *id, unchanged ? "unchanged" : "saved", saved->revision);
 }
 
 Response NewPage(Editor& ed, const Request& req) {
@@ -719,9 +738,7 @@ Response PostNew(Editor& ed, const Request& req) {
     v.alert = "Not created: " + c.status().message();
     return EditorResponse(HttpStatus(c.status()), req, nullptr, v);
   }
-  return Redirect(303,
-                  "/admin/articles/" + std::to_string(c->id) + "/edit?saved=" + util::UrlEncode(c->revision),
-                  "admin_editor");
+  return SavedRedirect(ed, c->id, "saved", c->revision);
 }
 
 }  // namespace

@@ -102,6 +102,13 @@ std::string FormOf(const std::string& html, const std::string& action) {
   return out;
 }
 
+// The "name=value" of a cookie a response sets ("" when none).
+std::string SetCookie(const Response& res, const std::string& name) {
+  for (const auto& [k, v] : res.headers)
+    if (k == "Set-Cookie" && v.rfind(name + "=", 0) == 0) return v.substr(0, v.find(';'));
+  return "";
+}
+
 bool Has(std::string_view text, std::string_view part) {
   return text.find(part) != std::string::npos;
 }
@@ -215,7 +222,7 @@ class EditorTest : public ::testing::Test {
 TEST_F(EditorTest, CreateThenTheEditorShowsTheFieldsAndTheChecks) {
   int64_t id = CreateNaps();
   ASSERT_GT(id, 0);
-  Response res = Get(EditUrl(id) + "?saved=nonsense", writer_);
+  Response res = Get(EditUrl(id), writer_ + "; vetted-editor-note=saved:nonsense");
   ASSERT_EQ(res.status, 200) << res.Body();
   std::string html = res.Body();
   EXPECT_TRUE(Has(html, "<label for=\"f-title\">Title</label>"));
@@ -298,9 +305,12 @@ TEST_F(EditorTest, SaveMakesARevisionAndAStaleBaseAnswers409WithBothTexts) {
   };
   Response saved = save(base, "\nNaps of twenty minutes help.\r\n");
   ASSERT_EQ(saved.status, 303) << saved.Body();
-  EXPECT_TRUE(util::StartsWith(saved.Header("Location"), EditUrl(id) + "?saved=sha256"));
+  EXPECT_EQ(saved.Header("Location"), EditUrl(id));
+  std::string note = SetCookie(saved, "vetted-editor-note");
+  EXPECT_TRUE(util::StartsWith(note, "vetted-editor-note=saved:sha256:")) << note;
   EXPECT_EQ(Revisions(id), 2);
-  Response after = Get(std::string(saved.Header("Location")), writer_);
+  Response after = Get(EditUrl(id), writer_ + "; " + note);
+  EXPECT_EQ(SetCookie(after, "vetted-editor-note"), "vetted-editor-note=");  // shown once
   EXPECT_TRUE(Has(after.Body(), "<p class=\"admin-note\" role=\"status\">Saved revision sha256:"));
   EXPECT_TRUE(Has(after.Body(), "Naps of twenty minutes help.\n</textarea>"));  // CR LF became LF
   EXPECT_NE(ValueOf(after.Body(), "base_revision"), base);
@@ -462,7 +472,8 @@ TEST_F(EditorTest, DemoArticlesSentBackUnchangedThroughTheFormKeepTheirRevision)
     Response res = Post(EditUrl(id), FormOf(page, "save"), writer_);
     ASSERT_EQ(res.status, 303) << res.Body();
     // The same revision: the text readers would see did not change at all.
-    EXPECT_EQ(res.Header("Location"), EditUrl(id) + "?saved=" + util::UrlEncode(base));
+    EXPECT_EQ(res.Header("Location"), EditUrl(id));
+    EXPECT_EQ(SetCookie(res, "vetted-editor-note"), "vetted-editor-note=saved:" + base);
     EXPECT_EQ(Revisions(id), 1);
   }
   EXPECT_GE(seen, 6);
@@ -495,8 +506,9 @@ TEST_F(EditorTest, AChangeOutsideTheRevisionAloneSaysThatNothingNewWasStored) {
   form = util::ReplaceAll(form, "&aspect=&", "&aspect=treatment&");  // the aspect is not part of a revision
   Response res = Post(EditUrl(id), form, writer_);
   ASSERT_EQ(res.status, 303) << res.Body();
-  EXPECT_TRUE(Has(res.Header("Location"), "&unchanged=1"));
-  std::string after = Get(std::string(res.Header("Location")), writer_).Body();
+  std::string note = SetCookie(res, "vetted-editor-note");
+  EXPECT_TRUE(util::StartsWith(note, "vetted-editor-note=unchanged:sha256:")) << note;
+  std::string after = Get(EditUrl(id), writer_ + "; " + note).Body();
   EXPECT_TRUE(Has(after, "No new revision: what readers see did not change")) << after;
   EXPECT_EQ(Revisions(id), 1);
 }
