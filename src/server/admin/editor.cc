@@ -141,6 +141,15 @@ Date LastReview(const Article& a) {
   return last;
 }
 
+// The article's latest revision (WfArticle::latest_revision: saving an older
+// text again makes that revision the latest, so it is not always the last
+// one stored); nullptr when it has none.
+const store::WfRevision* LatestRevision(const newsroom::ArticleRecord& rec) {
+  for (const store::WfRevision& r : rec.revisions)
+    if (r.hash == rec.article.latest_revision) return &r;
+  return LatestRevision(rec);
+}
+
 // ---- the article list ----------------------------------------------------------
 
 struct Row {
@@ -227,10 +236,12 @@ Response ListPage(Editor& ed, const Request& req) {
       row.section = SectionOf(s.article.path);
       Result<newsroom::ArticleRecord> rec = ed.articles.Get(s.article.id);
       Article latest;
-      if (rec.ok() && !rec->revisions.empty()) {
+      const store::WfRevision* newest = rec.ok() ? LatestRevision(*rec) : nullptr;
+      if (newest != nullptr) {
         std::vector<Diagnostic> ignored;
-        latest = load::ParseArticle(rec->revisions.back().source, s.article.path, ignored);
-        row.last_change = When(rec->revisions.back().created_at);
+        latest = load::ParseArticle(newest->source, s.article.path, ignored);
+        // The last thing recorded about the article (a save, a review step, ...).
+        row.last_change = When(rec->audit.empty() ? newest->created_at : rec->audit.back().at);
       }
       row.title = !latest.title.empty() ? latest.title : !s.title.empty() ? s.title : s.article.path;
       std::vector<std::string> names;
@@ -580,7 +591,7 @@ Response EditorResponse(int status, const Request& req, const newsroom::ArticleR
 const store::WfRevision* RevisionOf(const newsroom::ArticleRecord& rec, const std::string& hash) {
   for (const store::WfRevision& r : rec.revisions)
     if (r.hash == hash) return &r;
-  return rec.revisions.empty() ? nullptr : &rec.revisions.back();
+  return LatestRevision(rec);
 }
 
 // The fields posted, with what the form does not edit from the revision `base`.
@@ -627,8 +638,9 @@ Response EditPage(Editor& ed, const Request& req, const PathMatch& match) {
   if (!id) return Refuse(req, 404, "No such article.", "admin_editor");
   Result<newsroom::ArticleRecord> rec = ed.articles.Get(*id);
   if (!rec.ok()) return Refuse(req, HttpStatus(rec.status()), rec.status().message(), "admin_editor");
-  if (rec->revisions.empty()) return Refuse(req, 500, "The article has no revision.", "admin_editor");
-  const store::WfRevision& latest = rec->revisions.back();
+  if (LatestRevision(*rec) == nullptr)
+    return Refuse(req, 500, "The article has no revision.", "admin_editor");
+  const store::WfRevision& latest = *LatestRevision(*rec);
   EditorView v;
   v.id = *id;
   v.path = rec->article.path;

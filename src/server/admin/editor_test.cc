@@ -205,7 +205,10 @@ class EditorTest : public ::testing::Test {
   std::string Latest(int64_t id) {
     newsroom::Articles articles(*store_, {});
     Result<newsroom::ArticleRecord> rec = articles.Get(id);
-    return rec.ok() && !rec->revisions.empty() ? rec->revisions.back().source : "";
+    if (!rec.ok()) return "";
+    for (const store::WfRevision& r : rec->revisions)
+      if (r.hash == rec->article.latest_revision) return r.source;
+    return "";
   }
   int Revisions(int64_t id) {
     newsroom::Articles articles(*store_, {});
@@ -561,6 +564,26 @@ TEST_F(EditorTest, TheListFiltersByReviewerAndByWhenTheReviewIsDue) {
   EXPECT_TRUE(Has(list("?due=overdue"), link));
   EXPECT_TRUE(Has(list(""), "2029-01-15 (overdue)"));
   EXPECT_EQ(review, "2027-01-15");
+}
+
+TEST_F(EditorTest, SavingAnEarlierTextAgainMakesItTheLatestInTheEditor) {
+  int64_t id = CreateNaps("\nFirst text.\n");
+  ASSERT_GT(id, 0);
+  auto save = [&](const std::string& body) {
+    std::string page = Get(EditUrl(id), writer_).Body();
+    std::string form = FormOf(page, "save");
+    size_t at = form.find("&body=");
+    std::string rest = form.substr(form.find('&', at + 1));
+    form = form.substr(0, at) + "&body=" + util::UrlEncode(body) + rest;
+    return Post(EditUrl(id), form, writer_);
+  };
+  ASSERT_EQ(save("\nSecond text.\n").status, 303);
+  ASSERT_EQ(save("\nFirst text.\n").status, 303);  // back to the first revision
+  std::string page = Get(EditUrl(id), writer_).Body();
+  EXPECT_TRUE(Has(page, ">\n\nFirst text.\n</textarea>")) << page;
+  Response again = save("\nThird text.\n");  // builds on the latest: no false conflict
+  EXPECT_EQ(again.status, 303) << again.Body();
+  EXPECT_TRUE(Has(Latest(id), "Third text."));
 }
 
 TEST_F(EditorTest, AnArticleInANewFolderIsPreviewedToo) {
