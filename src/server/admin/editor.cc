@@ -646,6 +646,14 @@ Response EditPage(Editor& ed, const Request& req, const PathMatch& match) {
   v.path = rec->article.path;
   v.base_revision = latest.hash;
   v.fields = FieldsOfSource(latest.source, v.path);
+  // A live article whose text has no first publication date: the date readers
+  // see, so that the next save keeps it (the newsroom would otherwise set it
+  // again at the next publication).
+  if (v.fields.published.empty() && !v.fields.unreadable) {
+    std::shared_ptr<const Content> content = ed.app.Current();
+    for (const Article& a : content->site.articles)
+      if (a.file == v.path && !a.published.empty()) v.fields.published = a.published.Iso();
+  }
   std::string note = CookieValue(req.Header("Cookie"), kNoteCookie);
   size_t colon = note.find(':');
   std::string kind = note.substr(0, colon == std::string::npos ? 0 : colon);

@@ -553,6 +553,8 @@ TEST_F(EditorTest, TheListFiltersByReviewerAndByWhenTheReviewIsDue) {
   std::string all = list("");
   EXPECT_TRUE(Has(all, "<td>Published</td>")) << all;
   EXPECT_TRUE(Has(all, "<td>2029-01-15</td>")) << all;
+  // The editor keeps the date readers see as the first publication date.
+  EXPECT_TRUE(Has(Get(EditUrl(id), writer_).Body(), "name=\"published\" type=\"date\" value=\"2027-01-15\""));
   EXPECT_FALSE(Has(list("?due=never"), link));
   EXPECT_FALSE(Has(list("?due=soon"), link));
   clock_.Set(clock_.NowSeconds() + 710LL * 86400);  // 2028-12-25: due within 30 days
