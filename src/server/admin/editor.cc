@@ -11,13 +11,15 @@
 #include "server/admin/article_form.h"
 #include "server/admin/editor_routes.h"
 #include "server/admin/internal.h"
+#include "server/http_parse.h"
 
 namespace vetted::server {
 namespace admin {
 namespace {
 
 constexpr long long kPresenceSeconds = 120;
-constexpr size_t kFormLimit = 1024 * 1024 + 64 * 1024;  // an article's source, its fields and the rest
+// Form encoding may triple a text (percent escapes): up to the parser's ceiling.
+constexpr size_t kFormLimit = kMaxRouteBodyBytes;
 
 std::string Esc(std::string_view s) {
   return util::Escape(s);
