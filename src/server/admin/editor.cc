@@ -11,13 +11,15 @@
 #include "server/admin/article_form.h"
 #include "server/admin/editor_routes.h"
 #include "server/admin/internal.h"
+#include "server/http_parse.h"
 
 namespace vetted::server {
 namespace admin {
 namespace {
 
 constexpr long long kPresenceSeconds = 120;
-constexpr size_t kFormLimit = 1024 * 1024 + 64 * 1024;  // an article's source, its fields and the rest
+// Form encoding may triple a text (percent escapes): up to the parser's ceiling.
+constexpr size_t kFormLimit = kMaxRouteBodyBytes;
 
 std::string Esc(std::string_view s) {
   return util::Escape(s);
@@ -141,6 +143,15 @@ Date LastReview(const Article& a) {
   return last;
 }
 
+// The article's latest revision (WfArticle::latest_revision: saving an older
+// text again makes that revision the latest, so it is not always the last
+// one stored); nullptr when it has none.
+const store::WfRevision* LatestRevision(const newsroom::ArticleRecord& rec) {
+  for (const store::WfRevision& r : rec.revisions)
+    if (r.hash == rec.article.latest_revision) return &r;
+  return LatestRevision(rec);
+}
+
 // ---- the article list ----------------------------------------------------------
 
 struct Row {
@@ -227,10 +238,12 @@ Response ListPage(Editor& ed, const Request& req) {
       row.section = SectionOf(s.article.path);
       Result<newsroom::ArticleRecord> rec = ed.articles.Get(s.article.id);
       Article latest;
-      if (rec.ok() && !rec->revisions.empty()) {
+      const store::WfRevision* newest = rec.ok() ? LatestRevision(*rec) : nullptr;
+      if (newest != nullptr) {
         std::vector<Diagnostic> ignored;
-        latest = load::ParseArticle(rec->revisions.back().source, s.article.path, ignored);
-        row.last_change = When(rec->revisions.back().created_at);
+        latest = load::ParseArticle(newest->source, s.article.path, ignored);
+        // The last thing recorded about the article (a save, a review step, ...).
+        row.last_change = When(rec->audit.empty() ? newest->created_at : rec->audit.back().at);
       }
       row.title = !latest.title.empty() ? latest.title : !s.title.empty() ? s.title : s.article.path;
       std::vector<std::string> names;
@@ -257,8 +270,8 @@ Response ListPage(Editor& ed, const Request& req) {
       rows.push_back(std::move(row));
     }
   }
-  std::string html =
-      "<h1>Articles</h1>\n" + Alert(alert) + "<p><a href=\"articles/new\">New article</a></p>\n";
+  std::string html = "<link rel=\"stylesheet\" href=\"editor.css\">\n<h1>Articles</h1>\n" + Alert(alert) +
+                     "<p><a href=\"articles/new\">New article</a></p>\n";
   html +=
       "<form class=\"admin-form admin-filters\" method=\"get\" action=\"articles\" role=\"search\" "
       "aria-label=\"Filter articles\">\n";
@@ -362,9 +375,13 @@ std::string Findings(const std::vector<Diagnostic>& diagnostics, const std::stri
   if (!problem.empty()) return html + Alert(problem) + "</section>\n";
   if (diagnostics.empty()) return html + "<p>No findings: the checks pass.</p>\n</section>\n";
   publish::Tally t = publish::Count(diagnostics);
-  html += "<p>" + std::to_string(t.errors) + (t.errors == 1 ? " error" : " errors") +
-          " (publishing waits for them), " + std::to_string(t.warnings) +
-          (t.warnings == 1 ? " warning" : " warnings") + ".</p>\n<ul>\n";
+  std::string errors = t.errors == 0   ? "No errors"
+                       : t.errors == 1 ? "1 error to fix before publishing"
+                                       : std::to_string(t.errors) + " errors to fix before publishing";
+  std::string warnings = t.warnings == 0   ? "no warnings"
+                         : t.warnings == 1 ? "1 warning"
+                                           : std::to_string(t.warnings) + " warnings";
+  html += "<p>" + errors + "; " + warnings + ".</p>\n<ul>\n";
   for (const Diagnostic& d : diagnostics) {
     html += std::string("<li class=\"") + (d.severity == Severity::kError ? "admin-error" : "admin-warning") +
             "\"><strong>" + (d.severity == Severity::kError ? "Error" : "Warning") + "</strong>, " +
@@ -464,7 +481,8 @@ std::string Hidden(const char* name, const std::string& value) {
 }
 
 std::string EditorHtml(const Request& req, const newsroom::ArticleRecord* rec, const EditorView& v) {
-  std::string html;
+  std::string html =
+      "<link rel=\"stylesheet\" href=\"" + std::string(v.id == 0 ? "../" : "../../") + "editor.css\">\n";
   if (v.id == 0) {
     html += "<h1>New article</h1>\n";
   } else {
@@ -521,13 +539,16 @@ std::string EditorHtml(const Request& req, const newsroom::ArticleRecord* rec, c
   } else {
     html += FieldControls(v.fields);
   }
+  // The text and, beside it on a wide screen, the checks (editor.css).
   html +=
+      "<div class=\"editor-text\">\n<div class=\"editor-body\">\n"
       "<label for=\"f-body\">Article text (Markdown)</label>\n<p id=\"f-body-help\" class=\"admin-help\">"
       "Cite sources with [@key]; link other articles by their address or .md file; boxes with ::: tip "
       "... :::.</p>\n<textarea id=\"f-body\" name=\"body\" rows=\"24\" aria-describedby=\"f-body-help\">\n" +
-      Esc(v.fields.body) + "</textarea>\n";
+      Esc(v.fields.body) + "</textarea>\n</div>\n";
   if (v.checked != nullptr)
     html += Findings(v.checked->diagnostics, v.checked->source, v.checked->problem, v.checked->dated);
+  html += "</div>\n";
   if (v.id != 0) {
     html += std::string(
                 "<div class=\"admin-check\"><input id=\"f-major\" name=\"major\" type=\"checkbox\" "
@@ -572,7 +593,7 @@ Response EditorResponse(int status, const Request& req, const newsroom::ArticleR
 const store::WfRevision* RevisionOf(const newsroom::ArticleRecord& rec, const std::string& hash) {
   for (const store::WfRevision& r : rec.revisions)
     if (r.hash == hash) return &r;
-  return rec.revisions.empty() ? nullptr : &rec.revisions.back();
+  return LatestRevision(rec);
 }
 
 // The fields posted, with what the form does not edit from the revision `base`.
@@ -597,21 +618,50 @@ void Record(Editor& ed, const Request& req, int64_t id, std::vector<std::string>
   *others = ed.presence.Others(id, req.actor.account_id, now);
 }
 
+// The note the editor shows after a save ("saved:REV" or "unchanged:REV"),
+// carried across the 303 by a short-lived cookie so that the editor's address
+// stays /admin/articles/{id}/edit. Only a revision of the article is shown.
+constexpr std::string_view kNoteCookie = "vetted-editor-note";
+
+std::string NoteCookie(const Editor& ed, const std::string& value, int max_age) {
+  return std::string(kNoteCookie) + "=" + value +
+         "; Path=/admin/articles/; Max-Age=" + std::to_string(max_age) + "; HttpOnly; SameSite=Lax" +
+         (ed.app.options.secure_cookies ? "; Secure" : "");
+}
+
+Response SavedRedirect(const Editor& ed, int64_t id, const std::string& kind, const std::string& revision) {
+  Response res = Redirect(303, "/admin/articles/" + std::to_string(id) + "/edit", "admin_editor");
+  res.headers.emplace_back("Set-Cookie", NoteCookie(ed, kind + ":" + revision, 120));
+  return res;
+}
+
 Response EditPage(Editor& ed, const Request& req, const PathMatch& match) {
   std::optional<int64_t> id = Id(match);
   if (!id) return Refuse(req, 404, "No such article.", "admin_editor");
   Result<newsroom::ArticleRecord> rec = ed.articles.Get(*id);
   if (!rec.ok()) return Refuse(req, HttpStatus(rec.status()), rec.status().message(), "admin_editor");
-  if (rec->revisions.empty()) return Refuse(req, 500, "The article has no revision.", "admin_editor");
-  const store::WfRevision& latest = rec->revisions.back();
+  if (LatestRevision(*rec) == nullptr)
+    return Refuse(req, 500, "The article has no revision.", "admin_editor");
+  const store::WfRevision& latest = *LatestRevision(*rec);
   EditorView v;
   v.id = *id;
   v.path = rec->article.path;
   v.base_revision = latest.hash;
   v.fields = FieldsOfSource(latest.source, v.path);
-  std::string saved = QueryValue(req.Query(), "saved");
+  // A live article whose text has no first publication date: the date readers
+  // see, so that the next save keeps it (the newsroom would otherwise set it
+  // again at the next publication).
+  if (v.fields.published.empty() && !v.fields.unreadable) {
+    std::shared_ptr<const Content> content = ed.app.Current();
+    for (const Article& a : content->site.articles)
+      if (a.file == v.path && !a.published.empty()) v.fields.published = a.published.Iso();
+  }
+  std::string note = CookieValue(req.Header("Cookie"), kNoteCookie);
+  size_t colon = note.find(':');
+  std::string kind = note.substr(0, colon == std::string::npos ? 0 : colon);
+  std::string saved = colon == std::string::npos ? "" : note.substr(colon + 1);
   if (!saved.empty() && RevisionOf(*rec, saved)->hash == saved) v.note = "Saved revision " + saved;
-  if (!v.note.empty() && QueryValue(req.Query(), "unchanged") == "1")
+  if (!v.note.empty() && kind == "unchanged")
     v.note =
         "No new revision: what readers see did not change, so " + saved +
         " stays the latest. Settings outside the revision (first publication date, old addresses, contents "
@@ -619,7 +669,9 @@ Response EditPage(Editor& ed, const Request& req, const PathMatch& match) {
   Record(ed, req, *id, &v.others);
   Checked checked = Check(ed, v.path, latest.source);
   v.checked = &checked;
-  return EditorResponse(200, req, &*rec, v);
+  Response res = EditorResponse(200, req, &*rec, v);
+  if (!note.empty()) res.headers.emplace_back("Set-Cookie", NoteCookie(ed, "", 0));  // shown once
+  return res;
 }
 
 Response PostEdit(Editor& ed, const Request& req, const PathMatch& match, bool page_preview) {
@@ -679,10 +731,7 @@ Response PostEdit(Editor& ed, const Request& req, const PathMatch& match, bool p
   // the newsroom stored nothing new, and the page says so.
   bool unchanged = saved->revision == base && base_rev != nullptr &&
                    !(FieldsOfSource(base_rev->source, v.path) == v.fields);
-  return Redirect(303,
-                  "/admin/articles/" + std::to_string(*id) +
-                      "/edit?saved=" + util::UrlEncode(saved->revision) + (unchanged ? "&unchanged=1" : ""),
-                  "admin_editor");
+  return SavedRedirect(ed, *id, unchanged ? "unchanged" : "saved", saved->revision);
 }
 
 Response NewPage(Editor& ed, const Request& req) {
@@ -711,9 +760,7 @@ Response PostNew(Editor& ed, const Request& req) {
     v.alert = "Not created: " + c.status().message();
     return EditorResponse(HttpStatus(c.status()), req, nullptr, v);
   }
-  return Redirect(303,
-                  "/admin/articles/" + std::to_string(c->id) + "/edit?saved=" + util::UrlEncode(c->revision),
-                  "admin_editor");
+  return SavedRedirect(ed, c->id, "saved", c->revision);
 }
 
 }  // namespace
@@ -721,6 +768,8 @@ Response PostNew(Editor& ed, const Request& req) {
 // Refreshes the editor's preview section as the writer types (fetch of the
 // same form with action=preview), without leaving the page.
 std::string_view EditorScript();
+// The writing pages' own styles: wider pages, the checks beside the text.
+std::string_view EditorStylesheet();
 
 }  // namespace admin
 
@@ -753,6 +802,17 @@ Status AddEditorRoutes(Router& router, App::Impl& app) {
          respond(admin::PostEdit(*ed, req, m, true));
        },
        kAuthors},
+      {kGet, "/admin/editor.css", Access::kPublic, kNoBody,
+       [](Request&&, const PathMatch&, Respond respond) {
+         Response res;
+         res.body = std::string(admin::EditorStylesheet());
+         res.headers = {{"Content-Type", "text/css; charset=utf-8"},
+                        {"Content-Length", std::to_string(res.body.size())},
+                        {"Cache-Control", "no-store"}};
+         AddSecurityHeaders(res.headers);
+         res.route = "admin_css";
+         respond(std::move(res));
+       }},
       {kGet, "/admin/editor.js", Access::kPublic, kNoBody,
        [](Request&&, const PathMatch&, Respond respond) {
          Response res;

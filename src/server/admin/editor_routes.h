@@ -9,12 +9,14 @@
 //   GET  /admin/articles/{id}/edit       the editor: a control per front-matter field, the
 //                                        Markdown body, the check findings ("Checks")
 //   POST /admin/articles/{id}/edit       action=save: a revision on top of base_revision
-//                                        (303 back with a note; 409 with both texts on a
+//                                        (303 back to {id}/edit, whose "Saved revision" note
+//                                        rides a 2-minute cookie, shown once; 409 with both texts on a
 //                                        stale base); action=preview: the editor again
 //                                        with the rendered page and its findings, unsaved
 //   POST /admin/articles/{id}/preview    the page as readers would see it, unsaved
 //   GET  /admin/editor.js                refreshes the preview as the writer types
 //                                        (optional; the pages work without it)
+//   GET  /admin/editor.css               these pages' styles (linked from them)
 //
 // Previews and findings come from publish::PreviewArticle over the store's
 // published content. Presence ("X is also editing this article") is kept in

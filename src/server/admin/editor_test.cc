@@ -102,6 +102,13 @@ std::string FormOf(const std::string& html, const std::string& action) {
   return out;
 }
 
+// The "name=value" of a cookie a response sets ("" when none).
+std::string SetCookie(const Response& res, const std::string& name) {
+  for (const auto& [k, v] : res.headers)
+    if (k == "Set-Cookie" && v.rfind(name + "=", 0) == 0) return v.substr(0, v.find(';'));
+  return "";
+}
+
 bool Has(std::string_view text, std::string_view part) {
   return text.find(part) != std::string::npos;
 }
@@ -198,7 +205,10 @@ class EditorTest : public ::testing::Test {
   std::string Latest(int64_t id) {
     newsroom::Articles articles(*store_, {});
     Result<newsroom::ArticleRecord> rec = articles.Get(id);
-    return rec.ok() && !rec->revisions.empty() ? rec->revisions.back().source : "";
+    if (!rec.ok()) return "";
+    for (const store::WfRevision& r : rec->revisions)
+      if (r.hash == rec->article.latest_revision) return r.source;
+    return "";
   }
   int Revisions(int64_t id) {
     newsroom::Articles articles(*store_, {});
@@ -215,7 +225,7 @@ class EditorTest : public ::testing::Test {
 TEST_F(EditorTest, CreateThenTheEditorShowsTheFieldsAndTheChecks) {
   int64_t id = CreateNaps();
   ASSERT_GT(id, 0);
-  Response res = Get(EditUrl(id) + "?saved=nonsense", writer_);
+  Response res = Get(EditUrl(id), writer_ + "; vetted-editor-note=saved:nonsense");
   ASSERT_EQ(res.status, 200) << res.Body();
   std::string html = res.Body();
   EXPECT_TRUE(Has(html, "<label for=\"f-title\">Title</label>"));
@@ -298,9 +308,12 @@ TEST_F(EditorTest, SaveMakesARevisionAndAStaleBaseAnswers409WithBothTexts) {
   };
   Response saved = save(base, "\nNaps of twenty minutes help.\r\n");
   ASSERT_EQ(saved.status, 303) << saved.Body();
-  EXPECT_TRUE(util::StartsWith(saved.Header("Location"), EditUrl(id) + "?saved=sha256"));
+  EXPECT_EQ(saved.Header("Location"), EditUrl(id));
+  std::string note = SetCookie(saved, "vetted-editor-note");
+  EXPECT_TRUE(util::StartsWith(note, "vetted-editor-note=saved:sha256:")) << note;
   EXPECT_EQ(Revisions(id), 2);
-  Response after = Get(std::string(saved.Header("Location")), writer_);
+  Response after = Get(EditUrl(id), writer_ + "; " + note);
+  EXPECT_EQ(SetCookie(after, "vetted-editor-note"), "vetted-editor-note=");  // shown once
   EXPECT_TRUE(Has(after.Body(), "<p class=\"admin-note\" role=\"status\">Saved revision sha256:"));
   EXPECT_TRUE(Has(after.Body(), "Naps of twenty minutes help.\n</textarea>"));  // CR LF became LF
   EXPECT_NE(ValueOf(after.Body(), "base_revision"), base);
@@ -462,7 +475,8 @@ TEST_F(EditorTest, DemoArticlesSentBackUnchangedThroughTheFormKeepTheirRevision)
     Response res = Post(EditUrl(id), FormOf(page, "save"), writer_);
     ASSERT_EQ(res.status, 303) << res.Body();
     // The same revision: the text readers would see did not change at all.
-    EXPECT_EQ(res.Header("Location"), EditUrl(id) + "?saved=" + util::UrlEncode(base));
+    EXPECT_EQ(res.Header("Location"), EditUrl(id));
+    EXPECT_EQ(SetCookie(res, "vetted-editor-note"), "vetted-editor-note=saved:" + base);
     EXPECT_EQ(Revisions(id), 1);
   }
   EXPECT_GE(seen, 6);
@@ -495,10 +509,99 @@ TEST_F(EditorTest, AChangeOutsideTheRevisionAloneSaysThatNothingNewWasStored) {
   form = util::ReplaceAll(form, "&aspect=&", "&aspect=treatment&");  // the aspect is not part of a revision
   Response res = Post(EditUrl(id), form, writer_);
   ASSERT_EQ(res.status, 303) << res.Body();
-  EXPECT_TRUE(Has(res.Header("Location"), "&unchanged=1"));
-  std::string after = Get(std::string(res.Header("Location")), writer_).Body();
+  std::string note = SetCookie(res, "vetted-editor-note");
+  EXPECT_TRUE(util::StartsWith(note, "vetted-editor-note=unchanged:sha256:")) << note;
+  std::string after = Get(EditUrl(id), writer_ + "; " + note).Body();
   EXPECT_TRUE(Has(after, "No new revision: what readers see did not change")) << after;
   EXPECT_EQ(Revisions(id), 1);
+}
+
+TEST_F(EditorTest, TheListFiltersByReviewerAndByWhenTheReviewIsDue) {
+  int64_t id = CreateNaps();
+  ASSERT_GT(id, 0);
+  auto actor = [&](const std::string& email) {
+    newsroom::Actor a;
+    Result<std::vector<store::AccountRecord>> all = store_->Accounts()->ListAccounts();
+    for (const store::AccountRecord& r : *all)
+      if (r.email == email) a = {r.id, r.email, r.person_id, r.roles};
+    return a;
+  };
+  ASSERT_TRUE(store_->Accounts()->ListAccounts().ok());
+  newsroom::AccountsOptions ao;
+  ao.clock = &clock_;
+  ao.cost = newsroom::kTestPasswordCost;
+  newsroom::Accounts accounts(*store_->Accounts(), ao);
+  ASSERT_TRUE(accounts.Add("ed@x.org", newsroom::kEditor, "", kPassword).ok());
+  newsroom::ArticleOptions options;
+  options.clock = &clock_;
+  newsroom::Articles articles(*store_, options);
+  std::string revision = articles.Get(id)->revisions.back().hash;
+  Status submitted = articles.Submit(actor("writer@x.org"), id, revision);
+  ASSERT_TRUE(submitted.ok()) << submitted.message();
+  Status approved = articles.Approve(actor("rita@x.org"), id, revision, "");
+  ASSERT_TRUE(approved.ok()) << approved.message();
+  std::string link = "<a href=\"articles/" + std::to_string(id) + "\">Naps</a>";
+  auto list = [&](const std::string& query) { return Get("/admin/articles" + query, writer_).Body(); };
+  EXPECT_TRUE(Has(list("?reviewer=rita%40x.org"), link));
+  EXPECT_TRUE(Has(list("?reviewer=Rita+Reviewer"), link));
+  EXPECT_FALSE(Has(list("?reviewer=rita%40x.org&state=draft"), link));  // it is approved
+  // Published: the page readers see carries the review; the next one is due 24 months later.
+  Result<newsroom::Published> p = articles.Publish(actor("ed@x.org"), id, {revision, "", ""});
+  ASSERT_TRUE(p.ok()) << p.status().message();
+  ASSERT_TRUE(app_->Reload().ok());
+  std::string review = util::FormatIsoDate(clock_.NowSeconds());  // 2027-01-15
+  std::string all = list("");
+  EXPECT_TRUE(Has(all, "<td>Published</td>")) << all;
+  EXPECT_TRUE(Has(all, "<td>2029-01-15</td>")) << all;
+  // The editor keeps the date readers see as the first publication date.
+  EXPECT_TRUE(Has(Get(EditUrl(id), writer_).Body(), "name=\"published\" type=\"date\" value=\"2027-01-15\""));
+  EXPECT_FALSE(Has(list("?due=never"), link));
+  EXPECT_FALSE(Has(list("?due=soon"), link));
+  clock_.Set(clock_.NowSeconds() + 710LL * 86400);  // 2028-12-25: due within 30 days
+  writer_ = SignIn("writer@x.org");                 // the session ended meanwhile
+  EXPECT_TRUE(Has(list("?due=soon"), link));
+  EXPECT_FALSE(Has(list("?due=overdue"), link));
+  clock_.Set(clock_.NowSeconds() + 40LL * 86400);  // 2029-02-03: overdue
+  writer_ = SignIn("writer@x.org");
+  EXPECT_TRUE(Has(list("?due=overdue"), link));
+  EXPECT_TRUE(Has(list(""), "2029-01-15 (overdue)"));
+  EXPECT_EQ(review, "2027-01-15");
+}
+
+TEST_F(EditorTest, SavingAnEarlierTextAgainMakesItTheLatestInTheEditor) {
+  int64_t id = CreateNaps("\nFirst text.\n");
+  ASSERT_GT(id, 0);
+  auto save = [&](const std::string& body) {
+    std::string page = Get(EditUrl(id), writer_).Body();
+    std::string form = FormOf(page, "save");
+    size_t at = form.find("&body=");
+    std::string rest = form.substr(form.find('&', at + 1));
+    form = form.substr(0, at) + "&body=" + util::UrlEncode(body) + rest;
+    return Post(EditUrl(id), form, writer_);
+  };
+  ASSERT_EQ(save("\nSecond text.\n").status, 303);
+  ASSERT_EQ(save("\nFirst text.\n").status, 303);  // back to the first revision
+  std::string page = Get(EditUrl(id), writer_).Body();
+  EXPECT_TRUE(Has(page, ">\n\nFirst text.\n</textarea>")) << page;
+  Response again = save("\nThird text.\n");  // builds on the latest: no false conflict
+  EXPECT_EQ(again.status, 303) << again.Body();
+  EXPECT_TRUE(Has(Latest(id), "Third text."));
+}
+
+TEST_F(EditorTest, AnArticleInANewFolderIsPreviewedToo) {
+  Response res = Post("/admin/articles/new",
+                      Form({{"csrf", Csrf(writer_)},
+                            {"path", "content/food/apples.md"},
+                            {"title", "Apples"},
+                            {"description", "About apples."},
+                            {"authors", "wendy"},
+                            {"body", "\nEat an *apple*.\n"},
+                            {"action", "preview"}}),
+                      writer_);
+  ASSERT_EQ(res.status, 200) << res.Body();
+  EXPECT_TRUE(Has(res.Body(), "<h2 id=\"preview\">Preview (not saved)</h2>"));
+  EXPECT_TRUE(Has(res.Body(), "Eat an <em>apple</em>."));
+  EXPECT_TRUE(Has(res.Body(), "value=\"content/food/apples.md\""));  // the path typed stays
 }
 
 TEST_F(EditorTest, UnreadableFrontMatterIsShownAsTextToFix) {
