@@ -138,8 +138,7 @@ Response RevisionsPage(Review& rv, const Request& req, int64_t id) {
     if (rev.hash != r.article.latest_revision) {
       action = "<form method=\"post\" action=\"restore\">" + CsrfField(req) +
                "<input type=\"hidden\" name=\"revision\" value=\"" + Esc(rev.hash) +
-               "\"><button type=\"submit\" aria-label=\"Restore " + Esc(ShortRev(rev.hash)) +
-               " as a new revision\">Restore as a new revision</button></form>";
+               "\"><button type=\"submit\">Restore as a new revision</button></form>";
     }
     html += "<tr><td><code>" + Esc(ShortRev(rev.hash)) + "</code>" + Esc(marks) + "</td><td>" +
             Esc(NameOf(names, rev.author)) + "</td><td>" + Esc(rev.created_at) + "</td><td>" +

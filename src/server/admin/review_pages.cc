@@ -331,7 +331,7 @@ Response ArticlePage(Review& rv, const Request& req, int64_t id, int status, std
     html +=
         "<dt>Submitted revision</dt><dd>" + RevisionLine(r, names, r.article.submitted_revision) + "</dd>\n";
   html += "</dl>\n";
-  html += StepForms(rv, req, r, here) + TextUnderReview(r) + Reviews(r, names) + Publications(r, names);
+  html += TextUnderReview(r) + StepForms(rv, req, r, here) + Reviews(r, names) + Publications(r, names);
   return ReviewPage(status, req, title, html, up, "admin_article");
 }
 
