@@ -37,6 +37,15 @@ newsroom::ArticleFacts FactsOf(const newsroom::ArticleRecord& r, const std::stri
   return f;
 }
 
+// `facts` as FactsOf would give them for `revision` (only `major` differs).
+newsroom::ArticleFacts For(const newsroom::ArticleRecord& r, newsroom::ArticleFacts facts,
+                           const std::string& revision) {
+  facts.major = false;
+  for (const store::WfRevision& rev : r.revisions)
+    if (rev.hash == revision) facts.major = rev.major;
+  return facts;
+}
+
 newsroom::SiteRules RulesOf(App::Impl& app) {
   newsroom::SiteRules rules;
   rules.two_approvals_for_new_or_major = app.Current()->site.config.approvals_for_new_or_major >= 2;
@@ -99,14 +108,15 @@ std::string StepForms(Review& rv, const Request& req, const newsroom::ArticleRec
   const newsroom::Actor& actor = req.actor;
   const store::WfArticle& a = r.article;
   std::string out;
-  newsroom::ArticleFacts latest = FactsOf(r, a.latest_revision);
+  const newsroom::ArticleFacts base = FactsOf(r, "");  // parses every revision once
+  newsroom::ArticleFacts latest = For(r, base, a.latest_revision);
   if (newsroom::MaySubmit(actor, latest, a.latest_revision).ok()) {
     out += Form(req, id, "submit", "Submit for review",
                 Hidden("revision", a.latest_revision) + "<p class=\"admin-help\">Revision <code>" +
                     Esc(ShortRev(a.latest_revision)) + "</code> goes to the medical reviewers.</p>\n",
                 "Submit for review");
   }
-  newsroom::ArticleFacts submitted = FactsOf(r, a.submitted_revision);
+  newsroom::ArticleFacts submitted = For(r, base, a.submitted_revision);
   if (newsroom::MayApprove(actor, submitted, a.submitted_revision).ok()) {
     out += Form(req, id, "approve", "Approve",
                 Hidden("revision", a.submitted_revision) +
@@ -137,7 +147,7 @@ std::string StepForms(Review& rv, const Request& req, const newsroom::ArticleRec
         !a.submitted_revision.empty() &&
         newsroom::MayPublish(actor, submitted, rules, a.submitted_revision, "", known).ok())
       candidate = a.submitted_revision;
-    newsroom::ArticleFacts f = FactsOf(r, candidate);
+    newsroom::ArticleFacts f = For(r, base, candidate);
     bool approved = newsroom::MayPublish(actor, f, rules, candidate, "", known).ok();
     bool non_clinical = newsroom::MayPublish(actor, f, rules, candidate, "reason", known).ok();
     bool already = a.state == "published" && a.live_revision == candidate;

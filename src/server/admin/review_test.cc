@@ -291,6 +291,21 @@ TEST_F(ReviewPages, DiffMarksWordsAndRestoreMakesANewRevision) {
       404);
 }
 
+TEST_F(ReviewPages, RestoringAnApprovedTextBringsBackItsApproval) {
+  Submit();
+  Approve();
+  newsroom::Actor wendy{1, "writer@x.org", "wendy", newsroom::kWriter};
+  std::string rev2 = articles_->Save(wendy, std::stoll(id_), kSweeter, rev1_, false)->revision;
+  EXPECT_NE(Page("ed@x.org").find("only be published as a non-clinical change"), std::string::npos);
+  ASSERT_EQ(Post("/admin/articles/" + id_ + "/restore", Form({{"revision", rev1_}}), "writer@x.org").status,
+            303);
+  std::string ed = Page("ed@x.org");
+  EXPECT_NE(ed.find("has its medical approval"), std::string::npos);
+  ASSERT_EQ(Step("publish", "ed@x.org", {{"revision", rev1_}}).status, 303);
+  EXPECT_EQ(Record().article.live_revision, rev1_);
+  EXPECT_NE(rev2, rev1_);
+}
+
 TEST_F(ReviewPages, PreviewLinkWorksWithoutSignInUntilItExpires) {
   Response bad = Post("/admin/articles/" + id_ + "/preview-link", Form({{"revision", rev1_}, {"days", "31"}}),
                       "writer@x.org");
