@@ -103,6 +103,14 @@ std::string Form(const Request& req, std::string_view here, std::string_view act
          std::string(fields) + "<button type=\"submit\">" + std::string(button) + "</button>\n</form>\n";
 }
 
+// A reader's ticket the editor came from (?ticket=N), carried with the
+// publish form; "" without one.
+std::string TicketField(const Request& req) {
+  std::string t = QueryValue(req.Query(), "ticket");
+  if (t.empty() || t.size() > 15 || t.find_first_not_of("0123456789") != std::string::npos) return "";
+  return Hidden("ticket", t);
+}
+
 // The forms of the steps `req.actor` may take now.
 std::string StepForms(Review& rv, const Request& req, const newsroom::ArticleRecord& r, std::string_view id) {
   const newsroom::Actor& actor = req.actor;
@@ -159,7 +167,8 @@ std::string StepForms(Review& rv, const Request& req, const newsroom::ArticleRec
                          "published as a non-clinical change (a typo, a broken link), with a "
                          "reason.";
       out += Form(req, id, "publish", "Publish",
-                  Hidden("revision", candidate) + "<p class=\"admin-help\">" + help + "</p>\n" +
+                  Hidden("revision", candidate) + TicketField(req) + "<p class=\"admin-help\">" + help +
+                      "</p>\n" +
                       "<label for=\"publish-at\">Publish at (optional)</label>\n"
                       "<input id=\"publish-at\" name=\"at\" type=\"datetime-local\" "
                       "aria-describedby=\"publish-at-help\">\n"

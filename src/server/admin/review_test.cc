@@ -183,6 +183,8 @@ TEST_F(ReviewPages, PageShowsOnlyTheStepsTheAccountMayTake) {
   EXPECT_NE(ed.find("<label for=\"reason\">Reason, for a non-clinical change only</label>"),
             std::string::npos);
   EXPECT_EQ(ed.find(">Unpublish</button>"), std::string::npos);
+  Response from_ticket = Get("/admin/articles/" + id_ + "?ticket=12", "ed@x.org");
+  EXPECT_TRUE(Has(from_ticket, "<input type=\"hidden\" name=\"ticket\" value=\"12\">"));
   EXPECT_EQ(Get("/admin/articles/999", "ed@x.org").status, 404);
   EXPECT_EQ(Get("/admin/articles/x1", "ed@x.org").status, 404);
   EXPECT_EQ(Get("/admin/articles/" + id_).status, 303);  // not signed in: to the sign-in page
