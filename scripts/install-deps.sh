@@ -14,7 +14,7 @@ PKGS=(
   nlohmann-json3-dev      # CSL-JSON bibliographies, JSON-LD, check --format json
   libkainjow-mustache-dev # theme templates
   libcli11-dev            # command line
-  libdtl-dev              # `vetted diff`: line diff of two revisions (header-only, <dtl/dtl.hpp>)
+  libdtl-dev              # `vetted diff` (lines) and the review pages' word diff of two revisions (header-only, <dtl/dtl.hpp>)
   libssl-dev              # SHA-256 revision hashes (hardware-accelerated; see docs/performance.md)
   libsqlite3-dev          # the store: SQLite with FTS5
   libsodium-dev           # keyed hash of client addresses for the feedback rate limit; newsroom passwords (argon2id)

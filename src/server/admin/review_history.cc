@@ -30,6 +30,23 @@ std::string DiffHtml(const store::WfRevision& from, const store::WfRevision& to)
          d.html + "</pre>\n";
 }
 
+// The link's absolute URL: under the site's base_url when the newsroom is
+// reached at that host, else at the address the request came to (a staging
+// or local server), under the served base path.
+std::string PreviewUrl(Review& rv, const Request& req, std::string_view token) {
+  std::shared_ptr<const Content> c = rv.app.Current();
+  std::string base = c->site.config.base_url;
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  std::string host(req.Header("Host"));
+  bool same = !host.empty() && (c->origin == "https://" + host || c->origin == "http://" + host);
+  if (!same && !host.empty() && host.find_first_of(" /\\\"<>") == std::string::npos) {
+    std::string path = c->base_path;
+    while (!path.empty() && path.back() == '/') path.pop_back();
+    base = (rv.app.options.secure_cookies ? "https://" : "http://") + host + path;
+  }
+  return base + "/preview/" + std::string(token);
+}
+
 }  // namespace
 
 std::optional<int64_t> ArticleId(const PathMatch& match) {
@@ -138,8 +155,7 @@ Response RevisionsPage(Review& rv, const Request& req, int64_t id) {
     if (rev.hash != r.article.latest_revision) {
       action = "<form method=\"post\" action=\"restore\">" + CsrfField(req) +
                "<input type=\"hidden\" name=\"revision\" value=\"" + Esc(rev.hash) +
-               "\"><button type=\"submit\" aria-label=\"Restore " + Esc(ShortRev(rev.hash)) +
-               " as a new revision\">Restore as a new revision</button></form>";
+               "\"><button type=\"submit\">Restore as a new revision</button></form>";
     }
     html += "<tr><td><code>" + Esc(ShortRev(rev.hash)) + "</code>" + Esc(marks) + "</td><td>" +
             Esc(NameOf(names, rev.author)) + "</td><td>" + Esc(rev.created_at) + "</td><td>" +
@@ -199,9 +215,7 @@ Response PostPreviewLink(Review& rv, const Request& req, int64_t id) {
   const std::string revision = QueryValue(req.body, "revision");
   Result<newsroom::PreviewLinkMade> made = rv.previews.Create(req.actor, id, revision, days);
   if (!made.ok()) return StatusPage(req, made.status(), "admin_preview_link");
-  std::string base = rv.app.Current()->site.config.base_url;
-  while (!base.empty() && base.back() == '/') base.pop_back();
-  std::string url = base + "/preview/" + made->token;
+  std::string url = PreviewUrl(rv, req, made->token);
   std::string html =
       ReviewCss("../../") +
       "<h1>Private preview link</h1>\n<p class=\"admin-note\" role=\"status\">Preview link created. "

@@ -37,6 +37,15 @@ newsroom::ArticleFacts FactsOf(const newsroom::ArticleRecord& r, const std::stri
   return f;
 }
 
+// `facts` as FactsOf would give them for `revision` (only `major` differs).
+newsroom::ArticleFacts For(const newsroom::ArticleRecord& r, newsroom::ArticleFacts facts,
+                           const std::string& revision) {
+  facts.major = false;
+  for (const store::WfRevision& rev : r.revisions)
+    if (rev.hash == revision) facts.major = rev.major;
+  return facts;
+}
+
 newsroom::SiteRules RulesOf(App::Impl& app) {
   newsroom::SiteRules rules;
   rules.two_approvals_for_new_or_major = app.Current()->site.config.approvals_for_new_or_major >= 2;
@@ -94,19 +103,28 @@ std::string Form(const Request& req, std::string_view here, std::string_view act
          std::string(fields) + "<button type=\"submit\">" + std::string(button) + "</button>\n</form>\n";
 }
 
+// A reader's ticket the editor came from (?ticket=N), carried with the
+// publish form; "" without one.
+std::string TicketField(const Request& req) {
+  std::string t = QueryValue(req.Query(), "ticket");
+  if (t.empty() || t.size() > 15 || t.find_first_not_of("0123456789") != std::string::npos) return "";
+  return Hidden("ticket", t);
+}
+
 // The forms of the steps `req.actor` may take now.
 std::string StepForms(Review& rv, const Request& req, const newsroom::ArticleRecord& r, std::string_view id) {
   const newsroom::Actor& actor = req.actor;
   const store::WfArticle& a = r.article;
   std::string out;
-  newsroom::ArticleFacts latest = FactsOf(r, a.latest_revision);
+  const newsroom::ArticleFacts base = FactsOf(r, "");  // parses every revision once
+  newsroom::ArticleFacts latest = For(r, base, a.latest_revision);
   if (newsroom::MaySubmit(actor, latest, a.latest_revision).ok()) {
     out += Form(req, id, "submit", "Submit for review",
                 Hidden("revision", a.latest_revision) + "<p class=\"admin-help\">Revision <code>" +
                     Esc(ShortRev(a.latest_revision)) + "</code> goes to the medical reviewers.</p>\n",
                 "Submit for review");
   }
-  newsroom::ArticleFacts submitted = FactsOf(r, a.submitted_revision);
+  newsroom::ArticleFacts submitted = For(r, base, a.submitted_revision);
   if (newsroom::MayApprove(actor, submitted, a.submitted_revision).ok()) {
     out += Form(req, id, "approve", "Approve",
                 Hidden("revision", a.submitted_revision) +
@@ -137,7 +155,7 @@ std::string StepForms(Review& rv, const Request& req, const newsroom::ArticleRec
         !a.submitted_revision.empty() &&
         newsroom::MayPublish(actor, submitted, rules, a.submitted_revision, "", known).ok())
       candidate = a.submitted_revision;
-    newsroom::ArticleFacts f = FactsOf(r, candidate);
+    newsroom::ArticleFacts f = For(r, base, candidate);
     bool approved = newsroom::MayPublish(actor, f, rules, candidate, "", known).ok();
     bool non_clinical = newsroom::MayPublish(actor, f, rules, candidate, "reason", known).ok();
     bool already = a.state == "published" && a.live_revision == candidate;
@@ -149,7 +167,8 @@ std::string StepForms(Review& rv, const Request& req, const newsroom::ArticleRec
                          "published as a non-clinical change (a typo, a broken link), with a "
                          "reason.";
       out += Form(req, id, "publish", "Publish",
-                  Hidden("revision", candidate) + "<p class=\"admin-help\">" + help + "</p>\n" +
+                  Hidden("revision", candidate) + TicketField(req) + "<p class=\"admin-help\">" + help +
+                      "</p>\n" +
                       "<label for=\"publish-at\">Publish at (optional)</label>\n"
                       "<input id=\"publish-at\" name=\"at\" type=\"datetime-local\" "
                       "aria-describedby=\"publish-at-help\">\n"
@@ -331,7 +350,7 @@ Response ArticlePage(Review& rv, const Request& req, int64_t id, int status, std
     html +=
         "<dt>Submitted revision</dt><dd>" + RevisionLine(r, names, r.article.submitted_revision) + "</dd>\n";
   html += "</dl>\n";
-  html += StepForms(rv, req, r, here) + TextUnderReview(r) + Reviews(r, names) + Publications(r, names);
+  html += TextUnderReview(r) + StepForms(rv, req, r, here) + Reviews(r, names) + Publications(r, names);
   return ReviewPage(status, req, title, html, up, "admin_article");
 }
 

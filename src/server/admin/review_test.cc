@@ -183,6 +183,8 @@ TEST_F(ReviewPages, PageShowsOnlyTheStepsTheAccountMayTake) {
   EXPECT_NE(ed.find("<label for=\"reason\">Reason, for a non-clinical change only</label>"),
             std::string::npos);
   EXPECT_EQ(ed.find(">Unpublish</button>"), std::string::npos);
+  Response from_ticket = Get("/admin/articles/" + id_ + "?ticket=12", "ed@x.org");
+  EXPECT_TRUE(Has(from_ticket, "<input type=\"hidden\" name=\"ticket\" value=\"12\">"));
   EXPECT_EQ(Get("/admin/articles/999", "ed@x.org").status, 404);
   EXPECT_EQ(Get("/admin/articles/x1", "ed@x.org").status, 404);
   EXPECT_EQ(Get("/admin/articles/" + id_).status, 303);  // not signed in: to the sign-in page
@@ -291,6 +293,21 @@ TEST_F(ReviewPages, DiffMarksWordsAndRestoreMakesANewRevision) {
       404);
 }
 
+TEST_F(ReviewPages, RestoringAnApprovedTextBringsBackItsApproval) {
+  Submit();
+  Approve();
+  newsroom::Actor wendy{1, "writer@x.org", "wendy", newsroom::kWriter};
+  std::string rev2 = articles_->Save(wendy, std::stoll(id_), kSweeter, rev1_, false)->revision;
+  EXPECT_NE(Page("ed@x.org").find("only be published as a non-clinical change"), std::string::npos);
+  ASSERT_EQ(Post("/admin/articles/" + id_ + "/restore", Form({{"revision", rev1_}}), "writer@x.org").status,
+            303);
+  std::string ed = Page("ed@x.org");
+  EXPECT_NE(ed.find("has its medical approval"), std::string::npos);
+  ASSERT_EQ(Step("publish", "ed@x.org", {{"revision", rev1_}}).status, 303);
+  EXPECT_EQ(Record().article.live_revision, rev1_);
+  EXPECT_NE(rev2, rev1_);
+}
+
 TEST_F(ReviewPages, PreviewLinkWorksWithoutSignInUntilItExpires) {
   Response bad = Post("/admin/articles/" + id_ + "/preview-link", Form({{"revision", rev1_}, {"days", "31"}}),
                       "writer@x.org");
@@ -298,9 +315,10 @@ TEST_F(ReviewPages, PreviewLinkWorksWithoutSignInUntilItExpires) {
   Response made = Post("/admin/articles/" + id_ + "/preview-link", Form({{"revision", rev1_}, {"days", "2"}}),
                        "writer@x.org");
   ASSERT_EQ(made.status, 200) << made.Body();
-  size_t at = made.Body().find("https://t.example/preview/");
+  // At the address the newsroom was reached at (not the site's base_url, another host here).
+  size_t at = made.Body().find(">http://127.0.0.1:8080/preview/");
   ASSERT_NE(at, std::string::npos) << made.Body();
-  std::string token = made.Body().substr(at + 26, 64);
+  std::string token = made.Body().substr(at + 31, 64);
   EXPECT_EQ(token.find_first_not_of("0123456789abcdef"), std::string::npos);
   EXPECT_EQ(Record().audit.back().action, "preview-link");
 
