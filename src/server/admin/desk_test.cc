@@ -52,9 +52,13 @@ store::ImportInput Site(const std::string& sleep_body = "Sleep matters at night.
        "---\nname: Rita Reviewer\ncredentials: MD\nroles: [medical-reviewer]\nsummary: A "
        "doctor.\n---\nBio.\n"},
       {"pages/editorial-process.md", "---\ntitle: Process\ndescription: How.\n---\nWe check.\n"}};
-  in.articles = {Source("sleep", "Sleep", "reviewers:\n  - {by: rita, date: 2024-12-01}\n", sleep_body),
-                 Source("naps", "Naps", "reviewers:\n  - {by: rita, date: 2025-02-01}\n", "Naps help."),
-                 Source("dreams", "Dreams", "", "Dreams are odd.")};
+  in.articles = {
+      Source("sleep", "Sleep", "reviewers:\n  - {by: rita, date: 2024-12-01}\n", sleep_body),
+      Source("naps", "Naps", "reviewers:\n  - {by: rita, date: 2025-02-01}\n", "Naps help."),
+      Source("dreams", "Dreams", "", "Dreams are odd."),
+      // Its own interval: due 2027-02-10, not 2028 as the site's two years would say.
+      Source("stress", "Stress", "review_interval: 1 year\nreviewers:\n  - {by: rita, date: 2026-02-10}\n",
+             "Stress is common.")};
   return in;
 }
 
@@ -240,6 +244,8 @@ TEST_F(DeskTest, ReviewDueListsEveryPublishedArticle) {
   std::string soon = SectionOf(res.Body(), "Due within 30 days");
   EXPECT_NE(soon.find("Naps"), std::string::npos);
   EXPECT_NE(soon.find("in 17 days"), std::string::npos);
+  EXPECT_NE(soon.find("Stress"), std::string::npos);
+  EXPECT_NE(soon.find("10 February 2027"), std::string::npos);
   EXPECT_NE(SectionOf(res.Body(), "Never reviewed").find("Dreams"), std::string::npos);
   std::string queues = SectionOf(res.Body(), "Reviewers' queues");
   EXPECT_NE(queues.find("reviewer@x.org"), std::string::npos);
