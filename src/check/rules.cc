@@ -184,12 +184,14 @@ void ReviewOverdue(const Input& in, Sink& sink) {
       continue;
     }
     if (in.options.today.empty() || latest->date.empty()) continue;
-    Date due = latest->date.AddMonths(config.review_interval_months);
+    Date due = latest->date.AddMonths(ReviewIntervalMonths(config, a));
+    std::string interval = a.review_interval_months > 0
+                               ? std::to_string(a.review_interval_months) + " months (the article's own)"
+                               : config.review_interval;
     if (due < in.options.today)
-      sink.Add(SourcePos{a.file, latest->line}, "review overdue: last medically reviewed on " +
-                                                    latest->date.Iso() + " by " + latest->by +
-                                                    "; with review_interval " + config.review_interval +
-                                                    " the next review was due " + due.Iso());
+      sink.Add(SourcePos{a.file, latest->line},
+               "review overdue: last medically reviewed on " + latest->date.Iso() + " by " + latest->by +
+                   "; with review_interval " + interval + " the next review was due " + due.Iso());
   }
 }
 

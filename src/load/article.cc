@@ -127,6 +127,14 @@ void ReadOptional(const MetaReader& r, const std::string& file, std::vector<Diag
   r.String("aspect", a.aspect);
   r.StringList("aliases", a.aliases);
   r.Bool("draft", a.draft);
+  if (std::string interval; r.String("review_interval", interval)) {
+    if (std::optional<int> months = ParseInterval(interval)) {
+      a.review_interval_months = *months;
+    } else {
+      r.Invalid(r.LineOf("review_interval"),
+                "`review_interval` must look like \"1 year\" or \"18 months\", not \"" + interval + "\"");
+    }
+  }
 }
 
 void ReadFrontMatter(const Document& doc, const std::string& file, std::vector<Diagnostic>& diagnostics,
@@ -143,7 +151,7 @@ void ReadFrontMatter(const Document& doc, const std::string& file, std::vector<D
   MetaReader r(doc.meta, file, diagnostics);
   r.WarnNearMisses({"title", "description", "authors", "published", "updated", "reviewers", "fact_checkers",
                     "tags", "image", "references", "callouts", "toc", "aspect", "aliases", "draft",
-                    "non_clinical_change"});
+                    "non_clinical_change", "review_interval"});
   for (const char* key : {"title", "description", "authors", "published"}) r.Require(key);
   r.String("title", a.title);
   r.String("description", a.description);

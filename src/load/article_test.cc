@@ -16,6 +16,21 @@ std::vector<std::string> Format(const std::vector<Diagnostic>& diagnostics) {
   return out;
 }
 
+TEST(ParseArticleTest, OwnReviewInterval) {
+  std::vector<Diagnostic> diags;
+  const std::string head = "---\ntitle: T\ndescription: D\nauthors: [a]\npublished: 2024-01-15\n";
+  Article a = ParseArticle(head + "review_interval: 1 year\n---\nBody.\n", kFile, diags);
+  EXPECT_TRUE(diags.empty()) << testing::PrintToString(Format(diags));
+  EXPECT_EQ(a.review_interval_months, 12);
+  Article site_default = ParseArticle(head + "---\nBody.\n", kFile, diags);
+  EXPECT_EQ(site_default.review_interval_months, 0);
+  EXPECT_EQ(site_default.revision, a.revision);  // not part of what a reader sees as the article
+  Article bad = ParseArticle(head + "review_interval: soon\n---\nBody.\n", kFile, diags);
+  EXPECT_EQ(bad.review_interval_months, 0);
+  ASSERT_EQ(diags.size(), 1u);
+  EXPECT_NE(diags[0].message.find("review_interval"), std::string::npos);
+}
+
 TEST(ParseArticleTest, BlockStyleFrontMatter) {
   std::vector<Diagnostic> diags;
   Article a = ParseArticle(

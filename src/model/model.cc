@@ -133,6 +133,10 @@ const Callout* Site::FindCallout(std::string_view name) const {
   return nullptr;
 }
 
+int ReviewIntervalMonths(const SiteConfig& config, const Article& a) {
+  return a.review_interval_months > 0 ? a.review_interval_months : config.review_interval_months;
+}
+
 std::optional<int> ParseInterval(std::string_view text) {
   text = util::Trim(text);
   size_t sp = text.find(' ');

@@ -137,6 +137,10 @@ struct Article {
   std::vector<std::string> authors;
   Date published, updated;
   std::vector<Review> reviewers;
+  // Front matter `review_interval` ("1 year", "18 months") in months: this
+  // article's review stays current for that long instead of the site's
+  // review_interval (ReviewIntervalMonths); 0 = the site's.
+  int review_interval_months = 0;
   NonClinicalChange non_clinical;  // `non_clinical_change`, not part of the revision
   std::vector<std::string> fact_checkers;
   std::vector<std::string> tags;
@@ -295,6 +299,10 @@ bool ReviewCovers(const Article& a, const Review& r);
 
 // Parses "2 years", "18 months", "1 year" into months; nullopt otherwise.
 std::optional<int> ParseInterval(std::string_view text);
+// How long a medical review of `a` stays current, in months: its own
+// review_interval when set, else the site's. Next review due = the latest
+// review's date + this (render::ReviewOf; check's review-overdue).
+int ReviewIntervalMonths(const SiteConfig& config, const Article& a);
 
 // Formats one diagnostic as "file:line: error: message [rule]".
 std::string FormatDiagnostic(const Diagnostic& d);

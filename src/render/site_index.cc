@@ -153,7 +153,7 @@ ReviewState ReviewOf(const Site& site, const Article& a) {
     state.current = ReviewCovers(a, *state.latest);
   }
   if (!state.latest->date.empty())
-    state.next_due = state.latest->date.AddMonths(site.config.review_interval_months);
+    state.next_due = state.latest->date.AddMonths(ReviewIntervalMonths(site.config, a));
   return state;
 }
 

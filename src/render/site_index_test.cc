@@ -61,6 +61,17 @@ TEST(ReviewOfTest, LatestReviewNextDueAndCurrency) {
   }
 }
 
+TEST(ReviewOfTest, AnArticlesOwnIntervalWinsOverTheSites) {
+  Site site;
+  site.config.review_interval_months = 24;
+  Article a = testing::MakeArticle({"s"}, "a", "A");
+  a.reviewers.push_back({"ria", *Date::Parse("2024-03-06"), a.revision, 0});
+  EXPECT_EQ(ReviewOf(site, a).next_due.Iso(), "2026-03-06");
+  a.review_interval_months = 12;
+  EXPECT_EQ(ReviewOf(site, a).next_due.Iso(), "2025-03-06");
+  EXPECT_EQ(ReviewIntervalMonths(site.config, a), 12);
+}
+
 TEST(ReviewOfTest, ComputesRevisionWhenModelLeftItEmpty) {
   Site site;
   Article a = testing::MakeArticle({"s"}, "a", "A");
