@@ -68,6 +68,9 @@ int RunImport(const ImportArgs& args);
 struct ExportArgs {
   std::string db = kDefaultDb;
   std::string out = "public";
+  // --site DIR: write the site folder readers see (for `vetted import`)
+  // instead of the built HTML; "" = build into `out`.
+  std::string site;
   bool quiet = false;
 };
 int RunExport(const ExportArgs& args);

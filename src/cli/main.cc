@@ -114,11 +114,16 @@ const std::vector<Subcommand>& Table() {
              ->envname("VETTED_REQUIRE_2FA");
        },
        [](const Args& a) { return RunServe(a.serve); }},
-      {"export", "Write the static site from the database",
+      {"export", "Write the static site, or with --site the site folder readers see, from the database",
        [](CLI::App& c, Args& a) {
          c.add_option("--db", a.export_.db, "Store address: sqlite:PATH or a file path (must exist)")
              ->envname("VETTED_DB");
-         c.add_option("-o,--out", a.export_.out, "Output folder (emptied first when vetted wrote it)");
+         CLI::Option* out =
+             c.add_option("-o,--out", a.export_.out, "Output folder (emptied first when vetted wrote it)");
+         c.add_option("--site", a.export_.site,
+                      "Write the site folder instead (Markdown, site.toml, people...; published content "
+                      "only) to this new or empty folder, for `vetted import`")
+             ->excludes(out);
          c.add_flag("-q,--quiet", a.export_.quiet, "No progress bar and no summary");
        },
        [](const Args& a) { return RunExport(a.export_); }},
