@@ -82,9 +82,10 @@ struct FeedbackExportArgs {
 };
 int RunFeedbackExport(const FeedbackExportArgs& args);
 
-// `vetted user add|list|disable|enable|role|link|reset-2fa` (cli/user.cc).
+// `vetted user add|list|disable|enable|role|link|reset-2fa|reset-password` (cli/user.cc).
 struct UserArgs {
-  std::string action;  // "add" | "list" | "disable" | "enable" | "role" | "link" | "reset-2fa"
+  std::string action;  // "add" | "list" | "disable" | "enable" | "role" | "link" | "reset-2fa" |
+                       // "reset-password"
   std::string email;
   std::vector<std::string> roles;  // --role values (each may be comma-separated)
   std::string person;              // --person: a person profile's id ("" with link: unlink)

@@ -184,7 +184,7 @@ const std::vector<Subcommand>& Table() {
        [](const Args& a) { return RunDiff(a.diff); }},
       {"user",
        "Newsroom accounts: `vetted user add EMAIL --role ROLE`, `list`, `role`, `link`, `disable`, `enable`, "
-       "`reset-2fa`",
+       "`reset-2fa`, `reset-password`",
        [](CLI::App& c, Args& a) {
          c.require_subcommand(1);
          auto db = [&a](CLI::App* s) {
@@ -228,6 +228,12 @@ const std::vector<Subcommand>& Table() {
          reset->add_option("email", a.user.email, "The account's email address")->required();
          db(reset);
          reset->callback([&a] { a.user.action = "reset-2fa"; });
+         CLI::App* password =
+             c.add_subcommand("reset-password",
+                              "Give an account a new one-time password (a forgotten one); ends its sessions");
+         password->add_option("email", a.user.email, "The account's email address")->required();
+         db(password);
+         password->callback([&a] { a.user.action = "reset-password"; });
        },
        [](const Args& a) { return RunUser(a.user); }},
   };
