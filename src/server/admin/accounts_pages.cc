@@ -147,7 +147,8 @@ std::string ListHtml(State& state, const Request& req, std::string_view alert, c
   if (!all.ok()) return html + Alert("Reading the accounts failed: " + all.status().message());
   Result<std::unordered_map<int64_t, std::string>> last = state.accounts->LastSignIns();
   html +=
-      "<table class=\"admin-table\">\n<caption>Every account of the newsroom</caption>\n<thead><tr>"
+      "<div class=\"admin-scroll\">\n<table class=\"admin-table\">\n<caption>Every account of the "
+      "newsroom</caption>\n<thead><tr>"
       "<th scope=\"col\">Email</th><th scope=\"col\">Roles</th><th scope=\"col\">Person</th>"
       "<th scope=\"col\">Status</th><th scope=\"col\">Two-step sign-in</th>"
       "<th scope=\"col\">Last sign-in</th></tr></thead>\n<tbody>\n";
@@ -163,7 +164,7 @@ std::string ListHtml(State& state, const Request& req, std::string_view alert, c
             (a.person_id.empty() ? "none" : Esc(a.person_id)) + "</td><td>" + status + "</td><td>" +
             (a.totp_secret.empty() ? "Off" : "On") + "</td><td>" + Esc(when) + "</td></tr>\n";
   }
-  html += "</tbody>\n</table>\n";
+  html += "</tbody>\n</table>\n</div>\n";
   html +=
       "<h2 id=\"add\">Add an account</h2>\n<p>The new account gets a one-time password, shown once: give it "
       "to its owner, who must choose their own at the first sign-in.</p>\n"
