@@ -42,7 +42,8 @@ bool SafeRelativePath(const std::string& path) {
 // Writes the files into a fresh folder beside `dir`, then renames it to
 // `dir`: a failed export never leaves a folder that looks complete.
 int ExportSiteFolder(const ExportArgs& args) {
-  const fs::path dir = args.site;
+  fs::path dir = fs::path(args.site).lexically_normal();
+  if (dir.filename().empty() && dir.has_parent_path()) dir = dir.parent_path();  // "out/" -> "out"
   std::error_code ec;
   if (fs::exists(dir, ec) && !(fs::is_directory(dir, ec) && fs::is_empty(dir, ec))) {
     std::fprintf(stderr,
