@@ -127,6 +127,9 @@ TEST(User, RoleLinkEnableReset) {
   ASSERT_EQ(reset.code, 0) << reset.out;
   EXPECT_NE(reset.out.find("two-step sign-in is off"), std::string::npos) << reset.out;
   EXPECT_EQ(Vetted("user enable nobody@example.org --db " + db).code, 1);
+  Outcome password = Vetted("user reset-password ana@example.org --db " + db);
+  ASSERT_EQ(password.code, 0) << password.out;
+  EXPECT_NE(password.out.find("One-time password (shown once"), std::string::npos) << password.out;
 
   Outcome audit = Vetted("audit verify --db " + db);
   EXPECT_EQ(audit.code, 0) << audit.out;

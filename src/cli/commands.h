@@ -70,6 +70,9 @@ int RunImport(const ImportArgs& args);
 struct ExportArgs {
   std::string db = kDefaultDb;
   std::string out = "public";
+  // --site DIR: write the site folder readers see (for `vetted import`)
+  // instead of the built HTML; "" = build into `out`.
+  std::string site;
   bool quiet = false;
 };
 int RunExport(const ExportArgs& args);
@@ -81,9 +84,10 @@ struct FeedbackExportArgs {
 };
 int RunFeedbackExport(const FeedbackExportArgs& args);
 
-// `vetted user add|list|disable|enable|role|link|reset-2fa` (cli/user.cc).
+// `vetted user add|list|disable|enable|role|link|reset-2fa|reset-password` (cli/user.cc).
 struct UserArgs {
-  std::string action;  // "add" | "list" | "disable" | "enable" | "role" | "link" | "reset-2fa"
+  std::string action;  // "add" | "list" | "disable" | "enable" | "role" | "link" | "reset-2fa" |
+                       // "reset-password"
   std::string email;
   std::vector<std::string> roles;  // --role values (each may be comma-separated)
   std::string person;              // --person: a person profile's id ("" with link: unlink)

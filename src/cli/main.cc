@@ -118,11 +118,16 @@ const std::vector<Subcommand>& Table() {
              ->envname("VETTED_MAIL_COMMAND");
        },
        [](const Args& a) { return RunServe(a.serve); }},
-      {"export", "Write the static site from the database",
+      {"export", "Write the static site, or with --site the site folder readers see, from the database",
        [](CLI::App& c, Args& a) {
          c.add_option("--db", a.export_.db, "Store address: sqlite:PATH or a file path (must exist)")
              ->envname("VETTED_DB");
-         c.add_option("-o,--out", a.export_.out, "Output folder (emptied first when vetted wrote it)");
+         CLI::Option* out =
+             c.add_option("-o,--out", a.export_.out, "Output folder (emptied first when vetted wrote it)");
+         c.add_option("--site", a.export_.site,
+                      "Write the site folder instead (Markdown, site.toml, people...; published content "
+                      "only) to this new or empty folder, for `vetted import`")
+             ->excludes(out);
          c.add_flag("-q,--quiet", a.export_.quiet, "No progress bar and no summary");
        },
        [](const Args& a) { return RunExport(a.export_); }},
@@ -183,7 +188,7 @@ const std::vector<Subcommand>& Table() {
        [](const Args& a) { return RunDiff(a.diff); }},
       {"user",
        "Newsroom accounts: `vetted user add EMAIL --role ROLE`, `list`, `role`, `link`, `disable`, `enable`, "
-       "`reset-2fa`",
+       "`reset-2fa`, `reset-password`",
        [](CLI::App& c, Args& a) {
          c.require_subcommand(1);
          auto db = [&a](CLI::App* s) {
@@ -227,6 +232,12 @@ const std::vector<Subcommand>& Table() {
          reset->add_option("email", a.user.email, "The account's email address")->required();
          db(reset);
          reset->callback([&a] { a.user.action = "reset-2fa"; });
+         CLI::App* password =
+             c.add_subcommand("reset-password",
+                              "Give an account a new one-time password (a forgotten one); ends its sessions");
+         password->add_option("email", a.user.email, "The account's email address")->required();
+         db(password);
+         password->callback([&a] { a.user.action = "reset-password"; });
        },
        [](const Args& a) { return RunUser(a.user); }},
   };

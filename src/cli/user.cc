@@ -1,4 +1,4 @@
-// `vetted user add|list|disable|enable|role|link|reset-2fa`: the newsroom's
+// `vetted user add|list|disable|enable|role|link|reset-2fa|reset-password`: the newsroom's
 // accounts (newsroom/accounts.h). Every rule is the service's.
 #include <cstdio>
 #include <functional>
@@ -186,6 +186,23 @@ int RunUserResetTotp(const UserArgs& args) {
       "ended.");
 }
 
+int RunUserResetPassword(const UserArgs& args) {
+  std::string password;
+  int code = ChangeUser(
+      args,
+      [&password](newsroom::Accounts& a, int64_t id) {
+        Result<std::string> fresh = a.ResetPassword(0, id);
+        if (!fresh.ok()) return fresh.status();
+        password = *fresh;
+        return Status::Ok();
+      },
+      "the old password no longer works, and its sessions have ended.");
+  if (code == 0)
+    std::printf("One-time password (shown once; it must be changed at the next sign-in): %s\n",
+                password.c_str());
+  return code;
+}
+
 }  // namespace
 
 int RunUser(const UserArgs& args) {
@@ -196,6 +213,7 @@ int RunUser(const UserArgs& args) {
   if (args.action == "role") return RunUserRole(args);
   if (args.action == "link") return RunUserLink(args);
   if (args.action == "reset-2fa") return RunUserResetTotp(args);
+  if (args.action == "reset-password") return RunUserResetPassword(args);
   return 2;
 }
 

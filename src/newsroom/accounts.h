@@ -244,6 +244,10 @@ class Accounts {
   // and ends its sessions; its owner signs in with the password alone and
   // sets it up again (at once when its roles require it).
   Status ResetTotp(int64_t by, int64_t id);
+  // Gives an account that forgot its password a new OneTimePassword (returned,
+  // to be shown once; it must be changed at the next sign-in) and ends its
+  // sessions. The old password stops working.
+  Result<std::string> ResetPassword(int64_t by, int64_t id);
 
   // Checks an email and password from `client` (throttled: SignInThrottle)
   // and on success starts a new session (a fresh 256-bit token; the store

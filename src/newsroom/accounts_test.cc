@@ -528,6 +528,19 @@ TEST(AccountsAdmin, ChangesAreCheckedAndRecorded) {
   EXPECT_EQ(accounts.Get(a)->totp_secret, "");
   EXPECT_EQ(accounts.SignIn("admin@x.org", pw, "192.0.2.1")->outcome, SignInResult::kOk);
 
+  // A forgotten password: a new one-time one; the old one no longer works.
+  Result<SignInResult> before = accounts.SignIn("admin@x.org", pw, "192.0.2.1");
+  ASSERT_EQ(before->outcome, SignInResult::kOk);
+  Result<std::string> fresh = accounts.ResetPassword(w, a);
+  ASSERT_TRUE(fresh.ok());
+  EXPECT_EQ(accounts.Resolve(before->session.token).status().code(), Code::kNotFound);
+  EXPECT_EQ(accounts.SignIn("admin@x.org", pw, "192.0.2.1")->outcome, SignInResult::kWrongPassword);
+  Result<SignInResult> again = accounts.SignIn("admin@x.org", *fresh, "192.0.2.1");
+  ASSERT_EQ(again->outcome, SignInResult::kOk);
+  EXPECT_TRUE(again->session.must_change_password);
+  ASSERT_TRUE(accounts.ChangePassword(a, *fresh, pw, again->session.token).ok());
+  EXPECT_EQ(accounts.ResetPassword(w, 999).status().code(), Code::kNotFound);
+
   Result<std::unordered_map<int64_t, std::string>> last = accounts.LastSignIns();
   ASSERT_TRUE(last.ok());
   EXPECT_EQ((*last)[a], util::FormatIsoUtc(clock.NowSeconds()));
@@ -539,7 +552,8 @@ TEST(AccountsAdmin, ChangesAreCheckedAndRecorded) {
                     Result<std::vector<store::AuditEntry>> all = tx.Audit(0);
                     if (!all.ok()) return all.status();
                     for (const auto& e : *all)
-                      if (e.action.rfind("account-", 0) == 0 || e.action == "second-factor-reset")
+                      if (e.action.rfind("account-", 0) == 0 || e.action == "second-factor-reset" ||
+                          e.action == "password-reset")
                         actions.push_back(std::to_string(e.account) + " " + e.action + ":" + e.detail);
                     return Status::Ok();
                   })
@@ -555,6 +569,7 @@ TEST(AccountsAdmin, ChangesAreCheckedAndRecorded) {
                          ws + " account-disable:admin@x.org",
                          ws + " account-enable:admin@x.org",
                          ws + " second-factor-reset:admin@x.org",
+                         ws + " password-reset:admin@x.org",
                      }));
 }
 

@@ -287,6 +287,22 @@ Status Accounts::ResetTotp(int64_t by, int64_t id) {
   return s;
 }
 
+Result<std::string> Accounts::ResetPassword(int64_t by, int64_t id) {
+  std::string password = OneTimePassword();
+  Result<std::string> hash = HashPassword(password, options_.cost);
+  if (!hash.ok()) return hash.status();
+  Status s = ChangeAccount(
+      by, id, "password-reset",
+      [&hash](store::AccountRecord& a, std::string&) {
+        a.password_hash = *hash;
+        a.must_change_password = true;
+        return Status::Ok();
+      },
+      /*end_sessions=*/true);
+  if (!s.ok()) return s;
+  return password;
+}
+
 std::string LastAdminProblem(const std::vector<store::AccountRecord>& accounts, int64_t id, uint8_t roles,
                              bool disabled) {
   auto admin = [](uint8_t r, bool off) { return (r & kAdmin) != 0 && !off; };

@@ -9,6 +9,8 @@
 //   POST /admin/accounts/{account}/disable     disables it; its sessions end at once
 //   POST /admin/accounts/{account}/enable      enables it again
 //   POST /admin/accounts/{account}/reset-2fa   turns its two-step sign-in off
+//   POST /admin/accounts/{account}/reset-password  a new one-time password,
+//                                              shown on this answer only (200)
 //
 // Handlers only parse the form and call newsroom::Accounts, which keeps every
 // rule (the last enabled admin, known people) and records each change in the
@@ -121,6 +123,16 @@ int HttpStatus(const Status& s) {
   }
 }
 
+// The one-time password, shown on this answer only.
+std::string OneTimePasswordHtml(const std::string& email, const std::string& password) {
+  return "<section class=\"admin-otp\" aria-labelledby=\"otp\">\n<h2 id=\"otp\">One-time password</h2>\n"
+         "<p><code class=\"admin-key\">" +
+         Esc(password) + "</code></p>\n<p>This is the only time it is shown: copy it now and give it to " +
+         Esc(email) +
+         " by a safe way (in person or by phone, not in the same email as the address). It works for one "
+         "sign-in, which asks for a new password at once.</p>\n</section>\n";
+}
+
 // ---- /admin/accounts -----------------------------------------------------------
 
 struct AddForm {
@@ -135,7 +147,8 @@ std::string ListHtml(State& state, const Request& req, std::string_view alert, c
   if (!all.ok()) return html + Alert("Reading the accounts failed: " + all.status().message());
   Result<std::unordered_map<int64_t, std::string>> last = state.accounts->LastSignIns();
   html +=
-      "<table class=\"admin-table\">\n<caption>Every account of the newsroom</caption>\n<thead><tr>"
+      "<div class=\"admin-scroll\">\n<table class=\"admin-table\">\n<caption>Every account of the "
+      "newsroom</caption>\n<thead><tr>"
       "<th scope=\"col\">Email</th><th scope=\"col\">Roles</th><th scope=\"col\">Person</th>"
       "<th scope=\"col\">Status</th><th scope=\"col\">Two-step sign-in</th>"
       "<th scope=\"col\">Last sign-in</th></tr></thead>\n<tbody>\n";
@@ -151,7 +164,7 @@ std::string ListHtml(State& state, const Request& req, std::string_view alert, c
             (a.person_id.empty() ? "none" : Esc(a.person_id)) + "</td><td>" + status + "</td><td>" +
             (a.totp_secret.empty() ? "Off" : "On") + "</td><td>" + Esc(when) + "</td></tr>\n";
   }
-  html += "</tbody>\n</table>\n";
+  html += "</tbody>\n</table>\n</div>\n";
   html +=
       "<h2 id=\"add\">Add an account</h2>\n<p>The new account gets a one-time password, shown once: give it "
       "to its owner, who must choose their own at the first sign-in.</p>\n"
@@ -188,15 +201,8 @@ Response PostAdd(State& state, const Request& req) {
       return Refuse(req, 500, "Adding the account failed: " + added.status().message(), "admin_error");
     return again(status, "The account was not added: " + added.status().message() + ".");
   }
-  std::string shown =
-      Note("Added " + added->record.email + " (" + RoleWords(*roles) + ").") +
-      "<section class=\"admin-otp\" aria-labelledby=\"otp\">\n<h2 id=\"otp\">One-time password</h2>\n"
-      "<p><code class=\"admin-key\">" +
-      Esc(added->one_time_password) +
-      "</code></p>\n<p>This is the only time it is shown: copy it now and give it to " +
-      Esc(added->record.email) +
-      " by a safe way (in person or by phone, not in the same email as the address). It works for one "
-      "sign-in, which asks for a new password at once.</p>\n</section>\n";
+  std::string shown = Note("Added " + added->record.email + " (" + RoleWords(*roles) + ").") +
+                      OneTimePasswordHtml(added->record.email, added->one_time_password);
   // 201, not a redirect: the password must not go into a URL or be shown again.
   return HtmlResponse(201, Page("Accounts", req.actor, req.csrf, ListHtml(state, req, "", {}, shown)),
                       "admin_accounts");
@@ -215,7 +221,7 @@ std::optional<int64_t> AccountId(std::string_view text) {
 }
 
 std::string AccountHtml(State& state, const Request& req, const store::AccountRecord& a,
-                        std::string_view note, std::string_view alert) {
+                        std::string_view note, std::string_view alert, std::string_view shown) {
   const std::string id = std::to_string(a.id);
   std::string when = "not known";
   Result<std::unordered_map<int64_t, std::string>> last = state.accounts->LastSignIns();
@@ -224,7 +230,7 @@ std::string AccountHtml(State& state, const Request& req, const store::AccountRe
     when = it == last->end() ? "never" : it->second;
   }
   std::string html = "<p><a href=\"../accounts\">All accounts</a></p>\n<h1>" + Esc(a.email) + "</h1>\n" +
-                     Note(note) + Alert(alert);
+                     Note(note) + std::string(shown) + Alert(alert);
   html += "<dl class=\"admin-facts\">\n<dt>Roles</dt><dd>" + Esc(RoleWords(a.roles)) +
           "</dd>\n<dt>Person profile</dt><dd>" + (a.person_id.empty() ? "none" : Esc(a.person_id)) +
           "</dd>\n<dt>Status</dt><dd>" +
@@ -252,6 +258,13 @@ std::string AccountHtml(State& state, const Request& req, const store::AccountRe
         "place in the audit log stay.</p>\n<form class=\"admin-form\" method=\"post\" action=\"" +
         id + "/disable\">\n" + CsrfField(req) + "<button type=\"submit\">Disable account</button>\n</form>\n";
   }
+  html +=
+      "<h2 id=\"password\">Password</h2>\n<p>Someone who forgot their password gets a new one-time "
+      "password: their sessions end, the old password stops working, and the new one must be changed at the "
+      "next sign-in.</p>\n<form class=\"admin-form\" method=\"post\" action=\"" +
+      id + "/reset-password\">\n" + CsrfField(req) +
+      "<button type=\"submit\">Set a new one-time password</button>\n</form>\n";
+  html += "<h2 id=\"two-step\">Two-step sign-in</h2>\n";
   if (!a.totp_secret.empty()) {
     html +=
         "<p>Reset two-step sign-in when its owner has lost their phone: the account then signs in with "
@@ -266,7 +279,7 @@ std::string AccountHtml(State& state, const Request& req, const store::AccountRe
 }
 
 Response AccountPage(State& state, const Request& req, std::string_view param, int status,
-                     std::string_view note, std::string_view alert) {
+                     std::string_view note, std::string_view alert, std::string_view shown = "") {
   std::optional<int64_t> id = AccountId(param);
   if (!id)
     return Refuse(req, 404, "There is no account with the id \"" + std::string(param) + "\".",
@@ -278,9 +291,9 @@ Response AccountPage(State& state, const Request& req, std::string_view param, i
                     "admin_account");
     return Refuse(req, 500, "Reading the account failed: " + a.status().message(), "admin_error");
   }
-  return HtmlResponse(status,
-                      Page(a->email, req.actor, req.csrf, AccountHtml(state, req, *a, note, alert), "../"),
-                      "admin_account");
+  return HtmlResponse(
+      status, Page(a->email, req.actor, req.csrf, AccountHtml(state, req, *a, note, alert, shown), "../"),
+      "admin_account");
 }
 
 // One change to an account: `change` calls the service; 303 back with ?done=`done`.
@@ -319,6 +332,25 @@ Status ResetTwoStep(State& state, const Request& req, int64_t id) {
   return state.accounts->ResetTotp(req.actor.account_id, id);
 }
 
+// 200 with the new password on the account's page: not a redirect, so that it
+// goes into no URL and is never shown again.
+Response PostResetPassword(State& state, const Request& req, std::string_view param) {
+  std::optional<int64_t> id = AccountId(param);
+  if (!id) return AccountPage(state, req, param, 404, "", "");
+  Result<std::string> password = state.accounts->ResetPassword(req.actor.account_id, *id);
+  if (!password.ok()) {
+    if (password.status().code() == Code::kNotFound) return AccountPage(state, req, param, 404, "", "");
+    return Refuse(req, 500, "Setting a new password failed: " + password.status().message(), "admin_error");
+  }
+  Result<store::AccountRecord> a = state.accounts->Get(*id);
+  std::string email = a.ok() ? a->email : "the account's owner";
+  return AccountPage(
+      state, req, param, 200,
+      "New one-time password set. The old password no longer works, and the account's sessions "
+      "have ended.",
+      "", OneTimePasswordHtml(email, *password));
+}
+
 }  // namespace
 
 Status AddAccountsPages(Router& router, const std::shared_ptr<State>& state) {
@@ -346,6 +378,10 @@ Status AddAccountsPages(Router& router, const std::shared_ptr<State>& state) {
        change("enable", EnableAccount)},
       {kPost, "/admin/accounts/{account}/reset-2fa", Access::kAdmin, kFormLimit,
        change("reset-2fa", ResetTwoStep)},
+      {kPost, "/admin/accounts/{account}/reset-password", Access::kAdmin, kFormLimit,
+       [state](Request&& req, const PathMatch& m, Respond respond) {
+         respond(PostResetPassword(*state, req, m.Param("account")));
+       }},
   };
   for (const Route& r : routes)
     if (Status s = router.Add(r); !s.ok()) return s;

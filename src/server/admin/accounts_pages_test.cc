@@ -341,6 +341,33 @@ TEST_F(AccountsPagesTest, ResetTwoStepSignIn) {
             (std::vector<std::string>{std::to_string(admin_id_) + " second-factor-reset:writer@x.org"}));
 }
 
+TEST_F(AccountsPagesTest, AForgottenPasswordGetsANewOneTimePassword) {
+  std::string writer = SignIn("writer@x.org");
+  Response page = Get(Page(writer_id_), admin_);
+  ASSERT_TRUE(Has(page, ">Set a new one-time password</button>"));
+  Response reset = Post(Page(writer_id_) + "/reset-password", Form({{"csrf", csrf_}}), admin_);
+  ASSERT_EQ(reset.status, 200) << reset.Body();
+  EXPECT_EQ(reset.Header("Cache-Control"), "no-store");
+  EXPECT_TRUE(Has(reset, "role=\"status\">New one-time password set."));
+  const std::string start = "<code class=\"admin-key\">";
+  size_t at = reset.Body().find(start);
+  ASSERT_NE(at, std::string::npos);
+  at += start.size();
+  std::string otp = reset.Body().substr(at, reset.Body().find('<', at) - at);
+  EXPECT_FALSE(Has(Get(Page(writer_id_), admin_), otp));     // shown once
+  EXPECT_EQ(Get("/admin/api/session", writer).status, 401);  // sessions ended
+  EXPECT_EQ(Login("writer@x.org", kPassword).status, 401);   // the old password is gone
+  Response in = Login("writer@x.org", otp);
+  EXPECT_EQ(in.status, 303);
+  EXPECT_EQ(in.Header("Location"), "/admin/password");
+  EXPECT_EQ(AuditOf("password-reset"),
+            (std::vector<std::string>{std::to_string(admin_id_) + " password-reset:writer@x.org"}));
+  // Without the CSRF token nothing happens.
+  EXPECT_EQ(Post(Page(writer_id_) + "/reset-password", "", admin_).status, 403);
+  EXPECT_EQ(AuditOf("password-reset").size(), 1u);
+  EXPECT_EQ(Post("/admin/accounts/999/reset-password", Form({{"csrf", csrf_}}), admin_).status, 404);
+}
+
 TEST_F(AccountsPagesTest, UnknownAccountsAre404) {
   EXPECT_EQ(Get("/admin/accounts/999", admin_).status, 404);
   EXPECT_EQ(Get("/admin/accounts/abc", admin_).status, 404);

@@ -96,6 +96,7 @@ button {
   border-left: 4px solid var(--ok);
   border-radius: 4px;
 }
+.admin-scroll { overflow-x: auto; }
 .admin-table { width: 100%; border-collapse: collapse; margin: 1rem 0 2rem; }
 .admin-table caption { text-align: left; color: var(--muted); padding-bottom: 0.5rem; }
 .admin-table th, .admin-table td {
