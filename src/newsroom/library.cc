@@ -158,6 +158,9 @@ Result<store::Snapshot> Library::Files() {
 Result<Site> Library::LoadSite() {
   Result<store::Snapshot> snapshot = store_.Load();
   if (!snapshot.ok()) return snapshot.status();
+  // The shared files only: articles are not parsed (the library lists none).
+  std::erase_if(snapshot->files,
+                [](const store::SourceFile& f) { return util::StartsWith(f.path, "content/"); });
   load::MemoryFileSystem files;
   Site site;
   if (Status s = publish::LoadSnapshot(std::move(*snapshot), &files, &site); !s.ok()) return s;

@@ -76,8 +76,9 @@ class Library {
 
   // The published content (the site's files). kIo when the store fails.
   Result<store::Snapshot> Files();
-  // The site as the published content makes it (its people, glossary,
-  // callouts, bibliography). kNotFound when there is no site yet.
+  // The site as the published content makes it, without its articles (its
+  // people, glossary, callouts, bibliography, pages; static_files empty).
+  // kNotFound when there is no site yet.
   Result<Site> LoadSite();
 
   // Applies `change` in one transaction (see above). kForbidden when the

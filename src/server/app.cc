@@ -12,6 +12,7 @@
 
 #include "publish/publish.h"
 #include "server/admin/article_routes.h"
+#include "server/admin/library_routes.h"
 #include "server/admin/routes.h"
 #include "server/app_internal.h"
 #include "server/encode.h"
@@ -317,6 +318,8 @@ Result<std::unique_ptr<App>> App::Open(store::Store& store, const AppOptions& op
     };
     impl->articles = std::make_unique<newsroom::Articles>(store, newsroom_options);
     if (Status s = AddArticleRoutes(impl->router, *impl->articles); !s.ok())
+      return Status::Internal("routes: " + s.message());
+    if (Status s = AddLibraryRoutes(impl->router, *impl); !s.ok())
       return Status::Internal("routes: " + s.message());
   }
   Impl* raw = impl.get();
