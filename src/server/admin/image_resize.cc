@@ -83,6 +83,17 @@ Result<std::vector<ResizedImage>> ResizeImage(std::string_view bytes) {
   return out;
 }
 
+ImageDimensions DimensionsOf(std::string_view bytes) {
+  if (SniffImage(bytes).empty() || !InitVips()) return {};
+  VipsImage* raw = vips_image_new_from_buffer(const_cast<char*>(bytes.data()), bytes.size(), "", nullptr);
+  if (raw == nullptr) {
+    vips_error_clear();
+    return {};
+  }
+  Image image(raw);
+  return {vips_image_get_width(image.get()), vips_image_get_height(image.get())};
+}
+
 std::string SolidPng(int width, int height) {
   if (!InitVips()) return "";
   VipsImage* black = nullptr;

@@ -38,6 +38,13 @@ std::string_view SniffImage(std::string_view bytes);
 // formats, a file that does not decode, more than kMaxImagePixels.
 Result<std::vector<ResizedImage>> ResizeImage(std::string_view bytes);
 
+// The width and height an image file declares, as libvips reads it ({0, 0}
+// for anything that is not an image).
+struct ImageDimensions {
+  int width = 0, height = 0;
+};
+ImageDimensions DimensionsOf(std::string_view bytes);
+
 // A PNG of width x height pixels of one colour (for tests and examples).
 std::string SolidPng(int width, int height);
 
