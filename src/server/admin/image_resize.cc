@@ -18,6 +18,10 @@ bool InitVips() {
     if (ok) {
       vips_cache_set_max(0);  // every upload is new: nothing to reuse
       vips_concurrency_set(1);
+      // A damaged upload is answered with a Status; libvips's own warnings
+      // about it would only clutter the server's log.
+      g_log_set_handler(
+          "VIPS", G_LOG_LEVEL_WARNING, [](const gchar*, GLogLevelFlags, const gchar*, gpointer) {}, nullptr);
     }
   });
   return ok;
