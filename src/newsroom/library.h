@@ -12,6 +12,7 @@
 // (each call is its own store transaction).
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -52,6 +53,12 @@ struct LibraryChange {
   std::string detail;                  // what changed, in words (the audit entry's detail)
   std::vector<store::SourceFile> put;  // files written (added or replaced)
   std::vector<std::string> remove;     // files removed
+  // Optional: called inside the transaction with the published files as it
+  // sees them, before `put` and `remove` are applied, to fill them (and
+  // `detail`) from what is there (an append that another change cannot
+  // lose). An error refuses the change. With nothing to put or remove after
+  // it, Change does nothing (no audit entry) and returns ok.
+  std::function<Status(const std::vector<store::SourceFile>& files, LibraryChange& change)> edit;
 };
 
 struct LibraryOptions {

@@ -33,16 +33,20 @@ std::string Trimmed(std::string s) {
   return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
 }
 
-// The record (library/images.json): an array of images, oldest first.
-Result<Json> ImageRecord(Context& ctx) {
-  Result<store::Snapshot> snapshot = ctx.library.Files();
-  if (!snapshot.ok()) return snapshot.status();
-  for (const store::SourceFile& f : snapshot->files)
+// The record (library/images.json) among `files`: an array of images, oldest first.
+Json RecordIn(const std::vector<store::SourceFile>& files) {
+  for (const store::SourceFile& f : files)
     if (f.path == newsroom::kImagesFile) {
       Json list = Json::parse(f.bytes, nullptr, false);
       return list.is_array() ? list : Json::array();
     }
   return Json::array();
+}
+
+Result<Json> ImageRecord(Context& ctx) {
+  Result<store::Snapshot> snapshot = ctx.library.Files();
+  if (!snapshot.ok()) return snapshot.status();
+  return RecordIn(snapshot->files);
 }
 
 // A file name stem from the uploaded name: lowercase letters, digits, hyphens.
@@ -165,33 +169,36 @@ Response PostImages(Context& ctx, const Request& req) {
   Result<std::vector<ResizedImage>> sizes = ResizeImage(file->body);
   if (!sizes.ok()) return ImagesPage(ctx, req, HttpStatus(sizes.status()), sizes.status().message());
 
-  Result<Json> record = ImageRecord(ctx);
-  if (!record.ok()) return ImagesPage(ctx, req, 500, record.status().message());
-  std::set<std::string> taken;
-  for (const Json& image : *record) taken.insert(image.value("name", ""));
-  const std::string stem = Stem(file->filename);
-  std::string name = stem;
-  for (int n = 2; taken.count(name) > 0; ++n) name = stem + "-" + std::to_string(n);
-
+  const std::string stem = Stem(file->filename), at = util::FormatIsoUtc(ctx.clock->NowSeconds());
+  std::string name;
   newsroom::LibraryChange change;
   change.part = newsroom::LibraryPart::kImages;
   change.action = "library.image.upload";
-  change.detail = name + ":";
-  Json entry = {{"name", name},          {"alt", alt},
-                {"credit", credit},      {"uploaded_at", util::FormatIsoUtc(ctx.clock->NowSeconds())},
-                {"by", req.actor.email}, {"sizes", Json::array()}};
-  for (ResizedImage& r : *sizes) {
-    std::string file_name = name + "-" + std::to_string(r.width) + ".webp";
-    entry["sizes"].push_back({{"src", "/images/" + file_name},
-                              {"width", r.width},
-                              {"height", r.height},
-                              {"bytes", r.bytes.size()},
-                              {"type", "image/webp"}});
-    change.detail += " " + std::to_string(r.width) + "x" + std::to_string(r.height);
-    change.put.push_back({"static/images/" + file_name, std::move(r.bytes)});
-  }
-  record->push_back(std::move(entry));
-  change.put.push_back({std::string(newsroom::kImagesFile), record->dump(2) + "\n"});
+  // Named and recorded inside the transaction, so two uploads never take one name.
+  change.edit = [&](const std::vector<store::SourceFile>& files, newsroom::LibraryChange& c) -> Status {
+    Json record = RecordIn(files);
+    std::set<std::string> taken;
+    for (const Json& image : record) taken.insert(image.value("name", ""));
+    name = stem;
+    for (int n = 2; taken.count(name) > 0; ++n) name = stem + "-" + std::to_string(n);
+    c.detail = name + ":";
+    Json entry = {{"name", name},          {"alt", alt},
+                  {"credit", credit},      {"uploaded_at", at},
+                  {"by", req.actor.email}, {"sizes", Json::array()}};
+    for (const ResizedImage& r : *sizes) {
+      std::string file_name = name + "-" + std::to_string(r.width) + ".webp";
+      entry["sizes"].push_back({{"src", "/images/" + file_name},
+                                {"width", r.width},
+                                {"height", r.height},
+                                {"bytes", r.bytes.size()},
+                                {"type", "image/webp"}});
+      c.detail += " " + std::to_string(r.width) + "x" + std::to_string(r.height);
+      c.put.push_back({"static/images/" + file_name, r.bytes});
+    }
+    record.push_back(std::move(entry));
+    c.put.push_back({std::string(newsroom::kImagesFile), record.dump(2) + "\n"});
+    return Status::Ok();
+  };
   if (Status s = ctx.library.Change(req.actor, change); !s.ok())
     return ImagesPage(ctx, req, HttpStatus(s), s.message());
   return Redirect(303, "images?saved=" + name, "admin_library");
