@@ -19,6 +19,7 @@ PKGS=(
   libsqlite3-dev          # the store: SQLite with FTS5
   libsodium-dev           # keyed hash of client addresses for the feedback rate limit; newsroom passwords (argon2id)
   libqrencode-dev         # newsroom: the QR code of a two-step sign-in (TOTP) set-up, as inline SVG
+  libvips-dev             # newsroom library: uploaded images resized to responsive WebP sizes
   zlib1g-dev              # gzip for served pages
   libbrotli-dev           # brotli for served pages
   libgtest-dev googletest # unit tests

@@ -158,6 +158,9 @@ Result<store::Snapshot> Library::Files() {
 Result<Site> Library::LoadSite() {
   Result<store::Snapshot> snapshot = store_.Load();
   if (!snapshot.ok()) return snapshot.status();
+  // The shared files only: articles are not parsed (the library lists none).
+  std::erase_if(snapshot->files,
+                [](const store::SourceFile& f) { return util::StartsWith(f.path, "content/"); });
   load::MemoryFileSystem files;
   Site site;
   if (Status s = publish::LoadSnapshot(std::move(*snapshot), &files, &site); !s.ok()) return s;
@@ -165,23 +168,27 @@ Result<Site> Library::LoadSite() {
   return site;
 }
 
-Status Library::Change(const Actor& actor, const LibraryChange& change) {
-  const std::string part(LibraryPartName(change.part));
-  if (!MayChangeLibrary(actor, change.part))
-    return Status::Forbidden(change.part == LibraryPart::kReferences || change.part == LibraryPart::kImages
-                                 ? "only writers and editors may change the site's " + part + "s"
-                                 : "only editors may change the site's " + part +
-                                       (part == "glossary" ? "" : "s"));
-  for (const store::SourceFile& f : change.put)
-    if (!LibraryPathOf(change.part, f.path)) return Status::Invalid(f.path + " is not a " + part + " file");
-  for (const std::string& p : change.remove)
-    if (!LibraryPathOf(change.part, p)) return Status::Invalid(p + " is not a " + part + " file");
+Status Library::Change(const Actor& actor, const LibraryChange& requested) {
+  const std::string part(LibraryPartName(requested.part));
+  if (!MayChangeLibrary(actor, requested.part))
+    return Status::Forbidden(
+        requested.part == LibraryPart::kReferences || requested.part == LibraryPart::kImages
+            ? "only writers and editors may change the site's " + part + "s"
+            : "only editors may change the site's " + part + (part == "glossary" ? "" : "s"));
   store::WorkflowStore* workflow = store_.Workflow();
   if (workflow == nullptr) return Status::Internal("the store keeps no newsroom records");
   const std::string now = util::FormatIsoUtc(options_.clock->NowSeconds());
   return workflow->Write([&](store::WorkflowTx& tx) -> Status {
     Result<store::Snapshot> snapshot = tx.LoadContent();
     if (!snapshot.ok()) return snapshot.status();
+    LibraryChange change = requested;
+    if (change.edit)
+      if (Status s = change.edit(snapshot->files, change); !s.ok()) return s;
+    if (change.put.empty() && change.remove.empty()) return Status::Ok();
+    for (const store::SourceFile& f : change.put)
+      if (!LibraryPathOf(change.part, f.path)) return Status::Invalid(f.path + " is not a " + part + " file");
+    for (const std::string& p : change.remove)
+      if (!LibraryPathOf(change.part, p)) return Status::Invalid(p + " is not a " + part + " file");
     std::set<std::string> gone(change.remove.begin(), change.remove.end());
     for (const store::SourceFile& f : change.put) gone.insert(f.path);
     std::erase_if(snapshot->files, [&](const store::SourceFile& f) { return gone.count(f.path) > 0; });
@@ -216,11 +223,6 @@ Result<ReferenceImport> Library::ImportReferences(const Actor& actor, std::strin
     if (d.severity == Severity::kError)
       return Status::Invalid(file + ":" + std::to_string(d.pos.line) + ": " + d.message);
   if (refs.empty()) return Status::Invalid(file + ": no references found (CSL-JSON, BibTeX or RIS)");
-
-  Result<Site> site = LoadSite();
-  if (!site.ok()) return site.status();
-  std::unordered_set<std::string> known;
-  for (const Reference& r : site->bibliography) known.insert(r.id);
   // The items of a CSL-JSON upload as written (by id), kept as they are.
   std::unordered_map<std::string, Json> original;
   if (format == BibFormat::kCslJson) {
@@ -228,31 +230,45 @@ Result<ReferenceImport> Library::ImportReferences(const Actor& actor, std::strin
       if (item.is_object() && item.contains("id") && item["id"].is_string())
         original.emplace(item["id"].get<std::string>(), item);
   }
-  Result<store::Snapshot> snapshot = Files();
-  if (!snapshot.ok()) return snapshot.status();
-  Json list = Json::array();
-  for (const store::SourceFile& f : snapshot->files)
-    if (f.path == kReferencesFile) {
-      list = Json::parse(f.bytes, nullptr, false);
-      if (!list.is_array()) return Status::Invalid("references.json is not a CSL-JSON array; fix it first");
-    }
+
   ReferenceImport out;
-  for (const Reference& r : refs) {
-    if (!known.insert(r.id).second) {
-      out.clashes.push_back(r.id);
-      continue;
-    }
-    auto it = original.find(r.id);
-    list.push_back(it != original.end() ? it->second : Json::parse(CslJsonItem(r)));
-    out.added.push_back(r.id);
-  }
-  if (out.added.empty()) return out;
   LibraryChange change;
   change.part = LibraryPart::kReferences;
   change.action = "library.reference.import";
-  change.detail = std::to_string(out.added.size()) + " added from " + file + ": " + Join(out.added);
-  if (!out.clashes.empty()) change.detail += "; already there, left as they were: " + Join(out.clashes);
-  change.put.push_back({std::string(kReferencesFile), list.dump(2) + "\n"});
+  // Merged inside the transaction, against the bibliography as it is then.
+  change.edit = [&](const std::vector<store::SourceFile>& files, LibraryChange& c) -> Status {
+    out = {};
+    std::unordered_set<std::string> known;
+    Json list = Json::array();
+    for (const store::SourceFile& f : files) {
+      std::vector<Diagnostic> ignored;
+      std::vector<Reference> have;
+      if (f.path == "references.json") {
+        have = load::ParseCslJson(f.bytes, f.path, ignored);
+        list = Json::parse(f.bytes, nullptr, false);
+        if (!list.is_array()) return Status::Invalid("references.json is not a CSL-JSON array; fix it first");
+      } else if (f.path == "references.bib") {
+        have = load::ParseBibtex(f.bytes, f.path, ignored);
+      } else if (f.path == "references.ris") {
+        have = load::ParseRis(f.bytes, f.path, ignored);
+      }
+      for (const Reference& r : have) known.insert(r.id);
+    }
+    for (const Reference& r : refs) {
+      if (!known.insert(r.id).second) {
+        out.clashes.push_back(r.id);
+        continue;
+      }
+      auto it = original.find(r.id);
+      list.push_back(it != original.end() ? it->second : Json::parse(CslJsonItem(r)));
+      out.added.push_back(r.id);
+    }
+    if (out.added.empty()) return Status::Ok();
+    c.detail = std::to_string(out.added.size()) + " added from " + file + ": " + Join(out.added);
+    if (!out.clashes.empty()) c.detail += "; already there, left as they were: " + Join(out.clashes);
+    c.put.push_back({std::string(kReferencesFile), list.dump(2) + "\n"});
+    return Status::Ok();
+  };
   if (Status s = Change(actor, change); !s.ok()) return s;
   return out;
 }

@@ -12,6 +12,7 @@
 // (each call is its own store transaction).
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -52,6 +53,12 @@ struct LibraryChange {
   std::string detail;                  // what changed, in words (the audit entry's detail)
   std::vector<store::SourceFile> put;  // files written (added or replaced)
   std::vector<std::string> remove;     // files removed
+  // Optional: called inside the transaction with the published files as it
+  // sees them, before `put` and `remove` are applied, to fill them (and
+  // `detail`) from what is there (an append that another change cannot
+  // lose). An error refuses the change. With nothing to put or remove after
+  // it, Change does nothing (no audit entry) and returns ok.
+  std::function<Status(const std::vector<store::SourceFile>& files, LibraryChange& change)> edit;
 };
 
 struct LibraryOptions {
@@ -76,8 +83,9 @@ class Library {
 
   // The published content (the site's files). kIo when the store fails.
   Result<store::Snapshot> Files();
-  // The site as the published content makes it (its people, glossary,
-  // callouts, bibliography). kNotFound when there is no site yet.
+  // The site as the published content makes it, without its articles (its
+  // people, glossary, callouts, bibliography, pages; static_files empty).
+  // kNotFound when there is no site yet.
   Result<Site> LoadSite();
 
   // Applies `change` in one transaction (see above). kForbidden when the

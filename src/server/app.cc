@@ -14,6 +14,7 @@
 #include "server/admin/article_routes.h"
 #include "server/admin/desk_routes.h"
 #include "server/admin/editor_routes.h"
+#include "server/admin/library_routes.h"
 #include "server/admin/review_routes.h"
 #include "server/admin/routes.h"
 #include "server/app_internal.h"
@@ -326,6 +327,8 @@ Result<std::unique_ptr<App>> App::Open(store::Store& store, const AppOptions& op
     if (Status s = AddReviewRoutes(impl->router, *impl); !s.ok())
       return Status::Internal("routes: " + s.message());
     if (Status s = AddDeskRoutes(impl->router, *impl); !s.ok())
+      return Status::Internal("routes: " + s.message());
+    if (Status s = AddLibraryRoutes(impl->router, *impl); !s.ok())
       return Status::Internal("routes: " + s.message());
   }
   Impl* raw = impl.get();

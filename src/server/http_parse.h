@@ -35,11 +35,12 @@ namespace vetted::server {
 inline constexpr size_t kMaxHeadBytes = 8 * 1024;   // request line + fields + blank line
 inline constexpr size_t kMaxHeaderFields = 100;     // fields in one head
 inline constexpr size_t kMaxBodyBytes = 16 * 1024;  // decoded request body, unless the route says more
-// The largest body any route may declare (the newsroom's article API takes
-// whole articles): the parser refuses a Content-Length above it at once; the
-// listener then holds each request to its route's own limit (server.h
-// ServeOptions::body_limit) before reading the body.
-inline constexpr size_t kMaxRouteBodyBytes = 2 * 1024 * 1024;
+// The largest body any route may declare (the newsroom's image upload,
+// /admin/library/images, takes pictures of up to 10 MiB; every other route
+// declares 2 MiB at most): the parser refuses a Content-Length above it at
+// once; the listener then holds each request to its route's own limit
+// (server.h ServeOptions::body_limit) before reading the body.
+inline constexpr size_t kMaxRouteBodyBytes = 10 * 1024 * 1024;
 inline constexpr size_t kMaxChunkLineBytes = 1024;           // chunk size line with its extensions
 inline constexpr size_t kMaxTrailerBytes = 4 * 1024;         // all trailer fields of a chunked body
 inline constexpr size_t kMaxChunkOverheadBytes = 16 * 1024;  // size lines and CRLFs of one body

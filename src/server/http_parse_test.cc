@@ -92,7 +92,7 @@ TEST(ParseRequestHeadTest, AcceptsAndRefuses) {
        400},
       {"CL overflow", "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999999999999999\r\n\r\n",
        ParseState::kError, 400},
-      {"CL over any route's limit", "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 2097153\r\n\r\n",
+      {"CL over any route's limit", "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10485761\r\n\r\n",
        ParseState::kError, 413},
       // Line ends and characters.
       {"bare LF in head", "GET / HTTP/1.1\nHost: x\r\n\r\n", ParseState::kError, 400},

@@ -1,6 +1,7 @@
 // The admin group's gate: session, password change, role, origin and CSRF
 // checks in front of every newsroom route (routes.h).
 #include "server/admin/internal.h"
+#include "server/multipart.h"
 
 namespace vetted::server::admin {
 namespace {
@@ -17,12 +18,18 @@ bool AllowedBeforeTotpSetUp(std::string_view path) {
   return AllowedBeforePasswordChange(path) || path == "/admin/two-factor";
 }
 
-// The CSRF token a request carries: the X-CSRF-Token header, else a form's csrf field.
+// The CSRF token a request carries: the X-CSRF-Token header, else a form's
+// csrf field (urlencoded or multipart/form-data).
 std::string GivenCsrf(const Request& req) {
   std::string_view header = req.Header("X-CSRF-Token");
   if (!header.empty()) return std::string(header);
   if (util::StartsWith(util::ToLower(req.Header("Content-Type")), "application/x-www-form-urlencoded"))
     return QueryValue(req.body, "csrf");
+  if (IsMultipartForm(req.Header("Content-Type"))) {  // file uploads (the library)
+    Result<std::vector<FormPart>> parts = ParseMultipart(req.Header("Content-Type"), req.body);
+    const FormPart* csrf = parts.ok() ? FindPart(*parts, "csrf") : nullptr;
+    return csrf != nullptr ? std::string(csrf->body) : "";
+  }
   return "";
 }
 
