@@ -12,6 +12,7 @@
 #include "store/sqlite/db.h"
 #include "store/sqlite/internal.h"
 #include "store/sqlite/store_impl.h"
+#include "util/util.h"
 
 namespace vetted::store {
 namespace {
@@ -216,6 +217,30 @@ TEST_F(SqliteTest, SearchIndexFollowsPublishedArticles) {
   EXPECT_EQ(QueryText("SELECT count(*) FROM articles"), "3");
   EXPECT_EQ(QueryText("PRAGMA integrity_check"), "ok");
   EXPECT_EQ(QueryText("PRAGMA foreign_key_check"), "<none>");
+}
+
+// ArticleSource::bytes_sha256, when given, is the hash stored and compared
+// (the import hashed the bytes already); without it the store hashes them:
+// both ways agree.
+TEST_F(SqliteTest, TheBytesHashGivenIsTheOneStored) {
+  Result<std::unique_ptr<Store>> store = OpenSqlite(path_);
+  ASSERT_TRUE(store.ok());
+  ArticleSource a{.path = "content/a.md", .url = "/a/", .revision = "r1", .bytes = "one", .search = {}};
+  a.bytes_sha256 = util::Sha256Hex("one");
+  ImportInput in;
+  in.articles.push_back(a);
+  ASSERT_TRUE((*store)->Import(in).ok());
+  EXPECT_EQ(QueryText("SELECT bytes_hash FROM revisions"), util::Sha256Hex("one"));
+  in.articles[0].bytes_sha256.clear();  // the store hashes: the same, so unchanged
+  Result<ImportReport> same = (*store)->Import(in);
+  ASSERT_TRUE(same.ok());
+  EXPECT_EQ(same->unchanged, 1u);
+  in.articles[0].bytes = "two";  // new bytes, same revision: a change
+  in.articles[0].bytes_sha256 = util::Sha256Hex("two");
+  Result<ImportReport> changed = (*store)->Import(in);
+  ASSERT_TRUE(changed.ok());
+  EXPECT_EQ(changed->changed, std::vector<std::string>{"content/a.md"});
+  EXPECT_EQ(QueryText("SELECT count(*) FROM revisions"), "2");
 }
 
 // A failure in the middle of an import (here a trigger) rolls all of it back.
