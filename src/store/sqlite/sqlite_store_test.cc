@@ -86,7 +86,7 @@ TEST_F(SqliteTest, PragmasOnOpen) {
 TEST_F(SqliteTest, ImportArticlesIsAConflict) {
   Result<std::unique_ptr<Store>> store = OpenSqlite(path_);
   ASSERT_TRUE(store.ok());
-  ArticleSource a{"content/a.md", "/a/", "sha256:a", "a", {}};
+  ArticleSource a{"content/a.md", "/a/", "sha256:a", "a", {}, ""};
   EXPECT_EQ((*store)->ImportArticles({a}).status().code(), Code::kConflict);
   EXPECT_EQ(*(*store)->Generation(), 0);
 }
@@ -198,7 +198,8 @@ TEST_F(SqliteTest, SearchIndexFollowsPublishedArticles) {
                     .url = "/s/a" + n + "/",
                     .revision = "r" + n,
                     .bytes = n,
-                    .search = {}};
+                    .search = {},
+                    .bytes_sha256 = ""};
     a.search.title = "title" + n;
     a.search.section = "/s/";
     in.articles.push_back(a);
@@ -225,7 +226,12 @@ TEST_F(SqliteTest, SearchIndexFollowsPublishedArticles) {
 TEST_F(SqliteTest, TheBytesHashGivenIsTheOneStored) {
   Result<std::unique_ptr<Store>> store = OpenSqlite(path_);
   ASSERT_TRUE(store.ok());
-  ArticleSource a{.path = "content/a.md", .url = "/a/", .revision = "r1", .bytes = "one", .search = {}};
+  ArticleSource a{.path = "content/a.md",
+                  .url = "/a/",
+                  .revision = "r1",
+                  .bytes = "one",
+                  .search = {},
+                  .bytes_sha256 = ""};
   a.bytes_sha256 = util::Sha256Hex("one");
   ImportInput in;
   in.articles.push_back(a);
@@ -254,7 +260,8 @@ TEST_F(SqliteTest, ImportFailingMidwayChangesNothing) {
                     .url = "/s/a" + n + "/",
                     .revision = "r",
                     .bytes = n,
-                    .search = {}};
+                    .search = {},
+                    .bytes_sha256 = ""};
     a.search.body = "word" + n;
     in.articles.push_back(a);
   }
@@ -301,7 +308,12 @@ TEST_F(SqliteTest, FeedbackBatchFailingMidwayStoresNothing) {
   Result<std::unique_ptr<Store>> store = OpenSqlite(path_);
   ASSERT_TRUE(store.ok());
   ImportInput in;
-  in.articles.push_back({.path = "content/a.md", .url = "/a/", .revision = "r", .bytes = "x", .search = {}});
+  in.articles.push_back({.path = "content/a.md",
+                         .url = "/a/",
+                         .revision = "r",
+                         .bytes = "x",
+                         .search = {},
+                         .bytes_sha256 = ""});
   ASSERT_TRUE((*store)->Import(in).ok());
   Result<sqlite3*> db = sqlite::OpenConnection(path_, true, false);
   ASSERT_TRUE(db.ok());
