@@ -116,7 +116,7 @@ store::ImportInput RawImport(const fs::path& root) {
     } else {
       store::SearchDocument search;
       search.title = a->second->title;
-      input.articles.push_back({rel, a->second->url, a->second->revision, Read(e.path()), search});
+      input.articles.push_back({rel, a->second->url, a->second->revision, Read(e.path()), search, ""});
     }
   }
   return input;

@@ -88,15 +88,17 @@ int RunImport(const ImportArgs& args) {
   options.phase = std::ref(phase);
   options.cache = cache_file.empty() ? nullptr : &cache;
   options.salt = ProgramStamp();
+  // Saved before the search texts are made, which then take the cached
+  // plain texts instead of copying them.
+  options.save_cache = [&](publish::ArticleCache& c) {
+    if (Status saved = c.WriteFile(cache_file); !saved.ok())
+      std::fprintf(stderr, "vetted import: the article cache was not saved (%s)\n", saved.message().c_str());
+    phase("cache");
+  };
   Result<publish::ImportPlan> plan = publish::ToImport(*site, std::move(*files), options);
   if (!plan.ok()) {
     std::fprintf(stderr, "vetted import: %s\n", plan.status().message().c_str());
     return 2;
-  }
-  if (!cache_file.empty()) {
-    if (Status saved = cache.WriteFile(cache_file); !saved.ok())
-      std::fprintf(stderr, "vetted import: the article cache was not saved (%s)\n", saved.message().c_str());
-    phase("cache");
   }
   if (publish::Tally t = publish::Print(stderr, plan->diagnostics, args.site, args.quiet, "import",
                                         "run `vetted check " + args.site + "` to see them");

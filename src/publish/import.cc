@@ -78,6 +78,16 @@ store::SearchDocument SearchTextWith(const Article& a, const markup::Document& d
   return s;
 }
 
+// SearchTextWith, taking the plain text out of `doc` instead of copying it
+// (10,000 articles: about 100 MB not copied).
+store::SearchDocument TakeSearchText(const Article& a, markup::Document& doc, std::string glossary) {
+  std::string body = std::move(doc.plain_text);
+  doc.plain_text = std::string();
+  store::SearchDocument s = SearchTextWith(a, doc, std::move(glossary));
+  s.body = std::move(body);
+  return s;
+}
+
 // What every article's rendering depends on besides its own file: the
 // program (salt), every URL a link may resolve to, each article's file, URL
 // and aliases (markup's link resolver), and every other file of the site
@@ -108,6 +118,7 @@ std::string ContextKey(const Site& site, const markup::SiteDocs& docs,
 // ContextKey the keys end with.
 struct ArticleExtras {
   std::vector<std::string> keys;
+  std::vector<std::string> bytes_hashes;  // util::Sha256Hex of each article's bytes (with a cache only)
   std::vector<std::string> glossary;
   std::vector<double> grades;  // check::FleschKincaidGrade of each plain text
   std::string context;
@@ -134,12 +145,16 @@ ArticleExtras ArticleDocs(const Site& site, const std::vector<store::SourceFile>
                           const std::vector<size_t>& file_of, const ImportOptions& o,
                           markup::SiteDocs& docs) {
   const size_t n = site.articles.size();
-  ArticleExtras x{std::vector<std::string>(n), std::vector<std::string>(n), std::vector<double>(n), ""};
+  ArticleExtras x{std::vector<std::string>(n), {}, std::vector<std::string>(n), std::vector<double>(n), ""};
   if (o.cache) {
     std::vector<bool> is_article(files.size(), false);
     for (size_t f : file_of) is_article[f] = true;
     x.context = ContextKey(site, docs, files, is_article, o.salt);
-    util::ParallelFor(n, [&](size_t i) { x.keys[i] = util::Sha256Hex(files[file_of[i]].bytes) + x.context; });
+    x.bytes_hashes.resize(n);
+    util::ParallelFor(n, [&](size_t i) {
+      x.bytes_hashes[i] = util::Sha256Hex(files[file_of[i]].bytes);
+      x.keys[i] = x.bytes_hashes[i] + x.context;
+    });
   }
   // Looked up before the parallel loop: the cache is not thread-safe.
   std::vector<ArticleCache::Entry*> hits(n, nullptr);
@@ -263,9 +278,16 @@ Result<ImportPlan> PlanImport(const Site& site, std::vector<store::SourceFile> f
   validate.known_grades = &extras.grades;
   plan.diagnostics = Validate(site, docs, validate);
   done("validate");
-  if (plan.refused()) {
-    ReturnToCache(site, docs, extras, o.cache);
-    return plan;
+  // The Documents go (back) into the cache, which may be saved now: then the
+  // search texts below take the entries' texts instead of copying them.
+  ReturnToCache(site, docs, extras, o.cache);
+  const bool take = !o.cache || o.save_cache;
+  if (o.cache && o.save_cache) o.save_cache(*o.cache);
+  if (plan.refused()) return plan;
+  std::vector<markup::Document*> texts(site.articles.size());
+  for (size_t i = 0; i < texts.size(); ++i) {
+    ArticleCache::Entry* e = o.cache ? o.cache->FindMutable(site.articles[i].file, extras.keys[i]) : nullptr;
+    texts[i] = e ? &e->doc : &docs.articles[i];
   }
 
   store::ImportInput& input = plan.input;
@@ -276,8 +298,13 @@ Result<ImportPlan> PlanImport(const Site& site, std::vector<store::SourceFile> f
   util::ParallelFor(articles.size(), [&](size_t i) {
     const Article& article = site.articles[i];
     store::SourceFile& file = files[file_of[i]];
-    articles[i] = {std::move(file.path), article.url, article.revision, std::move(file.bytes),
-                   SearchTextWith(article, docs.articles[i], extras.glossary[i])};
+    articles[i] = {std::move(file.path),
+                   article.url,
+                   article.revision,
+                   std::move(file.bytes),
+                   take ? TakeSearchText(article, *texts[i], extras.glossary[i])
+                        : SearchTextWith(article, *texts[i], extras.glossary[i]),
+                   extras.bytes_hashes.empty() ? std::string() : extras.bytes_hashes[i]};
   });
   for (size_t f = 0; f < files.size(); ++f) {
     if (article_at[f] < 0)
@@ -285,7 +312,6 @@ Result<ImportPlan> PlanImport(const Site& site, std::vector<store::SourceFile> f
     else
       input.articles.push_back(std::move(articles[static_cast<size_t>(article_at[f])]));
   }
-  ReturnToCache(site, docs, extras, o.cache);
   done("collect");
   return plan;
 }
@@ -304,6 +330,7 @@ struct FolderSession::State {
 FolderSession::FolderSession(std::string root, const load::FileSystem& fs, ImportOptions options)
     : root_(std::move(root)), fs_(fs), options_(std::move(options)) {
   options_.cache = &cache_;
+  options_.save_cache = nullptr;  // the session keeps using its cache
 }
 
 FolderSession::~FolderSession() = default;
@@ -397,7 +424,10 @@ Result<ImportPlan> FolderSession::ArticlesChanged(const std::vector<std::string>
     if (fresh[i])
       st.docs.articles[i] = RenderForImport(site, st.docs, i, &st.extras.glossary[i], &st.extras.grades[i]);
   });
-  for (const SavedArticle& s : saved) st.extras.keys[s.index] = util::Sha256Hex(s.bytes) + st.extras.context;
+  for (const SavedArticle& s : saved) {
+    st.extras.bytes_hashes[s.index] = util::Sha256Hex(s.bytes);
+    st.extras.keys[s.index] = st.extras.bytes_hashes[s.index] + st.extras.context;
+  }
   ImportPlan plan;
   ValidateOptions validate = options_.validate;
   validate.article_markup = false;
@@ -409,7 +439,8 @@ Result<ImportPlan> FolderSession::ArticlesChanged(const std::vector<std::string>
       const Article& a = site.articles[s.index];
       plan.input.articles.push_back(
           {a.file, a.url, a.revision, std::move(s.bytes),
-           SearchTextWith(a, st.docs.articles[s.index], st.extras.glossary[s.index])});
+           SearchTextWith(a, st.docs.articles[s.index], st.extras.glossary[s.index]),
+           st.extras.bytes_hashes[s.index]});
     }
   }
   ReturnToCache(site, st.docs, st.extras, &cache_, /*retain=*/false);  // the same articles as before

@@ -241,6 +241,12 @@ struct ImportOptions {
   // Part of every cache key: what else the rendering depends on (the
   // program's version), so a cache made by another build is not used.
   std::string salt;
+  // Optional, with `cache`: called once the cache holds every article's
+  // rendering and before the search texts are made (to save it, e.g.
+  // ArticleCache::WriteFile). When set, the search texts take the plain
+  // texts out of the cache's entries instead of copying them: the cache in
+  // memory is not to be used again (read its file).
+  std::function<void(ArticleCache&)> save_cache;
 };
 
 // ToImport on the site folder's files, read once (ReadFolder; `site` loaded
@@ -268,7 +274,8 @@ Result<std::vector<std::string>> NewsroomConflicts(store::Store& store, const st
 // rendering the other files again. Not thread-safe: one caller.
 class FolderSession {
  public:
-  // `fs` must outlive the session; options.cache is ignored (the session has its own).
+  // `fs` must outlive the session; options.cache and save_cache are ignored (the
+  // session has its own cache, kept in memory).
   FolderSession(std::string root, const load::FileSystem& fs, ImportOptions options);
   ~FolderSession();
 

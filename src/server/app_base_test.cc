@@ -44,7 +44,8 @@ store::ImportInput Site(const std::string& base_url) {
                          kArticle,
                          revision,
                          text,
-                         {"Naps", "When a nap helps.", "", kBody, "/sleep/", ""}});
+                         {"Naps", "When a nap helps.", "", kBody, "/sleep/", ""},
+                         ""});
   return in;
 }
 

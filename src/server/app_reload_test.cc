@@ -26,7 +26,8 @@ store::ArticleSource Source(const std::string& folder, const std::string& slug, 
   std::vector<Diagnostic> diagnostics;
   std::string revision = load::ParseArticle(bytes, path, diagnostics).revision;
   return {
-      path, "/" + folder + "/" + slug + "/", revision, bytes, {title, "", "", body, "/" + folder + "/", ""}};
+      path, "/" + folder + "/" + slug + "/", revision, bytes, {title, "", "", body, "/" + folder + "/", ""},
+      ""};
 }
 
 store::ImportInput Site3() {

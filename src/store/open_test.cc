@@ -111,7 +111,7 @@ TEST_F(OpenTest, ClockStampsRevisions) {
     Result<std::unique_ptr<Store>> store = Open(address, {.clock = &clock});
     ASSERT_TRUE(store.ok()) << address << ": " << store.status().message();
     ImportInput in = OneFile();
-    in.articles.push_back({"content/a/x.md", "/a/x/", "sha256:" + std::string(64, '1'), "one", {}});
+    in.articles.push_back({"content/a/x.md", "/a/x/", "sha256:" + std::string(64, '1'), "one", {}, ""});
     ASSERT_TRUE((*store)->Import(in).ok()) << address;
     clock.Advance(3600);
     in.articles[0].revision = "sha256:" + std::string(64, '2');

@@ -64,6 +64,10 @@ struct ArticleSource {
   std::string revision;  // "sha256:<hex>" of what a reader sees (model RevisionOf)
   std::string bytes;     // the whole file: front matter and body
   SearchDocument search;
+  // Optional: util::Sha256Hex(bytes) when the caller has it already (an
+  // import hashes each article's bytes once); "" and the store computes it.
+  // A wrong value is the caller's bug: the store trusts it.
+  std::string bytes_sha256;
 };
 
 // Everything a site folder holds, as one import.

@@ -12,6 +12,7 @@
 #include "store/sqlite/db.h"
 #include "store/sqlite/internal.h"
 #include "store/sqlite/store_impl.h"
+#include "util/util.h"
 
 namespace vetted::store {
 namespace {
@@ -85,7 +86,7 @@ TEST_F(SqliteTest, PragmasOnOpen) {
 TEST_F(SqliteTest, ImportArticlesIsAConflict) {
   Result<std::unique_ptr<Store>> store = OpenSqlite(path_);
   ASSERT_TRUE(store.ok());
-  ArticleSource a{"content/a.md", "/a/", "sha256:a", "a", {}};
+  ArticleSource a{"content/a.md", "/a/", "sha256:a", "a", {}, ""};
   EXPECT_EQ((*store)->ImportArticles({a}).status().code(), Code::kConflict);
   EXPECT_EQ(*(*store)->Generation(), 0);
 }
@@ -197,7 +198,8 @@ TEST_F(SqliteTest, SearchIndexFollowsPublishedArticles) {
                     .url = "/s/a" + n + "/",
                     .revision = "r" + n,
                     .bytes = n,
-                    .search = {}};
+                    .search = {},
+                    .bytes_sha256 = ""};
     a.search.title = "title" + n;
     a.search.section = "/s/";
     in.articles.push_back(a);
@@ -218,6 +220,35 @@ TEST_F(SqliteTest, SearchIndexFollowsPublishedArticles) {
   EXPECT_EQ(QueryText("PRAGMA foreign_key_check"), "<none>");
 }
 
+// ArticleSource::bytes_sha256, when given, is the hash stored and compared
+// (the import hashed the bytes already); without it the store hashes them:
+// both ways agree.
+TEST_F(SqliteTest, TheBytesHashGivenIsTheOneStored) {
+  Result<std::unique_ptr<Store>> store = OpenSqlite(path_);
+  ASSERT_TRUE(store.ok());
+  ArticleSource a{.path = "content/a.md",
+                  .url = "/a/",
+                  .revision = "r1",
+                  .bytes = "one",
+                  .search = {},
+                  .bytes_sha256 = ""};
+  a.bytes_sha256 = util::Sha256Hex("one");
+  ImportInput in;
+  in.articles.push_back(a);
+  ASSERT_TRUE((*store)->Import(in).ok());
+  EXPECT_EQ(QueryText("SELECT bytes_hash FROM revisions"), util::Sha256Hex("one"));
+  in.articles[0].bytes_sha256.clear();  // the store hashes: the same, so unchanged
+  Result<ImportReport> same = (*store)->Import(in);
+  ASSERT_TRUE(same.ok());
+  EXPECT_EQ(same->unchanged, 1u);
+  in.articles[0].bytes = "two";  // new bytes, same revision: a change
+  in.articles[0].bytes_sha256 = util::Sha256Hex("two");
+  Result<ImportReport> changed = (*store)->Import(in);
+  ASSERT_TRUE(changed.ok());
+  EXPECT_EQ(changed->changed, std::vector<std::string>{"content/a.md"});
+  EXPECT_EQ(QueryText("SELECT count(*) FROM revisions"), "2");
+}
+
 // A failure in the middle of an import (here a trigger) rolls all of it back.
 TEST_F(SqliteTest, ImportFailingMidwayChangesNothing) {
   Result<std::unique_ptr<Store>> store = OpenSqlite(path_);
@@ -229,7 +260,8 @@ TEST_F(SqliteTest, ImportFailingMidwayChangesNothing) {
                     .url = "/s/a" + n + "/",
                     .revision = "r",
                     .bytes = n,
-                    .search = {}};
+                    .search = {},
+                    .bytes_sha256 = ""};
     a.search.body = "word" + n;
     in.articles.push_back(a);
   }
@@ -276,7 +308,12 @@ TEST_F(SqliteTest, FeedbackBatchFailingMidwayStoresNothing) {
   Result<std::unique_ptr<Store>> store = OpenSqlite(path_);
   ASSERT_TRUE(store.ok());
   ImportInput in;
-  in.articles.push_back({.path = "content/a.md", .url = "/a/", .revision = "r", .bytes = "x", .search = {}});
+  in.articles.push_back({.path = "content/a.md",
+                         .url = "/a/",
+                         .revision = "r",
+                         .bytes = "x",
+                         .search = {},
+                         .bytes_sha256 = ""});
   ASSERT_TRUE((*store)->Import(in).ok());
   Result<sqlite3*> db = sqlite::OpenConnection(path_, true, false);
   ASSERT_TRUE(db.ok());
