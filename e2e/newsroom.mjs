@@ -406,8 +406,9 @@ async function theRecord(s) {
   const rec = await record(s.editorApi, s.id);
   const actions = (rec.audit || []).map((e) => e.action);
   const want = ['create', 'submit', 'request-changes', 'save', 'submit', 'approve', 'publish'];
-  check('the audit log has every step in order', JSON.stringify(actions) === JSON.stringify(want),
-    JSON.stringify(actions));
+  check('the audit log has every step in order, then the ticket\'s resolution',
+    JSON.stringify(actions.slice(0, want.length)) === JSON.stringify(want) && actions.length === want.length + 1 &&
+    /ticket/.test(actions[want.length]) && /resolve/.test(actions[want.length]), JSON.stringify(actions));
   const accounts = new Set((rec.audit || []).map((e) => e.account));
   check('three different accounts appear in the article\'s audit entries', accounts.size === 3, [...accounts].join(','));
   let out = '';
