@@ -270,8 +270,9 @@ Response ListPage(Editor& ed, const Request& req) {
       rows.push_back(std::move(row));
     }
   }
-  std::string html = "<link rel=\"stylesheet\" href=\"editor.css\">\n<h1>Articles</h1>\n" + Alert(alert) +
-                     "<p><a href=\"articles/new\">New article</a></p>\n";
+  std::string html = "<link rel=\"stylesheet\" href=\"editor.css\">\n<h1>Articles</h1>\n" + Alert(alert);
+  // Only to accounts that may write (an admin alone may not).
+  if (newsroom::MayCreate(req.actor).ok()) html += "<p><a href=\"articles/new\">New article</a></p>\n";
   html +=
       "<form class=\"admin-form admin-filters\" method=\"get\" action=\"articles\" role=\"search\" "
       "aria-label=\"Filter articles\">\n";

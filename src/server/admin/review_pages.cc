@@ -300,6 +300,8 @@ std::string DoneNote(std::string_view done) {
       {"request-changes", "Changes requested. The writers see your comments."},
       {"publish", "Published."},
       {"schedule", "Publication scheduled."},
+      {"publish-ticket", "Published. The reader's ticket is resolved and linked to this publication."},
+      {"schedule-ticket", "Publication scheduled. The reader's ticket is resolved and linked to it."},
       {"unpublish", "Unpublished."},
       {"schedule-unpublish", "Unpublication scheduled."},
   };
@@ -334,8 +336,10 @@ Response ArticlePage(Review& rv, const Request& req, int64_t id, int status, std
                      DoneNote(QueryValue(req.Query(), "done")) + Alert(alert) +
                      "<p class=\"review-state\"><strong>State:</strong> " +
                      Esc(StateInWords(r, facts, RulesOf(rv.app))) + "</p>\n";
-  html += "<ul class=\"review-links\">\n<li><a href=\"" + here + "edit\">Edit</a></li>\n<li><a href=\"" +
-          here + "revisions\">Revisions</a></li>\n<li><a href=\"" + here +
+  html += "<ul class=\"review-links\">\n";
+  // The editor only for accounts that may save (an admin alone may not).
+  if (newsroom::MaySave(req.actor).ok()) html += "<li><a href=\"" + here + "edit\">Edit</a></li>\n";
+  html += "<li><a href=\"" + here + "revisions\">Revisions</a></li>\n<li><a href=\"" + here +
           "record\">Production record</a></li>\n</ul>\n";
   std::string authors;
   for (const std::string& p : r.authors) authors += (authors.empty() ? "" : ", ") + p;
@@ -375,6 +379,17 @@ Response PostStep(Review& rv, const Request& req, int64_t id, std::string_view s
     Result<newsroom::Published> published = rv.articles.Publish(actor, id, p);
     s = published.status();
     if (published.ok() && published->scheduled) done = "schedule";
+    // Published from a reader's ticket (the form's hidden `ticket`): the
+    // ticket is resolved and linked to this publication.
+    const std::string t = QueryValue(req.body, "ticket");
+    if (s.ok() && !t.empty() && t.size() <= 15 && t.find_first_not_of("0123456789") == std::string::npos) {
+      const int64_t ticket = std::stoll(t);
+      Status linked =
+          newsroom::Tickets(rv.app.store, rv.app.options.clock).LinkPublication(actor, ticket, id);
+      if (!linked.ok())
+        return ArticlePage(rv, req, id, 200, "Published, but the ticket was not linked: " + linked.message());
+      done += "-ticket";
+    }
   }
   if (s.code() == Code::kNotFound) return StatusPage(req, s, "admin_article");
   if (!s.ok()) {

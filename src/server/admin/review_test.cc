@@ -255,6 +255,35 @@ TEST_F(ReviewPages, PublishIsRefusedUntilApprovedThenNonClinicalNeedsAReason) {
   EXPECT_EQ(Record().publications.back().scheduled_at, "2030-01-01T08:00:00Z");
 }
 
+TEST_F(ReviewPages, APublicationFromATicketResolvesAndLinksIt) {
+  Submit();
+  Approve();
+  ASSERT_EQ(Step("publish", "ed@x.org", {{"revision", rev1_}}).status, 303);
+  ASSERT_TRUE(app_->Reload().ok());
+  // A reader reports an error on the live page; it becomes ticket 1.
+  ASSERT_TRUE(
+      store_->AddFeedback({{"/health/figs/", "", false, "error", "Not sweet.", "2026-12-07T09:00:00Z"}})[0]
+          .ok());
+  newsroom::Tickets tickets(*store_, &clock_);
+  ASSERT_EQ(tickets.List()->size(), 1u);
+  const int64_t ticket = tickets.List()->front().id;
+  newsroom::Actor wendy{1, "writer@x.org", "wendy", newsroom::kWriter};
+  std::string rev2 = articles_->Save(wendy, std::stoll(id_), kSweeter, rev1_, false)->revision;
+  // The ticket's link to the article page carries it into the publish form.
+  EXPECT_NE(Get("/admin/articles/" + id_ + "?ticket=" + std::to_string(ticket), "ed@x.org")
+                .Body()
+                .find("name=\"ticket\" value=\"" + std::to_string(ticket) + "\""),
+            std::string::npos);
+  Response fix = Step("publish", "ed@x.org",
+                      {{"revision", rev2}, {"reason", "wording"}, {"ticket", std::to_string(ticket)}});
+  ASSERT_EQ(fix.status, 303) << fix.Body();
+  EXPECT_EQ(fix.Header("Location"), "/admin/articles/" + id_ + "?done=publish-ticket");
+  store::Ticket t = *tickets.Get(ticket);
+  EXPECT_EQ(t.state, "resolved");
+  EXPECT_GT(t.publication_id, 0);
+  EXPECT_EQ(Record().article.live_revision, rev2);
+}
+
 TEST_F(ReviewPages, DiffMarksWordsAndRestoreMakesANewRevision) {
   newsroom::Actor wendy{1, "writer@x.org", "wendy", newsroom::kWriter};
   std::string rev2 = articles_->Save(wendy, std::stoll(id_), kSweeter, rev1_, false)->revision;
