@@ -592,6 +592,9 @@ TEST_P(StoreContract, ConcurrentReadersWhileImporting) {
     EXPECT_EQ(r.changed.size(), 2u);
     EXPECT_EQ(r.generation, i + 2);
   }
+  // At least one load by a reader before they stop (a fast backend on a busy
+  // machine can finish all 20 imports before any reader is scheduled).
+  while (loads.load() == 0 && failures.load() == 0) std::this_thread::yield();
   done = true;
   for (std::thread& t : threads) t.join();
   EXPECT_EQ(failures.load(), 0);
