@@ -43,6 +43,50 @@ std::string Code(std::string_view hash) {
   return hash.empty() ? "" : "<code>" + Esc(ShortRev(hash)) + "</code>";
 }
 
+// What readers told us about the article (every answer with a comment or a
+// report), each with its ticket when it became one.
+struct ReaderReport {
+  store::FeedbackRecord feedback;
+  const store::Ticket* ticket = nullptr;
+};
+
+struct ReaderReports {
+  std::vector<store::Ticket> tickets;
+  std::vector<ReaderReport> reports;
+  Status status;
+};
+
+ReaderReports ReportsOf(Review& rv, const std::string& path) {
+  ReaderReports out;
+  newsroom::Tickets tickets(rv.app.store, rv.app.options.clock);
+  if (Result<std::vector<store::Ticket>> list = tickets.List(); list.ok()) {
+    out.tickets = std::move(*list);
+  } else {
+    out.status = list.status();
+  }
+  Result<std::vector<store::FeedbackRecord>> all = rv.app.store.FindFeedback({});
+  if (!all.ok()) {
+    out.status = all.status();
+    return out;
+  }
+  for (store::FeedbackRecord& f : *all) {
+    if (f.article_path != path || (f.category == "helpful" && f.comment.empty())) continue;
+    ReaderReport r{std::move(f), nullptr};
+    for (const store::Ticket& t : out.tickets)
+      if (t.feedback_id == r.feedback.id) r.ticket = &t;
+    out.reports.push_back(std::move(r));
+  }
+  return out;
+}
+
+std::string TicketWords(const store::Ticket* t) {
+  if (t == nullptr) return "";
+  std::string out = "ticket " + std::to_string(t->id) + ": " + t->state;
+  if (t->publication_id > 0) out += ", fixed by publication " + std::to_string(t->publication_id);
+  if (!t->note.empty()) out += " (" + t->note + ")";
+  return out;
+}
+
 }  // namespace
 
 Response RecordPage(Review& rv, const Request& req, int64_t id) {
@@ -93,6 +137,15 @@ Response RecordPage(Review& rv, const Request& req, int64_t id) {
   html +=
       Table("publications", "Publications",
             {"Action", "Revision", "By", "Asked on", "Scheduled for", "Done", "Non-clinical change"}, rows);
+  rows.clear();
+  ReaderReports reports = ReportsOf(rv, r.article.path);
+  if (!reports.status.ok()) return StatusPage(req, reports.status, "admin_record");
+  for (const ReaderReport& rr : reports.reports)
+    rows += Row({Esc(rr.feedback.created_at), Esc(rr.feedback.category), Code(rr.feedback.revision),
+                 "<span class=\"review-comments\">" + Esc(rr.feedback.comment) + "</span>",
+                 Esc(TicketWords(rr.ticket))});
+  html += Table("reports", "Reader reports",
+                {"Received", "Kind", "Revision the reader saw", "What they said", "What was done"}, rows);
   rows.clear();
   for (const store::AuditEntry& e : r.audit) {
     std::string states = e.before == e.after ? Esc(e.after) : Esc(e.before) + " → " + Esc(e.after);
@@ -150,6 +203,25 @@ Response RecordJson(Review& rv, const Request& req, int64_t id) {
                     {"created_at", p.created_at},
                     {"scheduled_at", p.scheduled_at},
                     {"done_at", p.done_at}});
+  ReaderReports reports = ReportsOf(rv, r.article.path);
+  if (!reports.status.ok()) return JsonError(500, reports.status.message(), "admin_record_json");
+  Json reader_reports = Json::array();
+  for (const ReaderReport& rr : reports.reports) {
+    Json ticket = nullptr;
+    if (rr.ticket != nullptr)
+      ticket = {{"id", rr.ticket->id},
+                {"state", rr.ticket->state},
+                {"note", rr.ticket->note},
+                {"assignee", rr.ticket->assignee},
+                {"publication_id", rr.ticket->publication_id},
+                {"updated_at", rr.ticket->updated_at}};
+    reader_reports.push_back({{"at", rr.feedback.created_at},
+                              {"category", rr.feedback.category},
+                              {"helpful", rr.feedback.helpful},
+                              {"revision", rr.feedback.revision},
+                              {"comment", rr.feedback.comment},
+                              {"ticket", std::move(ticket)}});
+  }
   for (const store::AuditEntry& e : r.audit)
     audit.push_back({{"seq", e.seq},
                      {"at", e.at},
@@ -171,6 +243,7 @@ Response RecordJson(Review& rv, const Request& req, int64_t id) {
               {"approvals", std::move(approvals)},
               {"change_requests", std::move(changes)},
               {"publications", std::move(pubs)},
+              {"reader_reports", std::move(reader_reports)},
               {"audit", std::move(audit)}};
   return JsonResponse(200, out, "admin_record_json");
 }

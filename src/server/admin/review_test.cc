@@ -282,6 +282,17 @@ TEST_F(ReviewPages, APublicationFromATicketResolvesAndLinksIt) {
   EXPECT_EQ(t.state, "resolved");
   EXPECT_GT(t.publication_id, 0);
   EXPECT_EQ(Record().article.live_revision, rev2);
+  // The production record shows the report and what was done about it.
+  Response record = Get("/admin/articles/" + id_ + "/record", "ed@x.org");
+  ASSERT_EQ(record.status, 200);
+  EXPECT_TRUE(Has(record, "<h2 id=\"reports\">Reader reports</h2>"));
+  EXPECT_TRUE(Has(record, "Not sweet."));
+  EXPECT_TRUE(Has(record, "ticket " + std::to_string(ticket) + ": resolved, fixed by publication"));
+  nlohmann::json j = nlohmann::json::parse(Get("/admin/articles/" + id_ + "/record.json", "ed@x.org").Body());
+  ASSERT_EQ(j["reader_reports"].size(), 1u);
+  EXPECT_EQ(j["reader_reports"][0]["comment"], "Not sweet.");
+  EXPECT_EQ(j["reader_reports"][0]["ticket"]["state"], "resolved");
+  EXPECT_EQ(j["reader_reports"][0]["ticket"]["publication_id"], t.publication_id);
 }
 
 TEST_F(ReviewPages, DiffMarksWordsAndRestoreMakesANewRevision) {
