@@ -1,51 +1,10 @@
 // Readers' error reports as tickets: the list, one ticket with a word diff
 // from the revision the reader saw to today's, and its state form.
-#include <dtl/dtl.hpp>
-
 #include "server/admin/desk_internal.h"
+#include "server/admin/word_diff.h"
 
 namespace vetted::server::admin {
 namespace {
-
-// Words and the runs of space between them.
-std::vector<std::string> Tokens(std::string_view text) {
-  std::vector<std::string> out;
-  size_t i = 0;
-  while (i < text.size()) {
-    bool space = std::isspace(static_cast<unsigned char>(text[i])) != 0;
-    size_t j = i;
-    while (j < text.size() && (std::isspace(static_cast<unsigned char>(text[j])) != 0) == space) ++j;
-    out.emplace_back(text.substr(i, j - i));
-    i = j;
-  }
-  return out;
-}
-
-// `to` with the words removed since `from` in <del> and those added in <ins>, escaped.
-std::string WordDiffHtml(std::string_view from, std::string_view to) {
-  std::vector<std::string> a = Tokens(from), b = Tokens(to);
-  dtl::Diff<std::string, std::vector<std::string>> diff(a, b);
-  diff.onHuge();
-  diff.compose();
-  std::string out;
-  dtl::edit_t open = dtl::SES_COMMON;
-  auto close = [&] {
-    if (open == dtl::SES_ADD) out += "</ins>";
-    if (open == dtl::SES_DELETE) out += "</del>";
-    open = dtl::SES_COMMON;
-  };
-  for (const auto& [elem, info] : diff.getSes().getSequence()) {
-    if (info.type != open) {
-      close();
-      if (info.type == dtl::SES_ADD) out += "<ins>";
-      if (info.type == dtl::SES_DELETE) out += "<del>";
-      open = info.type;
-    }
-    out += Esc(elem);
-  }
-  close();
-  return out;
-}
 
 std::string StateWords(const store::Ticket& t, store::AccountStore* accounts) {
   if (t.state != "assigned") return t.state;
@@ -158,7 +117,7 @@ Response ShowTicket(DeskState& state, const Request& req, const store::Ticket& t
     html += " Today's live revision is <code>" + Esc(live_revision) +
             "</code>; words removed since are marked as deleted, words added as inserted.</p>\n<pre "
             "class=\"admin-diff\">" +
-            WordDiffHtml(*seen, today) + "</pre>\n";
+            DiffWords(*seen, today).html + "</pre>\n";
   }
   if (article_id != 0 && req.actor.Has(newsroom::kEditor) && t.state != "resolved" && t.state != "dismissed")
     html += "<p><a href=\"../articles/" + std::to_string(article_id) + "?ticket=" + std::to_string(t.id) +

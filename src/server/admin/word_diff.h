@@ -1,5 +1,5 @@
 // Internal to server/admin/: a word-level diff of two texts for the review
-// pages (libdtl's shortest edit script over words and the spaces between
+// pages and the tickets (libdtl's shortest edit script over words and the spaces between
 // them). Pure; thread-safe.
 #pragma once
 
