@@ -41,6 +41,23 @@ struct ArticleRoute {
   uint8_t roles = 0;  // newsroom::Role bits; AddArticleRoutes copies them to Route::roles
 };
 
+// A step of the article workflow and who may ever take it: the API
+// (POST /admin/api/articles/{id}/NAME) and the HTML pages
+// (POST /admin/articles/{id}/NAME) route the same steps with the same
+// Access and roles; the service still decides each request.
+struct WorkflowStep {
+  const char* name;  // "submit", "approve", "request-changes", "publish", "unpublish"
+  Access access;
+  uint8_t roles;  // newsroom::Role bits
+};
+inline constexpr WorkflowStep kWorkflowSteps[] = {
+    {"submit", Access::kWriter, newsroom::kWriter | newsroom::kEditor},
+    {"approve", Access::kReviewer, newsroom::kReviewer},
+    {"request-changes", Access::kReviewer, newsroom::kReviewer},
+    {"publish", Access::kEditor, newsroom::kEditor},
+    {"unpublish", Access::kEditor, newsroom::kEditor},
+};
+
 // The API's routes, handlers bound to `articles` (which must outlive them).
 std::vector<ArticleRoute> ArticleRoutes(newsroom::Articles& articles);
 

@@ -295,16 +295,7 @@ std::vector<ArticleRoute> ArticleRoutes(Articles& articles) {
         [a](Request&& r, const PathMatch& m, Respond res) { Audit(*a, std::move(r), m, std::move(res)); }},
        uint8_t(kEditor | kAdmin)},
   };
-  struct Step {
-    const char* name;
-    Access access;
-    uint8_t roles;
-  };
-  for (Step step : {Step{"submit", Access::kWriter, uint8_t(kWriter | kEditor)},
-                    Step{"approve", Access::kReviewer, uint8_t(kReviewer)},
-                    Step{"request-changes", Access::kReviewer, uint8_t(kReviewer)},
-                    Step{"publish", Access::kEditor, uint8_t(kEditor)},
-                    Step{"unpublish", Access::kEditor, uint8_t(kEditor)}}) {
+  for (const WorkflowStep& step : kWorkflowSteps) {
     std::string action = step.name;
     out.push_back({{kPost, "/admin/api/articles/{id}/" + action, step.access, kDefaultBodyLimit,
                     [a, action](Request&& r, const PathMatch& m, Respond res) {

@@ -2,6 +2,7 @@
 // pages' stylesheet, and the routes (review_routes.h).
 #include <nlohmann/json.hpp>
 
+#include "server/admin/article_routes.h"
 #include "server/admin/review_internal.h"
 
 namespace vetted::server::admin {
@@ -347,16 +348,7 @@ Status AddReviewRoutes(Router& router, App::Impl& app) {
   };
   // The workflow's steps: the service decides; the route lets in the roles
   // that could ever take the step (the others get the gate's 403).
-  struct Step {
-    const char* name;
-    Access access;
-    uint8_t roles;
-  };
-  for (Step step : {Step{"submit", Access::kWriter, uint8_t(kWriter | kEditor)},
-                    Step{"approve", Access::kReviewer, uint8_t(kReviewer)},
-                    Step{"request-changes", Access::kReviewer, uint8_t(kReviewer)},
-                    Step{"publish", Access::kEditor, uint8_t(kEditor)},
-                    Step{"unpublish", Access::kEditor, uint8_t(kEditor)}}) {
+  for (const WorkflowStep& step : kWorkflowSteps) {
     std::string name = step.name;
     routes.push_back({kPost, "/admin/articles/{id}/" + name, step.access, kFormLimit,
                       [rv, name](Request&& req, const PathMatch& m, Respond respond) {
