@@ -17,6 +17,8 @@ PKGS=(
   libdtl-dev              # `vetted diff` (lines) and the review pages' word diff of two revisions (header-only, <dtl/dtl.hpp>)
   libssl-dev              # SHA-256 revision hashes (hardware-accelerated; see docs/performance.md)
   libsqlite3-dev          # the store: SQLite with FTS5
+  libpq-dev               # the store on PostgreSQL (store/postgres/)
+  postgresql              # tests: a throwaway PostgreSQL cluster (initdb in a temp folder) for the store contract suites
   libsodium-dev           # keyed hash of client addresses for the feedback rate limit; newsroom passwords (argon2id)
   libqrencode-dev         # newsroom: the QR code of a two-step sign-in (TOTP) set-up, as inline SVG
   libvips-dev             # newsroom library: uploaded images resized to responsive WebP sizes

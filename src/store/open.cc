@@ -3,14 +3,15 @@
 #include <string_view>
 
 #include "store/memory/memory_store.h"
+#include "store/postgres/postgres_store.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace vetted::store {
 namespace {
 
 constexpr const char* kForms =
-    "a store address is sqlite:PATH, a plain file path, memory: or memory:NAME "
-    "(postgresql://... is not built in yet)";
+    "a store address is sqlite:PATH, a plain file path, memory:, memory:NAME "
+    "or postgresql://[user@]host[:port]/database[?param=value...]";
 
 // The scheme of "scheme:rest" when the part before ':' looks like one (two or
 // more letters, digits, '+', '-', '.': a Windows drive "C:" is a path); "" otherwise.
@@ -41,7 +42,8 @@ Result<std::unique_ptr<Store>> Open(const std::string& address, const OpenOption
   if (scheme == "sqlite") return OpenSqlitePath(rest, options);
   if (scheme == "memory") return OpenMemory(rest, options.create, *options.clock);
   if (scheme == "postgresql" || scheme == "postgres") {
-    return Status::Invalid("store: PostgreSQL is not built in yet (" + std::string(scheme) + "://...)");
+    return OpenPostgres(address,
+                        {.durable = options.durable, .create = options.create, .clock = options.clock});
   }
   return Status::Invalid("store: unknown address scheme \"" + std::string(scheme) + ":\"; " + kForms);
 }

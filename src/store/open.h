@@ -8,7 +8,8 @@
 //   memory:            a new, empty in-memory store of its own (store/memory/)
 //   memory:NAME        the process-wide in-memory store NAME, shared by every
 //                      Open of that name until the process exits
-//   postgresql://...   (also postgres://) kInvalid for now: not built in yet
+//   postgresql://...   (also postgres://) a PostgreSQL database, as a libpq
+//                      connection URI (store/postgres/)
 #pragma once
 
 #include <memory>

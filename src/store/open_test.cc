@@ -79,9 +79,7 @@ TEST_F(OpenTest, BadAddressesAreInvalid) {
     std::string address;
     std::string says;
   } cases[] = {{"", "sqlite:PATH"},
-               {"postgresql://db.example/vetted", "PostgreSQL is not built in yet"},
-               {"postgres://u@h/d", "PostgreSQL is not built in yet"},
-               {"mysql://h/d", "sqlite:PATH, a plain file path, memory: or memory:NAME"},
+               {"mysql://h/d", "sqlite:PATH, a plain file path, memory:, memory:NAME or postgresql://"},
                {"http://x", "unknown address scheme \"http:\""},
                {"sqlite:", "sqlite:PATH"},
                {"sqlite::memory:", "in-memory"}};
@@ -91,6 +89,17 @@ TEST_F(OpenTest, BadAddressesAreInvalid) {
     EXPECT_EQ(store.status().code(), Code::kInvalid) << c.address;
     EXPECT_NE(store.status().message().find(c.says), std::string::npos)
         << c.address << ": " << store.status().message();
+  }
+}
+
+TEST_F(OpenTest, PostgresAddressesReachLibpq) {
+  // No server behind this socket folder: the error is libpq's, not "unknown scheme".
+  for (std::string address : {"postgresql:///vetted?host=" + dir_, "postgres:///vetted?host=" + dir_}) {
+    Result<std::unique_ptr<Store>> store = Open(address);
+    ASSERT_FALSE(store.ok()) << address;
+    EXPECT_EQ(store.status().code(), Code::kIo) << address;
+    EXPECT_NE(store.status().message().find("postgresql: cannot connect"), std::string::npos)
+        << store.status().message();
   }
 }
 

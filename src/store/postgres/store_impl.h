@@ -1,0 +1,63 @@
+// store/postgres/: the PostgresStore class behind OpenPostgres, visible to
+// the backend's own files and tests only. Each part of the Store lives in its
+// own file: postgres_store.cc (open, migrate, Generation, Load), content.cc
+// (Import, ImportArticles, ChangesSince, Revisions, RevisionBytes),
+// feedback.cc, search.cc (Search, Related), accounts.cc, workflow.cc.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "store/postgres/pg.h"
+#include "store/postgres/postgres_store.h"
+
+namespace vetted::store::postgres {
+
+// Migrates the database on `conn` from its version up to
+// PostgresSchemaVersion(), in one transaction holding an advisory lock.
+// kInvalid when the database is newer than this program.
+Status Migrate(pg::Conn& conn);
+
+// The database's schema version (0 when vetted never migrated it).
+Result<int> DatabaseVersion(pg::Conn& conn);
+
+class PostgresStore : public Store {
+ public:
+  PostgresStore(const std::string& conninfo, const PostgresOptions& options);
+  ~PostgresStore() override;
+
+  Result<ImportReport> Import(const ImportInput& input) override;
+  Result<ImportReport> ImportArticles(const std::vector<ArticleSource>& articles) override;
+  Result<Snapshot> Load() override;
+  Result<int64_t> Generation() override;
+  Result<Changes> ChangesSince(int64_t generation) override;
+  Result<SearchResults> Search(const SearchQuery& query) override;
+  Result<std::vector<std::string>> Related(const std::string& url, size_t limit) override;
+  std::vector<Result<int64_t>> AddFeedback(const std::vector<NewFeedback>& batch) override;
+  Result<std::vector<FeedbackRecord>> ListFeedback() override;
+  Result<std::vector<FeedbackRecord>> FindFeedback(const FeedbackFilter& filter) override;
+  Result<std::vector<RevisionInfo>> Revisions(const std::string& path) override;
+  Result<std::string> RevisionBytes(const std::string& path, const std::string& revision) override;
+  AccountStore* Accounts() override { return accounts_.get(); }
+  WorkflowStore* Workflow() override { return workflow_.get(); }
+
+  pg::Pool& pool() { return pool_; }
+  const util::Clock& clock() const { return *clock_; }
+
+ private:
+  const util::Clock* clock_;
+  pg::Pool pool_;
+  std::unique_ptr<AccountStore> accounts_;
+  std::unique_ptr<WorkflowStore> workflow_;
+};
+
+// Store::Load's reads on `conn`, inside the caller's transaction.
+Result<Snapshot> LoadOn(pg::Conn& conn);
+
+// The AccountStore and WorkflowStore of a PostgresStore (accounts.cc,
+// workflow.cc); nullptr until built. `pool` and `clock` outlive them.
+std::unique_ptr<AccountStore> MakePostgresAccounts(pg::Pool* pool);
+std::unique_ptr<WorkflowStore> MakePostgresWorkflow(pg::Pool* pool, const util::Clock* clock);
+
+}  // namespace vetted::store::postgres
