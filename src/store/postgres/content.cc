@@ -8,6 +8,9 @@ Status NotYet(const char* what) {
 }
 }  // namespace
 
+Result<ImportReport> ImportOn(pg::Conn&, const ImportInput&, const std::string&) {
+  return NotYet("Import");
+}
 Result<ImportReport> PostgresStore::Import(const ImportInput&) {
   return NotYet("Import");
 }

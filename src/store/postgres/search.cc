@@ -3,6 +3,13 @@
 
 namespace vetted::store::postgres {
 
+Status IndexArticle(pg::Conn&, int64_t, const std::string&, const SearchDocument&) {
+  return Status::Ok();  // not built yet
+}
+Status UnindexArticle(pg::Conn&, int64_t) {
+  return Status::Ok();  // not built yet
+}
+
 Result<SearchResults> PostgresStore::Search(const SearchQuery&) {
   return Status::Internal("postgresql: Search is not built yet");
 }

@@ -55,6 +55,18 @@ class PostgresStore : public Store {
 // Store::Load's reads on `conn`, inside the caller's transaction.
 Result<Snapshot> LoadOn(pg::Conn& conn);
 
+// Import's work inside the caller's open transaction on `conn` (content.cc):
+// takes the generation's row lock first, so that imports from several nodes
+// run one after another. `now` is the new revisions' created_at. Also what
+// WorkflowTx::ImportContent runs (a publication).
+Result<ImportReport> ImportOn(pg::Conn& conn, const ImportInput& input, const std::string& now);
+
+// The search index (search.cc), inside the caller's transaction: writes or
+// replaces the row of article `article_id` (published at `url`), or removes
+// it (an unpublished article).
+Status IndexArticle(pg::Conn& conn, int64_t article_id, const std::string& url, const SearchDocument& doc);
+Status UnindexArticle(pg::Conn& conn, int64_t article_id);
+
 // The AccountStore and WorkflowStore of a PostgresStore (accounts.cc,
 // workflow.cc); nullptr until built. `pool` and `clock` outlive them.
 std::unique_ptr<AccountStore> MakePostgresAccounts(pg::Pool* pool);
