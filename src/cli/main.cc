@@ -23,6 +23,7 @@ struct Args {
   ExportArgs export_;
   FeedbackExportArgs feedback;
   AuditVerifyArgs audit;
+  MigrateArgs migrate;
   RevisionArgs revision;
   NewArgs new_;
   DevArgs dev;
@@ -156,6 +157,13 @@ const std::vector<Subcommand>& Table() {
          c.add_option("--db", a.dev.db, "Store address to import into (memory: keeps nothing)");
        },
        [](const Args& a) { return RunDev(a.dev); }},
+      {"migrate", "Bring the store's schema to this program's version (--status: only say where it is)",
+       [](CLI::App& c, Args& a) {
+         c.add_option("--db", a.migrate.db, "Store address: sqlite:PATH, a file path or postgresql://...")
+             ->envname("VETTED_DB");
+         c.add_flag("--status", a.migrate.status, "Only print the store's schema version and this program's");
+       },
+       [](const Args& a) { return RunMigrate(a.migrate); }},
       {"new", "Write a small working site to start from, with comments that teach the format",
        [](CLI::App& c, Args& a) { c.add_option("dir", a.new_.dir, "The new site folder")->required(); },
        [](const Args& a) { return RunNew(a.new_); }},

@@ -48,4 +48,22 @@ Result<std::unique_ptr<Store>> Open(const std::string& address, const OpenOption
   return Status::Invalid("store: unknown address scheme \"" + std::string(scheme) + ":\"; " + kForms);
 }
 
+Result<SchemaVersions> SchemaStatus(const std::string& address) {
+  std::string_view scheme = SchemeOf(address);
+  if (scheme.empty() || scheme == "sqlite") {
+    std::string path = scheme.empty() ? address : address.substr(scheme.size() + 1);
+    if (path.empty()) return Status::Invalid(std::string("store: empty address; ") + kForms);
+    Result<int> version = SqliteDatabaseVersion(path);
+    if (!version.ok()) return version.status();
+    return SchemaVersions{"sqlite", *version, SqliteSchemaVersion()};
+  }
+  if (scheme == "postgresql" || scheme == "postgres") {
+    Result<int> version = PostgresDatabaseVersion(address);
+    if (!version.ok()) return version.status();
+    return SchemaVersions{"postgresql", *version, PostgresSchemaVersion()};
+  }
+  if (scheme == "memory") return Status::Invalid("store: a memory: store has no schema to migrate");
+  return Status::Invalid("store: unknown address scheme \"" + std::string(scheme) + ":\"; " + kForms);
+}
+
 }  // namespace vetted::store

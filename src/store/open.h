@@ -41,4 +41,16 @@ struct OpenOptions {
 // newer than this program). Thread-safe.
 Result<std::unique_ptr<Store>> Open(const std::string& address, const OpenOptions& options = {});
 
+// The schema of the store at an address, as `vetted migrate --status` shows it.
+struct SchemaVersions {
+  std::string backend;  // "sqlite" | "postgresql"
+  int database = 0;     // the store's schema version (0: never migrated)
+  int program = 0;      // the version this program migrates to
+};
+
+// Reads the schema version of the store at `address` without changing
+// anything. kInvalid for a memory: address (it has no schema) or a bad
+// address; kNotFound when there is no SQLite file; kIo when it cannot be read.
+Result<SchemaVersions> SchemaStatus(const std::string& address);
+
 }  // namespace vetted::store

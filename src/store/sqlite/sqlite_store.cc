@@ -144,6 +144,21 @@ int SqliteSchemaVersion() {
   return static_cast<int>(kMigrations.size());
 }
 
+Result<int> SqliteDatabaseVersion(const std::string& path) {
+  std::error_code ec;
+  if (path.empty() || !std::filesystem::exists(path, ec)) return Status::NotFound("no database at " + path);
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    Status status = Status::Io("sqlite: cannot open " + path + ": " + sqlite3_errmsg(db));
+    sqlite3_close(db);
+    return status;
+  }
+  Result<int64_t> version = UserVersion(db);
+  sqlite3_close(db);
+  if (!version.ok()) return version.status();
+  return static_cast<int>(*version);
+}
+
 namespace sqlite {
 
 Status Migrate(sqlite3* db, int target) {

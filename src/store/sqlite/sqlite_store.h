@@ -35,4 +35,9 @@ Result<std::unique_ptr<Store>> OpenSqlite(const std::string& path, const SqliteO
 // The schema version this binary migrates to.
 int SqliteSchemaVersion();
 
+// The schema version of the database file at `path` (0: never migrated),
+// read without changing it. kNotFound when there is no such file; kIo when
+// it cannot be read.
+Result<int> SqliteDatabaseVersion(const std::string& path);
+
 }  // namespace vetted::store

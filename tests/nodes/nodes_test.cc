@@ -1,0 +1,196 @@
+// Several vetted nodes on one PostgreSQL database behave as one site: two
+// `vetted serve` processes on the same database (a schema of the throwaway
+// test cluster, scripts/pg-test-cluster.sh), the demo imported once. And
+// `vetted migrate` on both backends.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <thread>
+
+#include "http_client.h"
+#include "store/postgres/testing/cluster.h"
+#include "vetted_process.h"
+
+namespace vetted {
+namespace {
+
+using testing::Account;
+using testing::Client;
+using testing::Http;
+using testing::Reply;
+using testing::RunVetted;
+using testing::Server;
+using Json = nlohmann::json;
+namespace fs = std::filesystem;
+
+const Account kWriter{"writer@example.org", "amber-walrus-tide-7391", "writer", "maya-okafor"};
+const Account kReviewer{"reviewer@example.org", "copper-heron-mist-2846", "reviewer", "priya-nair"};
+const Account kEditor{"editor@example.org", "violet-badger-dune-5173", "editor", "lena-brooks"};
+
+// A fresh schema of the test cluster for this test, as a store address.
+std::string FreshAddress() {
+  const ::testing::TestInfo* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  std::string schema =
+      pg_testing::SchemaFor(std::string("nodes.") + info->test_suite_name() + "." + info->name());
+  EXPECT_TRUE(pg_testing::DropSchema(schema).ok());
+  Result<std::string> address = pg_testing::Address(schema);
+  EXPECT_TRUE(address.ok()) << address.status().message();
+  return address.ok() ? *address : "";
+}
+
+// Quoted for the shell that RunVetted uses.
+std::string Q(const std::string& s) {
+  return "'" + s + "'";
+}
+
+TEST(Migrate, StatusThenMigrateOnSqlite) {
+  fs::path dir = testing::TempDir("migrate");
+  std::string db = (dir / "site.db").string();
+  std::string out;
+  EXPECT_EQ(RunVetted("migrate --status --db " + db, &out), 1);
+  EXPECT_NE(out.find("no database at"), std::string::npos) << out;
+  ASSERT_EQ(RunVetted("migrate --db " + db, &out), 0) << out;
+  EXPECT_NE(out.find("migrated from version 0 to"), std::string::npos) << out;
+  ASSERT_EQ(RunVetted("migrate --status --db " + db, &out), 0) << out;
+  EXPECT_TRUE(out.find("schema: sqlite version") != std::string::npos &&
+              out.find("(up to date)") != std::string::npos)
+      << out;
+  fs::remove_all(dir);
+}
+
+TEST(Migrate, StatusThenMigrateOnPostgres) {
+  std::string db = FreshAddress();
+  std::string out;
+  ASSERT_EQ(RunVetted("migrate --status --db " + Q(db), &out), 0) << out;
+  EXPECT_NE(out.find("schema: postgresql version 0 of"), std::string::npos) << out;
+  ASSERT_EQ(RunVetted("migrate --db " + Q(db), &out), 0) << out;
+  ASSERT_EQ(RunVetted("migrate --status --db " + Q(db), &out), 0) << out;
+  EXPECT_NE(out.find("(up to date)"), std::string::npos) << out;
+}
+
+std::string Source(const std::string& title, const std::string& body) {
+  return "---\ntitle: \"" + title + "\"\ndescription: \"About " + title +
+         ".\"\nauthors: [maya-okafor]\ntags: [sex]\n---\n\n" + body + "\n";
+}
+
+class Nodes : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = testing::TempDir("nodes");
+    db_ = FreshAddress();
+    std::string out;
+    ASSERT_EQ(
+        RunVetted("import " + std::string(VETTED_SOURCE_DIR) + "/demo --db " + Q(db_) + " --quiet", &out), 0)
+        << out;
+    for (const Account& a : {kWriter, kReviewer, kEditor}) {
+      fs::path pw = dir_ / "pw";
+      std::ofstream(pw) << a.password << "\n";
+      ASSERT_EQ(RunVetted("user add " + a.email + " --role " + a.role + " --person " + a.person +
+                              " --password-stdin --db " + Q(db_) + " < " + pw.string(),
+                          &out),
+                0)
+          << out;
+    }
+    extra_ = {"--feedback-rate", "600", "--feedback-burst", "600"};
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  fs::path dir_;
+  std::string db_;
+  std::vector<std::string> extra_;
+};
+
+TEST_F(Nodes, APublicationThroughOneNodeIsServedByTheOther) {
+  Server a(db_, extra_), b(db_, extra_);
+  ASSERT_GT(a.port(), 0) << a.log();
+  ASSERT_GT(b.port(), 0) << b.log();
+  Client writer(a.port(), kWriter), reviewer(a.port(), kReviewer), editor(a.port(), kEditor);
+  Json c = writer.Call("POST", "/admin/api/articles",
+                       {{"path", "content/sexual-health/two-nodes.md"},
+                        {"source", Source("Two nodes", "Written on node A, read on node B.")}},
+                       201);
+  std::string id = std::to_string(c.value("id", int64_t(0))), rev = c.value("revision", std::string());
+  writer.Call("POST", "/admin/api/articles/" + id + "/submit", {{"revision", rev}});
+  reviewer.Call("POST", "/admin/api/articles/" + id + "/approve", {{"revision", rev}});
+  EXPECT_EQ(Http(b.port(), "GET", "/sexual-health/two-nodes/").status, 404);
+  editor.Call("POST", "/admin/api/articles/" + id + "/publish", {{"revision", rev}});
+  auto published = std::chrono::steady_clock::now();
+  Reply page;
+  while (std::chrono::steady_clock::now() - published < std::chrono::seconds(10)) {
+    page = Http(b.port(), "GET", "/sexual-health/two-nodes/");
+    if (page.status == 200) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - published);
+  ASSERT_EQ(page.status, 200) << b.log();
+  EXPECT_NE(page.body.find("Written on node A, read on node B."), std::string::npos);
+  std::printf("nodes: published through node A, served by node B %lld ms later\n",
+              static_cast<long long>(ms.count()));
+  // A generous bound for a loaded CI machine; the figure itself is measured in bench/nodes.sh.
+  EXPECT_LT(ms.count(), 3000);
+}
+
+TEST_F(Nodes, ASessionMadeOnOneNodeWorksOnTheOther) {
+  Server a(db_, extra_), b(db_, extra_);
+  ASSERT_GT(a.port(), 0) << a.log();
+  ASSERT_GT(b.port(), 0) << b.log();
+  Client editor(a.port(), kEditor);
+  ASSERT_FALSE(editor.cookie().empty());
+  Reply on_b = Http(b.port(), "GET", "/admin/api/session", "Cookie: " + editor.cookie() + "\r\n");
+  ASSERT_EQ(on_b.status, 200) << on_b.body;
+  EXPECT_EQ(Json::parse(on_b.body, nullptr, false).value("csrf", ""), editor.csrf());
+  // A change through node B with the session and token node A gave.
+  Reply made =
+      Http(b.port(), "POST", "/admin/api/articles",
+           "Cookie: " + editor.cookie() + "\r\nX-CSRF-Token: " + editor.csrf() +
+               "\r\nContent-Type: application/json\r\n",
+           Json{{"path", "content/sexual-health/via-b.md"}, {"source", Source("Via B", "Text.")}}.dump());
+  EXPECT_EQ(made.status, 201) << made.body;
+  // Signing out on node A ends the session on node B at once.
+  Reply out = Http(a.port(), "POST", "/admin/logout",
+                   "Cookie: " + editor.cookie() + "\r\nContent-Type: application/x-www-form-urlencoded\r\n",
+                   "csrf=" + editor.csrf());
+  EXPECT_TRUE(out.status == 303 || out.status == 200) << out.status << out.body;
+  EXPECT_EQ(Http(b.port(), "GET", "/admin/api/session", "Cookie: " + editor.cookie() + "\r\n").status, 401);
+}
+
+TEST_F(Nodes, FeedbackPostedToBothNodesLandsOnceEach) {
+  Server a(db_, extra_), b(db_, extra_);
+  ASSERT_GT(a.port(), 0) << a.log();
+  ASSERT_GT(b.port(), 0) << b.log();
+  const std::string article = "/relationships/sex-and-relationships/why-you-might-cry-during-sex/";
+  constexpr int kEach = 15;
+  std::set<int64_t> ids;
+  auto post = [&](int port, int i) {
+    Json j = {{"article", article},
+              {"helpful", i % 2 == 0},
+              {"category", "other"},
+              {"comment", "node " + std::to_string(port) + " #" + std::to_string(i)}};
+    return Http(port, "POST", "/api/feedback", "Content-Type: application/json\r\n", j.dump());
+  };
+  for (int i = 0; i < kEach; ++i) {
+    for (int port : {a.port(), b.port()}) {
+      Reply r = post(port, i);
+      ASSERT_EQ(r.status, 201) << r.body;
+      ids.insert(Json::parse(r.body, nullptr, false).value("id", int64_t(0)));
+    }
+  }
+  EXPECT_EQ(ids.size(), 2u * kEach);  // distinct ids across both nodes
+  std::string out;
+  ASSERT_EQ(RunVetted("feedback export --db " + Q(db_) + " --format json", &out), 0) << out;
+  Json all = Json::parse(out, nullptr, false);
+  ASSERT_TRUE(all.is_array()) << out.substr(0, 300);
+  size_t mine = 0;
+  for (const Json& f : all)
+    if (f.value("comment", "").starts_with("node ")) ++mine;
+  EXPECT_EQ(mine, 2u * kEach);
+}
+
+}  // namespace
+}  // namespace vetted
