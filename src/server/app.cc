@@ -280,6 +280,25 @@ void App::Impl::WarmSearch(const Content& c, const std::vector<const Article*>* 
   }
 }
 
+void App::Impl::SawStore(const Status& status) {
+  int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::steady_clock::now().time_since_epoch())
+                       .count();
+  store_looked_ms.store(now_ms, std::memory_order_relaxed);
+  bool down = !status.ok() && status.code() == Code::kIo;
+  bool was = store_down.exchange(down);
+  if (down != was && log) {
+    log(down ? "database unreachable (" + status.message() +
+                   "): pages are served from memory, what needs the database answers 503 until it is back"
+             : std::string("database reachable again"));
+  }
+}
+
+bool App::Impl::StoreDown(bool look_again) {
+  if (look_again) SawStore(store.Generation().status());
+  return store_down.load(std::memory_order_acquire);
+}
+
 App::App(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 Result<std::unique_ptr<App>> App::Open(store::Store& store, const AppOptions& options, Metrics* metrics,
@@ -332,6 +351,7 @@ Result<std::unique_ptr<App>> App::Open(store::Store& store, const AppOptions& op
       return Status::Internal("routes: " + s.message());
   }
   Impl* raw = impl.get();
+  raw->router.SetStoreHealth([raw](bool look_again) { return raw->StoreDown(look_again); });
   impl->queue = std::make_unique<FeedbackQueue>(
       [raw](const std::vector<store::NewFeedback>& batch) { return raw->store.AddFeedback(batch); },
       std::max<size_t>(1, options.feedback_batch));
@@ -342,11 +362,17 @@ Result<std::unique_ptr<App>> App::Open(store::Store& store, const AppOptions& op
     raw->warm = true;
     std::unique_lock<std::mutex> lock(raw->poll_mu);
     auto last_scheduled = std::chrono::steady_clock::time_point{};
-    while (!raw->poll_cv.wait_for(lock, raw->options.reload_poll, [raw] { return raw->stopping; })) {
+    // While the database is unreachable, look again four times a second rather than at every poll.
+    auto wait = [raw] {
+      return raw->store_down.load() ? std::max(raw->options.reload_poll, std::chrono::milliseconds(250))
+                                    : raw->options.reload_poll;
+    };
+    while (!raw->poll_cv.wait_for(lock, wait(), [raw] { return raw->stopping; })) {
       lock.unlock();
       // The newsroom's scheduled publications and unpublications, once a
       // second at most; what one publishes is served by the Reload below.
-      if (raw->articles && std::chrono::steady_clock::now() - last_scheduled >= kScheduledEvery) {
+      if (raw->articles && !raw->store_down.load() &&
+          std::chrono::steady_clock::now() - last_scheduled >= kScheduledEvery) {
         last_scheduled = std::chrono::steady_clock::now();
         raw->RunScheduled();
       }
@@ -380,6 +406,7 @@ Status App::Reload() {
   // both ask): the second finds the new generation already served.
   std::lock_guard<std::mutex> reloading(impl_->reload_mu);
   Result<int64_t> generation = impl_->store.Generation();
+  impl_->SawStore(generation.status());
   if (!generation.ok()) return generation.status();
   std::shared_ptr<const Content> current;
   {

@@ -155,6 +155,17 @@ struct App::Impl {
   // `metrics` when /metrics is read.
   std::atomic<uint64_t> cache_hits{0}, hits_reported{0};
   std::atomic<bool> warm{false};  // the search index's word lists are ready (see WarmSearch)
+  // The database could not be reached at the last look (the poller looks at
+  // every reload; Router::SetStoreHealth). Pages are served from memory
+  // meanwhile; what needs the database answers 503.
+  std::atomic<bool> store_down{false};
+  std::atomic<int64_t> store_looked_ms{0};  // steady clock of the last look
+  // Records a look at the database (logs when it goes down or comes back).
+  void SawStore(const Status& status);
+  // Router::SetStoreHealth's function: the last look, or a new one when
+  // `look_again` (after a failure: rare while the database is up, and while
+  // it is down requests are refused before they reach a handler).
+  bool StoreDown(bool look_again);
 
   std::mutex reload_mu;  // held by App::Reload throughout
   std::mutex poll_mu;

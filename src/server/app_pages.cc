@@ -165,6 +165,7 @@ std::string QueryValue(std::string_view query, std::string_view name) {
 Response App::Impl::Health(const Content& c) {
   bool ready = warm.load(std::memory_order_acquire);
   nlohmann::ordered_json body = {{"status", ready ? "ok" : "warming"},
+                                 {"database", store_down.load() ? "unreachable" : "ok"},
                                  {"generation", c.generation},
                                  {"articles", c.site.articles.size()}};
   return JsonResponse(ready ? 200 : 503, body, "healthz");

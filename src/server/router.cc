@@ -90,6 +90,30 @@ Response Refusal(int status, std::string_view text, std::string_view route) {
   return res;
 }
 
+bool UsesStore(const Route& route) {
+  return route.uses_store || IsNewsroomAccess(route.access) || util::StartsWith(route.pattern, "/admin") ||
+         util::StartsWith(route.pattern, "/preview/");
+}
+
+// The answer while the database cannot be reached: JSON for the APIs, text otherwise.
+Response Unavailable(std::string_view path) {
+  constexpr std::string_view kText =
+      "The site's database cannot be reached just now, so this cannot be done. Pages can still be read. "
+      "Please try again in a few seconds.";
+  Response res;
+  if (util::StartsWith(path, "/api/") || util::StartsWith(path, "/admin/api/")) {
+    res.status = 503;
+    res.headers.emplace_back("Content-Type", "application/json");
+    res.body = "{\"error\":\"unavailable\",\"message\":\"" + std::string(kText) + "\"}";
+  } else {
+    res = PlainResponse(503, kText);
+  }
+  res.headers.emplace_back("Retry-After", "5");
+  res.headers.emplace_back("Cache-Control", "no-store");
+  res.route = "unavailable";
+  return res;
+}
+
 }  // namespace
 
 uint8_t MethodBit(std::string_view method) {
@@ -285,8 +309,17 @@ void Router::Handle(Request&& req, Respond respond) const {
   if (found.refusal) return respond(std::move(*found.refusal));
   req.actor = newsroom::Actor{};  // only the gate says who is signed in
   req.csrf.clear();
+  const bool uses_store = store_down_ && UsesStore(*found.route);
+  if (uses_store && store_down_(false)) return respond(Unavailable(found.match.path));
   if (IsNewsroomAccess(found.route->access) && gate_) {
     if (std::optional<Response> answer = gate_(req, *found.route)) return respond(std::move(*answer));
+  }
+  if (uses_store) {
+    // A failure of the database while the handler ran: say so as a 503 the client may retry.
+    respond = [down = store_down_, path = found.match.path, inner = std::move(respond)](Response&& res) {
+      if (res.status >= 500 && down(true)) return inner(Unavailable(path));
+      inner(std::move(res));
+    };
   }
   found.route->handler(std::move(req), found.match, std::move(respond));
 }

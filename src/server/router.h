@@ -22,7 +22,9 @@
 //   7. for a newsroom route, the gate (SetGate: the admin group's session,
 //      role, CSRF and same-origin checks), which may answer instead and
 //      otherwise fills Request::actor and Request::csrf;
-//   8. calls the handler, which must call `respond` exactly once.
+//   8. a route that needs the database while it is unreachable (see
+//      SetStoreHealth) -> 503 "unavailable" with Retry-After;
+//   9. calls the handler, which must call `respond` exactly once.
 //
 // Thread safety: Add only before the first Handle/Find/BodyLimit; after that
 // the table is read-only and those may be called from any number of threads.
@@ -98,6 +100,10 @@ struct Route {
   // Newsroom routes: the newsroom::Role bits any one of which lets an account
   // in; 0 = the role of `access` (none for kSignedIn).
   uint8_t roles = 0;
+  // The handler needs the database (search, feedback); routes under /admin
+  // and /preview/ and every newsroom route count as needing it anyway. See
+  // Router::SetStoreHealth.
+  bool uses_store = false;
 };
 
 // True for kSignedIn ... kAdmin.
@@ -128,6 +134,13 @@ class Router {
   // Sets the newsroom's gate (the admin group does). Without one, newsroom
   // routes are refused (403).
   void SetGate(Gate gate) { gate_ = std::move(gate); }
+  // How the database is (the App's poller knows): `down(false)` says whether
+  // it was unreachable at the last look; `down(true)` looks again now. While
+  // it is down, a route that needs it (Route::uses_store) answers 503 with
+  // Retry-After instead of calling its handler, and such a route's 5xx
+  // answer becomes that 503 when a fresh look finds the database down;
+  // everything else (pages, assets, /healthz) is served as usual.
+  void SetStoreHealth(std::function<bool(bool look_again)> down) { store_down_ = std::move(down); }
 
   // The outcome of steps 1-6 for a request: the route and its match, or the
   // refusal to send.
@@ -155,6 +168,7 @@ class Router {
 
   RouterOptions options_;
   Gate gate_;
+  std::function<bool(bool)> store_down_;
   std::vector<Route> routes_;
   std::vector<int> rank_;  // per route: higher is more specific
 };

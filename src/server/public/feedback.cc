@@ -19,9 +19,9 @@ Status AddFeedbackRoutes(Router& router, App::Impl& app) {
     respond(m->FeedbackPreflight(req, *m->Current()));
   };
   const Route routes[] = {
-      {kPost, "/feedback", Access::kPublic, kFeedbackBodyLimit, post(false)},
-      {kPost, "/feedback/", Access::kPublic, kFeedbackBodyLimit, post(false)},
-      {kPost, "/api/feedback", Access::kPublic, kFeedbackBodyLimit, post(true)},
+      {kPost, "/feedback", Access::kPublic, kFeedbackBodyLimit, post(false), 0, /*uses_store=*/true},
+      {kPost, "/feedback/", Access::kPublic, kFeedbackBodyLimit, post(false), 0, /*uses_store=*/true},
+      {kPost, "/api/feedback", Access::kPublic, kFeedbackBodyLimit, post(true), 0, /*uses_store=*/true},
       {kOptions, "/api/feedback", Access::kPublic, kNoBody, preflight},  // CORS
       {kGet, "/feedback/thanks", Access::kPublic, kNoBody, thanks},
       {kGet, "/feedback/thanks/", Access::kPublic, kNoBody, thanks},

@@ -13,8 +13,11 @@ Status AddSearchRoutes(Router& router, App::Impl& app) {
     };
   };
   for (const char* pattern : {"/search", "/search/"})
-    if (Status s = router.Add({kGet, pattern, Access::kPublic, kNoBody, search(false)}); !s.ok()) return s;
-  return router.Add({kGet, "/api/search", Access::kPublic, kNoBody, search(true)});
+    if (Status s =
+            router.Add({kGet, pattern, Access::kPublic, kNoBody, search(false), 0, /*uses_store=*/true});
+        !s.ok())
+      return s;
+  return router.Add({kGet, "/api/search", Access::kPublic, kNoBody, search(true), 0, /*uses_store=*/true});
 }
 
 }  // namespace vetted::server

@@ -130,7 +130,12 @@ std::string_view Rows::View(int row, int col) const {
 }
 
 Result<std::unique_ptr<Conn>> Conn::Open(const std::string& conninfo) {
-  PGconn* conn = PQconnectdb(conninfo.c_str());
+  // A connect_timeout unless the address sets one (later parameters win: the
+  // expanded address comes last): a server that is unreachable must not
+  // hold a request (or the reload poller) forever.
+  const char* keys[] = {"connect_timeout", "dbname", nullptr};
+  const char* values[] = {"5", conninfo.c_str(), nullptr};
+  PGconn* conn = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
   if (conn == nullptr) return Status::Io("postgresql: out of memory opening a connection");
   if (PQstatus(conn) != CONNECTION_OK) {
     Status s = Status::Io("postgresql: cannot connect: " + Trimmed(PQerrorMessage(conn)));
