@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "store/backend.h"
+#include "store/postgres/pg_array.h"
 #include "store/postgres/store_impl.h"
 #include "util/util.h"
 
@@ -28,52 +29,7 @@ constexpr int64_t kChangesKept = 64;
 // (one statement's parameters are held in memory on both sides).
 constexpr size_t kChunkBytes = size_t{32} << 20;
 
-// A one-dimensional array parameter in PostgreSQL's binary format (what
-// array_recv reads), bound as a string and cast in the SQL ("$1::text[]").
-class Array {
- public:
-  // Element type OIDs (pg_type.h).
-  static constexpr uint32_t kText = 25, kBytea = 17, kInt8 = 20;
-
-  explicit Array(uint32_t element_type) : element_type_(element_type) {}
-  void Add(std::string_view v) {
-    Put32(static_cast<uint32_t>(v.size()));
-    body_.append(v);
-    ++count_;
-  }
-  void Add(int64_t v) {
-    Put32(8);
-    for (int shift = 56; shift >= 0; shift -= 8) body_.push_back(static_cast<char>((v >> shift) & 0xff));
-    ++count_;
-  }
-  size_t size() const { return count_; }
-  bool empty() const { return count_ == 0; }
-  // The encoded array: header (dimensions, no nulls, element type) then the elements.
-  std::string Encoded() const {
-    std::string out;
-    out.reserve(20 + body_.size());
-    auto put = [&out](uint32_t v) {
-      for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>((v >> shift) & 0xff));
-    };
-    put(count_ == 0 ? 0 : 1);
-    put(0);
-    put(element_type_);
-    if (count_ > 0) {
-      put(static_cast<uint32_t>(count_));
-      put(1);  // lower bound
-    }
-    out += body_;
-    return out;
-  }
-
- private:
-  void Put32(uint32_t v) {
-    for (int shift = 24; shift >= 0; shift -= 8) body_.push_back(static_cast<char>((v >> shift) & 0xff));
-  }
-  uint32_t element_type_;
-  std::string body_;
-  size_t count_ = 0;
-};
+using pg::Array;
 
 // Calls fn(begin, end) over [0, n) in ranges whose bytes (size(i)) stay under
 // kChunkBytes (a range has at least one element); stops at the first error.
@@ -109,8 +65,8 @@ using ExistingMap = std::unordered_map<std::string, Existing>;
 Result<ExistingMap> ReadArticles(pg::Conn& conn, const ImportInput& input, bool whole) {
   Array paths(Array::kText), urls(Array::kText);
   for (const ArticleSource& a : input.articles) {
-    paths.Add(a.path);
-    urls.Add(a.url);
+    paths.AddBytes(a.path);
+    urls.AddBytes(a.url);
   }
   const char* sql = whole
                         ? "SELECT a.path, a.id, a.url, a.published, r.hash, r.bytes_hash, a.search_glossary "
@@ -148,10 +104,10 @@ Status SetCurrentRevisions(pg::Conn& conn, const std::vector<NewRevision>& revis
       [&](size_t begin, size_t end) -> Status {
         Array ids(Array::kInt8), hashes(Array::kText), bytes(Array::kBytea), bytes_hashes(Array::kText);
         for (size_t i = begin; i < end; ++i) {
-          ids.Add(revisions[i].article_id);
-          hashes.Add(revisions[i].source->revision);
-          bytes.Add(revisions[i].source->bytes);
-          bytes_hashes.Add(*revisions[i].bytes_hash);
+          ids.AddInt(revisions[i].article_id);
+          hashes.AddBytes(revisions[i].source->revision);
+          bytes.AddBytes(revisions[i].source->bytes);
+          bytes_hashes.AddBytes(*revisions[i].bytes_hash);
         }
         Result<pg::Rows> r = conn.Query(
             "WITH input AS ("
@@ -202,9 +158,9 @@ Result<size_t> WriteFiles(pg::Conn& conn, const std::vector<SourceFile>& files) 
       [&](size_t begin, size_t end) -> Status {
         Array paths(Array::kText), bytes(Array::kBytea), file_hashes(Array::kText);
         for (size_t i = begin; i < end; ++i) {
-          paths.Add(files[write[i]].path);
-          bytes.Add(files[write[i]].bytes);
-          file_hashes.Add(hashes[write[i]]);
+          paths.AddBytes(files[write[i]].path);
+          bytes.AddBytes(files[write[i]].bytes);
+          file_hashes.AddBytes(hashes[write[i]]);
         }
         return conn
             .Query(
@@ -217,7 +173,7 @@ Result<size_t> WriteFiles(pg::Conn& conn, const std::vector<SourceFile>& files) 
   if (!status.ok()) return status;
   if (!stored.empty()) {
     Array gone(Array::kText);
-    for (const auto& [path, hash] : stored) gone.Add(path);
+    for (const auto& [path, hash] : stored) gone.AddBytes(path);
     Result<pg::Rows> r = conn.Query("DELETE FROM files WHERE path = ANY($1::text[])", gone.Encoded());
     if (!r.ok()) return r.status();
   }
@@ -238,8 +194,8 @@ Result<int64_t> LockGeneration(pg::Conn& conn) {
 Status RecordChanges(pg::Conn& conn, int64_t generation, const ImportReport& report) {
   Array paths(Array::kText);
   for (const auto* list : {&report.added, &report.changed, &report.removed})
-    for (const std::string& path : *list) paths.Add(path);
-  if (report.files_changed > 0) paths.Add(std::string_view());
+    for (const std::string& path : *list) paths.AddBytes(path);
+  if (report.files_changed > 0) paths.AddBytes(std::string_view());
   return conn
       .Query(
           "WITH g AS (UPDATE meta SET value = $1::int8 WHERE key = 'generation'), "
@@ -291,12 +247,12 @@ Result<ImportReport> ImportContent(pg::Conn& conn, const ImportInput& input, con
     auto it = existing.find(a.path);
     if (it == existing.end()) continue;
     it->second.seen = true;
-    if (it->second.published && it->second.url != a.url) unpublish.Add(it->second.id);
+    if (it->second.published && it->second.url != a.url) unpublish.AddInt(it->second.id);
   }
   if (whole) {
     for (const auto& [path, e] : existing) {
       if (!e.published || e.seen) continue;
-      unpublish.Add(e.id);
+      unpublish.AddInt(e.id);
       unindex.push_back(e.id);
       report.removed.push_back(path);
     }
@@ -325,17 +281,17 @@ Result<ImportReport> ImportContent(pg::Conn& conn, const ImportInput& input, con
     if (e.published && e.url == a.url && same_revision) {
       ++report.unchanged;
       if (e.glossary != a.search.glossary) {  // only the search row changes
-        update_ids.Add(e.id);
-        update_urls.Add(a.url);
-        update_glossaries.Add(a.search.glossary);
+        update_ids.AddInt(e.id);
+        update_urls.AddBytes(a.url);
+        update_glossaries.AddBytes(a.search.glossary);
         index.emplace_back(e.id, &a);
         ++reindexed;
       }
       continue;
     }
-    update_ids.Add(e.id);
-    update_urls.Add(a.url);
-    update_glossaries.Add(a.search.glossary);
+    update_ids.AddInt(e.id);
+    update_urls.AddBytes(a.url);
+    update_glossaries.AddBytes(a.search.glossary);
     if (!same_revision) revisions.push_back({e.id, &a, &bytes_hash(i)});
     index.emplace_back(e.id, &a);
     (e.published ? report.changed : report.added).push_back(a.path);
@@ -344,9 +300,9 @@ Result<ImportReport> ImportContent(pg::Conn& conn, const ImportInput& input, con
   if (!fresh.empty()) {
     Array paths(Array::kText), urls(Array::kText), glossaries(Array::kText);
     for (size_t i : fresh) {
-      paths.Add(input.articles[i].path);
-      urls.Add(input.articles[i].url);
-      glossaries.Add(input.articles[i].search.glossary);
+      paths.AddBytes(input.articles[i].path);
+      urls.AddBytes(input.articles[i].url);
+      glossaries.AddBytes(input.articles[i].search.glossary);
     }
     Result<pg::Rows> rows = conn.Query(
         "INSERT INTO articles(path, url, published, search_glossary) "
