@@ -152,6 +152,7 @@ CREATE FUNCTION audit_refuse() RETURNS trigger LANGUAGE plpgsql AS
 CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON audit
   FOR EACH ROW EXECUTE FUNCTION audit_refuse();
 CREATE TABLE wf_preview_links(
+  id BIGSERIAL PRIMARY KEY,
   token_hash TEXT NOT NULL UNIQUE,
   article_id BIGINT NOT NULL REFERENCES wf_articles(id),
   revision TEXT NOT NULL,
