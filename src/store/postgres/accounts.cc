@@ -55,7 +55,9 @@ class PostgresAccounts : public AccountStore {
   }
 
   Result<AccountRecord> FindAccount(const std::string& email) override {
-    return One("SELECT " ACCOUNT_COLUMNS " FROM accounts WHERE lower(email) = lower($1::text)", email, email);
+    return One("SELECT " ACCOUNT_COLUMNS
+               " FROM accounts WHERE lower(email COLLATE \"C\") = lower($1::text COLLATE \"C\")",
+               email, email);
   }
 
   Result<AccountRecord> GetAccount(int64_t id) override {

@@ -209,6 +209,31 @@ TEST_F(PostgresNewsroom, TwoNodesAddingTheSameEmailMakeOneAccount) {
   EXPECT_EQ(b_->Accounts()->ListAccounts()->size(), static_cast<size_t>(kRounds));
 }
 
+TEST_F(PostgresNewsroom, EmailsIgnoreAsciiCaseOnlyAndAreFoundByTheIndex) {
+  // As SQLite's NOCASE and the memory backend: only A-Z fold, whatever the
+  // locale (the test cluster's is C; the index names its collation so that a
+  // database in another locale behaves the same).
+  Result<std::unique_ptr<pg::Conn>> conn = pg::Conn::Open(address_);
+  ASSERT_TRUE(conn.ok()) << conn.status().message();
+  Result<pg::Rows> index = (*conn)->Query(
+      "SELECT indexdef FROM pg_indexes WHERE indexname = 'accounts_email' AND schemaname = current_schema()");
+  ASSERT_TRUE(index.ok() && index->size() == 1) << index.status().message();
+  EXPECT_NE(index->Text(0, 0).find("lower((email COLLATE \"C\"))"), std::string::npos) << index->Text(0, 0);
+  ASSERT_TRUE(a_->Accounts()->AddAccount(Account("\xc3\x89mile@x.org")).ok());  // Émile
+  EXPECT_TRUE(a_->Accounts()->AddAccount(Account("\xc3\xa9mile@x.org")).ok());  // émile: another
+  EXPECT_EQ(a_->Accounts()->AddAccount(Account("\xc3\x89MILE@X.org")).status().code(), Code::kConflict);
+  EXPECT_EQ(b_->Accounts()->FindAccount("\xc3\x89MILE@x.ORG")->email, "\xc3\x89mile@x.org");
+
+  ASSERT_TRUE((*conn)->Exec("SET enable_seqscan = off").ok());
+  Result<pg::Rows> plan = (*conn)->Query(
+      "EXPLAIN SELECT id FROM accounts WHERE lower(email COLLATE \"C\") = lower($1::text COLLATE \"C\")",
+      "a@x.org");
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  std::string text;
+  for (int i = 0; i < plan->size(); ++i) text += plan->Text(i, 0) + "\n";
+  EXPECT_NE(text.find("accounts_email"), std::string::npos) << text;
+}
+
 TEST_F(PostgresNewsroom, AFailedStatementInsideWriteCommitsNothing) {
   int64_t article = NewArticle(*a_, "content/a.md");
   // The callback ignores a failed statement (text with a NUL byte) and

@@ -72,7 +72,9 @@ CREATE TABLE accounts(
   must_change_password BOOLEAN NOT NULL DEFAULT false,
   totp_secret TEXT NOT NULL DEFAULT '',
   created_at BIGINT NOT NULL);
-CREATE UNIQUE INDEX accounts_email ON accounts(lower(email));
+-- Unique ignoring ASCII case only, whatever the database's locale (as
+-- SQLite's NOCASE): lower() under the "C" collation folds A-Z alone.
+CREATE UNIQUE INDEX accounts_email ON accounts(lower(email COLLATE "C"));
 CREATE TABLE sessions(
   id_hash TEXT PRIMARY KEY,
   account_id BIGINT NOT NULL REFERENCES accounts(id),
