@@ -11,6 +11,7 @@
 #include "store/postgres/pg.h"
 #include "store/postgres/postgres_store.h"
 #include "store/postgres/testing/cluster.h"
+#include "util/util.h"
 
 namespace vetted::store {
 namespace {
@@ -161,6 +162,56 @@ TEST_F(PostgresNewsroom, TwoNodesSavingOnTheSameRevisionOneWins) {
     return Status::Ok();
   });
   EXPECT_TRUE(read.ok()) << read.message();
+}
+
+// A publication as the newsroom makes one: the published content read
+// inside the transaction, one article added to it, imported, audited.
+Status Publish(Store& node, const std::string& name) {
+  return node.Workflow()->Write([&](WorkflowTx& tx) {
+    Result<Snapshot> live = tx.LoadContent();
+    if (!live.ok()) return live.status();
+    ImportInput in;
+    for (const SourceFile& f : live->files) {
+      if (f.path.rfind("content/", 0) != 0) {
+        in.files.push_back(f);
+        continue;
+      }
+      std::string stem = f.path.substr(8, f.path.size() - 8 - 3);  // content/<stem>.md
+      in.articles.push_back(
+          {f.path, "/" + stem + "/", "sha256:" + util::Sha256Hex(f.bytes), f.bytes, {}, ""});
+    }
+    std::string bytes = "---\ntitle: " + name + "\n---\nBody of " + name + ".\n";
+    in.articles.push_back(
+        {"content/" + name + ".md", "/" + name + "/", "sha256:" + util::Sha256Hex(bytes), bytes, {}, ""});
+    Result<ImportReport> report = tx.ImportContent(in);
+    if (!report.ok()) return report.status();
+    AuditEntry e{0, "2026-12-01T10:00:00Z", 1, "publish", 0, "", "approved", "published", name, ""};
+    return tx.AppendAudit(e);
+  });
+}
+
+TEST_F(PostgresNewsroom, TwoNodesPublishingAtOnceLoseNoPublication) {
+  ASSERT_TRUE(a_->Import({{}, {{"site.toml", "title = 'x'\n"}}}).ok());
+  constexpr int kPerNode = 8;
+  std::vector<std::thread> threads;
+  for (Store* node : {a_.get(), b_.get()}) {
+    threads.emplace_back([&, node] {
+      for (int i = 0; i < kPerNode; ++i) {
+        std::string name = std::string(node == a_.get() ? "a" : "b") + std::to_string(i);
+        Status s = Publish(*node, name);
+        EXPECT_TRUE(s.ok()) << name << ": " << s.message();
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  Result<Snapshot> live = b_->Load();
+  ASSERT_TRUE(live.ok()) << live.status().message();
+  EXPECT_EQ(live->files.size(), static_cast<size_t>(1 + 2 * kPerNode));  // site.toml and every article
+  EXPECT_EQ(live->generation, 1 + 2 * kPerNode);
+  Result<AuditCheck> check = a_->Workflow()->VerifyAudit();
+  ASSERT_TRUE(check.ok()) << check.status().message();
+  EXPECT_TRUE(check->intact) << check->problem;
+  EXPECT_EQ(check->entries, static_cast<size_t>(2 * kPerNode));
 }
 
 TEST_F(PostgresNewsroom, ASessionAddedOnOneNodeIsFoundOnTheOther) {
