@@ -72,7 +72,9 @@ CREATE TABLE accounts(
   must_change_password BOOLEAN NOT NULL DEFAULT false,
   totp_secret TEXT NOT NULL DEFAULT '',
   created_at BIGINT NOT NULL);
-CREATE UNIQUE INDEX accounts_email ON accounts(lower(email));
+-- Unique ignoring ASCII case only, whatever the database's locale (as
+-- SQLite's NOCASE): lower() under the "C" collation folds A-Z alone.
+CREATE UNIQUE INDEX accounts_email ON accounts(lower(email COLLATE "C"));
 CREATE TABLE sessions(
   id_hash TEXT PRIMARY KEY,
   account_id BIGINT NOT NULL REFERENCES accounts(id),
@@ -152,6 +154,7 @@ CREATE FUNCTION audit_refuse() RETURNS trigger LANGUAGE plpgsql AS
 CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON audit
   FOR EACH ROW EXECUTE FUNCTION audit_refuse();
 CREATE TABLE wf_preview_links(
+  id BIGSERIAL PRIMARY KEY,
   token_hash TEXT NOT NULL UNIQUE,
   article_id BIGINT NOT NULL REFERENCES wf_articles(id),
   revision TEXT NOT NULL,
