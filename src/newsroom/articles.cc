@@ -127,14 +127,20 @@ Result<Saved> Articles::Save(const Actor& actor, int64_t id, const std::string& 
     Result<WfArticle> a = tx.Article(id);
     if (!a.ok()) return a.status();
     saved.revision = internal::ParseSource(source, a->path).revision;
+    // The same revision written differently, meaning the same: the stored bytes stay.
+    std::string stored = source;
+    Result<std::vector<WfRevision>> revisions = tx.Revisions(id);
+    if (!revisions.ok()) return revisions.status();
+    for (const WfRevision& rev : *revisions)
+      if (rev.hash == saved.revision && rev.source != source &&
+          SettingsChanges(rev.source, source, a->path).empty())
+        stored = rev.source;
     Result<store::SaveResult> r =
-        tx.SaveRevision({id, saved.revision, source, base_revision, actor.account_id, now, major});
+        tx.SaveRevision({id, saved.revision, stored, base_revision, actor.account_id, now, major});
     if (!r.ok()) return r.status();
     if (r->conflict) {
       saved.conflict = true;
       saved.latest_revision = r->latest_revision;
-      Result<std::vector<WfRevision>> revisions = tx.Revisions(id);
-      if (!revisions.ok()) return revisions.status();
       for (const WfRevision& rev : *revisions)
         if (rev.hash == r->latest_revision) saved.latest_source = rev.source;
       return Status::Ok();  // nothing was written
@@ -143,8 +149,9 @@ Result<Saved> Articles::Save(const Actor& actor, int64_t id, const std::string& 
     // The same revision with other bytes: its stored source was replaced, and
     // the record keeps what the lines were.
     auto record_settings = [&]() {
-      return Record(tx, actor, now, "save-settings", id, saved.revision, a->state, a->state,
-                    "same revision, settings changed:\n" + SettingsChanges(r->replaced_source, source));
+      return Record(
+          tx, actor, now, "save-settings", id, saved.revision, a->state, a->state,
+          "same revision, settings changed:\n" + SettingsChanges(r->replaced_source, stored, a->path));
     };
     if (saved.revision == base_revision) {  // what readers see did not change: nor does the state
       if (!r->replaced) return Status::Ok();

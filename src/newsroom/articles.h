@@ -60,7 +60,9 @@ struct Saved {
   // revision's stored source is now the saved one; the state and the
   // approvals stay as they were (they cover the revision), and an audit entry
   // "save-settings" records the changed lines, before -> after. The change
-  // reaches readers when an editor publishes the revision again.
+  // reaches readers when an editor publishes the revision again. A save that
+  // only writes the file differently (SettingsChanges is empty) keeps the
+  // stored bytes: nothing is recorded.
   bool settings_only = false;
 };
 
@@ -169,12 +171,15 @@ Result<std::string> PublishedSource(const std::string& source, const std::string
                                     const NonClinicalChange& non_clinical,
                                     const std::string& first_published = "");
 
-// What differs between two sources of the same revision, in words for the
-// record: one line per front-matter key whose lines changed,
-// "<lines before> -> <lines after>" ("(none)" for a key added or removed;
-// a value's lines joined by "\n"), and a last line when the rest of the file
-// changed in ways readers do not see. "" when the two are the same.
-std::string SettingsChanges(const std::string& before, const std::string& after);
+// What differs between two sources of the same revision (article at
+// `path`), in words for the record: one line per front-matter key whose
+// meaning changed, "<its lines before> -> <its lines after>" ("(none)" for a
+// key added or removed; a value's lines joined by "\n"), and a last line when
+// the rest of the file changed in ways readers do not see. Keys written
+// differently with the same meaning are left out (the keys the revision
+// covers always: the revision is the same). "" when nothing changed in
+// meaning.
+std::string SettingsChanges(const std::string& before, const std::string& after, const std::string& path);
 
 // Whether the live revision's stored source was changed (a settings-only
 // save, Saved::settings_only) after it was last published: publishing it

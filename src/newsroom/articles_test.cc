@@ -283,6 +283,36 @@ TEST_F(ArticlesTest, SettingsOnlySaveIsKeptWithoutANewReview) {
   EXPECT_TRUE(check->intact) << check->problem;
 }
 
+// Only what a setting means counts: the same file written another way (the
+// editor's form quotes every value) keeps the stored bytes, and the record
+// lists only the settings whose meaning changed.
+TEST_F(ArticlesTest, AFileWrittenDifferentlyWithTheSameMeaningIsNotAChange) {
+  Created c = PublishedFigs();
+  std::string quoted =
+      "---\ntitle: \"Figs\"\ndescription: \"About figs.\"\nauthors: [\"wendy\"]\n"
+      "published: 2026-01-10\n---\nFigs are fruit.\n";
+  Result<Saved> s = articles_->Save(kWendy, c.id, quoted, c.revision, false);
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s->revision, c.revision);
+  EXPECT_FALSE(s->settings_only);
+  Result<ArticleRecord> rec = articles_->Get(c.id);
+  EXPECT_EQ(rec->revisions[0].source, Figs("Figs are fruit."));
+  EXPECT_EQ(rec->audit.back().action, "publish");
+  EXPECT_FALSE(LiveSettingsChanged(*rec));
+
+  std::string aliased = util::ReplaceAll(quoted, "---\nFigs", "aliases: [\"/old-figs/\"]\n---\nFigs");
+  s = articles_->Save(kWendy, c.id, aliased, c.revision, false);
+  ASSERT_TRUE(s.ok());
+  EXPECT_TRUE(s->settings_only);
+  rec = articles_->Get(c.id);
+  EXPECT_EQ(rec->revisions[0].source, aliased);
+  EXPECT_EQ(rec->audit.back().detail,
+            "same revision, settings changed:\n(none) -> aliases: [\"/old-figs/\"]");
+  EXPECT_EQ(SettingsChanges(aliased, util::ReplaceAll(aliased, "\"/old-figs/\"", "/old-figs/"), kPath), "");
+  EXPECT_EQ(SettingsChanges(aliased, util::ReplaceAll(aliased, "2026-01-10", "2026-01-11"), kPath),
+            "published: 2026-01-10 -> published: 2026-01-11");
+}
+
 // Going back to an earlier text with other settings: that revision again,
 // as a draft (a new save), and its stored source follows the save.
 TEST_F(ArticlesTest, SavingAnEarlierTextWithOtherSettingsKeepsThem) {

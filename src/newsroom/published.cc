@@ -173,6 +173,26 @@ FrontMatter SplitFrontMatter(std::string_view text) {
   return out;
 }
 
+// Whether `key` means the same in the two parsed files although its lines
+// differ: always for the keys the revision covers (the two are sources of
+// one revision, so only their writing can differ), and for the settings
+// load/ reads when their values are equal. Unknown keys: never.
+bool SameMeaning(const std::string& key, const Article& a, const Article& b) {
+  for (const char* k :
+       {"title", "description", "authors", "fact_checkers", "tags", "callouts", "image", "references"})
+    if (key == k) return true;
+  if (key == "published") return a.published.Iso() == b.published.Iso();
+  if (key == "updated") return a.updated.Iso() == b.updated.Iso();
+  if (key == "aliases") return a.aliases == b.aliases;
+  if (key == "aspect") return a.aspect == b.aspect;
+  if (key == "draft") return a.draft == b.draft;
+  if (key == "review_interval") return a.review_interval_months == b.review_interval_months;
+  if (key == "toc")
+    return a.toc.show == b.toc.show && a.toc.min_level == b.toc.min_level &&
+           a.toc.max_level == b.toc.max_level;
+  return false;
+}
+
 const std::string* FindKey(const FrontMatter& fm, const std::string& key) {
   for (const auto& [k, lines] : fm.keys)
     if (k == key) return &lines;
@@ -181,21 +201,25 @@ const std::string* FindKey(const FrontMatter& fm, const std::string& key) {
 
 }  // namespace
 
-std::string SettingsChanges(const std::string& before, const std::string& after) {
+std::string SettingsChanges(const std::string& before, const std::string& after, const std::string& path) {
   if (before == after) return "";
   FrontMatter b = SplitFrontMatter(before), a = SplitFrontMatter(after);
   if (!a.ok || !b.ok) return "the file changed: " + before + " -> " + after;
+  std::vector<Diagnostic> ignored;
+  Article was = load::ParseArticle(before, path, ignored), is = load::ParseArticle(after, path, ignored);
+  bool parsed = was.front_matter_ok && is.front_matter_ok;
   std::string out;
   auto line = [&](const std::string* from, const std::string* to) {
     if (!out.empty()) out += "\n";
     out += (from ? *from : std::string("(none)")) + " -> " + (to ? *to : std::string("(none)"));
   };
+  auto same = [&](const std::string& key) { return parsed && SameMeaning(key, was, is); };
   for (const auto& [key, lines] : a.keys) {
-    const std::string* was = FindKey(b, key);
-    if (was == nullptr || *was != lines) line(was, &lines);
+    const std::string* old = FindKey(b, key);
+    if ((old == nullptr || *old != lines) && !same(key)) line(old, &lines);
   }
   for (const auto& [key, lines] : b.keys)
-    if (FindKey(a, key) == nullptr) line(&lines, nullptr);
+    if (FindKey(a, key) == nullptr && !same(key)) line(&lines, nullptr);
   if (a.rest != b.rest) {
     if (!out.empty()) out += "\n";
     out += "the article text changed only in ways readers do not see (spacing, line breaks)";

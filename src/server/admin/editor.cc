@@ -149,7 +149,7 @@ Date LastReview(const Article& a) {
 const store::WfRevision* LatestRevision(const newsroom::ArticleRecord& rec) {
   for (const store::WfRevision& r : rec.revisions)
     if (r.hash == rec.article.latest_revision) return &r;
-  return LatestRevision(rec);
+  return rec.revisions.empty() ? nullptr : &rec.revisions.back();
 }
 
 // ---- the article list ----------------------------------------------------------
@@ -252,9 +252,11 @@ Response ListPage(Editor& ed, const Request& req) {
       for (const std::string& n : names) row.authors += (row.authors.empty() ? "" : ", ") + n;
       // The next review: of what readers see when the article is live, else of the latest revision.
       auto live = served.find(s.article.path);
-      Date last = LastReview(live != served.end() ? *live->second : latest);
+      const Article& shown = live != served.end() ? *live->second : latest;
+      Date last = LastReview(shown);
       row.reviewed = !last.empty();
-      if (row.reviewed) row.next_review = last.AddMonths(site.config.review_interval_months);
+      // The article's own review_interval when it has one, else the site's.
+      if (row.reviewed) row.next_review = last.AddMonths(ReviewIntervalMonths(site.config, shown));
       if (!lower_q.empty() && util::ToLower(row.title).find(lower_q) == std::string::npos &&
           util::ToLower(row.path).find(lower_q) == std::string::npos)
         continue;
@@ -619,7 +621,7 @@ void Record(Editor& ed, const Request& req, int64_t id, std::vector<std::string>
   *others = ed.presence.Others(id, req.actor.account_id, now);
 }
 
-// The note the editor shows after a save ("saved:REV" or "unchanged:REV"),
+// The note the editor shows after a save ("saved:REV" or "settings:REV"),
 // carried across the 303 by a short-lived cookie so that the editor's address
 // stays /admin/articles/{id}/edit. Only a revision of the article is shown.
 constexpr std::string_view kNoteCookie = "vetted-editor-note";
@@ -662,11 +664,13 @@ Response EditPage(Editor& ed, const Request& req, const PathMatch& match) {
   std::string kind = note.substr(0, colon == std::string::npos ? 0 : colon);
   std::string saved = colon == std::string::npos ? "" : note.substr(colon + 1);
   if (!saved.empty() && RevisionOf(*rec, saved)->hash == saved) v.note = "Saved revision " + saved;
-  if (!v.note.empty() && kind == "unchanged")
-    v.note =
-        "No new revision: what readers see did not change, so " + saved +
-        " stays the latest. Settings outside the revision (first publication date, old addresses, contents "
-        "list, aspect) are not saved on their own: change them together with the text.";
+  if (!v.note.empty() && kind == "settings") {
+    v.note = "Saved. What readers see as the article did not change, so this is still revision " + saved +
+             " and its medical approvals still cover it; the settings you changed (old addresses, contents "
+             "list, first publication date, ...) are kept with it and in the production record.";
+    if (rec->article.live_revision == saved)
+      v.note += " Readers see them once an editor publishes the article again.";
+  }
   Record(ed, req, *id, &v.others);
   Checked checked = Check(ed, v.path, latest.source);
   v.checked = &checked;
@@ -712,6 +716,9 @@ Response PostEdit(Editor& ed, const Request& req, const PathMatch& match, bool p
     v.alert = "The form lacks base_revision (the revision it was opened on). Reload the editor.";
     return EditorResponse(400, req, &*rec, v);
   }
+  // Nothing edited: the stored file as it is (the form writes front matter its own way).
+  if (base_rev != nullptr && base_rev->hash == base && FieldsOfSource(base_rev->source, v.path) == v.fields)
+    source = base_rev->source;
   Result<newsroom::Saved> saved = ed.articles.Save(req.actor, *id, source, base, v.major);
   if (!saved.ok()) {
     v.alert = "Not saved: " + saved.status().message();
@@ -728,11 +735,9 @@ Response PostEdit(Editor& ed, const Request& req, const PathMatch& match, bool p
     Record(ed, req, *id, &v.others);
     return EditorResponse(409, req, &*rec, v);
   }
-  // The same revision (what readers see did not change) although a field did:
-  // the newsroom stored nothing new, and the page says so.
-  bool unchanged = saved->revision == base && base_rev != nullptr &&
-                   !(FieldsOfSource(base_rev->source, v.path) == v.fields);
-  return SavedRedirect(ed, *id, unchanged ? "unchanged" : "saved", saved->revision);
+  // The same revision (what readers see did not change) with other settings:
+  // kept in that revision, without a new review, and the page says so.
+  return SavedRedirect(ed, *id, saved->settings_only ? "settings" : "saved", saved->revision);
 }
 
 Response NewPage(Editor& ed, const Request& req) {
