@@ -11,7 +11,8 @@
 // folded). On each page it requires HTTP 200 (a link the account sees must be one it may follow), no console
 // error and no axe-core violation (WCAG 2.0/2.1/2.2 A and AA). Then the keyboard: on the main forms (sign-in,
 // new article, the editor, the review and publish steps, a ticket, the article filter, adding an account)
-// every visible control is reached by Tab, in order, with a visible focus indicator.
+// every visible control is reached by Tab, in order, with a visible focus indicator; and the editor's citation
+// picker inserts a reference's [@key] at the cursor.
 // Prints one PASS/FAIL line per check. Exit status: 0 all good, 1 a check failed, 2 could not run.
 
 import { launchChromium, loadDeps } from './browser.mjs';
@@ -232,6 +233,24 @@ async function keyboard(browser, n, articles) {
       await tabThrough(page, `keyboard, ${label}`, sel);
       await page.close();
     }
+    // The editor's "Cite a source": filtered by keyboard, "Insert citation" puts [@key] at the cursor.
+    const writer = await contexts.writer.newPage();
+    await writer.goto(new URL(`/admin/articles/${articles.draft.id}/edit`, n.base).href);
+    const body = writer.locator('#f-body');
+    await body.evaluate((t) => { t.focus(); t.setSelectionRange(0, 0); });
+    await writer.getByLabel('Filter sources').fill('dyspareunia');
+    const insert = writer.locator('button.cite-insert:visible').first();
+    if (check('keyboard, cite a source: the filter leaves an Insert citation button', await insert.count() === 1)) {
+      const cite = (await insert.getAttribute('aria-label')).replace('Insert citation ', '');
+      await insert.focus();
+      await writer.keyboard.press('Enter');
+      const value = await body.inputValue();
+      check('keyboard, cite a source: Insert citation puts [@key] at the cursor', value.startsWith(cite),
+        `${cite} / ${value.slice(0, 60)}`);
+      check('keyboard, cite a source: the focus returns to the article text',
+        await writer.evaluate(() => document.activeElement?.id) === 'f-body');
+    }
+    await writer.close();
     // A ticket: the editor's form with its three buttons.
     const page = await contexts.editor.newPage();
     await page.goto(new URL('/admin/tickets', n.base).href);
@@ -284,7 +303,9 @@ async function main() {
     for (const role of ['writer', 'reviewer', 'editor', 'admin']) {
       await R.scenario(`crawl as ${role}`, async () => {
         // The tickets are the editors' (the newsroom's rules); seeded in case no page links them.
-        const seeds = ['/admin/', ...(role === 'admin' ? [] : articlePages), ...(role === 'editor' ? ['/admin/tickets'] : [])];
+        // The citation search is a GET form's target (the editor's "Cite a source"), not a link.
+        const seeds = ['/admin/', ...(role === 'admin' ? [] : [...articlePages, '/admin/articles/cite?cite_q=sex']),
+          ...(role === 'editor' ? ['/admin/tickets'] : [])];
         const visited = await crawl(browser, axeSource, n, role, seeds, maxPages);
         for (const v of visited) all.add(v.replace(/\?.*/, ''));
         check(`${role}: the crawl reached more than the home page`, visited.length > 3, visited.join(' '));
@@ -292,7 +313,7 @@ async function main() {
     }
     // The crawl must have seen the pages of every helper's part of the contract.
     const want = ['/admin/articles', '/admin/articles/new', '/admin/due', '/admin/feedback', '/admin/tickets',
-      '/admin/library', '/admin/accounts'];
+      '/admin/library', '/admin/accounts', '/admin/articles/cite'];
     const missed = want.filter((p) => !all.has(p));
     check('the crawl visited every section of the contract', missed.length === 0, `never linked: ${missed.join(', ')}`);
     const kinds = ['/edit', '/revisions', '/record'];

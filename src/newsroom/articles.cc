@@ -52,7 +52,12 @@ Result<Facts> LoadFacts(WorkflowTx& tx, int64_t id, const std::string& revision)
   for (const store::WfApproval& a : out.approvals) f.approvals.push_back({a.reviewer, a.revision});
   Result<std::vector<AuditEntry>> audit = tx.Audit(id);
   if (!audit.ok()) return audit.status();
-  for (const AuditEntry& e : *audit) f.ever_published = f.ever_published || e.action == "publish";
+  for (const AuditEntry& e : *audit) {
+    if (e.action != "publish") continue;
+    f.ever_published = true;
+    if (out.first_published.empty() || e.at.substr(0, 10) < out.first_published)
+      out.first_published = e.at.substr(0, 10);
+  }
   return out;
 }
 
@@ -122,26 +127,46 @@ Result<Saved> Articles::Save(const Actor& actor, int64_t id, const std::string& 
     Result<WfArticle> a = tx.Article(id);
     if (!a.ok()) return a.status();
     saved.revision = internal::ParseSource(source, a->path).revision;
+    // The same revision written differently, meaning the same: the stored bytes stay.
+    std::string stored = source;
+    Result<std::vector<WfRevision>> revisions = tx.Revisions(id);
+    if (!revisions.ok()) return revisions.status();
+    for (const WfRevision& rev : *revisions)
+      if (rev.hash == saved.revision && rev.source != source &&
+          SettingsChanges(rev.source, source, a->path).empty())
+        stored = rev.source;
     Result<store::SaveResult> r =
-        tx.SaveRevision({id, saved.revision, source, base_revision, actor.account_id, now, major});
+        tx.SaveRevision({id, saved.revision, stored, base_revision, actor.account_id, now, major});
     if (!r.ok()) return r.status();
     if (r->conflict) {
       saved.conflict = true;
       saved.latest_revision = r->latest_revision;
-      Result<std::vector<WfRevision>> revisions = tx.Revisions(id);
-      if (!revisions.ok()) return revisions.status();
       for (const WfRevision& rev : *revisions)
         if (rev.hash == r->latest_revision) saved.latest_source = rev.source;
       return Status::Ok();  // nothing was written
     }
     saved.latest_revision = saved.revision;
-    if (saved.revision == base_revision) return Status::Ok();  // the same text: nothing changes
+    // The same revision with other bytes: its stored source was replaced, and
+    // the record keeps what the lines were.
+    auto record_settings = [&]() {
+      return Record(
+          tx, actor, now, "save-settings", id, saved.revision, a->state, a->state,
+          "same revision, settings changed:\n" + SettingsChanges(r->replaced_source, stored, a->path));
+    };
+    if (saved.revision == base_revision) {  // what readers see did not change: nor does the state
+      if (!r->replaced) return Status::Ok();
+      saved.settings_only = true;
+      return record_settings();
+    }
     std::string before = a->state;
     a->state = std::string(StateName(ArticleState::kDraft));
     a->submitted_revision.clear();
     if (Status s = tx.UpdateArticle(*a); !s.ok()) return s;
-    return Record(tx, actor, now, "save", id, saved.revision, before, a->state,
-                  std::string(major ? "major change; " : "") + "from " + base_revision);
+    if (Status s = Record(tx, actor, now, "save", id, saved.revision, before, a->state,
+                          std::string(major ? "major change; " : "") + "from " + base_revision);
+        !s.ok())
+      return s;
+    return r->replaced ? record_settings() : Status::Ok();
   });
   if (!status.ok()) return status;
   return saved;

@@ -54,6 +54,16 @@ struct Saved {
   bool conflict = false;
   std::string latest_revision;
   std::string latest_source;
+  // The save kept the base revision (what readers see as the article did not
+  // change) but changed the rest of the file: front-matter keys outside the
+  // revision such as `aliases`, `toc`, `review_interval`, `published`. The
+  // revision's stored source is now the saved one; the state and the
+  // approvals stay as they were (they cover the revision), and an audit entry
+  // "save-settings" records the changed lines, before -> after. The change
+  // reaches readers when an editor publishes the revision again. A save that
+  // only writes the file differently (SettingsChanges is empty) keeps the
+  // stored bytes: nothing is recorded.
+  bool settings_only = false;
 };
 
 struct PublishRequest {
@@ -105,7 +115,8 @@ class Articles {
   Result<Created> Create(const Actor& actor, const std::string& path, const std::string& source);
   // A new revision on top of `base_revision` (which must be the latest, else
   // Saved::conflict). The article returns to draft for it; the live revision
-  // stays live; old approvals stay attached to their revisions.
+  // stays live; old approvals stay attached to their revisions. The same
+  // revision with other settings: see Saved::settings_only.
   Result<Saved> Save(const Actor& actor, int64_t id, const std::string& source,
                      const std::string& base_revision, bool major);
   Status Submit(const Actor& actor, int64_t id, const std::string& revision);
@@ -149,12 +160,30 @@ struct ReviewRecord {
 
 // `source` with its front matter's `reviewers`, `updated`, `draft` and
 // `non_clinical_change` replaced by `reviews`, `updated` (and
-// `non_clinical` when its `from` is set), and `published: <updated>` added
-// when it has none. Whatever review records the source held are dropped:
-// only stored approvals are shown. kInvalid when the source has no front
-// matter or the edit would change the revision.
+// `non_clinical` when its `from` is set), and `published: <first_published>`
+// added when it has none (the date the article was first published, so that
+// it stays put at every later publication; `updated` when empty). Whatever
+// review records the source held are dropped: only stored approvals are
+// shown. kInvalid when the source has no front matter or the edit would
+// change the revision.
 Result<std::string> PublishedSource(const std::string& source, const std::string& path,
                                     const std::vector<ReviewRecord>& reviews, const std::string& updated,
-                                    const NonClinicalChange& non_clinical);
+                                    const NonClinicalChange& non_clinical,
+                                    const std::string& first_published = "");
+
+// What differs between two sources of the same revision (article at
+// `path`), in words for the record: one line per front-matter key whose
+// meaning changed, "<its lines before> -> <its lines after>" ("(none)" for a
+// key added or removed; a value's lines joined by "\n"), and a last line when
+// the rest of the file changed in ways readers do not see. Keys written
+// differently with the same meaning are left out (the keys the revision
+// covers always: the revision is the same). "" when nothing changed in
+// meaning.
+std::string SettingsChanges(const std::string& before, const std::string& after, const std::string& path);
+
+// Whether the live revision's stored source was changed (a settings-only
+// save, Saved::settings_only) after it was last published: publishing it
+// again brings the change to readers.
+bool LiveSettingsChanged(const ArticleRecord& record);
 
 }  // namespace vetted::newsroom

@@ -225,6 +225,145 @@ TEST_F(ArticlesTest, ScheduledPublishAndUnpublishHappenOnceAtTheirTime) {
   EXPECT_EQ(articles_->Get(c->id)->article.state, "unpublished");
 }
 
+// A save that changes only front-matter keys outside the revision (old
+// addresses, the contents list) is the same revision: its stored source is
+// replaced, the approvals still cover it, the state stays, the record keeps
+// the lines before and after, and publishing it again brings it to readers.
+TEST_F(ArticlesTest, SettingsOnlySaveIsKeptWithoutANewReview) {
+  Created c = PublishedFigs();
+  std::string live_before = Live(kPath);
+  store::WfArticle before = articles_->Get(c.id)->article;
+  std::string with_alias = Figs("Figs are fruit.", "aliases: [/old-figs/]\ntoc: false\n");
+  Result<Saved> s = articles_->Save(kWendy, c.id, with_alias, c.revision, false);
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  EXPECT_FALSE(s->conflict);
+  EXPECT_EQ(s->revision, c.revision);
+  EXPECT_TRUE(s->settings_only);
+
+  Result<ArticleRecord> rec = articles_->Get(c.id);
+  ASSERT_EQ(rec->revisions.size(), 1u);
+  EXPECT_EQ(rec->revisions[0].source, with_alias);  // not dropped
+  EXPECT_EQ(rec->article.state, "published");       // no new review asked for
+  EXPECT_EQ(rec->article.submitted_revision, before.submitted_revision);
+  EXPECT_EQ(rec->article.live_revision, c.revision);
+  EXPECT_EQ(rec->approvals.size(), 1u);
+  const store::AuditEntry& e = rec->audit.back();
+  EXPECT_EQ(e.action, "save-settings");
+  EXPECT_EQ(e.revision, c.revision);
+  EXPECT_EQ(e.before, "published");
+  EXPECT_EQ(e.after, "published");
+  EXPECT_NE(e.detail.find("(none) -> aliases: [/old-figs/]"), std::string::npos) << e.detail;
+  EXPECT_NE(e.detail.find("(none) -> toc: false"), std::string::npos) << e.detail;
+  EXPECT_EQ(Live(kPath), live_before);  // readers see it once it is published again
+  EXPECT_TRUE(LiveSettingsChanged(*rec));
+
+  // The same bytes again: nothing to record.
+  size_t entries = rec->audit.size();
+  s = articles_->Save(kWendy, c.id, with_alias, c.revision, false);
+  ASSERT_TRUE(s.ok());
+  EXPECT_FALSE(s->settings_only);
+  EXPECT_EQ(articles_->Get(c.id)->audit.size(), entries);
+
+  // An editor publishes the same revision again, on its own approval.
+  clock_.Advance(86400);
+  Result<Published> p = articles_->Publish(kEd, c.id, {c.revision, "", ""});
+  ASSERT_TRUE(p.ok()) << p.status().message();
+  EXPECT_FALSE(p->non_clinical);
+  EXPECT_NE(Live(kPath).find("aliases: [/old-figs/]"), std::string::npos) << Live(kPath);
+  EXPECT_NE(Live(kPath).find("toc: false"), std::string::npos);
+  EXPECT_FALSE(LiveSettingsChanged(*articles_->Get(c.id)));
+
+  // Taking a setting out is recorded with the line that was there.
+  s = articles_->Save(kWendy, c.id, Figs("Figs are fruit.", "aliases: [/old-figs/]\n"), c.revision, false);
+  ASSERT_TRUE(s.ok());
+  EXPECT_TRUE(s->settings_only);
+  EXPECT_EQ(articles_->Get(c.id)->audit.back().detail,
+            "same revision, settings changed:\ntoc: false -> (none)");
+  Result<store::AuditCheck> check = store_->Workflow()->VerifyAudit();
+  EXPECT_TRUE(check->intact) << check->problem;
+}
+
+// Only what a setting means counts: the same file written another way (the
+// editor's form quotes every value) keeps the stored bytes, and the record
+// lists only the settings whose meaning changed.
+TEST_F(ArticlesTest, AFileWrittenDifferentlyWithTheSameMeaningIsNotAChange) {
+  Created c = PublishedFigs();
+  std::string quoted =
+      "---\ntitle: \"Figs\"\ndescription: \"About figs.\"\nauthors: [\"wendy\"]\n"
+      "published: 2026-01-10\n---\nFigs are fruit.\n";
+  Result<Saved> s = articles_->Save(kWendy, c.id, quoted, c.revision, false);
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s->revision, c.revision);
+  EXPECT_FALSE(s->settings_only);
+  Result<ArticleRecord> rec = articles_->Get(c.id);
+  EXPECT_EQ(rec->revisions[0].source, Figs("Figs are fruit."));
+  EXPECT_EQ(rec->audit.back().action, "publish");
+  EXPECT_FALSE(LiveSettingsChanged(*rec));
+
+  std::string aliased = util::ReplaceAll(quoted, "---\nFigs", "aliases: [\"/old-figs/\"]\n---\nFigs");
+  s = articles_->Save(kWendy, c.id, aliased, c.revision, false);
+  ASSERT_TRUE(s.ok());
+  EXPECT_TRUE(s->settings_only);
+  rec = articles_->Get(c.id);
+  EXPECT_EQ(rec->revisions[0].source, aliased);
+  EXPECT_EQ(rec->audit.back().detail,
+            "same revision, settings changed:\n(none) -> aliases: [\"/old-figs/\"]");
+  EXPECT_EQ(SettingsChanges(aliased, util::ReplaceAll(aliased, "\"/old-figs/\"", "/old-figs/"), kPath), "");
+  EXPECT_EQ(SettingsChanges(aliased, util::ReplaceAll(aliased, "2026-01-10", "2026-01-11"), kPath),
+            "published: 2026-01-10 -> published: 2026-01-11");
+}
+
+// Going back to an earlier text with other settings: that revision again,
+// as a draft (a new save), and its stored source follows the save.
+TEST_F(ArticlesTest, SavingAnEarlierTextWithOtherSettingsKeepsThem) {
+  Created c = PublishedFigs();
+  Result<Saved> b = articles_->Save(kWendy, c.id, Figs("Figs are a fruit."), c.revision, false);
+  ASSERT_TRUE(b.ok());
+  std::string back = Figs("Figs are fruit.", "aliases: [/figs-old/]\n");
+  Result<Saved> a = articles_->Save(kWendy, c.id, back, b->revision, false);
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a->revision, c.revision);
+  EXPECT_FALSE(a->settings_only);
+  Result<ArticleRecord> rec = articles_->Get(c.id);
+  EXPECT_EQ(rec->article.latest_revision, c.revision);
+  EXPECT_EQ(rec->revisions.size(), 2u);
+  EXPECT_EQ(rec->revisions[0].source, back);
+  ASSERT_GE(rec->audit.size(), 2u);
+  EXPECT_EQ(rec->audit[rec->audit.size() - 2].action, "save");
+  EXPECT_EQ(rec->audit.back().action, "save-settings");
+  EXPECT_TRUE(LiveSettingsChanged(*rec));
+}
+
+// The first publication date is the day the article first went live, at
+// every later publication; `updated` moves.
+TEST_F(ArticlesTest, FirstPublicationDateStaysPut) {
+  std::string undated = "---\ntitle: Figs\ndescription: About figs.\nauthors: [wendy]\n---\nFigs.\n";
+  Result<Created> c = articles_->Create(kWendy, kPath, undated);
+  ASSERT_TRUE(c.ok());
+  ASSERT_TRUE(articles_->Submit(kWendy, c->id, c->revision).ok());
+  ASSERT_TRUE(articles_->Approve(kRita, c->id, c->revision, "").ok());
+  ASSERT_TRUE(articles_->Publish(kEd, c->id, {c->revision, "", ""}).ok());
+  EXPECT_NE(Live(kPath).find("published: 2026-12-08\nupdated: 2026-12-08\n"), std::string::npos)
+      << Live(kPath);
+
+  clock_.Advance(86400);
+  Result<Saved> r2 = articles_->Save(kWendy, c->id, util::ReplaceAll(undated, "Figs.\n", "Figs, fresh.\n"),
+                                     c->revision, false);
+  ASSERT_TRUE(r2.ok());
+  ASSERT_TRUE(articles_->Submit(kWendy, c->id, r2->revision).ok());
+  ASSERT_TRUE(articles_->Approve(kRita, c->id, r2->revision, "").ok());
+  Result<Published> p = articles_->Publish(kEd, c->id, {r2->revision, "", ""});
+  ASSERT_TRUE(p.ok()) << p.status().message();
+  EXPECT_NE(p->source.find("published: 2026-12-08\nupdated: 2026-12-09\n"), std::string::npos) << p->source;
+  EXPECT_EQ(Live(kPath), p->source);
+  // And the same after an unpublication and a later publication.
+  clock_.Advance(86400);
+  ASSERT_TRUE(articles_->Unpublish(kEd, c->id, "").ok());
+  p = articles_->Publish(kEd, c->id, {r2->revision, "", ""});
+  ASSERT_TRUE(p.ok()) << p.status().message();
+  EXPECT_NE(p->source.find("published: 2026-12-08\nupdated: 2026-12-10\n"), std::string::npos) << p->source;
+}
+
 TEST_F(ArticlesTest, ListFiltersByStateAuthorAndReviewer) {
   Created figs = PublishedFigs();
   Result<Created> other = articles_->Create(

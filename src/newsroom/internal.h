@@ -15,6 +15,10 @@ struct Facts {
   std::vector<store::WfApproval> approvals;
   std::vector<store::WfPublication> publications;
   ArticleFacts facts;  // `major` is that of `revision` passed to LoadFacts
+  // YYYY-MM-DD of the article's first publication (its earliest "publish"
+  // audit entry: a scheduled publication that failed is done but did not
+  // publish); "" when never published.
+  std::string first_published;
 };
 
 // Reads article `id`'s facts; kNotFound when unknown.

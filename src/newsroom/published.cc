@@ -49,9 +49,9 @@ bool Continues(std::string_view line) {
 }
 
 std::string Block(const std::vector<ReviewRecord>& reviews, const std::string& updated,
-                  const NonClinicalChange& nc, bool add_published) {
+                  const NonClinicalChange& nc, const std::string& add_published) {
   std::string out;
-  if (add_published) out += "published: " + updated + "\n";
+  if (!add_published.empty()) out += "published: " + add_published + "\n";
   out += "updated: " + updated + "\n";
   if (!reviews.empty()) {
     out += "reviewers:\n";
@@ -71,7 +71,10 @@ std::string Block(const std::vector<ReviewRecord>& reviews, const std::string& u
 
 Result<std::string> PublishedSource(const std::string& source, const std::string& path,
                                     const std::vector<ReviewRecord>& reviews, const std::string& updated,
-                                    const NonClinicalChange& non_clinical) {
+                                    const NonClinicalChange& non_clinical,
+                                    const std::string& first_published) {
+  const std::string& first = first_published.empty() ? updated : first_published;
+  if (!Date::Parse(first)) return Status::Invalid(path + ": not a date: \"" + first + "\"");
   std::string_view text = source;
   std::string bom;
   if (util::StartsWith(text, "\xEF\xBB\xBF")) {
@@ -108,7 +111,7 @@ Result<std::string> PublishedSource(const std::string& source, const std::string
     }
     if (!skipping) out.append(lines[i]).push_back('\n');
   }
-  out += Block(reviews, updated, non_clinical, !has_published);
+  out += Block(reviews, updated, non_clinical, has_published ? "" : first);
   for (size_t i = close; i < lines.size(); ++i) {
     out.append(lines[i]);
     if (i + 1 < lines.size()) out.push_back('\n');
@@ -129,6 +132,110 @@ Result<std::string> PublishedSource(const std::string& source, const std::string
                            "anything else (is the front matter valid YAML?)");
   }
   return out;
+}
+
+namespace {
+
+// A source's front matter as (key, its lines) in order, and the rest.
+struct FrontMatter {
+  bool ok = false;  // false: no front matter; all of it is in `rest`
+  std::vector<std::pair<std::string, std::string>> keys;
+  std::string rest;
+};
+
+FrontMatter SplitFrontMatter(std::string_view text) {
+  FrontMatter out;
+  if (util::StartsWith(text, "\xEF\xBB\xBF")) text.remove_prefix(3);
+  std::vector<std::string_view> lines = util::Split(text, '\n');
+  auto chomp = [](std::string_view l) { return util::EndsWith(l, "\r") ? l.substr(0, l.size() - 1) : l; };
+  size_t close = 0;
+  if (!lines.empty() && util::Trim(lines[0]) == "---")
+    for (size_t i = 1; i < lines.size() && close == 0; ++i)
+      if (util::Trim(lines[i]) == "---" || util::Trim(lines[i]) == "...") close = i;
+  if (close == 0) {
+    out.rest = std::string(text);
+    return out;
+  }
+  out.ok = true;
+  for (size_t i = 1; i < close; ++i) {
+    std::string_view line = chomp(lines[i]);
+    std::string_view key = KeyOf(line);
+    if (!key.empty() || out.keys.empty()) {
+      out.keys.push_back({std::string(key), std::string(line)});
+    } else {
+      out.keys.back().second += "\n" + std::string(line);
+    }
+  }
+  for (size_t i = close; i < lines.size(); ++i) {
+    out.rest.append(lines[i]);
+    if (i + 1 < lines.size()) out.rest.push_back('\n');
+  }
+  return out;
+}
+
+// Whether `key` means the same in the two parsed files although its lines
+// differ: always for the keys the revision covers (the two are sources of
+// one revision, so only their writing can differ), and for the settings
+// load/ reads when their values are equal. Unknown keys: never.
+bool SameMeaning(const std::string& key, const Article& a, const Article& b) {
+  for (const char* k :
+       {"title", "description", "authors", "fact_checkers", "tags", "callouts", "image", "references"})
+    if (key == k) return true;
+  if (key == "published") return a.published.Iso() == b.published.Iso();
+  if (key == "updated") return a.updated.Iso() == b.updated.Iso();
+  if (key == "aliases") return a.aliases == b.aliases;
+  if (key == "aspect") return a.aspect == b.aspect;
+  if (key == "draft") return a.draft == b.draft;
+  if (key == "review_interval") return a.review_interval_months == b.review_interval_months;
+  if (key == "toc")
+    return a.toc.show == b.toc.show && a.toc.min_level == b.toc.min_level &&
+           a.toc.max_level == b.toc.max_level;
+  return false;
+}
+
+const std::string* FindKey(const FrontMatter& fm, const std::string& key) {
+  for (const auto& [k, lines] : fm.keys)
+    if (k == key) return &lines;
+  return nullptr;
+}
+
+}  // namespace
+
+std::string SettingsChanges(const std::string& before, const std::string& after, const std::string& path) {
+  if (before == after) return "";
+  FrontMatter b = SplitFrontMatter(before), a = SplitFrontMatter(after);
+  if (!a.ok || !b.ok) return "the file changed: " + before + " -> " + after;
+  std::vector<Diagnostic> ignored;
+  Article was = load::ParseArticle(before, path, ignored), is = load::ParseArticle(after, path, ignored);
+  bool parsed = was.front_matter_ok && is.front_matter_ok;
+  std::string out;
+  auto line = [&](const std::string* from, const std::string* to) {
+    if (!out.empty()) out += "\n";
+    out += (from ? *from : std::string("(none)")) + " -> " + (to ? *to : std::string("(none)"));
+  };
+  auto same = [&](const std::string& key) { return parsed && SameMeaning(key, was, is); };
+  for (const auto& [key, lines] : a.keys) {
+    const std::string* old = FindKey(b, key);
+    if ((old == nullptr || *old != lines) && !same(key)) line(old, &lines);
+  }
+  for (const auto& [key, lines] : b.keys)
+    if (FindKey(a, key) == nullptr && !same(key)) line(&lines, nullptr);
+  if (a.rest != b.rest) {
+    if (!out.empty()) out += "\n";
+    out += "the article text changed only in ways readers do not see (spacing, line breaks)";
+  }
+  return out;
+}
+
+bool LiveSettingsChanged(const ArticleRecord& record) {
+  const std::string& live = record.article.live_revision;
+  if (live.empty()) return false;
+  bool changed = false;
+  for (const store::AuditEntry& e : record.audit) {
+    if (e.action == "publish") changed = false;
+    if (e.action == "save-settings" && e.revision == live) changed = true;
+  }
+  return changed;
 }
 
 }  // namespace vetted::newsroom

@@ -72,9 +72,9 @@ Result<Published> PublishNow(WorkflowTx& tx, const Actor& actor, const Facts& f,
     nc.date = *Date::Parse(today);
     nc.reason = reason;
   }
-  Result<std::string> text =
-      PublishedSource(rev->source, f.article.path,
-                      ReviewsOf(f, plan.non_clinical ? plan.base_revision : revision), today, nc);
+  Result<std::string> text = PublishedSource(
+      rev->source, f.article.path, ReviewsOf(f, plan.non_clinical ? plan.base_revision : revision), today, nc,
+      f.first_published.empty() ? today : f.first_published);
   if (!text.ok()) return text.status();
   Result<publish::ImportPlan> site = PlanSite(tx, f.article.path, &*text, *Date::Parse(today));
   if (!site.ok()) return site.status();

@@ -138,6 +138,11 @@ struct SaveResult {
   bool conflict = false;        // the base was not the latest revision: nothing stored
   std::string latest_revision;  // the latest revision after the call
   bool added = false;           // a new revision was stored (false: same text as one stored)
+  // The revision was stored already, with other bytes: its stored source is
+  // now r.source, and the bytes it had are here (so the caller can record
+  // what changed). False when added, or when the bytes were the same.
+  bool replaced = false;
+  std::string replaced_source;
 };
 
 // Reads and writes inside one transaction (see WorkflowStore).
@@ -159,7 +164,12 @@ class WorkflowTx {
   // revision, nothing is stored and the result says conflict (with the
   // latest). Otherwise r becomes the latest; a revision with the same hash
   // already stored is reused (two saves of the same text are one revision).
-  // kNotFound for an unknown article.
+  // The hash covers only what readers see as the article, so a reused
+  // revision's source may differ from r.source in the rest of the file (old
+  // addresses, the contents list, dates): then its stored source is replaced
+  // by r.source (SaveResult::replaced, with the bytes it had); its parent,
+  // author, created_at and major stay as first stored, and so does its place
+  // in Revisions. kNotFound for an unknown article.
   virtual Result<SaveResult> SaveRevision(const WfRevision& r) = 0;
   // The article's revisions, oldest first.
   virtual Result<std::vector<WfRevision>> Revisions(int64_t article_id) = 0;

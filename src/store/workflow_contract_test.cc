@@ -90,6 +90,67 @@ TEST_P(StoreContract, WorkflowArticlesAndRevisions) {
   EXPECT_TRUE(read.ok()) << read.message();
 }
 
+// The hash covers what readers see; the rest of a file (old addresses, say)
+// may change under the same hash: the stored source follows the newest save.
+TEST_P(StoreContract, WorkflowSameRevisionWithOtherBytesReplacesItsSource) {
+  WorkflowStore* wf = store_->Workflow();
+  ASSERT_NE(wf, nullptr);
+  int64_t id = NewArticle(*wf, "content/sleep/a.md");
+  WfRevision first = Rev(id, kA, "");
+  first.source = "---\ntitle: A\n---\nBody.\n";
+  WfRevision again = first;
+  again.parent = kA;
+  again.source = "---\ntitle: A\naliases: [/old/]\n---\nBody.\n";
+  again.author = 9;
+  again.created_at = "2026-12-03T10:00:00Z";
+  MustWrite(*wf, [&](WorkflowTx& tx) {
+    Result<SaveResult> r = tx.SaveRevision(first);
+    if (!r.ok()) return r.status();
+    EXPECT_TRUE(r->added);
+    EXPECT_FALSE(r->replaced);
+    r = tx.SaveRevision(again);
+    if (!r.ok()) return r.status();
+    EXPECT_FALSE(r->conflict);
+    EXPECT_FALSE(r->added);
+    EXPECT_TRUE(r->replaced);
+    EXPECT_EQ(r->replaced_source, first.source);
+    EXPECT_EQ(r->latest_revision, kA);
+    // The same bytes once more: nothing replaced.
+    r = tx.SaveRevision(again);
+    if (!r.ok()) return r.status();
+    EXPECT_FALSE(r->added);
+    EXPECT_FALSE(r->replaced);
+    EXPECT_TRUE(r->replaced_source.empty());
+    return Status::Ok();
+  });
+  // A replacement inside a transaction that fails is undone.
+  Status failed = wf->Write([&](WorkflowTx& tx) {
+    WfRevision other = again;
+    other.source = "---\ntitle: A\ntoc: false\n---\nBody.\n";
+    Result<SaveResult> r = tx.SaveRevision(other);
+    if (!r.ok()) return r.status();
+    EXPECT_TRUE(r->replaced);
+    return Status::Forbidden("changed my mind");
+  });
+  EXPECT_EQ(failed.code(), Code::kForbidden);
+  Reopen();
+  wf = store_->Workflow();
+  Status read = wf->Read([&](WorkflowTx& tx) {
+    Result<std::vector<WfRevision>> revs = tx.Revisions(id);
+    if (!revs.ok()) return revs.status();
+    EXPECT_EQ(revs->size(), 1u);
+    if (revs->size() == 1) {
+      EXPECT_EQ((*revs)[0].source, again.source);
+      // Who first saved it and when stays as it was.
+      EXPECT_EQ((*revs)[0].author, first.author);
+      EXPECT_EQ((*revs)[0].created_at, first.created_at);
+      EXPECT_EQ((*revs)[0].parent, "");
+    }
+    return Status::Ok();
+  });
+  EXPECT_TRUE(read.ok()) << read.message();
+}
+
 TEST_P(StoreContract, WorkflowWriteIsAllOrNothing) {
   WorkflowStore* wf = store_->Workflow();
   ASSERT_NE(wf, nullptr);

@@ -5,7 +5,9 @@
 // service's. Answers are JSON, never cached (no-store).
 //
 //   POST /admin/api/articles                 {"path", "source"} -> 201 {"id", "revision"}
-//   PUT  /admin/api/articles/{id}            {"source", "base_revision", "major"?} -> 200 {"revision"},
+//   PUT  /admin/api/articles/{id}            {"source", "base_revision", "major"?} -> 200 {"revision",
+//                                            "settings_only"} (true: the same revision, settings outside
+//                                            it changed and kept, newsroom::Saved::settings_only),
 //                                            or 409 {"error":"conflict","latest_revision","latest_source"}
 //   POST /admin/api/articles/{id}/submit           {"revision"}
 //   POST /admin/api/articles/{id}/approve          {"revision", "note"?}

@@ -176,7 +176,8 @@ void Save(Articles& articles, Request&& req, const PathMatch& match, Respond res
                       {"latest_source", saved->latest_source}},
                      kRoute));
   }
-  respond(JsonResponse(200, {{"revision", saved->revision}}, kRoute));
+  respond(
+      JsonResponse(200, {{"revision", saved->revision}, {"settings_only", saved->settings_only}}, kRoute));
 }
 
 void Action(Articles& articles, const std::string& action, Request&& req, const PathMatch& match,

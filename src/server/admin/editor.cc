@@ -9,6 +9,7 @@
 #include "load/load.h"
 #include "publish/publish.h"
 #include "server/admin/article_form.h"
+#include "server/admin/cite_picker.h"
 #include "server/admin/editor_routes.h"
 #include "server/admin/internal.h"
 #include "server/http_parse.h"
@@ -149,7 +150,7 @@ Date LastReview(const Article& a) {
 const store::WfRevision* LatestRevision(const newsroom::ArticleRecord& rec) {
   for (const store::WfRevision& r : rec.revisions)
     if (r.hash == rec.article.latest_revision) return &r;
-  return LatestRevision(rec);
+  return rec.revisions.empty() ? nullptr : &rec.revisions.back();
 }
 
 // ---- the article list ----------------------------------------------------------
@@ -252,9 +253,11 @@ Response ListPage(Editor& ed, const Request& req) {
       for (const std::string& n : names) row.authors += (row.authors.empty() ? "" : ", ") + n;
       // The next review: of what readers see when the article is live, else of the latest revision.
       auto live = served.find(s.article.path);
-      Date last = LastReview(live != served.end() ? *live->second : latest);
+      const Article& shown = live != served.end() ? *live->second : latest;
+      Date last = LastReview(shown);
       row.reviewed = !last.empty();
-      if (row.reviewed) row.next_review = last.AddMonths(site.config.review_interval_months);
+      // The article's own review_interval when it has one, else the site's.
+      if (row.reviewed) row.next_review = last.AddMonths(ReviewIntervalMonths(site.config, shown));
       if (!lower_q.empty() && util::ToLower(row.title).find(lower_q) == std::string::npos &&
           util::ToLower(row.path).find(lower_q) == std::string::npos)
         continue;
@@ -481,7 +484,8 @@ std::string Hidden(const char* name, const std::string& value) {
   return std::string("<input type=\"hidden\" name=\"") + name + "\" value=\"" + Esc(value) + "\">\n";
 }
 
-std::string EditorHtml(const Request& req, const newsroom::ArticleRecord* rec, const EditorView& v) {
+std::string EditorHtml(const Request& req, const newsroom::ArticleRecord* rec, const EditorView& v,
+                       const CitePicker& picker) {
   std::string html =
       "<link rel=\"stylesheet\" href=\"" + std::string(v.id == 0 ? "../" : "../../") + "editor.css\">\n";
   if (v.id == 0) {
@@ -544,9 +548,10 @@ std::string EditorHtml(const Request& req, const newsroom::ArticleRecord* rec, c
   html +=
       "<div class=\"editor-text\">\n<div class=\"editor-body\">\n"
       "<label for=\"f-body\">Article text (Markdown)</label>\n<p id=\"f-body-help\" class=\"admin-help\">"
-      "Cite sources with [@key]; link other articles by their address or .md file; boxes with ::: tip "
-      "... :::.</p>\n<textarea id=\"f-body\" name=\"body\" rows=\"24\" aria-describedby=\"f-body-help\">\n" +
-      Esc(v.fields.body) + "</textarea>\n</div>\n";
+      "Cite sources with [@key] (see Cite a source, below); link other articles by their address or .md "
+      "file; boxes with ::: tip ... :::.</p>\n<textarea id=\"f-body\" name=\"body\" rows=\"24\" "
+      "aria-describedby=\"f-body-help\">\n" +
+      Esc(v.fields.body) + "</textarea>\n" + picker.section + "</div>\n";
   if (v.checked != nullptr)
     html += Findings(v.checked->diagnostics, v.checked->source, v.checked->problem, v.checked->dated);
   html += "</div>\n";
@@ -567,7 +572,7 @@ std::string EditorHtml(const Request& req, const newsroom::ArticleRecord* rec, c
         "<div class=\"admin-actions\"><button type=\"submit\" name=\"action\" value=\"save\">Create "
         "draft</button>\n<button type=\"submit\" name=\"action\" value=\"preview\">Preview</button></div>\n";
   }
-  html += "</form>\n";
+  html += "</form>\n" + picker.outside;
   if (!v.fields.unreadable && !v.fields.kept.empty()) {
     html += "<details class=\"admin-kept\"><summary>Set by the newsroom (not edited here)</summary>\n<pre>" +
             Esc(v.fields.kept) + "</pre>\n</details>\n";
@@ -578,16 +583,20 @@ std::string EditorHtml(const Request& req, const newsroom::ArticleRecord* rec, c
         "saved)</h2>\n" +
         InlinePreview(v.checked->html) + "\n</section>\n";
   }
-  html += "<script src=\"" + std::string(v.id == 0 ? "../" : "../../") + "editor.js\" defer></script>\n";
+  std::string up = v.id == 0 ? "../" : "../../";
+  html += "<script src=\"" + up + "editor.js\" defer></script>\n<script src=\"" + up +
+          "cite.js\" defer></script>\n";
   return html;
 }
 
-Response EditorResponse(int status, const Request& req, const newsroom::ArticleRecord* rec,
+Response EditorResponse(Editor& ed, int status, const Request& req, const newsroom::ArticleRecord* rec,
                         const EditorView& v) {
   std::string up = v.id == 0 ? "../" : "../../";
+  std::shared_ptr<const Content> content = ed.app.Current();
+  CitePicker picker = CitePickerHtml(content->site.bibliography, v.fields.body, up);
   std::string title =
       v.id == 0 ? "New article" : "Edit " + (v.fields.title.empty() ? v.path : v.fields.title);
-  return Html(status, Page(title, req.actor, req.csrf, EditorHtml(req, rec, v), up), "admin_editor");
+  return Html(status, Page(title, req.actor, req.csrf, EditorHtml(req, rec, v, picker), up), "admin_editor");
 }
 
 // The revision `hash` of the record, or the latest.
@@ -619,7 +628,7 @@ void Record(Editor& ed, const Request& req, int64_t id, std::vector<std::string>
   *others = ed.presence.Others(id, req.actor.account_id, now);
 }
 
-// The note the editor shows after a save ("saved:REV" or "unchanged:REV"),
+// The note the editor shows after a save ("saved:REV" or "settings:REV"),
 // carried across the 303 by a short-lived cookie so that the editor's address
 // stays /admin/articles/{id}/edit. Only a revision of the article is shown.
 constexpr std::string_view kNoteCookie = "vetted-editor-note";
@@ -662,15 +671,17 @@ Response EditPage(Editor& ed, const Request& req, const PathMatch& match) {
   std::string kind = note.substr(0, colon == std::string::npos ? 0 : colon);
   std::string saved = colon == std::string::npos ? "" : note.substr(colon + 1);
   if (!saved.empty() && RevisionOf(*rec, saved)->hash == saved) v.note = "Saved revision " + saved;
-  if (!v.note.empty() && kind == "unchanged")
-    v.note =
-        "No new revision: what readers see did not change, so " + saved +
-        " stays the latest. Settings outside the revision (first publication date, old addresses, contents "
-        "list, aspect) are not saved on their own: change them together with the text.";
+  if (!v.note.empty() && kind == "settings") {
+    v.note = "Saved. What readers see as the article did not change, so this is still revision " + saved +
+             " and its medical approvals still cover it; the settings you changed (old addresses, contents "
+             "list, first publication date, ...) are kept with it and in the production record.";
+    if (rec->article.live_revision == saved)
+      v.note += " Readers see them once an editor publishes the article again.";
+  }
   Record(ed, req, *id, &v.others);
   Checked checked = Check(ed, v.path, latest.source);
   v.checked = &checked;
-  Response res = EditorResponse(200, req, &*rec, v);
+  Response res = EditorResponse(ed, 200, req, &*rec, v);
   if (!note.empty()) res.headers.emplace_back("Set-Cookie", NoteCookie(ed, "", 0));  // shown once
   return res;
 }
@@ -704,18 +715,21 @@ Response PostEdit(Editor& ed, const Request& req, const PathMatch& match, bool p
     v.checked = &checked;
     v.show_preview = true;
     v.note = checked.html.empty() ? "" : "Preview below; nothing was saved.";
-    return EditorResponse(200, req, &*rec, v);
+    return EditorResponse(ed, 200, req, &*rec, v);
   }
   if (action != "save" && !action.empty())
     return Refuse(req, 400, "Unknown action \"" + action + "\": use Save draft or Preview.", "admin_editor");
   if (base.empty()) {
     v.alert = "The form lacks base_revision (the revision it was opened on). Reload the editor.";
-    return EditorResponse(400, req, &*rec, v);
+    return EditorResponse(ed, 400, req, &*rec, v);
   }
+  // Nothing edited: the stored file as it is (the form writes front matter its own way).
+  if (base_rev != nullptr && base_rev->hash == base && FieldsOfSource(base_rev->source, v.path) == v.fields)
+    source = base_rev->source;
   Result<newsroom::Saved> saved = ed.articles.Save(req.actor, *id, source, base, v.major);
   if (!saved.ok()) {
     v.alert = "Not saved: " + saved.status().message();
-    return EditorResponse(HttpStatus(saved.status()), req, &*rec, v);
+    return EditorResponse(ed, HttpStatus(saved.status()), req, &*rec, v);
   }
   if (saved->conflict) {
     v.theirs_revision = saved->latest_revision;
@@ -726,19 +740,17 @@ Response PostEdit(Editor& ed, const Request& req, const PathMatch& match, bool p
     ArticleFields theirs = FieldsOfSource(saved->latest_source, v.path);
     if (!theirs.unreadable && !v.fields.unreadable) v.fields.kept = theirs.kept;
     Record(ed, req, *id, &v.others);
-    return EditorResponse(409, req, &*rec, v);
+    return EditorResponse(ed, 409, req, &*rec, v);
   }
-  // The same revision (what readers see did not change) although a field did:
-  // the newsroom stored nothing new, and the page says so.
-  bool unchanged = saved->revision == base && base_rev != nullptr &&
-                   !(FieldsOfSource(base_rev->source, v.path) == v.fields);
-  return SavedRedirect(ed, *id, unchanged ? "unchanged" : "saved", saved->revision);
+  // The same revision (what readers see did not change) with other settings:
+  // kept in that revision, without a new review, and the page says so.
+  return SavedRedirect(ed, *id, saved->settings_only ? "settings" : "saved", saved->revision);
 }
 
 Response NewPage(Editor& ed, const Request& req) {
   EditorView v;
   v.fields.authors = req.actor.person_id;
-  return EditorResponse(200, req, nullptr, v);
+  return EditorResponse(ed, 200, req, nullptr, v);
 }
 
 Response PostNew(Editor& ed, const Request& req) {
@@ -750,16 +762,16 @@ Response PostNew(Editor& ed, const Request& req) {
     Checked checked = Check(ed, v.path, source);
     v.checked = &checked;
     v.show_preview = true;
-    return EditorResponse(200, req, nullptr, v);
+    return EditorResponse(ed, 200, req, nullptr, v);
   }
   if (v.path.empty()) {
     v.alert = "Give the file path, for example content/sleep/naps.md.";
-    return EditorResponse(400, req, nullptr, v);
+    return EditorResponse(ed, 400, req, nullptr, v);
   }
   Result<newsroom::Created> c = ed.articles.Create(req.actor, v.path, source);
   if (!c.ok()) {
     v.alert = "Not created: " + c.status().message();
-    return EditorResponse(HttpStatus(c.status()), req, nullptr, v);
+    return EditorResponse(ed, HttpStatus(c.status()), req, nullptr, v);
   }
   return SavedRedirect(ed, c->id, "saved", c->revision);
 }
@@ -803,6 +815,23 @@ Status AddEditorRoutes(Router& router, App::Impl& app) {
          respond(admin::PostEdit(*ed, req, m, true));
        },
        kAuthors},
+      {kGet, "/admin/articles/cite", Access::kWriter, kNoBody,
+       [ed](Request&& req, const PathMatch&, Respond respond) {
+         std::shared_ptr<const Content> content = ed->app.Current();
+         respond(admin::CiteSearchPage(content->site.bibliography, req));
+       },
+       kAuthors},
+      {kGet, "/admin/cite.js", Access::kPublic, kNoBody,
+       [](Request&&, const PathMatch&, Respond respond) {
+         Response res;
+         res.body = std::string(admin::CiteScript());
+         res.headers = {{"Content-Type", "text/javascript; charset=utf-8"},
+                        {"Content-Length", std::to_string(res.body.size())},
+                        {"Cache-Control", "no-store"}};
+         AddSecurityHeaders(res.headers);
+         res.route = "admin_js";
+         respond(std::move(res));
+       }},
       {kGet, "/admin/editor.css", Access::kPublic, kNoBody,
        [](Request&&, const PathMatch&, Respond respond) {
          Response res;

@@ -128,6 +128,33 @@ std::string_view EditorStylesheet() {
 .admin-kept pre { white-space: pre-wrap; padding: 0.5rem; background: var(--soft); }
 .admin-preview { margin-top: 2rem; padding-top: 1rem; border-top: 2px solid var(--line); }
 .admin-preview img, .admin-preview svg { max-width: 100%; height: auto; }
+.editor-cite {
+  display: grid;
+  gap: 0.5rem;
+  margin-top: 1rem;
+  padding: 0.75rem 1rem;
+  border: 1px solid var(--line);
+  border-radius: 4px;
+}
+.editor-cite h2 { font-size: 1.2rem; margin: 0; }
+.editor-cite p { margin: 0; }
+.cite-status:empty { display: none; }
+.cite-filter, .cite-search { display: grid; gap: 0.25rem; }
+.admin-form .cite-filter label, .admin-form .cite-search label { margin-top: 0; }
+.admin-form .cite-search button { margin-top: 0.25rem; }
+.cite-list { max-height: 24rem; overflow: auto; border: 1px solid var(--line); border-radius: 4px; }
+.cite-table { width: 100%; border-collapse: collapse; }
+.cite-table caption { text-align: left; color: var(--muted); padding: 0.5rem; }
+.cite-table th, .cite-table td {
+  padding: 0.4rem 0.5rem;
+  text-align: left;
+  vertical-align: top;
+  border-top: 1px solid var(--line);
+  overflow-wrap: anywhere;
+}
+.cite-table tbody th { font-weight: 600; }
+.cite-table code { white-space: nowrap; }
+.admin-form .cite-table button.cite-insert { display: block; margin-top: 0.4rem; padding: 0.25rem 0.6rem; }
 )css";
 }
 

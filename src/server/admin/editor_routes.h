@@ -14,6 +14,12 @@
 //                                        stale base); action=preview: the editor again
 //                                        with the rendered page and its findings, unsaved
 //   POST /admin/articles/{id}/preview    the page as readers would see it, unsaved
+//   GET  /admin/articles/cite?cite_q=    "Find a source to cite": the library's references
+//                                        matching the words (cite_picker.h); the editor's "Cite a
+//                                        source" section lists them all, or, for a large library, the
+//                                        ones the text cites and a search opening this page
+//   GET  /admin/cite.js                  the picker's filter box and "Insert citation" buttons
+//                                        (optional; the pages work without it)
 //   GET  /admin/editor.js                refreshes the preview as the writer types
 //                                        (optional; the pages work without it)
 //   GET  /admin/editor.css               these pages' styles (linked from them)

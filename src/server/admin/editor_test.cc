@@ -500,20 +500,60 @@ TEST_F(EditorTest, WhatTheNewsroomWritesIsKeptFromTheStoredRevisionNotTakenFromT
   EXPECT_TRUE(Has(saved, "Naps help a lot."));
 }
 
-TEST_F(EditorTest, AChangeOutsideTheRevisionAloneSaysThatNothingNewWasStored) {
+TEST_F(EditorTest, AChangeOutsideTheRevisionAloneIsKeptInTheSameRevision) {
   int64_t id = CreateNaps();
   ASSERT_GT(id, 0);
   std::string page = Get(EditUrl(id), writer_).Body();
   std::string form = FormOf(page, "save");
   ASSERT_TRUE(Has(form, "&aspect=&"));
+  ASSERT_TRUE(Has(form, "&aliases=&"));
   form = util::ReplaceAll(form, "&aspect=&", "&aspect=treatment&");  // the aspect is not part of a revision
+  form = util::ReplaceAll(form, "&aliases=&", "&aliases=" + util::UrlEncode("/sleep/old-naps/") + "&");
   Response res = Post(EditUrl(id), form, writer_);
   ASSERT_EQ(res.status, 303) << res.Body();
   std::string note = SetCookie(res, "vetted-editor-note");
-  EXPECT_TRUE(util::StartsWith(note, "vetted-editor-note=unchanged:sha256:")) << note;
+  EXPECT_TRUE(util::StartsWith(note, "vetted-editor-note=settings:sha256:")) << note;
   std::string after = Get(EditUrl(id), writer_ + "; " + note).Body();
-  EXPECT_TRUE(Has(after, "No new revision: what readers see did not change")) << after;
+  EXPECT_TRUE(Has(after, "What readers see as the article did not change, so this is still revision"))
+      << after;
   EXPECT_EQ(Revisions(id), 1);
+  // Opened again, the editor shows what was saved.
+  std::string reopened = Get(EditUrl(id), writer_).Body();
+  EXPECT_TRUE(Has(reopened, ">\n/sleep/old-naps/</textarea>")) << reopened;
+  EXPECT_TRUE(Has(reopened, "name=\"aspect\" type=\"text\" value=\"treatment\""));
+  EXPECT_TRUE(Has(Latest(id), "aliases: [\"/sleep/old-naps/\"]")) << Latest(id);
+}
+
+// The JSON API the same way: the alias is kept, the answer says so.
+TEST_F(EditorTest, TheApiKeepsASettingsOnlyChange) {
+  int64_t id = CreateNaps();
+  ASSERT_GT(id, 0);
+  std::string source = Latest(id);
+  std::string base = ValueOf(Get(EditUrl(id), writer_).Body(), "base_revision");
+  std::string changed = util::ReplaceAll(source, "---\n\n", "aliases: [/naps-old/]\n---\n\n");
+  ASSERT_NE(changed, source);
+  std::string session = Get("/admin/api/session", writer_).Body();
+  size_t at = session.find("\"csrf\":\"");
+  ASSERT_NE(at, std::string::npos) << session;
+  std::string csrf = session.substr(at + 8, session.find('"', at + 8) - at - 8);
+  Request req;
+  req.method = "PUT";
+  req.target = "/admin/api/articles/" + std::to_string(id);
+  req.headers = {{"Host", kHost},
+                 {"Content-Type", "application/json"},
+                 {"Origin", kOrigin},
+                 {"X-CSRF-Token", csrf},
+                 {"Cookie", writer_}};
+  std::string body = "{\"source\":";
+  util::AppendJsonString(body, changed);
+  body += ",\"base_revision\":\"" + base + "\"}";
+  req.body = body;
+  Response res = Call(std::move(req));
+  ASSERT_EQ(res.status, 200) << res.Body();
+  EXPECT_TRUE(Has(res.Body(), "\"revision\":\"" + base + "\"")) << res.Body();
+  EXPECT_TRUE(Has(res.Body(), "\"settings_only\":true")) << res.Body();
+  EXPECT_EQ(Latest(id), changed);
+  EXPECT_TRUE(Has(Get(EditUrl(id), writer_).Body(), ">\n/naps-old/</textarea>"));
 }
 
 TEST_F(EditorTest, TheListFiltersByReviewerAndByWhenTheReviewIsDue) {
@@ -566,6 +606,50 @@ TEST_F(EditorTest, TheListFiltersByReviewerAndByWhenTheReviewIsDue) {
   EXPECT_TRUE(Has(list("?due=overdue"), link));
   EXPECT_TRUE(Has(list(""), "2029-01-15 (overdue)"));
   EXPECT_EQ(review, "2027-01-15");
+}
+
+// An article's own review_interval overrides the site's (2 years) in the list.
+TEST_F(EditorTest, TheNextReviewFollowsTheArticlesOwnInterval) {
+  newsroom::AccountsOptions ao;
+  ao.clock = &clock_;
+  ao.cost = newsroom::kTestPasswordCost;
+  newsroom::Accounts accounts(*store_->Accounts(), ao);
+  ASSERT_TRUE(accounts.Add("ed@x.org", newsroom::kEditor, "", kPassword).ok());
+  auto actor = [&](const std::string& email) {
+    newsroom::Actor a;
+    Result<std::vector<store::AccountRecord>> all = store_->Accounts()->ListAccounts();
+    for (const store::AccountRecord& r : *all)
+      if (r.email == email) a = {r.id, r.email, r.person_id, r.roles};
+    return a;
+  };
+  newsroom::ArticleOptions options;
+  options.clock = &clock_;
+  newsroom::Articles articles(*store_, options);
+  auto publish = [&](const std::string& path, const std::string& extra) {
+    Result<newsroom::Created> c = articles.Create(
+        actor("writer@x.org"), path,
+        "---\ntitle: T " + path + "\ndescription: D.\nauthors: [wendy]\n" + extra + "---\n\nText.\n");
+    ASSERT_TRUE(c.ok()) << c.status().message();
+    ASSERT_TRUE(articles.Submit(actor("writer@x.org"), c->id, c->revision).ok());
+    ASSERT_TRUE(articles.Approve(actor("rita@x.org"), c->id, c->revision, "").ok());
+    Result<newsroom::Published> p = articles.Publish(actor("ed@x.org"), c->id, {c->revision, "", ""});
+    ASSERT_TRUE(p.ok()) << p.status().message();
+  };
+  publish("content/sleep/yearly.md", "review_interval: 1 year\n");
+  publish("content/sleep/default.md", "");
+  ASSERT_TRUE(app_->Reload().ok());
+  std::string list = Get("/admin/articles", writer_).Body();  // reviewed 2027-01-15
+  auto row = [&](const std::string& title) {
+    size_t at = list.find(">" + title + "</a>");
+    return at == std::string::npos ? std::string() : list.substr(at, list.find("</tr>", at) - at);
+  };
+  EXPECT_TRUE(Has(row("T content/sleep/yearly.md"), "<td>2028-01-15</td>")) << list;
+  EXPECT_TRUE(Has(row("T content/sleep/default.md"), "<td>2029-01-15</td>")) << list;
+  clock_.Set(clock_.NowSeconds() + 380LL * 86400);  // 2028-01-30
+  writer_ = SignIn("writer@x.org");
+  std::string overdue = Get("/admin/articles?due=overdue", writer_).Body();
+  EXPECT_TRUE(Has(overdue, ">T content/sleep/yearly.md</a>")) << overdue;
+  EXPECT_FALSE(Has(overdue, ">T content/sleep/default.md</a>"));
 }
 
 TEST_F(EditorTest, SavingAnEarlierTextAgainMakesItTheLatestInTheEditor) {

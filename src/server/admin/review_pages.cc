@@ -158,7 +158,9 @@ std::string StepForms(Review& rv, const Request& req, const newsroom::ArticleRec
     newsroom::ArticleFacts f = For(r, base, candidate);
     bool approved = newsroom::MayPublish(actor, f, rules, candidate, "", known).ok();
     bool non_clinical = newsroom::MayPublish(actor, f, rules, candidate, "reason", known).ok();
-    bool already = a.state == "published" && a.live_revision == candidate;
+    // The live revision again only when its settings changed since it went live.
+    bool resettled = a.live_revision == candidate && newsroom::LiveSettingsChanged(r);
+    bool already = a.state == "published" && a.live_revision == candidate && !resettled;
     if ((approved || non_clinical) && !already) {
       std::string help =
           approved ? "Revision <code>" + Esc(ShortRev(candidate)) + "</code> has its medical approval."
@@ -166,6 +168,10 @@ std::string StepForms(Review& rv, const Request& req, const newsroom::ArticleRec
                          "</code> has no medical approval of its own: it can only be "
                          "published as a non-clinical change (a typo, a broken link), with a "
                          "reason.";
+      if (resettled)
+        help +=
+            " It is live, and its settings (old addresses, contents list, ...) changed since it was "
+            "published: publish it again to bring them to readers, without a new review.";
       out += Form(req, id, "publish", "Publish",
                   Hidden("revision", candidate) + TicketField(req) + "<p class=\"admin-help\">" + help +
                       "</p>\n" +

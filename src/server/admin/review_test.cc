@@ -255,6 +255,35 @@ TEST_F(ReviewPages, PublishIsRefusedUntilApprovedThenNonClinicalNeedsAReason) {
   EXPECT_EQ(Record().publications.back().scheduled_at, "2030-01-01T08:00:00Z");
 }
 
+// A settings-only save of the live revision (a new old address): the editor
+// may publish that revision again, without a new review, and readers get it.
+TEST_F(ReviewPages, TheLiveRevisionWithChangedSettingsCanBePublishedAgain) {
+  Submit();
+  Approve();
+  ASSERT_EQ(Step("publish", "ed@x.org", {{"revision", rev1_}, {"reason", ""}}).status, 303);
+  EXPECT_EQ(Page("ed@x.org").find(">Publish</button>"), std::string::npos);  // nothing to publish
+  newsroom::Actor wendy{1, "writer@x.org", "wendy", newsroom::kWriter};
+  std::string with_alias = util::ReplaceAll(kSource, "---\nFigs", "aliases: [/old-figs/]\n---\nFigs");
+  Result<newsroom::Saved> saved = articles_->Save(wendy, std::stoll(id_), with_alias, rev1_, false);
+  ASSERT_TRUE(saved.ok());
+  ASSERT_TRUE(saved->settings_only);
+  EXPECT_EQ(Record().article.state, "published");
+  std::string ed = Page("ed@x.org");
+  EXPECT_NE(ed.find(">Publish</button>"), std::string::npos) << ed;
+  EXPECT_NE(ed.find("publish it again to bring them to readers"), std::string::npos);
+  Response again = Step("publish", "ed@x.org", {{"revision", rev1_}, {"reason", ""}});
+  ASSERT_EQ(again.status, 303) << again.Body();
+  std::string live;
+  Result<store::Snapshot> snapshot = store_->Load();
+  ASSERT_TRUE(snapshot.ok());
+  for (const store::SourceFile& f : snapshot->files)
+    if (f.path == "content/health/figs.md") live = f.bytes;
+  EXPECT_NE(live.find("aliases: [/old-figs/]"), std::string::npos) << live;
+  EXPECT_EQ(Record().publications.size(), 2u);
+  EXPECT_TRUE(Record().publications.back().base_revision.empty());  // on its own approval
+  EXPECT_EQ(Page("ed@x.org").find(">Publish</button>"), std::string::npos);
+}
+
 TEST_F(ReviewPages, APublicationFromATicketResolvesAndLinksIt) {
   Submit();
   Approve();

@@ -4,6 +4,7 @@
 
 #include <mutex>
 #include <shared_mutex>
+#include <utility>
 
 #include "store/backend.h"
 #include "store/memory/internal.h"
@@ -103,8 +104,14 @@ class MemoryTx : public WorkflowTx {
       return result;
     }
     result.added = true;
-    for (const WfRevision& old : wf_.revisions)
-      if (old.article_id == r.article_id && old.hash == r.hash) result.added = false;
+    for (WfRevision& old : wf_.revisions) {
+      if (old.article_id != r.article_id || old.hash != r.hash) continue;
+      result.added = false;
+      if (old.source != r.source) {
+        result.replaced = true;
+        result.replaced_source = std::exchange(old.source, r.source);
+      }
+    }
     if (result.added) wf_.revisions.push_back(r);
     article.latest_revision = r.hash;
     result.latest_revision = r.hash;

@@ -74,12 +74,32 @@ class SqliteTx : public WorkflowTx {
       result.conflict = true;
       return result;
     }
-    Query q(db_,
-            "INSERT INTO wf_revisions(article_id, hash, source, parent, author, created_at, major) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(article_id, hash) DO NOTHING");
-    q.Bind(r.article_id, r.hash, Blob{r.source}, r.parent, r.author, r.created_at, r.major);
-    if (Status s = q.Run(); !s.ok()) return s;
-    result.added = sqlite3_changes(db_) > 0;
+    {
+      Query old(db_, "SELECT source FROM wf_revisions WHERE article_id = ? AND hash = ?");
+      old.Bind(r.article_id, r.hash);
+      if (old.Next()) {
+        std::string stored = old.Text(0);
+        if (stored != r.source) {
+          result.replaced = true;
+          result.replaced_source = std::move(stored);
+        }
+      } else if (!old.status().ok()) {
+        return old.status();
+      } else {
+        result.added = true;
+      }
+    }
+    if (result.added) {
+      Query q(db_,
+              "INSERT INTO wf_revisions(article_id, hash, source, parent, author, created_at, major) "
+              "VALUES (?, ?, ?, ?, ?, ?, ?)");
+      q.Bind(r.article_id, r.hash, Blob{r.source}, r.parent, r.author, r.created_at, r.major);
+      if (Status s = q.Run(); !s.ok()) return s;
+    } else if (result.replaced) {
+      Query q(db_, "UPDATE wf_revisions SET source = ? WHERE article_id = ? AND hash = ?");
+      q.Bind(Blob{r.source}, r.article_id, r.hash);
+      if (Status s = q.Run(); !s.ok()) return s;
+    }
     Query u(db_, "UPDATE wf_articles SET latest_revision = ? WHERE id = ?");
     u.Bind(r.hash, r.article_id);
     if (Status s = u.Run(); !s.ok()) return s;
