@@ -164,12 +164,27 @@ class PostgresTx : public WorkflowTx {
       result.conflict = true;
       return result;
     }
-    Result<pg::Rows> added = conn_.Query(
-        "INSERT INTO wf_revisions(article_id, hash, source, parent, author, created_at, major) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (article_id, hash) DO NOTHING",
-        r.article_id, r.hash, pg::Bytes{r.source}, r.parent, r.author, r.created_at, r.major);
-    if (!added.ok()) return added.status();
-    result.added = added->affected() > 0;
+    // The same hash stored already: reused, its source replaced when the
+    // rest of the file differs (WorkflowTx::SaveRevision). Write holds the
+    // newsroom's lock, so nothing changes between this read and the write.
+    Result<pg::Rows> old = conn_.Query(
+        "SELECT source FROM wf_revisions WHERE article_id = $1::bigint AND hash = $2", r.article_id, r.hash);
+    if (!old.ok()) return old.status();
+    if (old->empty()) {
+      Result<pg::Rows> added = conn_.Query(
+          "INSERT INTO wf_revisions(article_id, hash, source, parent, author, created_at, major) "
+          "VALUES ($1, $2, $3, $4, $5, $6, $7)",
+          r.article_id, r.hash, pg::Bytes{r.source}, r.parent, r.author, r.created_at, r.major);
+      if (!added.ok()) return added.status();
+      result.added = true;
+    } else if (old->View(0, 0) != r.source) {
+      result.replaced = true;
+      result.replaced_source = old->Text(0, 0);
+      Result<pg::Rows> replaced =
+          conn_.Query("UPDATE wf_revisions SET source = $1 WHERE article_id = $2::bigint AND hash = $3",
+                      pg::Bytes{r.source}, r.article_id, r.hash);
+      if (!replaced.ok()) return replaced.status();
+    }
     Result<pg::Rows> moved = conn_.Query("UPDATE wf_articles SET latest_revision = $1 WHERE id = $2::bigint",
                                          r.hash, r.article_id);
     if (!moved.ok()) return moved.status();
