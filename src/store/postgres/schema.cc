@@ -45,10 +45,11 @@ CREATE INDEX changes_generation ON changes(generation);
 )sql",
     // 2: the search index, one row per published article: weighted tsvector
     // (title, description, headings, tags, body, glossary) with English
-    // stemming (see search.cc). vetted_english: the Snowball English stemmer
-    // without stop words (every word the reader types can be found).
+    // stemming (see search.cc). vetted_stem: Porter's English stemmer (as
+    // SQLite's FTS5 'porter') without stop words: every word the reader types
+    // can be found.
     R"sql(
-CREATE TEXT SEARCH DICTIONARY vetted_english (TEMPLATE = snowball, Language = english);
+CREATE TEXT SEARCH DICTIONARY vetted_stem (TEMPLATE = snowball, Language = porter);
 CREATE TABLE search(
   article_id BIGINT PRIMARY KEY REFERENCES articles(id),
   url TEXT NOT NULL,

@@ -5,8 +5,10 @@
 // words of every field are found here, not by PostgreSQL's parser: runs of
 // IsWordChar (store/search_text.h), lower-cased and spelled by
 // util::SearchSpelling (so "anaemia" and "anemia" are one word), then stemmed
-// by the database's English Snowball dictionary `vetted_english` (schema step
-// 2; no stop words, so "does" or "not" are words like any other). The
+// by the database's dictionary `vetted_stem` (schema step 2: Snowball's
+// Porter stemmer, the one SQLite's FTS5 uses, so both backends find and mark
+// the same words; no stop words, so "does" or "not" are words like any
+// other). The
 // tsvector is then written out as text: each stem with its positions and a
 // weight class: A title, B description, headings and tags, C body,
 // D glossary. ts_rank weighs the classes 1, 0.45, 0.1 and 0.05: the SQLite
@@ -140,7 +142,7 @@ Result<std::vector<std::string>> Stems(pg::Conn& conn, const std::vector<std::st
     ask.push_back(words[i]);
   }
   Result<pg::Rows> rows = conn.Query(
-      "SELECT coalesce(array_to_string(ts_lexize('vetted_english', w), ' '), '') "
+      "SELECT coalesce(array_to_string(ts_lexize('vetted_stem', w), ' '), '') "
       "FROM unnest(string_to_array($1, chr(1))) WITH ORDINALITY AS t(w, i) ORDER BY i",
       joined);
   if (!rows.ok()) return rows.status();
@@ -158,10 +160,11 @@ Result<std::vector<std::string>> Stems(pg::Conn& conn, const std::vector<std::st
   return stems;
 }
 
-// Whether the English stemmer could turn spelled word `w` into `stem`: a stem
-// keeps the word's first letter and is never longer ("dying" -> "die",
-// "skies" -> "sky"). Words starting with a non-ASCII letter are always
-// candidates (the dictionary lower-cases those, we do not).
+// Whether the Porter stemmer could turn spelled word `w` into `stem`: it
+// changes only suffixes, so a stem keeps the word's first two letters (or is
+// shorter) and is never longer ("hoping" -> "hope", "cried" -> "cri").
+// Words starting with a non-ASCII letter are always candidates (the
+// dictionary lower-cases those, we do not).
 bool MayStemTo(std::string_view w, std::string_view stem) {
   if (w.empty() || stem.empty()) return false;
   if (static_cast<unsigned char>(w[0]) >= 0x80 || static_cast<unsigned char>(stem[0]) >= 0x80) return true;
