@@ -4,6 +4,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <random>
 #include <string>
 #include <thread>
 #include <vector>
@@ -237,6 +241,109 @@ TEST_F(PostgresSearchTest, TwoNodesShareTheIndex) {
   ASSERT_TRUE(rows.ok());
   EXPECT_EQ(rows->Int(0, 0), 2 * kEach + 2);
   EXPECT_EQ(rows->Int(0, 1), 2 * kEach + 2);
+}
+
+ArticleSource Imported(const std::string& url, const SearchDocument& doc) {
+  ArticleSource a;
+  a.path = "content" + url.substr(0, url.size() - 1) + ".md";
+  a.url = url;
+  a.bytes = "---\ntitle: " + doc.title + "\n---\n" + doc.body + "\n";
+  a.revision = "sha256:" + std::string(64, 'a' + static_cast<char>(url.size() % 6));
+  a.search = doc;
+  return a;
+}
+
+// Node A imports (ImportOn calls IndexArticle in the import's transaction);
+// node B finds the new article, and no longer finds a removed one, at once.
+TEST_F(PostgresSearchTest, AnImportOnOneNodeIsSearchableOnAnother) {
+  std::unique_ptr<Store> b = Open();
+  ASSERT_NE(b, nullptr);
+  ImportInput in;
+  in.articles.push_back(Imported("/g/orchids/", Doc("/g/", "Orchids", "Orchids bloom in spring.")));
+  in.articles.push_back(Imported("/g/ferns/", Doc("/g/", "Ferns", "Ferns like shade.")));
+  Result<ImportReport> r = store_->Import(in);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_THAT(Urls(*b, "orchid"), ElementsAre("/g/orchids/"));
+  EXPECT_THAT(Urls(*b, "shade", "/g/"), ElementsAre("/g/ferns/"));
+  Result<std::vector<std::string>> related = b->Related("/g/ferns/", 5);
+  ASSERT_TRUE(related.ok()) << related.status().message();
+  in.articles.erase(in.articles.begin());
+  ASSERT_TRUE(store_->Import(in).ok());
+  EXPECT_THAT(Urls(*b, "orchid"), IsEmpty());
+  EXPECT_EQ(b->Related("/g/orchids/", 5).status().code(), Code::kNotFound);
+}
+
+// A measurement, not a test (run with --gtest_also_run_disabled_tests): a
+// generated site of 1,000 articles (bodies of 300-1,500 words drawn from a
+// Zipf-like vocabulary of 3,000 words), then 500 searches of 1-3 words
+// (common, rare and unknown words, one in five in a section) on one
+// connection, one after another; prints p50/p99 of the whole Search call.
+TEST_F(PostgresSearchTest, DISABLED_SearchLatencyOnAThousandArticles) {
+  const char* common[] = {"sleep",   "anxiety", "blood",    "pressure",  "children",  "doctor",  "pain",
+                          "tired",   "eating",  "exercise", "heart",     "stress",    "breathe", "memory",
+                          "weight",  "skin",    "medicine", "symptoms",  "partner",   "family",  "work",
+                          "the",     "and",     "of",       "to",        "a",         "in",      "is",
+                          "you",     "that",    "it",       "for",       "can",       "with",    "your",
+                          "anaemia", "tumour",  "fibre",    "behaviour", "paediatric"};
+  std::vector<std::string> vocab(std::begin(common), std::end(common));
+  std::mt19937 rng(42);
+  const char* syllables[] = {"ka", "lo", "mi", "ra", "te", "su", "ven", "dor", "pli", "ast", "ing", "ed"};
+  while (vocab.size() < 3000) {
+    std::string w;
+    for (int k = 0, n = 2 + static_cast<int>(rng() % 3); k < n; ++k) w += syllables[rng() % 12];
+    vocab.push_back(w);
+  }
+  std::vector<double> weights;
+  for (size_t i = 0; i < vocab.size(); ++i) weights.push_back(1.0 / static_cast<double>(i + 1));
+  std::discrete_distribution<size_t> zipf(weights.begin(), weights.end());
+  auto text = [&](int words) {
+    std::string t;
+    for (int k = 0; k < words; ++k) t += (k ? " " : "") + vocab[zipf(rng)] + ((k % 12) == 11 ? "." : "");
+    return t;
+  };
+  const char* sections[] = {"/sleep/", "/mood/", "/body/", "/family/", "/work/"};
+  ImportInput in;
+  for (int i = 0; i < 1000; ++i) {
+    std::string section = sections[i % 5];
+    SearchDocument d = Doc(section, text(6), text(300 + static_cast<int>(rng() % 1200)), text(20), text(3));
+    d.headings = text(5) + "\n" + text(4);
+    in.articles.push_back(Imported(section + "a" + std::to_string(i) + "/", d));
+  }
+  auto start = std::chrono::steady_clock::now();
+  Result<ImportReport> r = store_->Import(in);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  std::printf("import of 1,000 articles: %.2f s\n",
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  std::vector<double> ms;
+  size_t hits = 0;
+  for (int i = 0; i < 500; ++i) {
+    SearchQuery q;
+    int n = 1 + static_cast<int>(rng() % 3);
+    for (int k = 0; k < n; ++k) {
+      size_t pick = i % 10 == 0 ? vocab.size() - 1 - rng() % 1000 : zipf(rng);
+      q.text += (k ? " " : "") + vocab[pick];
+    }
+    if (i % 7 == 0) q.text += " zzzunknown";
+    if (i % 5 == 0) q.section = sections[rng() % 5];
+    auto t0 = std::chrono::steady_clock::now();
+    Result<SearchResults> res = store_->Search(q);
+    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    ASSERT_TRUE(res.ok()) << res.status().message();
+    hits += res->total;
+  }
+  std::sort(ms.begin(), ms.end());
+  std::printf("500 searches: p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms (mean total %.0f)\n",
+              ms[ms.size() / 2], ms[ms.size() * 90 / 100], ms[ms.size() * 99 / 100], ms.back(),
+              static_cast<double>(hits) / 500.0);
+  std::vector<double> rel;
+  for (int i = 0; i < 200; ++i) {
+    auto t0 = std::chrono::steady_clock::now();
+    Result<std::vector<std::string>> res = store_->Related(in.articles[rng() % 1000].url, 5);
+    rel.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    ASSERT_TRUE(res.ok()) << res.status().message();
+  }
+  std::sort(rel.begin(), rel.end());
+  std::printf("200 related: p50 %.2f ms, p99 %.2f ms\n", rel[rel.size() / 2], rel[rel.size() * 99 / 100]);
 }
 
 }  // namespace
