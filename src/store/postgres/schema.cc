@@ -44,8 +44,12 @@ CREATE TABLE changes(generation BIGINT NOT NULL, path TEXT NOT NULL);
 CREATE INDEX changes_generation ON changes(generation);
 )sql",
     // 2: the search index, one row per published article: weighted tsvector
-    // (title, description, headings, tags, body, glossary) with English stemming.
+    // (title, description, headings, tags, body, glossary) with English
+    // stemming (see search.cc). vetted_stem: Porter's English stemmer (as
+    // SQLite's FTS5 'porter') without stop words: every word the reader types
+    // can be found.
     R"sql(
+CREATE TEXT SEARCH DICTIONARY vetted_stem (TEMPLATE = snowball, Language = porter);
 CREATE TABLE search(
   article_id BIGINT PRIMARY KEY REFERENCES articles(id),
   url TEXT NOT NULL,
@@ -59,6 +63,7 @@ CREATE TABLE search(
   document TSVECTOR NOT NULL);
 CREATE INDEX search_document ON search USING GIN (document);
 CREATE INDEX search_section ON search(section);
+CREATE INDEX search_url ON search(url);
 )sql",
     // 3: the newsroom's accounts and their sessions (store/accounts.h).
     R"sql(

@@ -1,20 +1,443 @@
 // Search and Related on PostgreSQL full-text search.
+//
+// The index is the table `search` (schema step 2): one row per published
+// article with its text and a tsvector `document` under a GIN index. The
+// words of every field are found here, not by PostgreSQL's parser: runs of
+// IsWordChar (store/search_text.h), lower-cased and spelled by
+// util::SearchSpelling (so "anaemia" and "anemia" are one word), then stemmed
+// by the database's dictionary `vetted_stem` (schema step 2: Snowball's
+// Porter stemmer, the one SQLite's FTS5 uses, so both backends find and mark
+// the same words; no stop words, so "does" or "not" are words like any
+// other). The
+// tsvector is then written out as text: each stem with its positions and a
+// weight class: A title, B description, headings and tags, C body,
+// D glossary. ts_rank weighs the classes 1, 0.45, 0.1 and 0.05: the SQLite
+// backend's bm25 column weights (10, 5 and 4, 1, 0.5) as near as four classes
+// allow.
+//
+// The query is built the same way: the reader's words (QueryWords, so junk
+// is never an error and operators are words), spelled and stemmed, quoted as
+// tsquery lexemes by us: every word required ('a' & 'b'), else any of them
+// ('a' | 'b') when no article has them all.
+//
+// Snippets: the hit's body (else its description) is cut into the same words
+// here, and a word is marked when its stem is one of the query's. Stems come
+// from the dictionary through a process-wide cache (a word's stem never
+// changes); only words that could stem to a query stem (same first letter,
+// see MayStemTo) are looked up, in one round trip for all the hits of a page.
+#include <algorithm>
+#include <map>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
 #include "store/postgres/store_impl.h"
+#include "store/search_text.h"
+#include "util/util.h"
 
 namespace vetted::store::postgres {
+namespace {
 
-Status IndexArticle(pg::Conn&, int64_t, const std::string&, const SearchDocument&) {
-  return Status::Ok();  // not built yet
-}
-Status UnindexArticle(pg::Conn&, int64_t) {
-  return Status::Ok();  // not built yet
+constexpr size_t kMaxWords = 12;         // per search query, as the other backends
+constexpr size_t kMaxRelatedWords = 24;  // title, tags and description words of the article
+constexpr int kRelatedTerms = 10;        // its rarest words (in other articles too) make the query
+constexpr size_t kMaxPositions = 16;     // kept per stem and article: the first (best-weighted) ones
+constexpr int kMaxPosition = 16383;      // tsvector positions stop there
+constexpr size_t kMaxCachedStems = 200'000;
+constexpr char kSeparator = '\x01';  // between words sent as one text (never in a word)
+
+// ts_rank's weights of the classes D, C, B, A.
+#define VETTED_RANK_WEIGHTS "'{0.05, 0.1, 0.45, 1.0}'"
+
+// ---------------------------------------------------------------- words
+
+// Valid UTF-8 without NUL bytes (what a PostgreSQL text holds): an invalid
+// byte becomes U+FFFD, a NUL a space.
+std::string Clean(std::string_view text) {
+  if (util::ValidUtf8Length(text) >= 0 && text.find('\0') == std::string_view::npos) return std::string(text);
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size();) {
+    char32_t cp;
+    size_t n = util::DecodeUtf8(text, i, &cp);
+    if (cp == 0) {
+      out += ' ';
+    } else if (cp == 0xFFFD) {
+      util::AppendUtf8(out, cp);
+    } else {
+      out.append(text.substr(i, n));
+    }
+    i += n;
+  }
+  return out;
 }
 
-Result<SearchResults> PostgresStore::Search(const SearchQuery&) {
-  return Status::Internal("postgresql: Search is not built yet");
+// A word as indexed before stemming: ASCII lower case, then SearchSpelling.
+std::string Spelled(std::string_view word) {
+  std::string w(word);
+  for (char& c : w)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return util::SearchSpelling(w);
 }
-Result<std::vector<std::string>> PostgresStore::Related(const std::string&, size_t) {
-  return Status::Internal("postgresql: Related is not built yet");
+
+// Calls fn(start, end) for every word (run of IsWordChar) of `text`.
+template <typename Fn>
+void ForEachWord(std::string_view text, Fn&& fn) {
+  size_t start = 0;
+  bool in_word = false;
+  for (size_t i = 0; i <= text.size();) {
+    char32_t cp = 0;
+    size_t n = i < text.size() ? util::DecodeUtf8(text, i, &cp) : 1;
+    bool word = i < text.size() && IsWordChar(cp);
+    if (word && !in_word) start = i;
+    if (!word && in_word) fn(start, i);
+    in_word = word;
+    i += n;
+  }
+}
+
+// ---------------------------------------------------------------- stems
+
+// Stems of spelled words by the dictionary, shared by every connection of the
+// process (the dictionary is fixed by the schema, so a stem never changes).
+struct StemCache {
+  std::mutex mu;
+  std::unordered_map<std::string, std::string> stems;
+};
+
+StemCache& Cache() {
+  static StemCache* cache = new StemCache();  // never destroyed: used until exit by any thread
+  return *cache;
+}
+
+// The stems of `words` (spelled words), in order.
+Result<std::vector<std::string>> Stems(pg::Conn& conn, const std::vector<std::string>& words) {
+  std::vector<std::string> stems(words.size());
+  std::vector<size_t> missing;
+  {
+    StemCache& cache = Cache();
+    std::lock_guard lock(cache.mu);
+    for (size_t i = 0; i < words.size(); ++i) {
+      auto it = cache.stems.find(words[i]);
+      if (it != cache.stems.end()) {
+        stems[i] = it->second;
+      } else {
+        missing.push_back(i);
+      }
+    }
+  }
+  if (missing.empty()) return stems;
+  // Each missing word once, in one round trip.
+  std::vector<std::string> ask;
+  std::unordered_map<std::string, size_t> index;
+  std::string joined;
+  for (size_t i : missing) {
+    if (!index.emplace(words[i], ask.size()).second) continue;
+    if (!ask.empty()) joined += kSeparator;
+    joined += words[i];
+    ask.push_back(words[i]);
+  }
+  Result<pg::Rows> rows = conn.Query(
+      "SELECT coalesce(array_to_string(ts_lexize('vetted_stem', w), ' '), '') "
+      "FROM unnest(string_to_array($1, chr(1))) WITH ORDINALITY AS t(w, i) ORDER BY i",
+      joined);
+  if (!rows.ok()) return rows.status();
+  if (rows->size() != static_cast<int>(ask.size())) return Status::Io("postgresql: stems: wrong row count");
+  std::vector<std::string> found(ask.size());
+  for (size_t k = 0; k < ask.size(); ++k) {
+    std::string stem = rows->Text(static_cast<int>(k), 0);
+    found[k] = stem.empty() || stem.find(' ') != std::string::npos ? ask[k] : std::move(stem);
+  }
+  for (size_t i : missing) stems[i] = found[index[words[i]]];
+  StemCache& cache = Cache();
+  std::lock_guard lock(cache.mu);
+  if (cache.stems.size() + ask.size() > kMaxCachedStems) cache.stems.clear();
+  for (size_t k = 0; k < ask.size(); ++k) cache.stems.emplace(ask[k], found[k]);
+  return stems;
+}
+
+// Whether the Porter stemmer could turn spelled word `w` into `stem`: it
+// changes only suffixes, so a stem keeps the word's first two letters (or is
+// shorter) and is never longer ("hoping" -> "hope", "cried" -> "cri").
+// Words starting with a non-ASCII letter are always candidates (the
+// dictionary lower-cases those, we do not).
+bool MayStemTo(std::string_view w, std::string_view stem) {
+  if (w.empty() || stem.empty()) return false;
+  if (static_cast<unsigned char>(w[0]) >= 0x80 || static_cast<unsigned char>(stem[0]) >= 0x80) return true;
+  if (w[0] != stem[0] || w.size() < stem.size()) return false;
+  return stem.size() < 2 || w[1] == stem[1] || w[1] == 'y';
+}
+
+// A lexeme quoted for tsvector or tsquery input.
+void AppendLexeme(std::string& out, std::string_view lexeme) {
+  out += '\'';
+  for (char c : lexeme) {
+    if (c == '\'' || c == '\\') out += c;
+    out += c;
+  }
+  out += '\'';
+}
+
+// ---------------------------------------------------------------- index
+
+struct Field {
+  const std::string* text;
+  char weight;
+};
+
+}  // namespace
+
+// Writes or replaces the article's row, in the caller's transaction (the
+// import's, which holds the generation's row lock: index writes from several
+// nodes never interleave).
+Status IndexArticle(pg::Conn& conn, int64_t article_id, const std::string& url, const SearchDocument& doc) {
+  const std::string title = Clean(doc.title), description = Clean(doc.description),
+                    headings = Clean(doc.headings), tags = Clean(doc.tags), body = Clean(doc.body),
+                    glossary = Clean(doc.glossary);
+  const Field fields[] = {{&title, 'A'}, {&description, 'B'}, {&headings, 'B'},
+                          {&tags, 'B'},  {&body, 'C'},        {&glossary, 'D'}};
+  std::vector<std::string> words;
+  std::vector<std::pair<int, char>> where;  // position, weight of each word
+  int position = 0;
+  for (const Field& f : fields) {
+    ForEachWord(*f.text, [&](size_t start, size_t end) {
+      position = std::min(position + 1, kMaxPosition);
+      if (end - start > kMaxQueryWordBytes) return;  // junk no query can find
+      words.push_back(Spelled(std::string_view(*f.text).substr(start, end - start)));
+      where.emplace_back(position, f.weight);
+    });
+  }
+  Result<std::vector<std::string>> stems = Stems(conn, words);
+  if (!stems.ok()) return stems.status();
+  std::map<std::string_view, std::vector<std::pair<int, char>>> lexemes;
+  for (size_t i = 0; i < stems->size(); ++i) {
+    auto& positions = lexemes[(*stems)[i]];
+    if (positions.size() < kMaxPositions && (positions.empty() || positions.back().first != where[i].first))
+      positions.push_back(where[i]);
+  }
+  std::string vector;
+  for (const auto& [lexeme, positions] : lexemes) {
+    if (!vector.empty()) vector += ' ';
+    AppendLexeme(vector, lexeme);
+    char sep = ':';
+    for (const auto& [pos, weight] : positions) {
+      vector += sep;
+      vector += std::to_string(pos);
+      vector += weight;
+      sep = ',';
+    }
+  }
+  Result<pg::Rows> r = conn.Query(
+      "INSERT INTO search(article_id, url, section, title, description, headings, tags, body, glossary, "
+      "document) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::text::tsvector) "
+      "ON CONFLICT (article_id) DO UPDATE SET url = excluded.url, section = excluded.section, "
+      "title = excluded.title, description = excluded.description, headings = excluded.headings, "
+      "tags = excluded.tags, body = excluded.body, glossary = excluded.glossary, document = "
+      "excluded.document",
+      article_id, Clean(url), Clean(doc.section), title, description, headings, tags, body, glossary, vector);
+  return r.ok() ? Status::Ok() : r.status();
+}
+
+Status UnindexArticle(pg::Conn& conn, int64_t article_id) {
+  Result<pg::Rows> r = conn.Query("DELETE FROM search WHERE article_id = $1", article_id);
+  return r.ok() ? Status::Ok() : r.status();
+}
+
+namespace {
+
+// ---------------------------------------------------------------- snippets
+
+// The query's stems; a token's phrase is the index of the stem it has.
+struct QueryStems {
+  std::vector<std::string> stems;  // distinct
+  int PhraseOf(std::string_view stem) const {
+    for (size_t i = 0; i < stems.size(); ++i)
+      if (stems[i] == stem) return static_cast<int>(i);
+    return -1;
+  }
+  bool MayMatch(std::string_view word) const {
+    for (const std::string& s : stems)
+      if (MayStemTo(word, s)) return true;
+    return false;
+  }
+};
+
+// The words of a text cut into tokens: spelled words that might match are
+// kept for a stem lookup (`ask`, `asked[i]` their token).
+struct Tokenized {
+  std::string_view text;
+  std::vector<SnippetToken> tokens;
+  std::vector<size_t> asked;
+};
+
+void Tokenize(std::string_view text, const QueryStems& q, Tokenized& out, std::vector<std::string>& ask) {
+  out.text = text;
+  ForEachWord(text, [&](size_t start, size_t end) {
+    std::string_view word = text.substr(start, end - start);
+    if (word.size() <= kMaxQueryWordBytes) {
+      std::string spelled = Spelled(word);
+      if (q.MayMatch(spelled)) {
+        out.asked.push_back(out.tokens.size());
+        ask.push_back(std::move(spelled));
+      }
+    }
+    out.tokens.push_back({start, end, -1});
+  });
+}
+
+// Marks the tokens whose stems (from `stems`, from index `next` on) are the query's.
+void Mark(Tokenized& t, const QueryStems& q, const std::vector<std::string>& stems, size_t& next) {
+  for (size_t token : t.asked) t.tokens[token].phrase = q.PhraseOf(stems[next++]);
+}
+
+struct Hit {
+  SearchHit hit;
+  std::string body, description;
+};
+
+// The body around its best matches; else the description around its
+// matches; else the start of the description (or of the body).
+Status MakeSnippets(pg::Conn& conn, const QueryStems& q, std::vector<Hit>& hits) {
+  std::vector<Tokenized> bodies(hits.size()), descriptions(hits.size());
+  std::vector<std::string> ask;
+  for (size_t i = 0; i < hits.size(); ++i) {
+    Tokenize(hits[i].body, q, bodies[i], ask);
+    Tokenize(hits[i].description, q, descriptions[i], ask);
+  }
+  Result<std::vector<std::string>> stems = Stems(conn, ask);
+  if (!stems.ok()) return stems.status();
+  size_t next = 0;
+  const int phrases = static_cast<int>(q.stems.size());
+  for (size_t i = 0; i < hits.size(); ++i) {
+    Mark(bodies[i], q, *stems, next);
+    Mark(descriptions[i], q, *stems, next);
+    int first = BestSnippetWindow(bodies[i].tokens, phrases);
+    if (first >= 0) {
+      MakeSnippet(bodies[i].text, bodies[i].tokens, first, hits[i].hit);
+      continue;
+    }
+    const Tokenized& t = hits[i].description.empty() ? bodies[i] : descriptions[i];
+    MakeSnippet(t.text, t.tokens, std::max(BestSnippetWindow(t.tokens, phrases), 0), hits[i].hit);
+  }
+  return Status::Ok();
+}
+
+// The distinct stems of the reader's words, in order.
+Result<QueryStems> StemsOf(pg::Conn& conn, const std::vector<std::string>& words) {
+  std::vector<std::string> spelled;
+  for (const std::string& w : words) spelled.push_back(Spelled(Clean(w)));
+  Result<std::vector<std::string>> stems = Stems(conn, spelled);
+  if (!stems.ok()) return stems.status();
+  QueryStems q;
+  for (std::string& s : *stems) {
+    if (!s.empty() && q.PhraseOf(s) < 0) q.stems.push_back(std::move(s));
+  }
+  return q;
+}
+
+// 'a' <op> 'b' <op> ...
+std::string TsQuery(const std::vector<std::string>& stems, const char* op) {
+  std::string out;
+  for (const std::string& s : stems) {
+    if (!out.empty()) out += op;
+    AppendLexeme(out, s);
+  }
+  return out;
+}
+
+}  // namespace
+
+// One statement reads the hits (one snapshot); the stem lookups read no rows.
+Result<SearchResults> PostgresStore::Search(const SearchQuery& query) {
+  std::vector<std::string> words = QueryWords(query.text, kMaxWords);
+  if (words.empty()) return SearchResults();
+  Result<pg::Pool::Lease> conn = pool_.Acquire();
+  if (!conn.ok()) return conn.status();
+  Result<QueryStems> q = StemsOf(**conn, words);
+  if (!q.ok()) return q.status();
+  if (q->stems.empty()) return SearchResults();
+  const size_t limit = std::min(query.limit, kMaxSearchLimit);
+  // `every`: the articles with every word; `pick`: those, else the articles
+  // with any word; ranked by ts_rank of the any-word query, then id.
+  Result<pg::Rows> rows = (*conn)->Query(
+      "WITH every AS MATERIALIZED ("
+      "  SELECT article_id FROM search WHERE document @@ $1::text::tsquery AND ($3 = '' OR section = $3)),"
+      " pick AS MATERIALIZED ("
+      "  SELECT article_id FROM every UNION ALL"
+      "  SELECT article_id FROM search WHERE NOT EXISTS (SELECT 1 FROM every)"
+      "   AND document @@ $2::text::tsquery AND ($3 = '' OR section = $3)),"
+      " page AS ("
+      "  SELECT s.article_id, ts_rank(" VETTED_RANK_WEIGHTS
+      ", s.document, $2::text::tsquery) AS score"
+      "  FROM pick JOIN search s USING (article_id) ORDER BY score DESC, s.article_id LIMIT $4 OFFSET $5)"
+      " SELECT (SELECT count(*) FROM pick), s.url, s.title, s.section, s.body, s.description, page.score"
+      " FROM (SELECT 1) AS one LEFT JOIN (page JOIN search s USING (article_id)) ON true"
+      " ORDER BY page.score DESC, page.article_id",
+      TsQuery(q->stems, " & "), TsQuery(q->stems, " | "), Clean(query.section), limit, query.offset);
+  if (!rows.ok()) return rows.status();
+  SearchResults results;
+  if (rows->empty()) return results;
+  results.total = static_cast<size_t>(rows->Int(0, 0));
+  std::vector<Hit> hits;
+  for (int i = 0; i < rows->size(); ++i) {
+    if (rows->IsNull(i, 1)) continue;  // no page: only the total
+    Hit h;
+    h.hit.url = rows->Text(i, 1);
+    h.hit.title = rows->Text(i, 2);
+    h.hit.section = rows->Text(i, 3);
+    h.body = rows->Text(i, 4);
+    h.description = rows->Text(i, 5);
+    h.hit.score = rows->Double(i, 6);
+    hits.push_back(std::move(h));
+  }
+  if (Status s = MakeSnippets(**conn, *q, hits); !s.ok()) return s;
+  for (Hit& h : hits) results.hits.push_back(std::move(h.hit));
+  return results;
+}
+
+// The article's title, tags and description words that other articles have
+// too, the rarest kRelatedTerms of them, make an any-word query; an
+// article's score is the sum over the words it has of the word's idf times
+// its ts_rank for that word (so a shared rare word counts more than a common one).
+Result<std::vector<std::string>> PostgresStore::Related(const std::string& url, size_t limit) {
+  Result<pg::Pool::Lease> conn = pool_.Acquire();
+  if (!conn.ok()) return conn.status();
+  Result<pg::Rows> article =
+      (*conn)->Query("SELECT article_id, title, tags, description FROM search WHERE url = $1", Clean(url));
+  if (!article.ok()) return article.status();
+  if (article->empty()) return Status::NotFound("no published article at " + url);
+  std::vector<std::string> urls;
+  if (limit == 0) return urls;
+  const int64_t id = article->Int(0, 0);
+  std::vector<std::string> words = QueryWords(
+      article->Text(0, 1) + " " + article->Text(0, 2) + " " + article->Text(0, 3), kMaxRelatedWords);
+  Result<QueryStems> q = StemsOf(**conn, words);
+  if (!q.ok()) return q.status();
+  if (q->stems.empty()) return urls;
+  std::string terms;
+  for (const std::string& s : q->stems) {
+    if (!terms.empty()) terms += kSeparator;
+    AppendLexeme(terms, s);
+  }
+  Result<pg::Rows> rows = (*conn)->Query(
+      "WITH t AS (SELECT w::tsquery AS q FROM unnest(string_to_array($1, chr(1))) AS w),"
+      " d AS (SELECT t.q, (SELECT count(*) FROM search WHERE document @@ t.q)::float8 AS df FROM t),"
+      " n AS (SELECT count(*)::float8 AS n FROM search),"
+      " top AS (SELECT q, ln(1 + ((SELECT n FROM n) - df + 0.5) / (df + 0.5)) AS idf FROM d"
+      "  WHERE df > 1 ORDER BY df, q::text LIMIT $3)"
+      " SELECT s.url FROM top JOIN search s ON s.document @@ top.q WHERE s.article_id <> $2"
+      " GROUP BY s.article_id, s.url"
+      " ORDER BY sum(top.idf * ts_rank(" VETTED_RANK_WEIGHTS
+      ", s.document, top.q)) DESC, s.article_id"
+      " LIMIT $4",
+      terms, id, kRelatedTerms, limit);
+  if (!rows.ok()) return rows.status();
+  for (int i = 0; i < rows->size(); ++i) urls.push_back(rows->Text(i, 0));
+  return urls;
 }
 
 }  // namespace vetted::store::postgres
