@@ -3,6 +3,7 @@
 #   pg-test-cluster.sh start DIR   initdb in DIR/data (once) and start it, listening only on a
 #                                  Unix socket in DIR; does nothing when it is running already
 #   pg-test-cluster.sh stop DIR    stop it and delete DIR
+#   pg-test-cluster.sh halt DIR    stop it, keeping its data (`start` brings it back): an outage
 # As root, PostgreSQL runs as the `postgres` user (it refuses to run as root). The cluster
 # trades durability for speed (fsync off): tests that kill the server start their own.
 set -euo pipefail
@@ -38,6 +39,9 @@ case $cmd in
       exit 1
     fi
     ;;
+  halt)
+    as_pg "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null
+    ;;
   stop)
     if [ -f "$dir/data/postmaster.pid" ]; then
       as_pg "$bin/pg_ctl" -D "$dir/data" -m immediate stop >/dev/null 2>&1 || true
@@ -45,7 +49,7 @@ case $cmd in
     rm -rf "$dir"
     ;;
   *)
-    echo "usage: pg-test-cluster.sh start|stop DIR" >&2
+    echo "usage: pg-test-cluster.sh start|stop|halt DIR" >&2
     exit 2
     ;;
 esac

@@ -4,9 +4,12 @@
 // `vetted migrate` on both backends.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
@@ -190,6 +193,104 @@ TEST_F(Nodes, FeedbackPostedToBothNodesLandsOnceEach) {
   for (const Json& f : all)
     if (f.value("comment", "").starts_with("node ")) ++mine;
   EXPECT_EQ(mine, 2u * kEach);
+}
+
+// The cluster script, for a cluster of a test's own.
+int Cluster(const std::string& command, const fs::path& dir) {
+  std::string cmd = "bash " + std::string(VETTED_SOURCE_DIR) + "/scripts/pg-test-cluster.sh " + command +
+                    " " + dir.string();
+  return std::system(cmd.c_str());
+}
+
+bool HealthSays(int port, const std::string& database) {
+  for (int i = 0; i < 500; ++i) {
+    if (Http(port, "GET", "/healthz").body.find("\"database\":\"" + database + "\"") != std::string::npos)
+      return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
+}
+
+// PostgreSQL stops under a running node and comes back: the node serves pages all along, refuses what needs
+// the database with 503 and Retry-After meanwhile (never acknowledging a write it did not store), and
+// recovers by itself.
+TEST(Outage, APostgresRestartLeavesTheNodeServingAndRecovering) {
+  fs::path dir = fs::path("/tmp") / ("vetted-pg-outage-" + std::to_string(::getpid()));
+  ASSERT_EQ(Cluster("start", dir), 0);
+  std::string db = "postgresql:///postgres?host=" + dir.string() + "&user=postgres";
+  std::string out;
+  ASSERT_EQ(RunVetted("import " + std::string(VETTED_SOURCE_DIR) + "/demo --db " + Q(db) + " --quiet", &out),
+            0)
+      << out;
+  Server node(db, {"--feedback-rate", "600", "--feedback-burst", "600"});
+  ASSERT_GT(node.port(), 0) << node.log();
+  const std::string article = "/relationships/sex-and-relationships/why-you-might-cry-during-sex/";
+  auto feedback = [&](const std::string& comment) {
+    Json j = {{"article", article}, {"helpful", true}, {"category", "other"}, {"comment", comment}};
+    return Http(node.port(), "POST", "/api/feedback", "Content-Type: application/json\r\n", j.dump());
+  };
+  ASSERT_EQ(feedback("outage before").status, 201);
+
+  ASSERT_EQ(Cluster("halt", dir), 0);
+  ASSERT_TRUE(HealthSays(node.port(), "unreachable")) << node.log();
+  EXPECT_EQ(Http(node.port(), "GET", article).status, 200);
+  Reply refused = feedback("outage during");
+  EXPECT_EQ(refused.status, 503) << refused.body;
+  EXPECT_NE(refused.head.find("Retry-After: 5"), std::string::npos) << refused.head;
+  EXPECT_EQ(Http(node.port(), "GET", "/search?q=sex").status, 503);
+
+  ASSERT_EQ(Cluster("start", dir), 0);
+  ASSERT_TRUE(HealthSays(node.port(), "ok")) << node.log();
+  EXPECT_EQ(feedback("outage after").status, 201);
+  EXPECT_EQ(Http(node.port(), "GET", "/search?q=sex").status, 200);
+  ASSERT_EQ(RunVetted("feedback export --db " + Q(db) + " --format json", &out), 0) << out;
+  EXPECT_NE(out.find("outage before"), std::string::npos);
+  EXPECT_NE(out.find("outage after"), std::string::npos);
+  EXPECT_EQ(out.find("outage during"), std::string::npos);  // refused, so not stored either
+  std::string log = node.log();
+  EXPECT_NE(log.find("database unreachable"), std::string::npos) << log;
+  EXPECT_NE(log.find("database reachable again"), std::string::npos) << log;
+  EXPECT_EQ(node.Stop(SIGTERM), 0) << node.log();
+  Cluster("stop", dir);
+}
+
+// A node killed with SIGKILL while readers post feedback: every post it acknowledged is in the database.
+TEST_F(Nodes, ANodeKilledUnderLoadLosesNoAcknowledgedWrite) {
+  Server a(db_, extra_);
+  ASSERT_GT(a.port(), 0) << a.log();
+  const std::string article = "/relationships/sex-and-relationships/why-you-might-cry-during-sex/";
+  std::vector<std::thread> readers;
+  std::mutex mu;
+  std::set<int64_t> acknowledged;
+  std::atomic<bool> stop{false};
+  for (int t = 0; t < 4; ++t) {
+    readers.emplace_back([&, t] {
+      for (int i = 0; !stop; ++i) {
+        Json j = {{"article", article},
+                  {"helpful", true},
+                  {"category", "other"},
+                  {"comment", "kill " + std::to_string(t) + "-" + std::to_string(i)}};
+        Reply r = Http(a.port(), "POST", "/api/feedback", "Content-Type: application/json\r\n", j.dump());
+        if (r.status == 201) {
+          std::lock_guard lock(mu);
+          acknowledged.insert(Json::parse(r.body, nullptr, false).value("id", int64_t(0)));
+        }
+      }
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(700));
+  EXPECT_EQ(a.Stop(SIGKILL), 128 + SIGKILL);
+  stop = true;
+  for (std::thread& t : readers) t.join();
+  ASSERT_GT(acknowledged.size(), 5u);
+  std::string out;
+  ASSERT_EQ(RunVetted("feedback export --db " + Q(db_) + " --format json", &out), 0) << out;
+  Json all = Json::parse(out, nullptr, false);
+  std::set<int64_t> stored;
+  for (const Json& f : all) stored.insert(f.value("id", int64_t(0)));
+  for (int64_t id : acknowledged)
+    EXPECT_TRUE(stored.contains(id)) << "acknowledged feedback " << id << " lost";
+  std::printf("nodes: %zu feedback posts acknowledged before SIGKILL, all stored\n", acknowledged.size());
 }
 
 }  // namespace
