@@ -45,7 +45,10 @@ CREATE INDEX changes_generation ON changes(generation);
 )sql",
     // 2: the search index, one row per published article: weighted tsvector
     // (title, description, headings, tags, body, glossary) with English
-    // stemming (see search.cc). vetted_stem: Porter's English stemmer (as
+    // stemming (see search.cc); head: the stems of title, description,
+    // headings and tags alone (small, for Related); search_instance: a
+    // random id of this database, so that a process's cache of Related
+    // answers never mixes two databases. vetted_stem: Porter's English stemmer (as
     // SQLite's FTS5 'porter') without stop words: every word the reader types
     // can be found.
     R"sql(
@@ -60,10 +63,13 @@ CREATE TABLE search(
   tags TEXT NOT NULL,
   body TEXT NOT NULL,
   glossary TEXT NOT NULL,
-  document TSVECTOR NOT NULL);
+  document TSVECTOR NOT NULL,
+  head TSVECTOR NOT NULL);
 CREATE INDEX search_document ON search USING GIN (document);
 CREATE INDEX search_section ON search(section);
 CREATE INDEX search_url ON search(url);
+CREATE TABLE search_instance(id TEXT NOT NULL);
+INSERT INTO search_instance(id) VALUES (gen_random_uuid()::text);
 )sql",
     // 3: the newsroom's accounts and their sessions (store/accounts.h).
     R"sql(

@@ -48,7 +48,19 @@ constexpr int kRelatedTerms = 10;        // its rarest words (in other articles 
 constexpr size_t kMaxPositions = 16;     // kept per stem and article: the first (best-weighted) ones
 constexpr int kMaxPosition = 16383;      // tsvector positions stop there
 constexpr size_t kMaxCachedStems = 200'000;
-constexpr char kSeparator = '\x01';  // between words sent as one text (never in a word)
+constexpr size_t kMaxCachedRelated = 20'000;  // answers per database
+constexpr char kSeparator = '\x01';           // between words sent as one text (never in a word)
+
+// How Search and Related read: one snapshot, and never a sequential scan of
+// `search`. The planner does not count the cost of reading (detoasting) a
+// large tsvector: without statistics (just after an import) it filters
+// every row's document with @@ rather than ask the GIN index, whose bitmap
+// needs no document read at all. Without JIT: the penalty enable_seqscan
+// puts on a (tiny) sequential scan's cost would make every plan look worth
+// compiling (tens of milliseconds). Local to the transaction: the pooled
+// connection is left as it was.
+constexpr const char* kReadBegin =
+    "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL enable_seqscan = off; SET LOCAL jit = off";
 
 // ts_rank's weights of the classes D, C, B, A.
 #define VETTED_RANK_WEIGHTS "'{0.05, 0.1, 0.45, 1.0}'"
@@ -219,26 +231,32 @@ Status IndexArticle(pg::Conn& conn, int64_t article_id, const std::string& url, 
     if (positions.size() < kMaxPositions && (positions.empty() || positions.back().first != where[i].first))
       positions.push_back(where[i]);
   }
-  std::string vector;
+  std::string vector, head;  // head: the A and B positions only
   for (const auto& [lexeme, positions] : lexemes) {
-    if (!vector.empty()) vector += ' ';
-    AppendLexeme(vector, lexeme);
-    char sep = ':';
-    for (const auto& [pos, weight] : positions) {
-      vector += sep;
-      vector += std::to_string(pos);
-      vector += weight;
-      sep = ',';
+    for (std::string* out : {&vector, &head}) {
+      const bool all = out == &vector;
+      if (!all && positions.front().second != 'A' && positions.front().second != 'B') continue;
+      if (!out->empty()) *out += ' ';
+      AppendLexeme(*out, lexeme);
+      char sep = ':';
+      for (const auto& [pos, weight] : positions) {
+        if (!all && weight != 'A' && weight != 'B') break;
+        *out += sep;
+        *out += std::to_string(pos);
+        *out += weight;
+        sep = ',';
+      }
     }
   }
   Result<pg::Rows> r = conn.Query(
       "INSERT INTO search(article_id, url, section, title, description, headings, tags, body, glossary, "
-      "document) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::text::tsvector) "
+      "document, head) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::text::tsvector, $11::text::tsvector) "
       "ON CONFLICT (article_id) DO UPDATE SET url = excluded.url, section = excluded.section, "
       "title = excluded.title, description = excluded.description, headings = excluded.headings, "
       "tags = excluded.tags, body = excluded.body, glossary = excluded.glossary, document = "
       "excluded.document",
-      article_id, Clean(url), Clean(doc.section), title, description, headings, tags, body, glossary, vector);
+      article_id, Clean(url), Clean(doc.section), title, description, headings, tags, body, glossary, vector,
+      head);
   return r.ok() ? Status::Ok() : r.status();
 }
 
@@ -349,9 +367,53 @@ std::string TsQuery(const std::vector<std::string>& stems, const char* op) {
   return out;
 }
 
+// Related's answers per database and generation, shared by every
+// connection of the process (the page cache asks again after each reload):
+// an import on any node changes the generation, which drops them.
+class RelatedCache {
+ public:
+  struct Key {
+    std::string database;  // conninfo and the index's random id (schema step 2)
+    int64_t generation;
+    std::string query;  // limit and URL
+  };
+  bool Find(const Key& key, std::vector<std::string>& urls) {
+    std::lock_guard lock(mu_);
+    auto db = by_database_.find(key.database);
+    if (db == by_database_.end() || db->second.generation != key.generation) return false;
+    auto it = db->second.urls.find(key.query);
+    if (it == db->second.urls.end()) return false;
+    urls = it->second;
+    return true;
+  }
+  void Store(const Key& key, const std::vector<std::string>& urls) {
+    std::lock_guard lock(mu_);
+    Entry& e = by_database_[key.database];
+    if (key.generation < e.generation) return;  // computed before a newer import
+    if (key.generation > e.generation || e.urls.size() >= kMaxCachedRelated) {
+      e.urls.clear();
+      e.generation = key.generation;
+    }
+    e.urls[key.query] = urls;
+  }
+
+ private:
+  struct Entry {
+    int64_t generation = -1;
+    std::unordered_map<std::string, std::vector<std::string>> urls;
+  };
+  std::mutex mu_;
+  std::unordered_map<std::string, Entry> by_database_;
+};
+
+RelatedCache& RelatedCaches() {
+  static RelatedCache* cache = new RelatedCache();  // never destroyed: used until exit by any thread
+  return *cache;
+}
+
 }  // namespace
 
-// One statement reads the hits (one snapshot); the stem lookups read no rows.
+// One statement reads the hits; the stem lookups read no rows.
 Result<SearchResults> PostgresStore::Search(const SearchQuery& query) {
   std::vector<std::string> words = QueryWords(query.text, kMaxWords);
   if (words.empty()) return SearchResults();
@@ -361,6 +423,8 @@ Result<SearchResults> PostgresStore::Search(const SearchQuery& query) {
   if (!q.ok()) return q.status();
   if (q->stems.empty()) return SearchResults();
   const size_t limit = std::min(query.limit, kMaxSearchLimit);
+  pg::Transaction tx(**conn, kReadBegin);
+  if (!tx.status().ok()) return tx.status();
   // `every`: the articles with every word; `pick`: those, else the articles
   // with any word; ranked by ts_rank of the any-word query, then id.
   Result<pg::Rows> rows = (*conn)->Query(
@@ -394,49 +458,72 @@ Result<SearchResults> PostgresStore::Search(const SearchQuery& query) {
     h.hit.score = rows->Double(i, 6);
     hits.push_back(std::move(h));
   }
+  if (Status s = tx.Commit(); !s.ok()) return s;
   if (Status s = MakeSnippets(**conn, *q, hits); !s.ok()) return s;
   for (Hit& h : hits) results.hits.push_back(std::move(h.hit));
   return results;
 }
 
 // The article's title, tags and description words that other articles have
-// too, the rarest kRelatedTerms of them, make an any-word query; an
+// too, the rarest kRelatedTerms of them, make an any-word query. An
 // article's score is the sum over the words it has of the word's idf times
-// its ts_rank for that word (so a shared rare word counts more than a common one).
+// 0.1 plus its ts_rank in `head` (title, description, headings, tags): a
+// shared rare word counts more than a common one, and more in a title than
+// in a body. Matching goes through the GIN index and ranking reads only the
+// small `head`: the large `document` is never read (detoasted) here.
 Result<std::vector<std::string>> PostgresStore::Related(const std::string& url, size_t limit) {
   Result<pg::Pool::Lease> conn = pool_.Acquire();
   if (!conn.ok()) return conn.status();
-  Result<pg::Rows> article =
-      (*conn)->Query("SELECT article_id, title, tags, description FROM search WHERE url = $1", Clean(url));
+  // One snapshot: the generation the answer is cached under is the one it was computed at.
+  pg::Transaction tx(**conn, kReadBegin);
+  if (!tx.status().ok()) return tx.status();
+  Result<pg::Rows> article = (*conn)->Query(
+      "SELECT (SELECT value FROM meta WHERE key = 'generation'), (SELECT id FROM search_instance),"
+      " s.article_id, s.title, s.tags, s.description"
+      " FROM (SELECT 1) AS one LEFT JOIN search s ON s.url = $1",
+      Clean(url));
   if (!article.ok()) return article.status();
-  if (article->empty()) return Status::NotFound("no published article at " + url);
+  if (article->empty() || article->IsNull(0, 2)) return Status::NotFound("no published article at " + url);
   std::vector<std::string> urls;
   if (limit == 0) return urls;
-  const int64_t id = article->Int(0, 0);
+  RelatedCache::Key key{pool_.conninfo() + '\n' + article->Text(0, 1), article->Int(0, 0),
+                        std::to_string(limit) + ' ' + url};
+  if (RelatedCaches().Find(key, urls)) return urls;
+  const int64_t id = article->Int(0, 2);
   std::vector<std::string> words = QueryWords(
-      article->Text(0, 1) + " " + article->Text(0, 2) + " " + article->Text(0, 3), kMaxRelatedWords);
+      article->Text(0, 3) + " " + article->Text(0, 4) + " " + article->Text(0, 5), kMaxRelatedWords);
   Result<QueryStems> q = StemsOf(**conn, words);
   if (!q.ok()) return q.status();
-  if (q->stems.empty()) return urls;
-  std::string terms;
-  for (const std::string& s : q->stems) {
-    if (!terms.empty()) terms += kSeparator;
-    AppendLexeme(terms, s);
+  if (!q->stems.empty()) {
+    std::string terms;
+    for (const std::string& s : q->stems) {
+      if (!terms.empty()) terms += kSeparator;
+      AppendLexeme(terms, s);
+    }
+    // d: each word's document frequency (a GIN bitmap count); top: the
+    // rarest that another article has too; best: the articles with any of
+    // them, each word's rows read through the index (LATERAL: one bitmap
+    // scan per word, never a scan of every document).
+    Result<pg::Rows> rows = (*conn)->Query(
+        "WITH t AS (SELECT i, w::tsquery AS q FROM unnest(string_to_array($1, chr(1))) WITH ORDINALITY AS "
+        "u(w, i)),"
+        " d AS MATERIALIZED ("
+        "  SELECT t.i, t.q, (SELECT count(*) FROM search WHERE document @@ t.q)::float8 AS df FROM t),"
+        " n AS (SELECT count(*)::float8 AS n FROM search),"
+        " top AS MATERIALIZED (SELECT q, ln(1 + ((SELECT n FROM n) - df + 0.5) / (df + 0.5)) AS idf FROM d"
+        "  WHERE df > 1 ORDER BY df, i LIMIT $3),"
+        " best AS (SELECT s.article_id,"
+        "   sum(top.idf * (0.1 + ts_rank(" VETTED_RANK_WEIGHTS
+        ", s.head, top.q))) AS score"
+        "  FROM top, LATERAL (SELECT article_id, head FROM search WHERE document @@ top.q OFFSET 0) AS s"
+        "  WHERE s.article_id <> $2 GROUP BY s.article_id ORDER BY score DESC, s.article_id LIMIT $4)"
+        " SELECT s.url FROM best JOIN search s USING (article_id) ORDER BY best.score DESC, best.article_id",
+        terms, id, kRelatedTerms, limit);
+    if (!rows.ok()) return rows.status();
+    for (int i = 0; i < rows->size(); ++i) urls.push_back(rows->Text(i, 0));
   }
-  Result<pg::Rows> rows = (*conn)->Query(
-      "WITH t AS (SELECT w::tsquery AS q FROM unnest(string_to_array($1, chr(1))) AS w),"
-      " d AS (SELECT t.q, (SELECT count(*) FROM search WHERE document @@ t.q)::float8 AS df FROM t),"
-      " n AS (SELECT count(*)::float8 AS n FROM search),"
-      " top AS (SELECT q, ln(1 + ((SELECT n FROM n) - df + 0.5) / (df + 0.5)) AS idf FROM d"
-      "  WHERE df > 1 ORDER BY df, q::text LIMIT $3)"
-      " SELECT s.url FROM top JOIN search s ON s.document @@ top.q WHERE s.article_id <> $2"
-      " GROUP BY s.article_id, s.url"
-      " ORDER BY sum(top.idf * ts_rank(" VETTED_RANK_WEIGHTS
-      ", s.document, top.q)) DESC, s.article_id"
-      " LIMIT $4",
-      terms, id, kRelatedTerms, limit);
-  if (!rows.ok()) return rows.status();
-  for (int i = 0; i < rows->size(); ++i) urls.push_back(rows->Text(i, 0));
+  if (Status s = tx.Commit(); !s.ok()) return s;
+  RelatedCaches().Store(key, urls);
   return urls;
 }
 
