@@ -42,11 +42,13 @@
 namespace vetted::store::postgres {
 namespace {
 
-constexpr size_t kMaxWords = 12;         // per search query, as the other backends
-constexpr size_t kMaxRelatedWords = 24;  // title, tags and description words of the article
-constexpr int kRelatedTerms = 10;        // its rarest words (in other articles too) make the query
-constexpr size_t kMaxPositions = 16;     // kept per stem and article: the first (best-weighted) ones
-constexpr int kMaxPosition = 16383;      // tsvector positions stop there
+constexpr size_t kMaxWords = 12;              // per search query, as the other backends
+constexpr size_t kMaxRelatedWords = 24;       // title, tags and description words of the article
+constexpr int kRelatedTerms = 10;             // its rarest words (in other articles too) make the query
+constexpr size_t kMaxPositions = 16;          // kept per stem and article: the first (best-weighted) ones
+constexpr int kMaxPosition = 16383;           // tsvector positions stop there
+constexpr size_t kMaxLexemeBytes = 900'000;   // a tsvector's lexemes: under 1 MB
+constexpr size_t kMaxOffset = 1'000'000'000;  // beyond every result, and an int8
 constexpr size_t kMaxCachedStems = 200'000;
 constexpr size_t kMaxCachedRelated = 20'000;  // answers per database
 constexpr char kSeparator = '\x01';           // between words sent as one text (never in a word)
@@ -231,20 +233,32 @@ Status IndexArticle(pg::Conn& conn, int64_t article_id, const std::string& url, 
     if (positions.size() < kMaxPositions && (positions.empty() || positions.back().first != where[i].first))
       positions.push_back(where[i]);
   }
-  std::string vector, head;  // head: the A and B positions only
-  for (const auto& [lexeme, positions] : lexemes) {
-    for (std::string* out : {&vector, &head}) {
-      const bool all = out == &vector;
-      if (!all && positions.front().second != 'A' && positions.front().second != 'B') continue;
-      if (!out->empty()) *out += ' ';
-      AppendLexeme(*out, lexeme);
-      char sep = ':';
-      for (const auto& [pos, weight] : positions) {
-        if (!all && weight != 'A' && weight != 'B') break;
-        *out += sep;
-        *out += std::to_string(pos);
-        *out += weight;
-        sep = ',';
+  // head: the A and B positions only. A tsvector holds under 1 MB of
+  // lexemes and positions: past kMaxLexemeBytes the rest of a huge text is left out, the
+  // words of the title, description, headings and tags first.
+  std::string vector, head;
+  size_t lexeme_bytes = 0;
+  auto is_head = [](char weight) { return weight == 'A' || weight == 'B'; };
+  for (bool head_pass : {true, false}) {
+    for (const auto& [lexeme, positions] : lexemes) {
+      if (is_head(positions.front().second) != head_pass) continue;
+      // As PostgreSQL counts: the lexeme aligned to 2 bytes, a count and 2 bytes per position.
+      const size_t bytes = lexeme.size() + 1 + 2 + 2 * positions.size();
+      if (lexeme_bytes + bytes > kMaxLexemeBytes) continue;
+      lexeme_bytes += bytes;
+      for (std::string* out : {&vector, &head}) {
+        const bool all = out == &vector;
+        if (!all && !head_pass) continue;
+        if (!out->empty()) *out += ' ';
+        AppendLexeme(*out, lexeme);
+        char sep = ':';
+        for (const auto& [pos, weight] : positions) {
+          if (!all && !is_head(weight)) break;
+          *out += sep;
+          *out += std::to_string(pos);
+          *out += weight;
+          sep = ',';
+        }
       }
     }
   }
@@ -441,7 +455,8 @@ Result<SearchResults> PostgresStore::Search(const SearchQuery& query) {
       " SELECT (SELECT count(*) FROM pick), s.url, s.title, s.section, s.body, s.description, page.score"
       " FROM (SELECT 1) AS one LEFT JOIN (page JOIN search s USING (article_id)) ON true"
       " ORDER BY page.score DESC, page.article_id",
-      TsQuery(q->stems, " & "), TsQuery(q->stems, " | "), Clean(query.section), limit, query.offset);
+      TsQuery(q->stems, " & "), TsQuery(q->stems, " | "), Clean(query.section), limit,
+      std::min<size_t>(query.offset, kMaxOffset));
   if (!rows.ok()) return rows.status();
   SearchResults results;
   if (rows->empty()) return results;

@@ -186,6 +186,22 @@ TEST_F(PostgresSearchTest, OddTextIsIndexedAndSearchedWithoutError) {
     EXPECT_TRUE(store_->Search(q).ok()) << text;
   }
   EXPECT_THAT(Urls(*store_, "it's orchid"), ElementsAre("/a/odd/"));  // any word when not all
+  SearchQuery far;
+  far.text = "orchid";
+  far.offset = static_cast<size_t>(-1);
+  Result<SearchResults> r = store_->Search(far);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->total, 1u);
+  EXPECT_TRUE(r->hits.empty());
+}
+
+// A text with more distinct words than a tsvector holds (1 MB of lexemes)
+// is indexed without error, its title first.
+TEST_F(PostgresSearchTest, AHugeTextIsIndexedUpToTheTsvectorLimit) {
+  std::string body;
+  for (int i = 0; i < 200'000; ++i) body += "w" + std::to_string(i * 7919) + "x ";
+  ASSERT_TRUE(Publish(*store_, "/a/huge/", Doc("/a/", "Zygote tables", body)));
+  EXPECT_THAT(Urls(*store_, "zygote"), ElementsAre("/a/huge/"));
 }
 
 TEST_F(PostgresSearchTest, RelatedPrefersSharedRareWords) {
