@@ -330,6 +330,52 @@ TEST_F(PostgresContentTest, AGlossaryChangeAloneReindexesAndBumpsTheGeneration) 
   EXPECT_EQ(store->Import(in)->generation, 2);
 }
 
+TEST_F(PostgresContentTest, AnEmptyImportRemovesEverything) {
+  std::unique_ptr<Store> store = Node();
+  ASSERT_TRUE(store);
+  Result<ImportReport> nothing = store->Import({});
+  ASSERT_TRUE(nothing.ok()) << nothing.status().message();
+  EXPECT_EQ(nothing->generation, 0);
+  ASSERT_TRUE(store->Import(Site("one")).ok());
+  Result<ImportReport> r = store->Import({});
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->removed.size(), 3u);
+  EXPECT_EQ(r->files_changed, 1u);
+  EXPECT_EQ(r->generation, 2);
+  Result<Snapshot> snap = store->Load();
+  ASSERT_TRUE(snap.ok());
+  EXPECT_THAT(snap->files, IsEmpty());
+  EXPECT_TRUE(store->ImportArticles({}).ok());
+}
+
+// Rows larger than one statement's share (32 MiB) go in several statements.
+TEST_F(PostgresContentTest, LargeFilesAndArticlesGoInSeveralStatements) {
+  std::unique_ptr<Store> store = Node();
+  ASSERT_TRUE(store);
+  ImportInput in;
+  for (int i = 0; i < 2; ++i) {
+    std::string big(17 << 20, static_cast<char>('a' + i));
+    big[5] = '\0';  // bytea: any byte
+    in.files.push_back({"static/big" + std::to_string(i) + ".bin", big});
+    in.articles.push_back(
+        Article("big" + std::to_string(i), std::string(17 << 20, static_cast<char>('k' + i))));
+  }
+  Result<ImportReport> r = store->Import(in);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->added.size(), 2u);
+  EXPECT_EQ(r->files_changed, 2u);
+  Result<Snapshot> snap = store->Load();
+  ASSERT_TRUE(snap.ok());
+  ASSERT_EQ(snap->files.size(), 4u);
+  for (const SourceFile& f : in.files) {
+    auto it = std::find_if(snap->files.begin(), snap->files.end(),
+                           [&](const SourceFile& g) { return g.path == f.path; });
+    ASSERT_NE(it, snap->files.end());
+    EXPECT_TRUE(it->bytes == f.bytes) << f.path;
+  }
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM revisions"), 2);
+}
+
 // Not a check: the time of a 10,000-article first import, of the same import
 // again (nothing changed) and of one changed article.
 TEST_F(PostgresContentTest, DISABLED_TenThousandArticleImport) {
