@@ -8,9 +8,8 @@
 // by the database's dictionary `vetted_stem` (schema step 2: Snowball's
 // Porter stemmer, the one SQLite's FTS5 uses, so both backends find and mark
 // the same words; no stop words, so "does" or "not" are words like any
-// other). The
-// tsvector is then written out as text: each stem with its positions and a
-// weight class: A title, B description, headings and tags, C body,
+// other). The tsvector is then written out as text: each stem with its
+// positions (at most 16) and a weight class: A title, B description, headings and tags, C body,
 // D glossary. ts_rank weighs the classes 1, 0.45, 0.1 and 0.05: the SQLite
 // backend's bm25 column weights (10, 5 and 4, 1, 0.5) as near as four classes
 // allow.
@@ -23,15 +22,14 @@
 // Snippets: the hit's body (else its description) is cut into the same words
 // here, and a word is marked when its stem is one of the query's. Stems come
 // from the dictionary through a process-wide cache (a word's stem never
-// changes); only words that could stem to a query stem (same first letter,
-// see MayStemTo) are looked up, in one round trip for all the hits of a page.
+// changes); only words that could stem to a query stem (same first two
+// letters, see MayStemTo) are looked up, in one round trip for all the hits of a page.
 #include <algorithm>
 #include <map>
 #include <mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
-#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -42,13 +40,13 @@
 namespace vetted::store::postgres {
 namespace {
 
-constexpr size_t kMaxWords = 12;              // per search query, as the other backends
-constexpr size_t kMaxRelatedWords = 24;       // title, tags and description words of the article
-constexpr int kRelatedTerms = 10;             // its rarest words (in other articles too) make the query
-constexpr size_t kMaxPositions = 16;          // kept per stem and article: the first (best-weighted) ones
-constexpr int kMaxPosition = 16383;           // tsvector positions stop there
-constexpr size_t kMaxLexemeBytes = 900'000;   // a tsvector's lexemes: under 1 MB
-constexpr size_t kMaxOffset = 1'000'000'000;  // beyond every result, and an int8
+constexpr size_t kMaxWords = 12;               // per search query, as the other backends
+constexpr size_t kMaxRelatedWords = 24;        // title, tags and description words of the article
+constexpr int kRelatedTerms = 10;              // its rarest words (in other articles too) make the query
+constexpr size_t kMaxPositions = 16;           // kept per stem and article: the first (best-weighted) ones
+constexpr int kMaxPosition = 16383;            // tsvector positions stop there
+constexpr size_t kMaxLexemeBytes = 1'000'000;  // a tsvector's lexemes and positions: under 1 MiB
+constexpr size_t kMaxOffset = 1'000'000'000;   // beyond every result, and an int8
 constexpr size_t kMaxCachedStems = 200'000;
 constexpr size_t kMaxCachedRelated = 20'000;  // answers per database
 constexpr char kSeparator = '\x01';           // between words sent as one text (never in a word)
@@ -233,9 +231,9 @@ Status IndexArticle(pg::Conn& conn, int64_t article_id, const std::string& url, 
     if (positions.size() < kMaxPositions && (positions.empty() || positions.back().first != where[i].first))
       positions.push_back(where[i]);
   }
-  // head: the A and B positions only. A tsvector holds under 1 MB of
-  // lexemes and positions: past kMaxLexemeBytes the rest of a huge text is left out, the
-  // words of the title, description, headings and tags first.
+  // head: the A and B positions only. A tsvector holds under 1 MiB of
+  // lexemes and positions: past kMaxLexemeBytes the rest of a huge text is
+  // left out, the words of the title, description, headings and tags first.
   std::string vector, head;
   size_t lexeme_bytes = 0;
   auto is_head = [](char weight) { return weight == 'A' || weight == 'B'; };
@@ -267,8 +265,8 @@ Status IndexArticle(pg::Conn& conn, int64_t article_id, const std::string& url, 
       "document, head) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::text::tsvector, $11::text::tsvector) "
       "ON CONFLICT (article_id) DO UPDATE SET url = excluded.url, section = excluded.section, "
       "title = excluded.title, description = excluded.description, headings = excluded.headings, "
-      "tags = excluded.tags, body = excluded.body, glossary = excluded.glossary, document = "
-      "excluded.document",
+      "tags = excluded.tags, body = excluded.body, glossary = excluded.glossary, "
+      "document = excluded.document, head = excluded.head",
       article_id, Clean(url), Clean(doc.section), title, description, headings, tags, body, glossary, vector,
       head);
   return r.ok() ? Status::Ok() : r.status();

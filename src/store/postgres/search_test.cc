@@ -168,6 +168,18 @@ TEST_F(PostgresSearchTest, ReindexReplacesAndUnindexRemoves) {
   ASSERT_TRUE(Publish(*store_, "/a/x/", Doc("/a/", "Tulips", "yellow tulips")));
   EXPECT_THAT(Urls(*store_, "roses"), IsEmpty());
   EXPECT_THAT(Urls(*store_, "tulip"), ElementsAre("/a/x/"));
+  {
+    Result<pg::Pool::Lease> conn = PoolOf(*store_).Acquire();
+    ASSERT_TRUE(conn.ok());
+    Result<pg::Rows> rows = (*conn)->Query(
+        "SELECT count(*) FILTER (WHERE head @@ 'tulip'::tsquery), count(*) FILTER (WHERE head @@ "
+        "'rose'::tsquery),"
+        " count(*) FILTER (WHERE document @@ 'yellow'::tsquery) FROM search");
+    ASSERT_TRUE(rows.ok()) << rows.status().message();
+    EXPECT_EQ(rows->Int(0, 0), 1);  // the new title in the head
+    EXPECT_EQ(rows->Int(0, 1), 0);  // the old one gone
+    EXPECT_EQ(rows->Int(0, 2), 1);
+  }
   ASSERT_TRUE(Unpublish(*store_, "/a/x/"));
   EXPECT_THAT(Urls(*store_, "tulip"), IsEmpty());
   EXPECT_EQ(store_->Related("/a/x/", 5).status().code(), Code::kNotFound);
