@@ -49,6 +49,7 @@ constexpr size_t kMaxLexemeBytes = 1'000'000;  // a tsvector's lexemes and posit
 constexpr size_t kMaxOffset = 1'000'000'000;   // beyond every result, and an int8
 constexpr size_t kMaxCachedStems = 200'000;
 constexpr size_t kMaxCachedRelated = 20'000;  // answers per database
+constexpr size_t kMaxCachedSearches = 2'000;  // answers per database (up to 50 hits each)
 constexpr char kSeparator = '\x01';           // between words sent as one text (never in a word)
 
 // How Search and Related read: one snapshot, and never a sequential scan of
@@ -205,7 +206,8 @@ struct Field {
 
 // Writes or replaces the article's row, in the caller's transaction (the
 // import's, which holds the generation's row lock: index writes from several
-// nodes never interleave).
+// nodes never interleave). The caller also moves meta.generation on, as
+// every import does: Search and Related cache their answers per generation.
 Status IndexArticle(pg::Conn& conn, int64_t article_id, const std::string& url, const SearchDocument& doc) {
   const std::string title = Clean(doc.title), description = Clean(doc.description),
                     headings = Clean(doc.headings), tags = Clean(doc.tags), body = Clean(doc.body),
@@ -379,53 +381,65 @@ std::string TsQuery(const std::vector<std::string>& stems, const char* op) {
   return out;
 }
 
-// Related's answers per database and generation, shared by every
-// connection of the process (the page cache asks again after each reload):
-// an import on any node changes the generation, which drops them.
-class RelatedCache {
+// Answers of Search and Related per database and generation, shared by
+// every connection of the process: readers ask the same searches again, and
+// the page cache asks Related again after each reload. An import on any node
+// changes the generation, which drops them (a node reads the generation
+// before each answer, so it never serves one older than the database).
+template <typename T>
+class AnswerCache {
  public:
+  explicit AnswerCache(size_t max) : max_(max) {}
   struct Key {
     std::string database;  // conninfo and the index's random id (schema step 2)
     int64_t generation;
-    std::string query;  // limit and URL
+    std::string query;
   };
-  bool Find(const Key& key, std::vector<std::string>& urls) {
+  bool Find(const Key& key, T& answer) {
     std::lock_guard lock(mu_);
     auto db = by_database_.find(key.database);
     if (db == by_database_.end() || db->second.generation != key.generation) return false;
-    auto it = db->second.urls.find(key.query);
-    if (it == db->second.urls.end()) return false;
-    urls = it->second;
+    auto it = db->second.answers.find(key.query);
+    if (it == db->second.answers.end()) return false;
+    answer = it->second;
     return true;
   }
-  void Store(const Key& key, const std::vector<std::string>& urls) {
+  void Store(const Key& key, const T& answer) {
     std::lock_guard lock(mu_);
     Entry& e = by_database_[key.database];
     if (key.generation < e.generation) return;  // computed before a newer import
-    if (key.generation > e.generation || e.urls.size() >= kMaxCachedRelated) {
-      e.urls.clear();
+    if (key.generation > e.generation || e.answers.size() >= max_) {
+      e.answers.clear();
       e.generation = key.generation;
     }
-    e.urls[key.query] = urls;
+    e.answers[key.query] = answer;
   }
 
  private:
   struct Entry {
     int64_t generation = -1;
-    std::unordered_map<std::string, std::vector<std::string>> urls;
+    std::unordered_map<std::string, T> answers;
   };
+  const size_t max_;
   std::mutex mu_;
   std::unordered_map<std::string, Entry> by_database_;
 };
 
-RelatedCache& RelatedCaches() {
-  static RelatedCache* cache = new RelatedCache();  // never destroyed: used until exit by any thread
+AnswerCache<std::vector<std::string>>& RelatedCaches() {
+  static auto* cache = new AnswerCache<std::vector<std::string>>(kMaxCachedRelated);  // never destroyed
+  return *cache;
+}
+
+AnswerCache<SearchResults>& SearchCaches() {
+  static auto* cache = new AnswerCache<SearchResults>(kMaxCachedSearches);  // never destroyed
   return *cache;
 }
 
 }  // namespace
 
-// One statement reads the hits; the stem lookups read no rows.
+// One statement reads the hits; the stem lookups read no rows. A search
+// asked before at the database's current generation is answered from the
+// cache (the generation is read first, one small query).
 Result<SearchResults> PostgresStore::Search(const SearchQuery& query) {
   std::vector<std::string> words = QueryWords(query.text, kMaxWords);
   if (words.empty()) return SearchResults();
@@ -435,6 +449,16 @@ Result<SearchResults> PostgresStore::Search(const SearchQuery& query) {
   if (!q.ok()) return q.status();
   if (q->stems.empty()) return SearchResults();
   const size_t limit = std::min(query.limit, kMaxSearchLimit);
+  const size_t offset = std::min<size_t>(query.offset, kMaxOffset);
+  const std::string section = Clean(query.section);
+  std::string cache_query = std::to_string(limit) + ' ' + std::to_string(offset) + ' ' + section;
+  for (const std::string& stem : q->stems) cache_query += kSeparator + stem;
+  Result<pg::Rows> now = (*conn)->Query(
+      "SELECT (SELECT value FROM meta WHERE key = 'generation'), (SELECT id FROM search_instance)");
+  if (!now.ok()) return now.status();
+  SearchResults results;
+  if (SearchCaches().Find({pool_.conninfo() + '\n' + now->Text(0, 1), now->Int(0, 0), cache_query}, results))
+    return results;
   pg::Transaction tx(**conn, kReadBegin);
   if (!tx.status().ok()) return tx.status();
   // `every`: the articles with every word; `pick`: those, else the articles
@@ -450,14 +474,13 @@ Result<SearchResults> PostgresStore::Search(const SearchQuery& query) {
       "  SELECT s.article_id, ts_rank(" VETTED_RANK_WEIGHTS
       ", s.document, $2::text::tsquery) AS score"
       "  FROM pick JOIN search s USING (article_id) ORDER BY score DESC, s.article_id LIMIT $4 OFFSET $5)"
-      " SELECT (SELECT count(*) FROM pick), s.url, s.title, s.section, s.body, s.description, page.score"
+      " SELECT (SELECT count(*) FROM pick), s.url, s.title, s.section, s.body, s.description, page.score,"
+      "  (SELECT value FROM meta WHERE key = 'generation'), (SELECT id FROM search_instance)"
       " FROM (SELECT 1) AS one LEFT JOIN (page JOIN search s USING (article_id)) ON true"
       " ORDER BY page.score DESC, page.article_id",
-      TsQuery(q->stems, " & "), TsQuery(q->stems, " | "), Clean(query.section), limit,
-      std::min<size_t>(query.offset, kMaxOffset));
+      TsQuery(q->stems, " & "), TsQuery(q->stems, " | "), section, limit, offset);
   if (!rows.ok()) return rows.status();
-  SearchResults results;
-  if (rows->empty()) return results;
+  if (rows->empty()) return Status::Io("postgresql: search: no row");
   results.total = static_cast<size_t>(rows->Int(0, 0));
   std::vector<Hit> hits;
   for (int i = 0; i < rows->size(); ++i) {
@@ -474,6 +497,8 @@ Result<SearchResults> PostgresStore::Search(const SearchQuery& query) {
   if (Status s = tx.Commit(); !s.ok()) return s;
   if (Status s = MakeSnippets(**conn, *q, hits); !s.ok()) return s;
   for (Hit& h : hits) results.hits.push_back(std::move(h.hit));
+  // Under the generation the rows were read at (the snapshot's).
+  SearchCaches().Store({pool_.conninfo() + '\n' + rows->Text(0, 8), rows->Int(0, 7), cache_query}, results);
   return results;
 }
 
@@ -499,8 +524,8 @@ Result<std::vector<std::string>> PostgresStore::Related(const std::string& url, 
   if (article->empty() || article->IsNull(0, 2)) return Status::NotFound("no published article at " + url);
   std::vector<std::string> urls;
   if (limit == 0) return urls;
-  RelatedCache::Key key{pool_.conninfo() + '\n' + article->Text(0, 1), article->Int(0, 0),
-                        std::to_string(limit) + ' ' + url};
+  AnswerCache<std::vector<std::string>>::Key key{pool_.conninfo() + '\n' + article->Text(0, 1),
+                                                 article->Int(0, 0), std::to_string(limit) + ' ' + url};
   if (RelatedCaches().Find(key, urls)) return urls;
   const int64_t id = article->Int(0, 2);
   std::vector<std::string> words = QueryWords(
