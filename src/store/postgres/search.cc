@@ -25,6 +25,8 @@
 // changes); only words that could stem to a query stem (same first two
 // letters, see MayStemTo) are looked up, in one round trip for all the hits of a page.
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
 #include <map>
 #include <mutex>
 #include <string>
@@ -42,7 +44,7 @@ namespace {
 
 constexpr size_t kMaxWords = 12;               // per search query, as the other backends
 constexpr size_t kMaxRelatedWords = 24;        // title, tags and description words of the article
-constexpr int kRelatedTerms = 10;              // its rarest words (in other articles too) make the query
+constexpr size_t kRelatedTerms = 10;           // its rarest words (in other articles too) make the query
 constexpr size_t kMaxPositions = 16;           // kept per stem and article: the first (best-weighted) ones
 constexpr int kMaxPosition = 16383;            // tsvector positions stop there
 constexpr size_t kMaxLexemeBytes = 1'000'000;  // a tsvector's lexemes and positions: under 1 MiB
@@ -430,6 +432,12 @@ AnswerCache<std::vector<std::string>>& RelatedCaches() {
   return *cache;
 }
 
+// Document frequencies of stems (and the number of articles, under "") for Related.
+AnswerCache<int64_t>& FrequencyCaches() {
+  static auto* cache = new AnswerCache<int64_t>(kMaxCachedStems);  // never destroyed
+  return *cache;
+}
+
 AnswerCache<SearchResults>& SearchCaches() {
   static auto* cache = new AnswerCache<SearchResults>(kMaxCachedSearches);  // never destroyed
   return *cache;
@@ -524,39 +532,75 @@ Result<std::vector<std::string>> PostgresStore::Related(const std::string& url, 
   if (article->empty() || article->IsNull(0, 2)) return Status::NotFound("no published article at " + url);
   std::vector<std::string> urls;
   if (limit == 0) return urls;
-  AnswerCache<std::vector<std::string>>::Key key{pool_.conninfo() + '\n' + article->Text(0, 1),
-                                                 article->Int(0, 0), std::to_string(limit) + ' ' + url};
+  const std::string database = pool_.conninfo() + '\n' + article->Text(0, 1);
+  const int64_t generation = article->Int(0, 0);
+  const AnswerCache<std::vector<std::string>>::Key key{database, generation,
+                                                       std::to_string(limit) + ' ' + url};
   if (RelatedCaches().Find(key, urls)) return urls;
   const int64_t id = article->Int(0, 2);
   std::vector<std::string> words = QueryWords(
       article->Text(0, 3) + " " + article->Text(0, 4) + " " + article->Text(0, 5), kMaxRelatedWords);
   Result<QueryStems> q = StemsOf(**conn, words);
   if (!q.ok()) return q.status();
-  if (!q->stems.empty()) {
-    std::string terms;
-    for (const std::string& s : q->stems) {
-      if (!terms.empty()) terms += kSeparator;
-      AppendLexeme(terms, s);
+  const std::vector<std::string>& stems = q->stems;
+  // Each word's document frequency and the number of articles (key ""),
+  // from the cache or else counted (GIN bitmap counts), all in one query.
+  AnswerCache<int64_t>& cache = FrequencyCaches();
+  std::vector<int64_t> df(stems.size(), -1);
+  int64_t articles = -1;
+  cache.Find({database, generation, ""}, articles);
+  std::string ask;
+  std::vector<size_t> asked;
+  for (size_t i = 0; i < stems.size(); ++i) {
+    if (cache.Find({database, generation, stems[i]}, df[i])) continue;
+    if (!asked.empty()) ask += kSeparator;
+    AppendLexeme(ask, stems[i]);
+    asked.push_back(i);
+  }
+  if (!asked.empty() || articles < 0) {
+    Result<pg::Rows> counts = (*conn)->Query(
+        "SELECT (SELECT count(*) FROM search), (SELECT count(*) FROM search WHERE document @@ w::tsquery)"
+        " FROM (SELECT 1) AS one LEFT JOIN"
+        "  unnest(string_to_array($1, chr(1))) WITH ORDINALITY AS u(w, i) ON true ORDER BY i",
+        ask);
+    if (!counts.ok()) return counts.status();
+    if (counts->size() != static_cast<int>(std::max<size_t>(asked.size(), 1)))
+      return Status::Io("postgresql: related: wrong row count");
+    articles = counts->Int(0, 0);
+    cache.Store({database, generation, ""}, articles);
+    for (size_t k = 0; k < asked.size(); ++k) {
+      df[asked[k]] = counts->Int(static_cast<int>(k), 1);
+      cache.Store({database, generation, stems[asked[k]]}, df[asked[k]]);
     }
-    // d: each word's document frequency (a GIN bitmap count); top: the
-    // rarest that another article has too; best: the articles with any of
-    // them, each word's rows read through the index (LATERAL: one bitmap
-    // scan per word, never a scan of every document).
+  }
+  // The rarest words another article has too, with their idf.
+  std::vector<size_t> order;
+  for (size_t i = 0; i < stems.size(); ++i)
+    if (df[i] > 1) order.push_back(i);
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return df[a] < df[b]; });
+  if (order.size() > kRelatedTerms) order.resize(kRelatedTerms);
+  std::string terms, idfs;
+  for (size_t i : order) {
+    if (!terms.empty()) terms += kSeparator, idfs += kSeparator;
+    AppendLexeme(terms, stems[i]);
+    const double n = static_cast<double>(articles), f = static_cast<double>(df[i]);
+    char idf[32];
+    std::snprintf(idf, sizeof idf, "%.17g", std::log(1 + (n - f + 0.5) / (f + 0.5)));
+    idfs += idf;
+  }
+  if (!order.empty()) {
+    // The articles with any of the words, each word's rows read through the
+    // index (LATERAL: one bitmap scan per word, never a scan of every document).
     Result<pg::Rows> rows = (*conn)->Query(
-        "WITH t AS (SELECT i, w::tsquery AS q FROM unnest(string_to_array($1, chr(1))) WITH ORDINALITY AS "
-        "u(w, i)),"
-        " d AS MATERIALIZED ("
-        "  SELECT t.i, t.q, (SELECT count(*) FROM search WHERE document @@ t.q)::float8 AS df FROM t),"
-        " n AS (SELECT count(*)::float8 AS n FROM search),"
-        " top AS MATERIALIZED (SELECT q, ln(1 + ((SELECT n FROM n) - df + 0.5) / (df + 0.5)) AS idf FROM d"
-        "  WHERE df > 1 ORDER BY df, i LIMIT $3),"
+        "WITH top AS (SELECT w::tsquery AS q, idf::float8 AS idf"
+        "  FROM unnest(string_to_array($1, chr(1)), string_to_array($2, chr(1))) AS u(w, idf)),"
         " best AS (SELECT s.article_id,"
         "   sum(top.idf * (0.1 + ts_rank(" VETTED_RANK_WEIGHTS
         ", s.head, top.q))) AS score"
         "  FROM top, LATERAL (SELECT article_id, head FROM search WHERE document @@ top.q OFFSET 0) AS s"
-        "  WHERE s.article_id <> $2 GROUP BY s.article_id ORDER BY score DESC, s.article_id LIMIT $4)"
+        "  WHERE s.article_id <> $3 GROUP BY s.article_id ORDER BY score DESC, s.article_id LIMIT $4)"
         " SELECT s.url FROM best JOIN search s USING (article_id) ORDER BY best.score DESC, best.article_id",
-        terms, id, kRelatedTerms, limit);
+        terms, idfs, id, limit);
     if (!rows.ok()) return rows.status();
     for (int i = 0; i < rows->size(); ++i) urls.push_back(rows->Text(i, 0));
   }
