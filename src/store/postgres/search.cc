@@ -459,7 +459,9 @@ Result<SearchResults> PostgresStore::Search(const SearchQuery& query) {
   const size_t limit = std::min(query.limit, kMaxSearchLimit);
   const size_t offset = std::min<size_t>(query.offset, kMaxOffset);
   const std::string section = Clean(query.section);
-  std::string cache_query = std::to_string(limit) + ' ' + std::to_string(offset) + ' ' + section;
+  // The section's length first: a section holding the separator cannot pass for other words.
+  std::string cache_query = std::to_string(limit) + ' ' + std::to_string(offset) + ' ' +
+                            std::to_string(section.size()) + ' ' + section;
   for (const std::string& stem : q->stems) cache_query += kSeparator + stem;
   Result<pg::Rows> now = (*conn)->Query(
       "SELECT (SELECT value FROM meta WHERE key = 'generation'), (SELECT id FROM search_instance)");

@@ -208,6 +208,9 @@ TEST_F(PostgresSearchTest, OddTextIsIndexedAndSearchedWithoutError) {
     EXPECT_TRUE(store_->Search(q).ok()) << text;
   }
   EXPECT_THAT(Urls(*store_, "it's orchid"), ElementsAre("/a/odd/"));  // any word when not all
+  // A section holding the cache key's separator is not the same search as other words.
+  EXPECT_THAT(Urls(*store_, "nul", "/a/\x01orchid"), IsEmpty());
+  EXPECT_THAT(Urls(*store_, "orchid nul", "/a/"), ElementsAre("/a/odd/"));
   SearchQuery far;
   far.text = "orchid";
   far.offset = static_cast<size_t>(-1);
