@@ -44,6 +44,7 @@ namespace {
 
 constexpr size_t kMaxWords = 12;               // per search query, as the other backends
 constexpr size_t kMaxRelatedWords = 24;        // title, tags and description words of the article
+constexpr int64_t kRelatedRows = 3000;         // (article, word) pairs it ranks at most
 constexpr size_t kRelatedTerms = 10;           // its rarest words (in other articles too) make the query
 constexpr size_t kMaxPositions = 16;           // kept per stem and article: the first (best-weighted) ones
 constexpr int kMaxPosition = 16383;            // tsvector positions stop there
@@ -580,7 +581,14 @@ Result<std::vector<std::string>> PostgresStore::Related(const std::string& url, 
   for (size_t i = 0; i < stems.size(); ++i)
     if (df[i] > 1) order.push_back(i);
   std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return df[a] < df[b]; });
-  if (order.size() > kRelatedTerms) order.resize(kRelatedTerms);
+  // At most kRelatedTerms words, and no more than kRelatedRows (article,
+  // word) pairs to rank: the commonest words, which say least, are left out.
+  int64_t pairs = 0;
+  size_t keep = 0;
+  while (keep < order.size() && keep < kRelatedTerms &&
+         (keep == 0 || pairs + df[order[keep]] <= kRelatedRows))
+    pairs += df[order[keep++]];
+  order.resize(keep);
   std::string terms, idfs;
   for (size_t i : order) {
     if (!terms.empty()) terms += kSeparator, idfs += kSeparator;
