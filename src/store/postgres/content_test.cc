@@ -187,6 +187,35 @@ TEST_F(PostgresContentTest, AnotherNodesImportIsSeenByGenerationAndChangesSince)
   EXPECT_TRUE(none->articles.empty() && none->removed.empty() && !none->files_changed);
 }
 
+// LISTEN/NOTIFY: node B, waiting, is woken by node A's import (not by its timeout); a wait with nothing new
+// to hear returns after the timeout.
+TEST_F(PostgresContentTest, AnImportOnOneNodeWakesTheOthersWait) {
+  std::unique_ptr<Store> a = Node(), b = Node();
+  ASSERT_TRUE(a && b);
+  ASSERT_TRUE(a->Import(Site("one")).ok());
+  Result<int64_t> before = b->Generation();
+  ASSERT_TRUE(before.ok());
+  // The listener connects on its own thread: give it a moment to listen.
+  for (int i = 0; i < 200 && !b->WaitForChange(*before, std::chrono::milliseconds(1)); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  auto quiet = std::chrono::steady_clock::now();
+  EXPECT_TRUE(b->WaitForChange(*before, std::chrono::milliseconds(300)));
+  EXPECT_GE(std::chrono::steady_clock::now() - quiet, std::chrono::milliseconds(250));  // nothing to hear
+
+  std::thread importer([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    EXPECT_TRUE(a->Import(Site("two")).ok());
+  });
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_TRUE(b->WaitForChange(*before, std::chrono::seconds(20)));
+  auto waited = std::chrono::steady_clock::now() - start;
+  importer.join();
+  EXPECT_LT(waited, std::chrono::seconds(10));  // woken by the notification, far before the timeout
+  Result<int64_t> after = b->Generation();
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(*after, *before + 1);
+}
+
 TEST_F(PostgresContentTest, FeedbackThroughTwoNodesAtOnceIsStoredOnceEach) {
   std::unique_ptr<Store> a = Node(), b = Node();
   ASSERT_TRUE(a && b);
