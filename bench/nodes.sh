@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
-# Several vetted nodes on one PostgreSQL database, behind nginx with deploy/nginx.conf as it is, against one
-# node; and PostgreSQL against SQLite on the same work. Everything on 127.0.0.1, PostgreSQL in a throwaway
+# Several vetted nodes on one PostgreSQL database, behind nginx (deploy/nginx.conf) and HAProxy
+# (deploy/haproxy.cfg) as they are, against one node; and PostgreSQL against SQLite on the same work. Everything on 127.0.0.1, PostgreSQL in a throwaway
 # cluster under /tmp (scripts/pg-test-cluster.sh, fsync on: durable commits are part of what is measured).
 #
 #   bash bench/nodes.sh
 #
 # VETTED: the binary (build/vetted). SITE: the site imported (demo). DURATION: seconds per wrk run (10).
-# CONNECTIONS: wrk connections (64). Needs nginx, wrk, curl, PostgreSQL.
+# CONNECTIONS: wrk connections (64). Needs nginx, haproxy, wrk, curl, PostgreSQL.
 #
 # What it prints:
-#   1. a cached article page through nginx: one node, then two nodes (requests/s, latency p50/p99);
+#   1. a cached article page through nginx: one node, then two nodes (requests/s, latency p50/p99), then
+#      through HAProxy with two nodes;
 #   2. an uncached page (search results, a query to the database each time) on one node: PostgreSQL and SQLite;
 #   3. durable reader feedback (POST /api/feedback, each acknowledged once committed): PostgreSQL and SQLite.
 set -euo pipefail
@@ -20,7 +21,7 @@ SITE=${SITE:-demo}
 DURATION=${DURATION:-10}
 CONNECTIONS=${CONNECTIONS:-64}
 PAGE=${PAGE:-/relationships/sex-and-relationships/why-you-might-cry-during-sex/}
-for tool in nginx wrk curl; do
+for tool in nginx haproxy wrk curl; do
   command -v "$tool" >/dev/null || { echo "nodes.sh: $tool is missing (bash scripts/install-deps.sh)" >&2; exit 2; }
 done
 [ -x "$VETTED" ] || { echo "nodes.sh: $VETTED is not built (make)" >&2; exit 2; }
@@ -111,6 +112,14 @@ for conf in "$one" "$work/nginx/site.conf"; do
   report "$label" "$(run_wrk "http://127.0.0.1:$lb$PAGE")"
   kill "$ngx"; wait "$ngx" 2>/dev/null || true
 done
+sed -e "s/@LISTEN@/127.0.0.1:$lb/" -e "s/@NODE1@/127.0.0.1:$n1/" -e "s/@NODE2@/127.0.0.1:$n2/" deploy/haproxy.cfg \
+  >"$work/haproxy.cfg"
+haproxy -c -q -f "$work/haproxy.cfg"
+haproxy -db -f "$work/haproxy.cfg" >"$work/haproxy.log" 2>&1 &
+hap=$!
+for _ in $(seq 1 100); do curl -sf -o /dev/null "http://127.0.0.1:$lb$PAGE" && break; sleep 0.05; done
+report "two nodes (HAProxy)" "$(run_wrk "http://127.0.0.1:$lb$PAGE")"
+kill "$hap"; wait "$hap" 2>/dev/null || true
 stop_all
 
 # 2 and 3: one node straight, PostgreSQL then SQLite.

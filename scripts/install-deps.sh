@@ -28,7 +28,8 @@ PKGS=(
   clang-format python3    # make test: the format and layering checks
   pandoc citation-style-language-styles  # reference test: AMA output compared with citeproc
   hugo                    # bench/: the comparison engine for builds
-  nginx wrk               # bench/: the comparison server and the load generator
+  nginx wrk               # bench/: the comparison server and the load generator; nginx also runs deploy/nginx.conf
+  haproxy                 # bench/nodes.sh: deploy/haproxy.cfg in front of two nodes
   chromium                # browser tests (axe-core through playwright-core)
   nodejs npm              # browser tests and the HTML checker
   default-jre-headless    # the W3C Nu HTML Checker (vnu-jar) runs on Java
