@@ -7,6 +7,15 @@
 namespace vetted::cli {
 
 int RunDbCopy(const DbCopyArgs& args) {
+  for (const std::string* address : {&args.from, &args.to}) {
+    if (address->rfind("memory:", 0) == 0) {
+      std::fprintf(stderr,
+                   "vetted db copy: %s: a memory: store cannot be copied (only sqlite: files and "
+                   "postgresql:// databases); nothing was copied\n",
+                   address->c_str());
+      return 1;
+    }
+  }
   Result<std::unique_ptr<store::Store>> from = store::Open(args.from, {.create = false});
   if (!from.ok()) {
     std::fprintf(stderr, "vetted db copy: %s: %s\n", args.from.c_str(), from.status().message().c_str());

@@ -53,6 +53,13 @@ bool Copied(const std::string& name) {
                      [&](const TableSpec& t) { return name == t.name; });
 }
 
+// Columns one backend has and the other need not: PostgreSQL numbers preview
+// links (wf_preview_links.id) where SQLite keeps its hidden rowid; nothing
+// refers to that number, so it is left out when the destination has none.
+bool MayDrop(const std::string& table, const std::string& column) {
+  return table == "wf_preview_links" && column == "id";
+}
+
 int ColumnOf(const TableRows& rows, const std::string& name) {
   for (size_t c = 0; c < rows.columns.size(); ++c)
     if (rows.columns[c] == name) return static_cast<int>(c);
@@ -131,6 +138,17 @@ Result<CopyReport> CopyStore(Store& from, Store& to) {
         row[column] = Cell::Null();
       }
       deferred.emplace_back(t.deferred, std::move(later));
+    }
+    Result<TableRows> destination_rows = w.Read(t.name);
+    if (!destination_rows.ok()) return destination_rows.status();
+    for (size_t c = rows->columns.size(); c-- > 0;) {
+      if (ColumnOf(*destination_rows, rows->columns[c]) >= 0) continue;
+      if (!MayDrop(t.name, rows->columns[c])) {
+        return Status::Invalid("copy: the destination's table " + std::string(t.name) + " has no column " +
+                               rows->columns[c] + " (is it older than the source?)");
+      }
+      rows->columns.erase(rows->columns.begin() + c);
+      for (std::vector<Cell>& row : rows->rows) row.erase(row.begin() + c);
     }
     if (t.replace) {
       if (Status s = w.Clear(t.name); !s.ok()) return s;
