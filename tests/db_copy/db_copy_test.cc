@@ -4,6 +4,8 @@
 // search); a destination that is not empty, or a memory: store, is refused
 // and nothing changes. PostgreSQL: the throwaway cluster (ctest fixture `pg`).
 #include <gtest/gtest.h>
+#include <libpq-fe.h>
+#include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -371,6 +373,86 @@ TEST_F(DbCopyTest, MemoryStoresAndMissingSourcesAreRefused) {
   EXPECT_EQ(r.status().code(), Code::kInvalid);
   r = store::CopyStore(*m, *s);
   EXPECT_EQ(r.status().code(), Code::kInvalid);
+}
+
+}  // namespace
+}  // namespace vetted
+
+namespace vetted {
+namespace {
+
+// Runs `sql` on the database at a postgresql:// address (libpq directly).
+void PgExec(const std::string& address, const std::string& sql) {
+  PGconn* conn = PQconnectdb(address.c_str());
+  ASSERT_EQ(PQstatus(conn), CONNECTION_OK) << PQerrorMessage(conn);
+  PGresult* r = PQexec(conn, sql.c_str());
+  EXPECT_EQ(PQresultStatus(r), PGRES_COMMAND_OK) << PQerrorMessage(conn);
+  PQclear(r);
+  PQfinish(conn);
+}
+
+void SqliteExec(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  char* error = nullptr;
+  EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error), SQLITE_OK) << (error ? error : "");
+  sqlite3_free(error);
+  sqlite3_close(db);
+}
+
+// Rows in every table the copy writes (0 everywhere: nothing was copied).
+std::string Counts(store::Store& s) {
+  Result<std::unique_ptr<store::RowReader>> r = dynamic_cast<store::RowAccess&>(s).BeginRowRead();
+  EXPECT_TRUE(r.ok());
+  std::string out;
+  for (const char* table : {"meta", "files", "articles", "revisions", "feedback", "changes", "accounts",
+                            "sessions", "wf_articles", "wf_revisions", "wf_approvals", "wf_change_requests",
+                            "wf_publications", "audit", "audit_head", "wf_preview_links", "tickets"}) {
+    Result<store::TableRows> rows = (*r)->Read(table);
+    EXPECT_TRUE(rows.ok()) << table;
+    out += std::string(table) + " " + std::to_string(rows->rows.size()) + "\n";
+  }
+  Result<std::vector<store::IndexedArticle>> search = (*r)->ReadSearch();
+  out += "search " + std::to_string(search->size()) + "\n";
+  Result<int64_t> generation = s.Generation();
+  out += "generation " + std::to_string(*generation) + "\n";
+  return out;
+}
+
+// A copy that fails at its last table leaves the destination as it was: the
+// whole copy is one transaction.
+TEST_F(DbCopyTest, AFailedCopyLeavesTheDestinationEmpty) {
+  const std::string a = (dir_ / "a.db").string(), c = (dir_ / "c.db").string();
+  MakeSite(a);
+  if (HasFatalFailure()) return;
+  // Fresh, migrated destinations whose tickets table refuses rows.
+  ASSERT_TRUE(OpenOrDie(pg_));
+  ASSERT_TRUE(OpenOrDie(c));
+  PgExec(pg_,
+         "CREATE FUNCTION boom() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'boom'; END $$;"
+         "CREATE TRIGGER boom BEFORE INSERT ON tickets FOR EACH ROW EXECUTE FUNCTION boom();");
+  SqliteExec(c, "CREATE TRIGGER boom BEFORE INSERT ON tickets BEGIN SELECT RAISE(ABORT, 'boom'); END;");
+  std::string empty_pg, empty_c;
+  {
+    std::unique_ptr<store::Store> p = OpenOrDie(pg_), s = OpenOrDie(c);
+    empty_pg = Counts(*p);
+    empty_c = Counts(*s);
+  }
+  EXPECT_NE(empty_pg.find("files 0\n"), std::string::npos) << empty_pg;
+  std::string out;
+  EXPECT_EQ(Vetted("db copy --from " + a + " --to '" + pg_ + "'", &out), 1);
+  EXPECT_NE(out.find("boom"), std::string::npos) << out;
+  EXPECT_NE(out.find("nothing was copied"), std::string::npos) << out;
+  EXPECT_EQ(Vetted("db copy --from " + a + " --to " + c, &out), 1);
+  EXPECT_NE(out.find("boom"), std::string::npos) << out;
+  std::unique_ptr<store::Store> p = OpenOrDie(pg_), s = OpenOrDie(c);
+  EXPECT_EQ(Counts(*p), empty_pg);
+  EXPECT_EQ(Counts(*s), empty_c);
+
+  // Without the trigger the same copy goes through.
+  PgExec(pg_, "DROP TRIGGER boom ON tickets;");
+  EXPECT_EQ(Vetted("db copy --from " + a + " --to '" + pg_ + "'", &out), 0) << out;
+  EXPECT_NE(Counts(*p), empty_pg);
 }
 
 }  // namespace
