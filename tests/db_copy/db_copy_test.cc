@@ -533,3 +533,23 @@ TEST_F(DbCopyTest, ManyArticles) {
 
 }  // namespace
 }  // namespace vetted
+
+namespace vetted {
+namespace {
+
+// A table this program does not know (a newer vetted's, or someone's own) is
+// refused rather than left behind.
+TEST_F(DbCopyTest, AnUnknownTableInTheSourceIsRefused) {
+  const std::string c = (dir_ / "c.db").string();
+  ASSERT_EQ(Vetted("import " + std::string(VETTED_SOURCE_DIR) + "/demo --db '" + pg_ + "'"), 0);
+  PgExec(pg_, "CREATE TABLE notes(id BIGINT PRIMARY KEY, text TEXT NOT NULL);");
+  std::string out;
+  EXPECT_EQ(Vetted("db copy --from '" + pg_ + "' --to " + c, &out), 1);
+  EXPECT_NE(out.find("does not know how to copy: notes"), std::string::npos) << out;
+  PgExec(pg_, "DROP TABLE notes;");
+  EXPECT_EQ(Vetted("db copy --from '" + pg_ + "' --to " + c, &out), 0) << out;
+  EXPECT_NE(out.find("6 articles indexed"), std::string::npos) << out;
+}
+
+}  // namespace
+}  // namespace vetted
