@@ -8,6 +8,7 @@
 #   bash bench/newsroom-load.sh
 #
 # VETTED: the binary (build/vetted). SITE: the site imported (demo). EDITORS (20). DURATION: seconds (30).
+# DB: the store address to use (a new SQLite file); it must hold no site yet.
 # READERS: wrk connections for the public pages (16). ADMIN_PAGE: the admin page measured (/admin/articles;
 # /admin/ when that is not served). Needs wrk, curl, node.
 set -euo pipefail
@@ -27,7 +28,7 @@ done
 [ -x "$VETTED" ] || { echo "newsroom-load.sh: $VETTED is not built (make)" >&2; exit 2; }
 
 tmp=$(mktemp -d -p "${TMPDIR:-/var/tmp}" vetted-newsroom-load.XXXXXX)
-db="$tmp/bench.db"
+db="${DB:-$tmp/bench.db}"  # DB: another store address (e.g. postgresql://...), empty
 log="$tmp/serve.log"
 pid=""
 cleanup() {

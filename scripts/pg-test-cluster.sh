@@ -5,7 +5,7 @@
 #   pg-test-cluster.sh stop DIR    stop it and delete DIR
 #   pg-test-cluster.sh halt DIR    stop it, keeping its data (`start` brings it back): an outage
 # As root, PostgreSQL runs as the `postgres` user (it refuses to run as root). The cluster
-# trades durability for speed (fsync off): tests that kill the server start their own.
+# trades durability for speed (fsync off) unless PG_FSYNC=on (benchmarks of durable writes).
 set -euo pipefail
 cmd=${1:?usage: pg-test-cluster.sh start|stop DIR}
 dir=${2:?usage: pg-test-cluster.sh start|stop DIR}
@@ -33,7 +33,7 @@ case $cmd in
       fi
     fi
     if ! as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-      -o "-k $dir -c listen_addresses='' -c fsync=off -c full_page_writes=off -c max_connections=300" \
+      -o "-k $dir -c listen_addresses='' -c fsync=${PG_FSYNC:-off} -c full_page_writes=${PG_FSYNC:-off} -c max_connections=300" \
       start >/dev/null 9>&-; then  # 9>&-: the server must not inherit (and hold) the lock
       cat "$dir/server.log" >&2
       exit 1

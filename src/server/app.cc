@@ -367,7 +367,22 @@ Result<std::unique_ptr<App>> App::Open(store::Store& store, const AppOptions& op
       return raw->store_down.load() ? std::max(raw->options.reload_poll, std::chrono::milliseconds(250))
                                     : raw->options.reload_poll;
     };
-    while (!raw->poll_cv.wait_for(lock, wait(), [raw] { return raw->stopping; })) {
+    while (true) {
+      // A store that is told of changes (PostgreSQL: LISTEN/NOTIFY) wakes the
+      // poller when another node or process imports; at least five times a
+      // second it looks anyway (scheduled publications, stopping). Otherwise
+      // the poller polls every reload_poll.
+      int64_t watched = 0;
+      {
+        std::lock_guard<std::mutex> content_lock(raw->content_mu);
+        watched = std::max(raw->content->generation, raw->failed_generation);
+      }
+      lock.unlock();
+      bool waited =
+          !raw->store_down.load() && raw->store.WaitForChange(watched, std::chrono::milliseconds(200));
+      lock.lock();
+      if (raw->stopping) break;
+      if (!waited && raw->poll_cv.wait_for(lock, wait(), [raw] { return raw->stopping; })) break;
       lock.unlock();
       // The newsroom's scheduled publications and unpublications, once a
       // second at most; what one publishes is served by the Reload below.

@@ -41,10 +41,11 @@ constexpr TableSpec kTables[] = {
 
 // Tables not copied as rows: the search index (rebuilt on the destination),
 // SQLite's FTS5 shadow tables and AUTOINCREMENT counters, the PostgreSQL
-// schema version.
+// schema version and its search cache's database id (each database its own).
 bool NotCopied(const std::string& name) {
-  static const char* const kNames[] = {"search",         "search_config", "search_content",  "search_data",
-                                       "search_docsize", "search_idx",    "sqlite_sequence", "vetted_schema"};
+  static const char* const kNames[] = {"search",          "search_config",  "search_content",
+                                       "search_data",     "search_docsize", "search_idx",
+                                       "sqlite_sequence", "vetted_schema",  "search_instance"};
   return std::find(std::begin(kNames), std::end(kNames), name) != std::end(kNames);
 }
 

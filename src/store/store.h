@@ -23,6 +23,7 @@
 // once (backends serialize writes internally).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -210,6 +211,17 @@ class Store {
   // (also when done by another process on the same database). Cheap: the
   // server polls it a few times per second.
   virtual Result<int64_t> Generation() = 0;
+
+  // Waits until the generation may have moved past `generation` (an import
+  // by this or another process), or `timeout` passed, and returns true; or
+  // returns false at once when the backend is not told of changes (the
+  // default; PostgreSQL is, through LISTEN/NOTIFY, while connected): the
+  // caller then polls Generation() itself.
+  virtual bool WaitForChange(int64_t generation, std::chrono::milliseconds timeout) {
+    (void)generation;
+    (void)timeout;
+    return false;
+  }
 
   // What changed since `generation` (an earlier value of Generation()), read
   // in one consistent view: applying `articles` and `removed` to the snapshot

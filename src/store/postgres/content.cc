@@ -353,6 +353,11 @@ Result<ImportReport> ImportContent(pg::Conn& conn, const ImportInput& input, con
       report.files_changed > 0 || reindexed > 0) {
     report.generation = *generation + 1;
     if (Status s = RecordChanges(conn, report.generation, report); !s.ok()) return s;
+    // Every node listening (GenerationListener) hears of it when this transaction commits.
+    if (Result<pg::Rows> n =
+            conn.Query("SELECT pg_notify('vetted_generation', $1::int8::text)", report.generation);
+        !n.ok())
+      return n.status();
   }
   return report;
 }
@@ -380,8 +385,10 @@ Result<ImportReport> ImportOn(pg::Conn& conn, const ImportInput& input, const st
 Result<ImportReport> PostgresStore::Import(const ImportInput& input) {
   if (Status s = ValidateImport(input); !s.ok()) return s;  // before taking a connection
   const std::string now = UtcNow(clock());
-  return InTransaction<ImportReport>(pool(), "BEGIN",
-                                     [&](pg::Conn& conn) { return ImportContent(conn, input, now, true); });
+  Result<ImportReport> report = InTransaction<ImportReport>(
+      pool(), "BEGIN", [&](pg::Conn& conn) { return ImportContent(conn, input, now, true); });
+  if (report.ok()) listener_.Saw(report->generation);
+  return report;
 }
 
 Result<ImportReport> PostgresStore::ImportArticles(const std::vector<ArticleSource>& articles) {
@@ -389,8 +396,10 @@ Result<ImportReport> PostgresStore::ImportArticles(const std::vector<ArticleSour
   input.articles = articles;  // ValidateImport checks paths and URLs within them
   if (Status s = ValidateImport(input); !s.ok()) return s;
   const std::string now = UtcNow(clock());
-  return InTransaction<ImportReport>(pool(), "BEGIN",
-                                     [&](pg::Conn& conn) { return ImportContent(conn, input, now, false); });
+  Result<ImportReport> report = InTransaction<ImportReport>(
+      pool(), "BEGIN", [&](pg::Conn& conn) { return ImportContent(conn, input, now, false); });
+  if (report.ok()) listener_.Saw(report->generation);
+  return report;
 }
 
 Result<Changes> PostgresStore::ChangesSince(int64_t generation) {

@@ -1,6 +1,12 @@
 #include "store/postgres/postgres_store.h"
 
+#include <fcntl.h>
+#include <poll.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstdlib>
 
 #include "store/postgres/schema.h"
 #include "store/postgres/store_impl.h"
@@ -57,9 +63,90 @@ Status Migrate(pg::Conn& conn) {
   return tx.Commit();
 }
 
+GenerationListener::GenerationListener(std::string conninfo) : conninfo_(std::move(conninfo)) {
+  if (pipe2(wake_, O_CLOEXEC | O_NONBLOCK) != 0) wake_[0] = wake_[1] = -1;
+  thread_ = std::thread([this] { Run(); });
+}
+
+GenerationListener::~GenerationListener() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (wake_[1] >= 0) (void)!write(wake_[1], "x", 1);
+  thread_.join();
+  for (int fd : wake_)
+    if (fd >= 0) close(fd);
+}
+
+bool GenerationListener::Wait(int64_t generation, std::chrono::milliseconds timeout) {
+  if (!live_.load(std::memory_order_acquire)) return false;
+  std::unique_lock lock(mu_);
+  cv_.wait_for(lock, timeout, [&] { return generation_ > generation || !live_ || stop_; });
+  return true;
+}
+
+void GenerationListener::Saw(int64_t generation) {
+  {
+    std::lock_guard lock(mu_);
+    if (generation <= generation_) return;
+    generation_ = generation;
+  }
+  cv_.notify_all();
+}
+
+bool GenerationListener::Sleep(int ms) {
+  pollfd p{wake_[0], POLLIN, 0};
+  (void)poll(&p, wake_[0] >= 0 ? 1 : 0, ms);
+  return !stop_;
+}
+
+void GenerationListener::Run() {
+  while (!stop_) {
+    if (live_.exchange(false)) {
+      std::lock_guard lock(mu_);  // waiters see !live_ and go back to polling
+    }
+    cv_.notify_all();
+    Result<std::unique_ptr<pg::Conn>> conn = pg::Conn::Open(conninfo_);
+    if (!conn.ok() || !(*conn)->Exec("LISTEN vetted_generation").ok()) {
+      if (!Sleep(250)) return;
+      continue;
+    }
+    // Read after LISTEN: a change committed in between is both read here and notified.
+    Result<pg::Rows> now = (*conn)->Query("SELECT value FROM meta WHERE key = 'generation'");
+    if (!now.ok() || now->empty()) {
+      if (!Sleep(250)) return;
+      continue;
+    }
+    Saw(now->Int(0, 0));
+    live_ = true;
+    PGconn* raw = (*conn)->raw();
+    while (!stop_) {
+      pollfd fds[2] = {{PQsocket(raw), POLLIN, 0}, {wake_[0], POLLIN, 0}};
+      int n = poll(fds, wake_[0] >= 0 ? 2 : 1, 1000);
+      if (stop_) return;
+      if (n < 0 && errno != EINTR) break;
+      if (PQconsumeInput(raw) == 0 || PQstatus(raw) != CONNECTION_OK) break;  // the server went away
+      while (PGnotify* note = PQnotifies(raw)) {
+        Saw(std::strtoll(note->extra, nullptr, 10));
+        PQfreemem(note);
+      }
+      if (n == 0) {
+        // Quiet for a second: make sure the connection still answers (a
+        // server that vanished without closing it would otherwise look live).
+        Result<pg::Rows> ping = (*conn)->Query("SELECT value FROM meta WHERE key = 'generation'");
+        if (!ping.ok() || ping->empty()) break;
+        Saw(ping->Int(0, 0));
+      }
+    }
+  }
+}
+
 PostgresStore::PostgresStore(const std::string& conninfo, const PostgresOptions& options)
     : clock_(options.clock),
       pool_(conninfo, kMaxConnections, options.durable ? "" : "SET synchronous_commit = off"),
+      listener_(conninfo),
       accounts_(MakePostgresAccounts(&pool_)),
       workflow_(MakePostgresWorkflow(&pool_, clock_)) {}
 
@@ -71,6 +158,7 @@ Result<int64_t> PostgresStore::Generation() {
   Result<pg::Rows> rows = (*conn)->Query("SELECT value FROM meta WHERE key = 'generation'");
   if (!rows.ok()) return rows.status();
   if (rows->empty()) return Status::Io("postgresql: generation missing");
+  listener_.Saw(rows->Int(0, 0));
   return rows->Int(0, 0);
 }
 

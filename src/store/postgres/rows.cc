@@ -251,7 +251,14 @@ class PostgresRowWriter : public RowWriter, private Reads {
     return Status::Ok();
   }
 
-  Status Commit() override { return tx_.Commit(); }
+  // Nodes already listening on this database hear of the copied generation
+  // when the copy commits, as after an import (content.cc).
+  Status Commit() override {
+    Result<pg::Rows> r =
+        conn_->Query("SELECT pg_notify('vetted_generation', value::text) FROM meta WHERE key = 'generation'");
+    if (!r.ok()) return r.status();
+    return tx_.Commit();
+  }
 
  private:
   static Status Bind(pg::Params& params, const Cell& cell, const std::string& type, const std::string& table,

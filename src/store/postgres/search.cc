@@ -8,9 +8,8 @@
 // by the database's dictionary `vetted_stem` (schema step 2: Snowball's
 // Porter stemmer, the one SQLite's FTS5 uses, so both backends find and mark
 // the same words; no stop words, so "does" or "not" are words like any
-// other). The
-// tsvector is then written out as text: each stem with its positions and a
-// weight class: A title, B description, headings and tags, C body,
+// other). The tsvector is then written out as text: each stem with its
+// positions (at most 16) and a weight class: A title, B description, headings and tags, C body,
 // D glossary. ts_rank weighs the classes 1, 0.45, 0.1 and 0.05: the SQLite
 // backend's bm25 column weights (10, 5 and 4, 1, 0.5) as near as four classes
 // allow.
@@ -23,15 +22,16 @@
 // Snippets: the hit's body (else its description) is cut into the same words
 // here, and a word is marked when its stem is one of the query's. Stems come
 // from the dictionary through a process-wide cache (a word's stem never
-// changes); only words that could stem to a query stem (same first letter,
-// see MayStemTo) are looked up, in one round trip for all the hits of a page.
+// changes); only words that could stem to a query stem (same first two
+// letters, see MayStemTo) are looked up, in one round trip for all the hits of a page.
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
 #include <map>
 #include <mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
-#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -42,13 +42,29 @@
 namespace vetted::store::postgres {
 namespace {
 
-constexpr size_t kMaxWords = 12;         // per search query, as the other backends
-constexpr size_t kMaxRelatedWords = 24;  // title, tags and description words of the article
-constexpr int kRelatedTerms = 10;        // its rarest words (in other articles too) make the query
-constexpr size_t kMaxPositions = 16;     // kept per stem and article: the first (best-weighted) ones
-constexpr int kMaxPosition = 16383;      // tsvector positions stop there
+constexpr size_t kMaxWords = 12;               // per search query, as the other backends
+constexpr size_t kMaxRelatedWords = 24;        // title, tags and description words of the article
+constexpr int64_t kRelatedRows = 3000;         // (article, word) pairs it ranks at most
+constexpr size_t kRelatedTerms = 10;           // its rarest words (in other articles too) make the query
+constexpr size_t kMaxPositions = 16;           // kept per stem and article: the first (best-weighted) ones
+constexpr int kMaxPosition = 16383;            // tsvector positions stop there
+constexpr size_t kMaxLexemeBytes = 1'000'000;  // a tsvector's lexemes and positions: under 1 MiB
+constexpr size_t kMaxOffset = 1'000'000'000;   // beyond every result, and an int8
 constexpr size_t kMaxCachedStems = 200'000;
-constexpr char kSeparator = '\x01';  // between words sent as one text (never in a word)
+constexpr size_t kMaxCachedRelated = 20'000;  // answers per database
+constexpr size_t kMaxCachedSearches = 2'000;  // answers per database (up to 50 hits each)
+constexpr char kSeparator = '\x01';           // between words sent as one text (never in a word)
+
+// How Search and Related read: one snapshot, and never a sequential scan of
+// `search`. The planner does not count the cost of reading (detoasting) a
+// large tsvector: without statistics (just after an import) it filters
+// every row's document with @@ rather than ask the GIN index, whose bitmap
+// needs no document read at all. Without JIT: the penalty enable_seqscan
+// puts on a (tiny) sequential scan's cost would make every plan look worth
+// compiling (tens of milliseconds). Local to the transaction: the pooled
+// connection is left as it was.
+constexpr const char* kReadBegin =
+    "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL enable_seqscan = off; SET LOCAL jit = off";
 
 // ts_rank's weights of the classes D, C, B, A.
 #define VETTED_RANK_WEIGHTS "'{0.05, 0.1, 0.45, 1.0}'"
@@ -193,7 +209,8 @@ struct Field {
 
 // Writes or replaces the article's row, in the caller's transaction (the
 // import's, which holds the generation's row lock: index writes from several
-// nodes never interleave).
+// nodes never interleave). The caller also moves meta.generation on, as
+// every import does: Search and Related cache their answers per generation.
 Status IndexArticle(pg::Conn& conn, int64_t article_id, const std::string& url, const SearchDocument& doc) {
   const std::string title = Clean(doc.title), description = Clean(doc.description),
                     headings = Clean(doc.headings), tags = Clean(doc.tags), body = Clean(doc.body),
@@ -219,26 +236,44 @@ Status IndexArticle(pg::Conn& conn, int64_t article_id, const std::string& url, 
     if (positions.size() < kMaxPositions && (positions.empty() || positions.back().first != where[i].first))
       positions.push_back(where[i]);
   }
-  std::string vector;
-  for (const auto& [lexeme, positions] : lexemes) {
-    if (!vector.empty()) vector += ' ';
-    AppendLexeme(vector, lexeme);
-    char sep = ':';
-    for (const auto& [pos, weight] : positions) {
-      vector += sep;
-      vector += std::to_string(pos);
-      vector += weight;
-      sep = ',';
+  // head: the A and B positions only. A tsvector holds under 1 MiB of
+  // lexemes and positions: past kMaxLexemeBytes the rest of a huge text is
+  // left out, the words of the title, description, headings and tags first.
+  std::string vector, head;
+  size_t lexeme_bytes = 0;
+  auto is_head = [](char weight) { return weight == 'A' || weight == 'B'; };
+  for (bool head_pass : {true, false}) {
+    for (const auto& [lexeme, positions] : lexemes) {
+      if (is_head(positions.front().second) != head_pass) continue;
+      // As PostgreSQL counts: the lexeme aligned to 2 bytes, a count and 2 bytes per position.
+      const size_t bytes = lexeme.size() + 1 + 2 + 2 * positions.size();
+      if (lexeme_bytes + bytes > kMaxLexemeBytes) continue;
+      lexeme_bytes += bytes;
+      for (std::string* out : {&vector, &head}) {
+        const bool all = out == &vector;
+        if (!all && !head_pass) continue;
+        if (!out->empty()) *out += ' ';
+        AppendLexeme(*out, lexeme);
+        char sep = ':';
+        for (const auto& [pos, weight] : positions) {
+          if (!all && !is_head(weight)) break;
+          *out += sep;
+          *out += std::to_string(pos);
+          *out += weight;
+          sep = ',';
+        }
+      }
     }
   }
   Result<pg::Rows> r = conn.Query(
       "INSERT INTO search(article_id, url, section, title, description, headings, tags, body, glossary, "
-      "document) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::text::tsvector) "
+      "document, head) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::text::tsvector, $11::text::tsvector) "
       "ON CONFLICT (article_id) DO UPDATE SET url = excluded.url, section = excluded.section, "
       "title = excluded.title, description = excluded.description, headings = excluded.headings, "
-      "tags = excluded.tags, body = excluded.body, glossary = excluded.glossary, document = "
-      "excluded.document",
-      article_id, Clean(url), Clean(doc.section), title, description, headings, tags, body, glossary, vector);
+      "tags = excluded.tags, body = excluded.body, glossary = excluded.glossary, "
+      "document = excluded.document, head = excluded.head",
+      article_id, Clean(url), Clean(doc.section), title, description, headings, tags, body, glossary, vector,
+      head);
   return r.ok() ? Status::Ok() : r.status();
 }
 
@@ -349,9 +384,71 @@ std::string TsQuery(const std::vector<std::string>& stems, const char* op) {
   return out;
 }
 
+// Answers of Search and Related per database and generation, shared by
+// every connection of the process: readers ask the same searches again, and
+// the page cache asks Related again after each reload. An import on any node
+// changes the generation, which drops them (a node reads the generation
+// before each answer, so it never serves one older than the database).
+template <typename T>
+class AnswerCache {
+ public:
+  explicit AnswerCache(size_t max) : max_(max) {}
+  struct Key {
+    std::string database;  // conninfo and the index's random id (schema step 2)
+    int64_t generation;
+    std::string query;
+  };
+  bool Find(const Key& key, T& answer) {
+    std::lock_guard lock(mu_);
+    auto db = by_database_.find(key.database);
+    if (db == by_database_.end() || db->second.generation != key.generation) return false;
+    auto it = db->second.answers.find(key.query);
+    if (it == db->second.answers.end()) return false;
+    answer = it->second;
+    return true;
+  }
+  void Store(const Key& key, const T& answer) {
+    std::lock_guard lock(mu_);
+    Entry& e = by_database_[key.database];
+    if (key.generation < e.generation) return;  // computed before a newer import
+    if (key.generation > e.generation || e.answers.size() >= max_) {
+      e.answers.clear();
+      e.generation = key.generation;
+    }
+    e.answers[key.query] = answer;
+  }
+
+ private:
+  struct Entry {
+    int64_t generation = -1;
+    std::unordered_map<std::string, T> answers;
+  };
+  const size_t max_;
+  std::mutex mu_;
+  std::unordered_map<std::string, Entry> by_database_;
+};
+
+AnswerCache<std::vector<std::string>>& RelatedCaches() {
+  static auto* cache = new AnswerCache<std::vector<std::string>>(kMaxCachedRelated);  // never destroyed
+  return *cache;
+}
+
+// Document frequencies of stems (and the number of articles, under "") for Related.
+AnswerCache<int64_t>& FrequencyCaches() {
+  static auto* cache = new AnswerCache<int64_t>(kMaxCachedStems);  // never destroyed
+  return *cache;
+}
+
+AnswerCache<SearchResults>& SearchCaches() {
+  static auto* cache = new AnswerCache<SearchResults>(kMaxCachedSearches);  // never destroyed
+  return *cache;
+}
+
 }  // namespace
 
-// One statement reads the hits (one snapshot); the stem lookups read no rows.
+// One statement reads the hits; the stem lookups read no rows. A search
+// asked before at the database's current generation is answered from the
+// cache (the generation is read first, one small query).
 Result<SearchResults> PostgresStore::Search(const SearchQuery& query) {
   std::vector<std::string> words = QueryWords(query.text, kMaxWords);
   if (words.empty()) return SearchResults();
@@ -361,6 +458,20 @@ Result<SearchResults> PostgresStore::Search(const SearchQuery& query) {
   if (!q.ok()) return q.status();
   if (q->stems.empty()) return SearchResults();
   const size_t limit = std::min(query.limit, kMaxSearchLimit);
+  const size_t offset = std::min<size_t>(query.offset, kMaxOffset);
+  const std::string section = Clean(query.section);
+  // The section's length first: a section holding the separator cannot pass for other words.
+  std::string cache_query = std::to_string(limit) + ' ' + std::to_string(offset) + ' ' +
+                            std::to_string(section.size()) + ' ' + section;
+  for (const std::string& stem : q->stems) cache_query += kSeparator + stem;
+  Result<pg::Rows> now = (*conn)->Query(
+      "SELECT (SELECT value FROM meta WHERE key = 'generation'), (SELECT id FROM search_instance)");
+  if (!now.ok()) return now.status();
+  SearchResults results;
+  if (SearchCaches().Find({pool_.conninfo() + '\n' + now->Text(0, 1), now->Int(0, 0), cache_query}, results))
+    return results;
+  pg::Transaction tx(**conn, kReadBegin);
+  if (!tx.status().ok()) return tx.status();
   // `every`: the articles with every word; `pick`: those, else the articles
   // with any word; ranked by ts_rank of the any-word query, then id.
   Result<pg::Rows> rows = (*conn)->Query(
@@ -374,13 +485,13 @@ Result<SearchResults> PostgresStore::Search(const SearchQuery& query) {
       "  SELECT s.article_id, ts_rank(" VETTED_RANK_WEIGHTS
       ", s.document, $2::text::tsquery) AS score"
       "  FROM pick JOIN search s USING (article_id) ORDER BY score DESC, s.article_id LIMIT $4 OFFSET $5)"
-      " SELECT (SELECT count(*) FROM pick), s.url, s.title, s.section, s.body, s.description, page.score"
+      " SELECT (SELECT count(*) FROM pick), s.url, s.title, s.section, s.body, s.description, page.score,"
+      "  (SELECT value FROM meta WHERE key = 'generation'), (SELECT id FROM search_instance)"
       " FROM (SELECT 1) AS one LEFT JOIN (page JOIN search s USING (article_id)) ON true"
       " ORDER BY page.score DESC, page.article_id",
-      TsQuery(q->stems, " & "), TsQuery(q->stems, " | "), Clean(query.section), limit, query.offset);
+      TsQuery(q->stems, " & "), TsQuery(q->stems, " | "), section, limit, offset);
   if (!rows.ok()) return rows.status();
-  SearchResults results;
-  if (rows->empty()) return results;
+  if (rows->empty()) return Status::Io("postgresql: search: no row");
   results.total = static_cast<size_t>(rows->Int(0, 0));
   std::vector<Hit> hits;
   for (int i = 0; i < rows->size(); ++i) {
@@ -394,49 +505,117 @@ Result<SearchResults> PostgresStore::Search(const SearchQuery& query) {
     h.hit.score = rows->Double(i, 6);
     hits.push_back(std::move(h));
   }
+  if (Status s = tx.Commit(); !s.ok()) return s;
   if (Status s = MakeSnippets(**conn, *q, hits); !s.ok()) return s;
   for (Hit& h : hits) results.hits.push_back(std::move(h.hit));
+  // Under the generation the rows were read at (the snapshot's).
+  SearchCaches().Store({pool_.conninfo() + '\n' + rows->Text(0, 8), rows->Int(0, 7), cache_query}, results);
   return results;
 }
 
 // The article's title, tags and description words that other articles have
-// too, the rarest kRelatedTerms of them, make an any-word query; an
+// too, the rarest kRelatedTerms of them, make an any-word query. An
 // article's score is the sum over the words it has of the word's idf times
-// its ts_rank for that word (so a shared rare word counts more than a common one).
+// 0.1 plus its ts_rank in `head` (title, description, headings, tags): a
+// shared rare word counts more than a common one, and more in a title than
+// in a body. Matching goes through the GIN index and ranking reads only the
+// small `head`: the large `document` is never read (detoasted) here.
 Result<std::vector<std::string>> PostgresStore::Related(const std::string& url, size_t limit) {
   Result<pg::Pool::Lease> conn = pool_.Acquire();
   if (!conn.ok()) return conn.status();
-  Result<pg::Rows> article =
-      (*conn)->Query("SELECT article_id, title, tags, description FROM search WHERE url = $1", Clean(url));
+  // One snapshot: the generation the answer is cached under is the one it was computed at.
+  pg::Transaction tx(**conn, kReadBegin);
+  if (!tx.status().ok()) return tx.status();
+  Result<pg::Rows> article = (*conn)->Query(
+      "SELECT (SELECT value FROM meta WHERE key = 'generation'), (SELECT id FROM search_instance),"
+      " s.article_id, s.title, s.tags, s.description"
+      " FROM (SELECT 1) AS one LEFT JOIN search s ON s.url = $1",
+      Clean(url));
   if (!article.ok()) return article.status();
-  if (article->empty()) return Status::NotFound("no published article at " + url);
+  if (article->empty() || article->IsNull(0, 2)) return Status::NotFound("no published article at " + url);
   std::vector<std::string> urls;
   if (limit == 0) return urls;
-  const int64_t id = article->Int(0, 0);
+  const std::string database = pool_.conninfo() + '\n' + article->Text(0, 1);
+  const int64_t generation = article->Int(0, 0);
+  const AnswerCache<std::vector<std::string>>::Key key{database, generation,
+                                                       std::to_string(limit) + ' ' + url};
+  if (RelatedCaches().Find(key, urls)) return urls;
+  const int64_t id = article->Int(0, 2);
   std::vector<std::string> words = QueryWords(
-      article->Text(0, 1) + " " + article->Text(0, 2) + " " + article->Text(0, 3), kMaxRelatedWords);
+      article->Text(0, 3) + " " + article->Text(0, 4) + " " + article->Text(0, 5), kMaxRelatedWords);
   Result<QueryStems> q = StemsOf(**conn, words);
   if (!q.ok()) return q.status();
-  if (q->stems.empty()) return urls;
-  std::string terms;
-  for (const std::string& s : q->stems) {
-    if (!terms.empty()) terms += kSeparator;
-    AppendLexeme(terms, s);
+  const std::vector<std::string>& stems = q->stems;
+  // Each word's document frequency and the number of articles (key ""),
+  // from the cache or else counted (GIN bitmap counts), all in one query.
+  AnswerCache<int64_t>& cache = FrequencyCaches();
+  std::vector<int64_t> df(stems.size(), -1);
+  int64_t articles = -1;
+  cache.Find({database, generation, ""}, articles);
+  std::string ask;
+  std::vector<size_t> asked;
+  for (size_t i = 0; i < stems.size(); ++i) {
+    if (cache.Find({database, generation, stems[i]}, df[i])) continue;
+    if (!asked.empty()) ask += kSeparator;
+    AppendLexeme(ask, stems[i]);
+    asked.push_back(i);
   }
-  Result<pg::Rows> rows = (*conn)->Query(
-      "WITH t AS (SELECT w::tsquery AS q FROM unnest(string_to_array($1, chr(1))) AS w),"
-      " d AS (SELECT t.q, (SELECT count(*) FROM search WHERE document @@ t.q)::float8 AS df FROM t),"
-      " n AS (SELECT count(*)::float8 AS n FROM search),"
-      " top AS (SELECT q, ln(1 + ((SELECT n FROM n) - df + 0.5) / (df + 0.5)) AS idf FROM d"
-      "  WHERE df > 1 ORDER BY df, q::text LIMIT $3)"
-      " SELECT s.url FROM top JOIN search s ON s.document @@ top.q WHERE s.article_id <> $2"
-      " GROUP BY s.article_id, s.url"
-      " ORDER BY sum(top.idf * ts_rank(" VETTED_RANK_WEIGHTS
-      ", s.document, top.q)) DESC, s.article_id"
-      " LIMIT $4",
-      terms, id, kRelatedTerms, limit);
-  if (!rows.ok()) return rows.status();
-  for (int i = 0; i < rows->size(); ++i) urls.push_back(rows->Text(i, 0));
+  if (!asked.empty() || articles < 0) {
+    Result<pg::Rows> counts = (*conn)->Query(
+        "SELECT (SELECT count(*) FROM search), (SELECT count(*) FROM search WHERE document @@ w::tsquery)"
+        " FROM (SELECT 1) AS one LEFT JOIN"
+        "  unnest(string_to_array($1, chr(1))) WITH ORDINALITY AS u(w, i) ON true ORDER BY i",
+        ask);
+    if (!counts.ok()) return counts.status();
+    if (counts->size() != static_cast<int>(std::max<size_t>(asked.size(), 1)))
+      return Status::Io("postgresql: related: wrong row count");
+    articles = counts->Int(0, 0);
+    cache.Store({database, generation, ""}, articles);
+    for (size_t k = 0; k < asked.size(); ++k) {
+      df[asked[k]] = counts->Int(static_cast<int>(k), 1);
+      cache.Store({database, generation, stems[asked[k]]}, df[asked[k]]);
+    }
+  }
+  // The rarest words another article has too, with their idf.
+  std::vector<size_t> order;
+  for (size_t i = 0; i < stems.size(); ++i)
+    if (df[i] > 1) order.push_back(i);
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return df[a] < df[b]; });
+  // At most kRelatedTerms words, and no more than kRelatedRows (article,
+  // word) pairs to rank: the commonest words, which say least, are left out.
+  int64_t pairs = 0;
+  size_t keep = 0;
+  while (keep < order.size() && keep < kRelatedTerms &&
+         (keep == 0 || pairs + df[order[keep]] <= kRelatedRows))
+    pairs += df[order[keep++]];
+  order.resize(keep);
+  std::string terms, idfs;
+  for (size_t i : order) {
+    if (!terms.empty()) terms += kSeparator, idfs += kSeparator;
+    AppendLexeme(terms, stems[i]);
+    const double n = static_cast<double>(articles), f = static_cast<double>(df[i]);
+    char idf[32];
+    std::snprintf(idf, sizeof idf, "%.17g", std::log(1 + (n - f + 0.5) / (f + 0.5)));
+    idfs += idf;
+  }
+  if (!order.empty()) {
+    // The articles with any of the words, each word's rows read through the
+    // index (LATERAL: one bitmap scan per word, never a scan of every document).
+    Result<pg::Rows> rows = (*conn)->Query(
+        "WITH top AS (SELECT w::tsquery AS q, idf::float8 AS idf"
+        "  FROM unnest(string_to_array($1, chr(1)), string_to_array($2, chr(1))) AS u(w, idf)),"
+        " best AS (SELECT s.article_id,"
+        "   sum(top.idf * (0.1 + ts_rank(" VETTED_RANK_WEIGHTS
+        ", s.head, top.q))) AS score"
+        "  FROM top, LATERAL (SELECT article_id, head FROM search WHERE document @@ top.q OFFSET 0) AS s"
+        "  WHERE s.article_id <> $3 GROUP BY s.article_id ORDER BY score DESC, s.article_id LIMIT $4)"
+        " SELECT s.url FROM best JOIN search s USING (article_id) ORDER BY best.score DESC, best.article_id",
+        terms, idfs, id, limit);
+    if (!rows.ok()) return rows.status();
+    for (int i = 0; i < rows->size(); ++i) urls.push_back(rows->Text(i, 0));
+  }
+  if (Status s = tx.Commit(); !s.ok()) return s;
+  RelatedCaches().Store(key, urls);
   return urls;
 }
 

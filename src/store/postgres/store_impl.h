@@ -5,8 +5,14 @@
 // feedback.cc, search.cc (Search, Related), accounts.cc, workflow.cc.
 #pragma once
 
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "store/dump.h"
@@ -23,6 +29,40 @@ Status Migrate(pg::Conn& conn);
 // The database's schema version (0 when vetted never migrated it).
 Result<int> DatabaseVersion(pg::Conn& conn);
 
+// Hears of new content generations from any node through LISTEN/NOTIFY
+// (ImportOn notifies channel vetted_generation with the new generation when
+// its transaction commits), on a connection and a thread of its own. While
+// connected it knows the current generation without a query; when the
+// connection is lost it says so (Current() is empty) and reconnects by
+// itself, reading the generation again so that nothing missed meanwhile is
+// lost.
+class GenerationListener {
+ public:
+  explicit GenerationListener(std::string conninfo);
+  ~GenerationListener();
+  GenerationListener(const GenerationListener&) = delete;
+  GenerationListener& operator=(const GenerationListener&) = delete;
+
+  // Waits until a generation newer than `generation` is heard of, or
+  // `timeout` passed: true; false at once while not listening.
+  bool Wait(int64_t generation, std::chrono::milliseconds timeout);
+  // A generation read or committed by this process (wakes Wait).
+  void Saw(int64_t generation);
+
+ private:
+  void Run();
+  bool Sleep(int ms);  // false when asked to stop
+
+  const std::string conninfo_;
+  std::atomic<bool> stop_{false};
+  std::atomic<bool> live_{false};
+  std::mutex mu_;
+  std::condition_variable cv_;
+  int64_t generation_ = -1;  // guarded by mu_
+  int wake_[2] = {-1, -1};   // a pipe: the destructor writes to end poll() at once
+  std::thread thread_;
+};
+
 class PostgresStore : public Store, public RowAccess {
  public:
   PostgresStore(const std::string& conninfo, const PostgresOptions& options);
@@ -35,6 +75,9 @@ class PostgresStore : public Store, public RowAccess {
   Result<Changes> ChangesSince(int64_t generation) override;
   Result<SearchResults> Search(const SearchQuery& query) override;
   Result<std::vector<std::string>> Related(const std::string& url, size_t limit) override;
+  bool WaitForChange(int64_t generation, std::chrono::milliseconds timeout) override {
+    return listener_.Wait(generation, timeout);
+  }
   std::vector<Result<int64_t>> AddFeedback(const std::vector<NewFeedback>& batch) override;
   Result<std::vector<FeedbackRecord>> ListFeedback() override;
   Result<std::vector<FeedbackRecord>> FindFeedback(const FeedbackFilter& filter) override;
@@ -54,6 +97,7 @@ class PostgresStore : public Store, public RowAccess {
  private:
   const util::Clock* clock_;
   pg::Pool pool_;
+  GenerationListener listener_;
   std::unique_ptr<AccountStore> accounts_;
   std::unique_ptr<WorkflowStore> workflow_;
 };
