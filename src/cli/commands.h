@@ -114,6 +114,18 @@ struct MigrateArgs {
 };
 int RunMigrate(const MigrateArgs& args);
 
+// `vetted db copy --from ADDRESS --to ADDRESS`: copies the whole site (content,
+// revisions, feedback, accounts, the newsroom's workflow and audit log) from
+// one SQLite or PostgreSQL store into a new, empty one of either kind, in one
+// transaction on the destination; prints the rows copied per table. Exit 1
+// (nothing changed) when the destination is not empty, either is a memory:
+// store, or a store cannot be opened.
+struct DbCopyArgs {
+  std::string from;
+  std::string to;
+};
+int RunDbCopy(const DbCopyArgs& args);
+
 struct DevArgs {
   std::string site = ".";
   std::string db = "memory:";  // the store it imports into; in memory unless given

@@ -24,6 +24,7 @@ struct Args {
   FeedbackExportArgs feedback;
   AuditVerifyArgs audit;
   MigrateArgs migrate;
+  DbCopyArgs db_copy;
   RevisionArgs revision;
   NewArgs new_;
   DevArgs dev;
@@ -164,6 +165,21 @@ const std::vector<Subcommand>& Table() {
          c.add_flag("--status", a.migrate.status, "Only print the store's schema version and this program's");
        },
        [](const Args& a) { return RunMigrate(a.migrate); }},
+      {"db",
+       "Whole stores: `vetted db copy --from ADDRESS --to ADDRESS` moves a site between SQLite and "
+       "PostgreSQL",
+       [](CLI::App& c, Args& a) {
+         c.require_subcommand(1);
+         CLI::App* copy =
+             c.add_subcommand("copy", "Copy the whole site into a new, empty store (one transaction)");
+         copy->add_option("--from", a.db_copy.from,
+                          "Source store: sqlite:PATH, a file path or postgresql://... (must exist)")
+             ->required();
+         copy->add_option("--to", a.db_copy.to,
+                          "Destination store, created and migrated when missing; must be empty")
+             ->required();
+       },
+       [](const Args& a) { return RunDbCopy(a.db_copy); }},
       {"new", "Write a small working site to start from, with comments that teach the format",
        [](CLI::App& c, Args& a) { c.add_option("dir", a.new_.dir, "The new site folder")->required(); },
        [](const Args& a) { return RunNew(a.new_); }},

@@ -12,8 +12,11 @@
 //                      connection URI (store/postgres/)
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "store/store.h"
 #include "util/util.h"
@@ -52,5 +55,25 @@ struct SchemaVersions {
 // anything. kInvalid for a memory: address (it has no schema) or a bad
 // address; kNotFound when there is no SQLite file; kIo when it cannot be read.
 Result<SchemaVersions> SchemaStatus(const std::string& address);
+
+}  // namespace vetted::store
+
+namespace vetted::store {
+
+// What CopyStore copied: rows per table, in the order copied.
+struct CopyReport {
+  std::vector<std::pair<std::string, int64_t>> tables;
+  int64_t indexed = 0;  // articles indexed for search on the destination
+};
+
+// Copies the whole site in `from` into `to` (SQLite or PostgreSQL, either
+// direction): content and its revisions, feedback, accounts and sessions, the
+// newsroom's workflow and audit log, row ids included; the search index is
+// rebuilt on `to` through its own indexing; sequences continue after the
+// copied ids. Reads one snapshot of `from`; writes in one transaction on `to`
+// (all or nothing). kInvalid when either store is not a SQL store (memory:),
+// when `from` has a table this program does not know how to copy, or when
+// `to` is not empty (nothing is changed); kIo when a backend fails.
+Result<CopyReport> CopyStore(Store& from, Store& to);
 
 }  // namespace vetted::store

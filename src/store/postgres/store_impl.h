@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "store/dump.h"
 #include "store/postgres/pg.h"
 #include "store/postgres/postgres_store.h"
 
@@ -62,7 +63,7 @@ class GenerationListener {
   std::thread thread_;
 };
 
-class PostgresStore : public Store {
+class PostgresStore : public Store, public RowAccess {
  public:
   PostgresStore(const std::string& conninfo, const PostgresOptions& options);
   ~PostgresStore() override;
@@ -84,6 +85,11 @@ class PostgresStore : public Store {
   Result<std::string> RevisionBytes(const std::string& path, const std::string& revision) override;
   AccountStore* Accounts() override { return accounts_.get(); }
   WorkflowStore* Workflow() override { return workflow_.get(); }
+
+  // Rows for copying a site between backends (rows.cc).
+  Result<std::unique_ptr<RowReader>> BeginRowRead() override;
+  Result<std::unique_ptr<RowWriter>> BeginRowWrite() override;
+  std::string BackendName() const override { return "postgresql"; }
 
   pg::Pool& pool() { return pool_; }
   const util::Clock& clock() const { return *clock_; }

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "store/dump.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace vetted::store::sqlite {
@@ -80,7 +81,7 @@ class SqliteAccounts : public AccountStore {
   ReaderPool* readers_;
 };
 
-class SqliteStore : public Store {
+class SqliteStore : public Store, public RowAccess {
  public:
   // Takes ownership of `writer`, already migrated.
   SqliteStore(const std::string& path, const SqliteOptions& options, sqlite3* writer);
@@ -99,6 +100,11 @@ class SqliteStore : public Store {
   Result<std::string> RevisionBytes(const std::string& path, const std::string& revision) override;
   AccountStore* Accounts() override { return &accounts_; }
   WorkflowStore* Workflow() override { return workflow_.get(); }
+
+  // Rows for copying a site between backends (rows.cc).
+  Result<std::unique_ptr<RowReader>> BeginRowRead() override;
+  Result<std::unique_ptr<RowWriter>> BeginRowWrite() override;
+  std::string BackendName() const override { return "sqlite"; }
 
   // For tests: the integer value of `PRAGMA <name>` on the writer connection.
   Result<int64_t> WriterPragma(const std::string& name);
