@@ -61,7 +61,8 @@ PostgresStore::PostgresStore(const std::string& conninfo, const PostgresOptions&
     : clock_(options.clock),
       pool_(conninfo, kMaxConnections, options.durable ? "" : "SET synchronous_commit = off"),
       accounts_(MakePostgresAccounts(&pool_)),
-      workflow_(MakePostgresWorkflow(&pool_, clock_)) {}
+      workflow_(MakePostgresWorkflow(&pool_, clock_)),
+      limits_(MakePostgresLimits(&pool_)) {}
 
 PostgresStore::~PostgresStore() = default;
 
