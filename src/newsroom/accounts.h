@@ -83,8 +83,7 @@ bool CsrfMatches(std::string_view expected, std::string_view given);
 bool SameOrigin(std::string_view origin, std::string_view sec_fetch_site, std::string_view host, bool secure);
 
 // ---- Throttling --------------------------------------------------------------
-// Failed sign-ins, counted in memory (a restart forgets them), in a sliding
-// window. Policy:
+// Failed sign-ins in a sliding window. Policy:
 //   - per client address: after max_failures failures within the window
 //     (whatever the accounts), that client is refused until the oldest of
 //     them leaves the window;
@@ -94,31 +93,47 @@ bool SameOrigin(std::string_view origin, std::string_view sec_fetch_site, std::s
 //     guesses at an account cannot lock its owner out: the owner, from their
 //     own address, signs in as usual; and the block ends at most `window`
 //     after the last counted failure.
+// Where the failures are kept:
+//   - with a store::LimitStore (Store::Limits()), in the database, so every
+//     node sharing it counts the same failures (N nodes give a guesser no
+//     more tries than one) and a restart forgets nothing. Accounts and
+//     addresses are kept only as keyed hashes (BLAKE2b, 16 bytes, keyed with
+//     the database's LimitsSecret, the same on every node);
+//   - without one, in this process's memory (a restart forgets them).
 // Thread-safe.
 class SignInThrottle {
  public:
   struct Options {
     int max_failures = 10;
     long long window_seconds = 15 * 60;
-    size_t max_keys = 100000;  // beyond this, the oldest keys are forgotten
+    size_t max_keys = 100000;  // in memory only: beyond this, the oldest keys are forgotten
   };
   explicit SignInThrottle(const util::Clock& clock) : SignInThrottle(clock, Options{}) {}
-  SignInThrottle(const util::Clock& clock, Options options);
+  // `shared` (may be null: in memory) must outlive the throttle.
+  SignInThrottle(const util::Clock& clock, Options options, store::LimitStore* shared = nullptr);
 
   // 0 when an attempt may go ahead; else the seconds until it may (>= 1).
+  // kIo when the shared store fails.
+  Result<long long> Wait(std::string_view account, std::string_view client);
+  // Wait, with a store error counting as 0 (tests).
   long long RetryAfter(std::string_view account, std::string_view client);
-  // Records a failed attempt.
-  void Failed(std::string_view account, std::string_view client);
+  // Records a failed attempt. Best effort: a store error is returned, and
+  // the attempt is refused all the same.
+  Status Failed(std::string_view account, std::string_view client);
 
  private:
   using Times = std::deque<long long>;
   void Prune(Times& times, long long now) const;
   long long Blocked(Times& times, long long now) const;
   void Forget(long long now);
+  // The store's keys of an account and of a client address: keyed hashes.
+  Result<std::string> SharedKey(char kind, std::string_view value);
 
   const util::Clock& clock_;
   const Options options_;
+  store::LimitStore* const shared_;
   std::mutex mu_;
+  std::string secret_;                                 // shared mode: LimitsSecret, once fetched
   std::unordered_map<std::string, Times> by_account_;  // ASCII lower-cased email
   std::unordered_map<std::string, Times> by_client_;
 };
@@ -150,6 +165,9 @@ struct AccountsOptions {
   const util::Clock* clock = &util::SystemClock();  // must outlive the Accounts
   PasswordCost cost = kPasswordCost;                // tests: kTestPasswordCost
   SignInThrottle::Options throttle;
+  // Where the throttle keeps failed sign-ins (Store::Limits(): shared by
+  // every node on the database); nullptr = in this process's memory.
+  store::LimitStore* limits = nullptr;
   // Role bits whose accounts must use the second factor (the site's setting,
   // `vetted serve --require-2fa`: editors and admins); 0 = nobody must.
   uint8_t require_totp_roles = 0;

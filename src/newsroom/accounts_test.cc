@@ -132,6 +132,53 @@ TEST(Throttle, OldFailuresLeaveTheWindow) {
   EXPECT_EQ(t.RetryAfter("a@x.org", "c"), 0);
 }
 
+// The same policy with the failures kept in a store (Store::Limits()).
+TEST(Throttle, SharedPerClientAndPerAccount) {
+  auto opened = store::Open("memory:");
+  ASSERT_TRUE(opened.ok());
+  util::FixedClock clock(1'000'000);
+  SignInThrottle t(clock, {}, (*opened)->Limits());
+  for (int i = 0; i < 10; ++i) {
+    EXPECT_EQ(*t.Wait("ana@x.org", "1.1.1.1"), 0) << i;
+    ASSERT_TRUE(t.Failed("ana@x.org", "1.1.1.1").ok());
+    clock.Advance(10);
+  }
+  long long wait = *t.Wait("ana@x.org", "1.1.1.1");
+  EXPECT_EQ(wait, 15 * 60 - 100);
+  EXPECT_GT(*t.Wait("ben@x.org", "1.1.1.1"), 0);
+  EXPECT_EQ(*t.Wait("ANA@x.org", "2.2.2.2"), 0);
+  ASSERT_TRUE(t.Failed("ben@x.org", "3.3.3.3").ok());
+  EXPECT_GT(*t.Wait("Ana@X.org", "3.3.3.3"), 0);  // the account's key ignores ASCII case
+  EXPECT_EQ(*t.Wait("ben@x.org", "3.3.3.3"), 0);
+  clock.Advance(wait);
+  EXPECT_EQ(*t.Wait("ana@x.org", "1.1.1.1"), 0);
+}
+
+// Two nodes (two throttles, each with its own process memory) on one
+// database count the same failures; the store holds no raw address or email.
+TEST(Throttle, SharedByEveryNodeOnTheStore) {
+  auto opened = store::Open("memory:");
+  ASSERT_TRUE(opened.ok());
+  store::LimitStore* limits = (*opened)->Limits();
+  util::FixedClock clock(5'000);
+  SignInThrottle a(clock, {}, limits), b(clock, {}, limits);
+  for (int i = 0; i < 10; ++i) {
+    SignInThrottle& node = i % 2 == 0 ? a : b;
+    EXPECT_EQ(*node.Wait("ana@x.org", "198.51.100.7"), 0) << i;
+    ASSERT_TRUE(node.Failed("ana@x.org", "198.51.100.7").ok());
+  }
+  EXPECT_EQ(*a.Wait("ana@x.org", "198.51.100.7"), 15 * 60);
+  EXPECT_EQ(*b.Wait("ana@x.org", "198.51.100.7"), 15 * 60);
+  // A throttle made later (a node started now) sees them too.
+  SignInThrottle c(clock, {}, limits);
+  EXPECT_EQ(*c.Wait("ana@x.org", "198.51.100.7"), 15 * 60);
+  for (const char* raw : {"198.51.100.7", "c198.51.100.7", "ana@x.org", "aana@x.org"})
+    EXPECT_TRUE(limits->FailuresSince(raw, 0)->empty()) << raw;
+  // The in-memory throttle of a node knows nothing of them.
+  SignInThrottle alone(clock);
+  EXPECT_EQ(alone.RetryAfter("ana@x.org", "198.51.100.7"), 0);
+}
+
 // RFC 6238 appendix B: the SHA-1 key "12345678901234567890", 8 digits.
 TEST(Totp, Rfc6238Vectors) {
   const std::string key = "12345678901234567890";

@@ -1,5 +1,7 @@
 // The Accounts service (sign-in, sessions, password changes) and the sign-in
 // throttle (accounts.h).
+#include <sodium.h>
+
 #include <algorithm>
 
 #include "newsroom/newsroom.h"
@@ -18,8 +20,8 @@ std::string TokenHash(std::string_view token) {
 
 // ---- SignInThrottle ----------------------------------------------------------
 
-SignInThrottle::SignInThrottle(const util::Clock& clock, Options options)
-    : clock_(clock), options_(options) {}
+SignInThrottle::SignInThrottle(const util::Clock& clock, Options options, store::LimitStore* shared)
+    : clock_(clock), options_(options), shared_(shared) {}
 
 void SignInThrottle::Prune(Times& times, long long now) const {
   while (!times.empty() && times.front() <= now - options_.window_seconds) times.pop_front();
@@ -33,8 +35,52 @@ long long SignInThrottle::Blocked(Times& times, long long now) const {
   return std::max(1LL, times[oldest_that_counts] + options_.window_seconds - now);
 }
 
-long long SignInThrottle::RetryAfter(std::string_view account, std::string_view client) {
+Result<std::string> SignInThrottle::SharedKey(char kind, std::string_view value) {
+  std::string secret;
+  {
+    std::lock_guard lock(mu_);
+    secret = secret_;
+  }
+  if (secret.empty()) {
+    if (sodium_init() < 0) return Status::Internal("libsodium failed to initialize");
+    std::string candidate(crypto_generichash_KEYBYTES, '\0');
+    randombytes_buf(candidate.data(), candidate.size());
+    Result<std::string> stored = shared_->LimitsSecret(candidate);
+    if (!stored.ok()) return stored.status();
+    secret = *stored;
+    std::lock_guard lock(mu_);
+    secret_ = secret;
+  }
+  // "a" + lower-cased email or "c" + address, hashed with the shared key.
+  std::string input(1, kind);
+  input += kind == 'a' ? util::ToLower(value) : std::string(value);
+  unsigned char out[crypto_generichash_BYTES_MIN];  // 16 bytes
+  crypto_generichash(out, sizeof out, reinterpret_cast<const unsigned char*>(input.data()), input.size(),
+                     reinterpret_cast<const unsigned char*>(secret.data()),
+                     std::min<size_t>(secret.size(), crypto_generichash_KEYBYTES_MAX));
+  return std::string(1, kind) + std::string(reinterpret_cast<const char*>(out), sizeof out);
+}
+
+Result<long long> SignInThrottle::Wait(std::string_view account, std::string_view client) {
   long long now = clock_.NowSeconds();
+  if (shared_ != nullptr) {
+    const long long since = now - options_.window_seconds;
+    Result<std::string> client_key = SharedKey('c', client);
+    if (!client_key.ok()) return client_key.status();
+    Result<std::vector<long long>> by_client = shared_->FailuresSince(*client_key, since);
+    if (!by_client.ok()) return by_client.status();
+    Times times(by_client->begin(), by_client->end());
+    long long wait = Blocked(times, now);
+    if (!times.empty()) {
+      Result<std::string> account_key = SharedKey('a', account);
+      if (!account_key.ok()) return account_key.status();
+      Result<std::vector<long long>> by_account = shared_->FailuresSince(*account_key, since);
+      if (!by_account.ok()) return by_account.status();
+      Times account_times(by_account->begin(), by_account->end());
+      wait = std::max(wait, Blocked(account_times, now));
+    }
+    return wait;
+  }
   std::lock_guard lock(mu_);
   long long wait = 0;
   bool client_failed = false;
@@ -49,8 +95,24 @@ long long SignInThrottle::RetryAfter(std::string_view account, std::string_view 
   return wait;
 }
 
-void SignInThrottle::Failed(std::string_view account, std::string_view client) {
+long long SignInThrottle::RetryAfter(std::string_view account, std::string_view client) {
+  Result<long long> wait = Wait(account, client);
+  return wait.ok() ? *wait : 0;
+}
+
+Status SignInThrottle::Failed(std::string_view account, std::string_view client) {
   long long now = clock_.NowSeconds();
+  if (shared_ != nullptr) {
+    // Only the last max_failures of a key matter; older than the window, none.
+    for (char kind : {'a', 'c'}) {
+      Result<std::string> key = SharedKey(kind, kind == 'a' ? account : client);
+      if (!key.ok()) return key.status();
+      if (Status s = shared_->AddFailure(*key, now, options_.max_failures, now - options_.window_seconds);
+          !s.ok())
+        return s;
+    }
+    return Status::Ok();
+  }
   std::lock_guard lock(mu_);
   if (by_account_.size() + by_client_.size() >= options_.max_keys) Forget(now);
   for (Times* times : {&by_account_[util::ToLower(account)], &by_client_[std::string(client)]}) {
@@ -59,6 +121,7 @@ void SignInThrottle::Failed(std::string_view account, std::string_view client) {
     // Only the last max_failures matter.
     while (times->size() > static_cast<size_t>(options_.max_failures)) times->pop_front();
   }
+  return Status::Ok();
 }
 
 // Drops keys with nothing in the window; when that is not enough, everything.
@@ -78,7 +141,7 @@ void SignInThrottle::Forget(long long now) {
 // ---- Accounts ----------------------------------------------------------------
 
 Accounts::Accounts(store::AccountStore& store, AccountsOptions options)
-    : store_(store), options_(options), throttle_(*options.clock, options.throttle) {}
+    : store_(store), options_(options), throttle_(*options.clock, options.throttle, options.limits) {}
 
 Status Accounts::Record(int64_t account_id, const char* action, std::string detail, std::string after) {
   if (options_.audit == nullptr) return Status::Ok();
@@ -320,9 +383,11 @@ std::string LastAdminProblem(const std::vector<store::AccountRecord>& accounts, 
 Result<SignInResult> Accounts::SignIn(std::string_view email, std::string_view password,
                                       std::string_view client, std::string_view code) {
   SignInResult result;
-  if (long long wait = throttle_.RetryAfter(email, client); wait > 0) {
+  Result<long long> wait = throttle_.Wait(email, client);
+  if (!wait.ok()) return wait.status();
+  if (*wait > 0) {
     result.outcome = SignInResult::kThrottled;
-    result.retry_after = wait;
+    result.retry_after = *wait;
     return result;
   }
   Result<store::AccountRecord> account = store_.FindAccount(std::string(util::Trim(email)));
@@ -330,7 +395,7 @@ Result<SignInResult> Accounts::SignIn(std::string_view email, std::string_view p
   // An unknown email costs one verification too, so that timing does not tell.
   bool match = VerifyPassword(account.ok() ? account->password_hash : DummyHash(), password) && account.ok();
   if (!match) {
-    throttle_.Failed(email, client);
+    (void)throttle_.Failed(email, client);  // refused whether or not it could be counted
     result.outcome = SignInResult::kWrongPassword;
     // Best effort: a refusal is answered whether or not it could be recorded.
     (void)Record(account.ok() ? account->id : 0, "sign-in-refused",
@@ -348,7 +413,7 @@ Result<SignInResult> Accounts::SignIn(std::string_view email, std::string_view p
       return result;
     }
     if (!AcceptCode(*account, code)) {
-      throttle_.Failed(email, client);
+      (void)throttle_.Failed(email, client);  // refused whether or not it could be counted
       result.outcome = SignInResult::kWrongCode;
       (void)Record(account->id, "sign-in-refused", "wrong second-factor code");
       return result;

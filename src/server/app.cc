@@ -207,7 +207,7 @@ App::Impl::Impl(store::Store& s, const AppOptions& o, Metrics* m, std::function<
       options(o),
       metrics(m),
       log(std::move(l)),
-      limiter(RateLimiter::Options{o.feedback_per_minute, o.feedback_burst, 100000}),
+      limiter(RateLimiter::Options{o.feedback_per_minute, o.feedback_burst, 100000, s.Limits()}),
       router(RouterOptions{o.ops_token}) {}
 
 render::Options App::Impl::RenderOptions() {

@@ -467,7 +467,48 @@ void RateLimiter::MakeRoom(std::chrono::steady_clock::time_point now) {
   std::erase_if(buckets_, [&](const auto& kv) { return kv.second.last <= cutoff; });
 }
 
+Result<std::string> RateLimiter::SharedKeyOf(std::string_view client) {
+  std::string secret;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    secret = shared_secret_;
+  }
+  if (secret.empty()) {
+    std::string candidate(crypto_generichash_KEYBYTES, '\0');
+    randombytes_buf(candidate.data(), candidate.size());
+    Result<std::string> stored = options_.shared->LimitsSecret(candidate);
+    if (!stored.ok()) return stored.status();
+    secret = *stored;
+    std::lock_guard<std::mutex> lock(mu_);
+    shared_secret_ = secret;
+  }
+  // "f" + address: never the same input as the sign-in throttle's keys.
+  std::string input = "f" + std::string(client);
+  unsigned char out[crypto_generichash_BYTES_MIN];  // 16 bytes
+  crypto_generichash(out, sizeof out, reinterpret_cast<const unsigned char*>(input.data()), input.size(),
+                     reinterpret_cast<const unsigned char*>(secret.data()),
+                     std::min<size_t>(secret.size(), crypto_generichash_KEYBYTES_MAX));
+  return std::string(reinterpret_cast<const char*>(out), sizeof out);
+}
+
+bool RateLimiter::AllowAt(std::string_view client, double unix_seconds) {
+  if (options_.shared == nullptr) return true;
+  Result<std::string> key = SharedKeyOf(client);
+  if (!key.ok()) return true;  // fail open: see feedback.h
+  const double per_second = options_.per_minute / 60.0;
+  // A bucket refills completely within burst / rate; forgetting it after that changes nothing.
+  const double full_after = per_second > 0 ? options_.burst / per_second : 24 * 60 * 60;
+  Result<bool> taken = options_.shared->TakeToken(*key, per_second, options_.burst, unix_seconds,
+                                                  unix_seconds - full_after - 1);
+  return !taken.ok() || *taken;
+}
+
 bool RateLimiter::Allow(std::string_view client, std::chrono::steady_clock::time_point now) {
+  if (options_.shared != nullptr) {
+    const double wall =
+        std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+    return AllowAt(client, wall);
+  }
   std::string key = KeyOf(client);
   std::lock_guard<std::mutex> lock(mu_);
   auto it = buckets_.find(key);

@@ -117,7 +117,15 @@ std::string MaskPersonalData(std::string_view comment);
 // address (BLAKE2b via libsodium crypto_generichash, 16 bytes, with a random
 // 32-byte key made at construction), so the raw address is never stored and
 // keys cannot be linked across restarts.
-// Memory is bounded by max_clients: when the table is full, buckets that have
+// With Options::shared (Store::Limits()), the buckets live in the store
+// instead, so every node sharing the database shares them (a client gets one
+// burst, not one per node): keys are then hashed with the database's
+// LimitsSecret (the same on every node), time is the wall clock (nodes share
+// it; steady clocks are per machine), and the store forgets a bucket once it
+// has refilled completely (with no refill: a day after its last use). A
+// store error lets the request through (the feedback's own write then fails
+// or not on its own).
+// In memory, memory is bounded by max_clients: when the table is full, buckets that have
 // refilled completely are dropped (forgetting them changes nothing); if that
 // frees less than a tenth of the table, the least recently seen buckets are
 // dropped too (those clients get a fresh burst). Amortized O(1) per call.
@@ -128,7 +136,10 @@ class RateLimiter {
   struct Options {
     double per_minute = 10;       // refill rate; <= 0 means no refill
     double burst = 5;             // bucket size; values below 1 count as 1
-    size_t max_clients = 100000;  // at least 1
+    size_t max_clients = 100000;  // at least 1; in memory only
+    // Where the buckets live (must outlive the limiter); nullptr = this
+    // process's memory.
+    store::LimitStore* shared = nullptr;
   };
 
   explicit RateLimiter(Options options);
@@ -138,7 +149,10 @@ class RateLimiter {
   // True when `client` (an address, any bytes) may make a request at `now`,
   // taking one token. A `now` earlier than the client's last call counts as
   // no time passed.
+  // With a shared store, `now` is ignored and the wall clock is used.
   bool Allow(std::string_view client, std::chrono::steady_clock::time_point now);
+  // With a shared store: as Allow at `unix_seconds` (wall clock; tests).
+  bool AllowAt(std::string_view client, double unix_seconds);
 
   // Test only: the keys of the table (raw hash bytes) and its size.
   std::vector<std::string> StoredKeysForTest() const;
@@ -150,12 +164,15 @@ class RateLimiter {
     std::chrono::steady_clock::time_point last;
   };
   std::string KeyOf(std::string_view client) const;
+  // The store's key of a client: keyed with the shared secret (fetched once).
+  Result<std::string> SharedKeyOf(std::string_view client);
   double Refilled(const Bucket& b, std::chrono::steady_clock::time_point now) const;
   void MakeRoom(std::chrono::steady_clock::time_point now);
 
   Options options_;
   unsigned char key_[32];
   mutable std::mutex mu_;
+  std::string shared_secret_;  // guarded by mu_; "" until fetched
   std::unordered_map<std::string, Bucket> buckets_;
 };
 

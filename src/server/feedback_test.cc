@@ -14,6 +14,8 @@
 #include <thread>
 #include <vector>
 
+#include "store/open.h"
+
 namespace vetted::server {
 namespace {
 
@@ -513,6 +515,49 @@ TEST(RateLimiter, ConcurrentCallersShareBuckets) {
   }
   for (std::thread& th : threads) th.join();
   EXPECT_EQ(allowed.load(), 100);
+}
+
+// Two limiters (two nodes) on one store share each client's bucket.
+TEST(RateLimiter, SharedStoreGivesOneBurstAcrossNodes) {
+  auto opened = store::Open("memory:");
+  ASSERT_TRUE(opened.ok());
+  store::LimitStore* limits = (*opened)->Limits();
+  RateLimiter a({.per_minute = 60, .burst = 4, .max_clients = 100, .shared = limits});
+  RateLimiter b({.per_minute = 60, .burst = 4, .max_clients = 100, .shared = limits});
+  const double t = 1'700'000'000;  // 2023: long before the wall clock's now
+  EXPECT_TRUE(a.AllowAt("203.0.113.7", t));
+  EXPECT_TRUE(b.AllowAt("203.0.113.7", t));
+  EXPECT_TRUE(a.AllowAt("203.0.113.7", t));
+  EXPECT_TRUE(b.AllowAt("203.0.113.7", t));
+  EXPECT_FALSE(a.AllowAt("203.0.113.7", t));
+  EXPECT_FALSE(b.AllowAt("203.0.113.7", t));
+  EXPECT_TRUE(b.AllowAt("203.0.113.8", t));      // another client
+  EXPECT_TRUE(a.AllowAt("203.0.113.7", t + 1));  // one token a second
+  EXPECT_FALSE(b.AllowAt("203.0.113.7", t + 1));
+  EXPECT_TRUE(a.StoredKeysForTest().empty());  // nothing in the process
+  // Allow uses the wall clock with a store: the bucket above (at t) is
+  // long refilled, or pruned.
+  EXPECT_TRUE(b.Allow("203.0.113.7", Clock::now()));
+  // Neither the raw address nor an unkeyed form is a key in the store.
+  EXPECT_TRUE(*limits->TakeToken("203.0.113.7", 0, 1, t, 0));
+  EXPECT_TRUE(*limits->TakeToken("f203.0.113.7", 0, 1, t, 0));
+}
+
+TEST(RateLimiter, SharedConcurrentCallersTakeTheBurstOnce) {
+  auto opened = store::Open("memory:");
+  ASSERT_TRUE(opened.ok());
+  RateLimiter a({.per_minute = 0, .burst = 50, .max_clients = 10, .shared = (*opened)->Limits()});
+  RateLimiter b({.per_minute = 0, .burst = 50, .max_clients = 10, .shared = (*opened)->Limits()});
+  std::atomic<int> allowed{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 4; ++i) {
+    threads.emplace_back([&, i] {
+      RateLimiter& node = i % 2 == 0 ? a : b;
+      for (int k = 0; k < 50; ++k) allowed += node.AllowAt("198.51.100.9", 1000 + k) ? 1 : 0;
+    });
+  }
+  for (std::thread& th : threads) th.join();
+  EXPECT_EQ(allowed.load(), 50);
 }
 
 // ---------------------------------------------------------------------------

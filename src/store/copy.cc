@@ -43,11 +43,15 @@ constexpr TableSpec kTables[] = {
 
 // Tables not copied as rows: the search index (rebuilt on the destination),
 // SQLite's FTS5 shadow tables and AUTOINCREMENT counters, the PostgreSQL
-// schema version and its search cache's database id (each database its own).
+// schema version and its search cache's database id (each database its own),
+// and the limits (store/limits.h: recent sign-in failures and feedback token
+// buckets, keyed with the database's own secret; short-lived counters that
+// start afresh on the destination).
 bool NotCopied(const std::string& name) {
   static const char* const kNames[] = {"search",          "search_config",  "search_content",
                                        "search_data",     "search_docsize", "search_idx",
-                                       "sqlite_sequence", "vetted_schema",  "search_instance"};
+                                       "sqlite_sequence", "vetted_schema",  "search_instance",
+                                       "limit_secret",    "limit_failures", "limit_buckets"};
   return std::find(std::begin(kNames), std::end(kNames), name) != std::end(kNames);
 }
 

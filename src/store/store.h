@@ -32,6 +32,7 @@
 
 #include "model/status.h"
 #include "store/accounts.h"
+#include "store/limits.h"
 #include "store/workflow.h"
 
 namespace vetted::store {
@@ -277,6 +278,9 @@ class Store {
   // store/workflow.h); nullptr when the backend has none. Owned by the store.
   virtual AccountStore* Accounts() { return nullptr; }
   virtual WorkflowStore* Workflow() { return nullptr; }
+  // The shared state of the sign-in throttle and the feedback rate limit
+  // (store/limits.h); nullptr when the backend has none. Owned by the store.
+  virtual LimitStore* Limits() { return nullptr; }
 };
 
 }  // namespace vetted::store

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <set>
 #include <string>
 #include <thread>
@@ -193,6 +194,76 @@ TEST_F(Nodes, FeedbackPostedToBothNodesLandsOnceEach) {
   for (const Json& f : all)
     if (f.value("comment", "").starts_with("node ")) ++mine;
   EXPECT_EQ(mine, 2u * kEach);
+}
+
+// A sign-in through the no-JavaScript form, as a browser does it.
+Reply SignInForm(int port, const std::string& email, const std::string& password) {
+  Reply form = Http(port, "GET", "/admin/login");
+  std::smatch m;
+  std::regex_search(form.body, m, std::regex("name=\"csrf\" value=\"([^\"]*)\""));
+  std::string cookie = form.Cookies().empty() ? "" : form.Cookies()[0];
+  return Http(port, "POST", "/admin/login",
+              "Cookie: " + cookie + "\r\nContent-Type: application/x-www-form-urlencoded\r\n",
+              testing::FormEncode(
+                  {{"csrf", m.size() > 1 ? m[1].str() : ""}, {"email", email}, {"password", password}}));
+}
+
+std::string RetryAfter(const Reply& r) {
+  std::smatch m;
+  if (std::regex_search(r.head, m, std::regex("\r\nRetry-After: *([0-9]+)", std::regex::icase))) return m[1];
+  return "";
+}
+
+// Ten wrong passwords for one account, spread over node A and node B: the
+// eleventh try is refused on either node (429, Retry-After), even with the
+// right password, as one node would; the throttle's state is in the database.
+TEST_F(Nodes, SignInThrottleHoldsAcrossNodes) {
+  Server a(db_, extra_), b(db_, extra_);
+  ASSERT_GT(a.port(), 0) << a.log();
+  ASSERT_GT(b.port(), 0) << b.log();
+  for (int i = 0; i < 10; ++i) {
+    Reply r = SignInForm(i % 2 == 0 ? a.port() : b.port(), kEditor.email, "wrong-guess-" + std::to_string(i));
+    ASSERT_EQ(r.status, 401) << i << "\n" << r.head << r.body.substr(0, 300);
+  }
+  for (int port : {a.port(), b.port()}) {
+    Reply r = SignInForm(port, kEditor.email, kEditor.password);
+    EXPECT_EQ(r.status, 429) << r.head;
+    std::string wait = RetryAfter(r);
+    ASSERT_FALSE(wait.empty()) << r.head;
+    EXPECT_GT(std::stoll(wait), 0);
+    EXPECT_LE(std::stoll(wait), 15 * 60);
+    EXPECT_NE(r.body.find("Too many failed sign-ins"), std::string::npos);
+  }
+  // A third node started now knows too.
+  Server c(db_, extra_);
+  ASSERT_GT(c.port(), 0) << c.log();
+  EXPECT_EQ(SignInForm(c.port(), kEditor.email, kEditor.password).status, 429);
+}
+
+// One client's feedback burst is shared by the nodes: 4 posts spread over A
+// and B, then the fifth is refused on both (429, Retry-After).
+TEST_F(Nodes, FeedbackBurstIsSharedByTheNodes) {
+  std::vector<std::string> tight = {"--feedback-rate", "1", "--feedback-burst", "4"};
+  Server a(db_, tight), b(db_, tight);
+  ASSERT_GT(a.port(), 0) << a.log();
+  ASSERT_GT(b.port(), 0) << b.log();
+  const std::string article = "/relationships/sex-and-relationships/why-you-might-cry-during-sex/";
+  auto post = [&](int port, int i) {
+    Json j = {{"article", article},
+              {"helpful", true},
+              {"category", "helpful"},
+              {"comment", "#" + std::to_string(i)}};
+    return Http(port, "POST", "/api/feedback", "Content-Type: application/json\r\n", j.dump());
+  };
+  for (int i = 0; i < 4; ++i) {
+    Reply r = post(i % 2 == 0 ? a.port() : b.port(), i);
+    ASSERT_EQ(r.status, 201) << i << " " << r.body;
+  }
+  for (int port : {a.port(), b.port()}) {
+    Reply r = post(port, 99);
+    EXPECT_EQ(r.status, 429) << r.body;
+    EXPECT_FALSE(RetryAfter(r).empty()) << r.head;
+  }
 }
 
 // The cluster script, for a cluster of a test's own.

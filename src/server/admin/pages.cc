@@ -290,6 +290,7 @@ Status AddAdminRoutes(Router& router, App::Impl& app) {
   options.clock = app.options.clock;
   options.cost = app.options.password_cost;
   options.audit = app.store.Workflow();
+  options.limits = app.store.Limits();  // failed sign-ins counted by every node on the database
   if (app.options.require_totp) options.require_totp_roles = newsroom::kEditor | newsroom::kAdmin;
   App::Impl* served = &app;  // outlives the router's routes
   options.person_exists = [served](const std::string& id) {

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <shared_mutex>
 #include <string>
 #include <unordered_map>
@@ -80,9 +81,37 @@ class MemoryAccounts : public AccountStore {
   AccountsData& d_;
 };
 
+// The limits' state (limits.cc); own lock.
+struct LimitsData {
+  struct Bucket {
+    double tokens = 0;
+    double last = 0;
+  };
+  std::mutex mu;                                           // guards everything below
+  std::string secret;                                      // "" until the first LimitsSecret
+  std::map<std::string, std::vector<long long>> failures;  // key -> times, oldest first
+  std::map<std::string, Bucket> buckets;
+};
+
+// Store::Limits() of the memory backend, over a store's shared LimitsData.
+class MemoryLimits : public LimitStore {
+ public:
+  explicit MemoryLimits(LimitsData& data) : d_(data) {}
+  Result<std::string> LimitsSecret(const std::string& candidate) override;
+  Status AddFailure(const std::string& key, long long at, int keep, long long prune_before) override;
+  Result<std::vector<long long>> FailuresSince(const std::string& key, long long since) override;
+  Status ClearFailures(const std::string& key) override;
+  Result<bool> TakeToken(const std::string& key, double per_second, double burst, double now,
+                         double prune_before) override;
+
+ private:
+  LimitsData& d_;
+};
+
 // One store's data; every Store opened on the same name shares it.
 struct Data {
   AccountsData accounts;
+  LimitsData limits;
   std::shared_mutex mu;  // guards everything below
   int64_t generation = 0;
   int64_t next_article_id = 1;

@@ -163,9 +163,10 @@ namespace {
 class MemoryStore : public Store {
  public:
   MemoryStore(std::shared_ptr<Data> data, const util::Clock& clock)
-      : data_(std::move(data)), clock_(&clock), accounts_(data_->accounts) {}
+      : data_(std::move(data)), clock_(&clock), accounts_(data_->accounts), limits_(data_->limits) {}
 
   AccountStore* Accounts() override { return &accounts_; }
+  LimitStore* Limits() override { return &limits_; }
 
   Result<ImportReport> Import(const ImportInput& input) override {
     Status status = ValidateImport(input);  // before any change: nothing below fails
@@ -311,6 +312,7 @@ class MemoryStore : public Store {
   std::shared_ptr<Data> data_;
   const util::Clock* clock_;  // a revision's created_at
   MemoryAccounts accounts_;
+  MemoryLimits limits_;
   std::unique_ptr<WorkflowStore> workflow_ = MakeMemoryWorkflow(data_, *clock_);
 };
 

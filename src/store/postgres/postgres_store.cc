@@ -148,7 +148,8 @@ PostgresStore::PostgresStore(const std::string& conninfo, const PostgresOptions&
       pool_(conninfo, kMaxConnections, options.durable ? "" : "SET synchronous_commit = off"),
       listener_(conninfo),
       accounts_(MakePostgresAccounts(&pool_)),
-      workflow_(MakePostgresWorkflow(&pool_, clock_)) {}
+      workflow_(MakePostgresWorkflow(&pool_, clock_)),
+      limits_(MakePostgresLimits(&pool_)) {}
 
 PostgresStore::~PostgresStore() = default;
 

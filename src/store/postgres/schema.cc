@@ -2,7 +2,7 @@
 
 namespace vetted::store::postgres {
 
-const std::array<const char*, 4> kMigrations = {
+const std::array<const char*, 5> kMigrations = {
     // 1: content and feedback, and what each import changed (for
     // ChangesSince: one row per article path added, changed or removed, and
     // path '' when other files changed). meta.changes_from: the oldest
@@ -190,6 +190,26 @@ CREATE TABLE tickets(
   publication_id BIGINT NOT NULL,
   created_at TEXT NOT NULL,
   updated_at TEXT NOT NULL);
+)sql",
+    // 5: the state of the sign-in throttle and the feedback rate limit,
+    // shared by every node (store/limits.h, postgres/limits.cc). Keys are
+    // the callers' keyed hashes, never raw addresses.
+    R"sql(
+CREATE TABLE limit_secret(
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  secret BYTEA NOT NULL);
+CREATE TABLE limit_failures(
+  id BIGSERIAL PRIMARY KEY,
+  key BYTEA NOT NULL,
+  at BIGINT NOT NULL);
+CREATE INDEX limit_failures_key ON limit_failures(key, at);
+CREATE INDEX limit_failures_at ON limit_failures(at);
+CREATE TABLE limit_buckets(
+  key BYTEA PRIMARY KEY,
+  tokens DOUBLE PRECISION NOT NULL,
+  last DOUBLE PRECISION NOT NULL,
+  taken BOOLEAN NOT NULL);
+CREATE INDEX limit_buckets_last ON limit_buckets(last);
 )sql",
 };
 

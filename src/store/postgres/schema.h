@@ -7,6 +7,6 @@
 namespace vetted::store::postgres {
 
 // Step i (0-based) brings the database to version i + 1.
-extern const std::array<const char*, 4> kMigrations;
+extern const std::array<const char*, 5> kMigrations;
 
 }  // namespace vetted::store::postgres

@@ -85,6 +85,7 @@ class PostgresStore : public Store, public RowAccess {
   Result<std::string> RevisionBytes(const std::string& path, const std::string& revision) override;
   AccountStore* Accounts() override { return accounts_.get(); }
   WorkflowStore* Workflow() override { return workflow_.get(); }
+  LimitStore* Limits() override { return limits_.get(); }
 
   // Rows for copying a site between backends (rows.cc).
   Result<std::unique_ptr<RowReader>> BeginRowRead() override;
@@ -100,6 +101,7 @@ class PostgresStore : public Store, public RowAccess {
   GenerationListener listener_;
   std::unique_ptr<AccountStore> accounts_;
   std::unique_ptr<WorkflowStore> workflow_;
+  std::unique_ptr<LimitStore> limits_;
 };
 
 // Store::Load's reads on `conn`, inside the caller's transaction.
@@ -121,5 +123,7 @@ Status UnindexArticle(pg::Conn& conn, int64_t article_id);
 // workflow.cc); nullptr until built. `pool` and `clock` outlive them.
 std::unique_ptr<AccountStore> MakePostgresAccounts(pg::Pool* pool);
 std::unique_ptr<WorkflowStore> MakePostgresWorkflow(pg::Pool* pool, const util::Clock* clock);
+// The LimitStore of a PostgresStore (limits.cc).
+std::unique_ptr<LimitStore> MakePostgresLimits(pg::Pool* pool);
 
 }  // namespace vetted::store::postgres

@@ -127,6 +127,10 @@ void Query::BindOne(int i, int64_t v) {
   if (stmt_ != nullptr) Check(sqlite3_bind_int64(stmt_, i, v));
 }
 
+void Query::BindOne(int i, double v) {
+  if (stmt_ != nullptr) Check(sqlite3_bind_double(stmt_, i, v));
+}
+
 void Query::BindOne(int i, std::nullptr_t) {
   if (stmt_ != nullptr) Check(sqlite3_bind_null(stmt_, i));
 }

@@ -55,6 +55,7 @@ class Query {
   const Status& status() const { return status_; }
 
   int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
+  double Double(int col) const { return sqlite3_column_double(stmt_, col); }
   bool IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
   std::string_view View(int col) const;
   std::string Text(int col) const { return std::string(View(col)); }
@@ -65,6 +66,7 @@ class Query {
   void BindOne(int i, const char* v) { BindOne(i, std::string_view(v)); }
   void BindOne(int i, Blob v);
   void BindOne(int i, int64_t v);
+  void BindOne(int i, double v);
   void BindOne(int i, int v) { BindOne(i, static_cast<int64_t>(v)); }
   void BindOne(int i, bool v) { BindOne(i, static_cast<int64_t>(v ? 1 : 0)); }
   void BindOne(int i, std::nullptr_t);

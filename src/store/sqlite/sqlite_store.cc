@@ -21,7 +21,7 @@ constexpr size_t kMaxReaders = 8;
 
 // Schema steps; step i (0-based) brings the database to user_version i + 1.
 // Append only: a released step never changes.
-constexpr std::array<const char*, 8> kMigrations = {
+constexpr std::array<const char*, 9> kMigrations = {
     // 1: content and feedback.
     R"sql(
 CREATE TABLE meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
@@ -130,6 +130,26 @@ CREATE TABLE tickets(
   created_at TEXT NOT NULL,
   updated_at TEXT NOT NULL);
 )sql",
+    // 9: the state of the sign-in throttle and the feedback rate limit, shared
+    // by every process on the database (store/limits.h, sqlite/limits.cc).
+    // Keys are the callers' keyed hashes, never raw addresses.
+    R"sql(
+CREATE TABLE limit_secret(
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  secret BLOB NOT NULL);
+CREATE TABLE limit_failures(
+  id INTEGER PRIMARY KEY,
+  key BLOB NOT NULL,
+  at INTEGER NOT NULL);
+CREATE INDEX limit_failures_key ON limit_failures(key, at);
+CREATE INDEX limit_failures_at ON limit_failures(at);
+CREATE TABLE limit_buckets(
+  key BLOB PRIMARY KEY,
+  tokens REAL NOT NULL,
+  last REAL NOT NULL,
+  taken INTEGER NOT NULL) WITHOUT ROWID;
+CREATE INDEX limit_buckets_last ON limit_buckets(last);
+)sql",
 };
 
 Result<int64_t> UserVersion(sqlite3* db) {
@@ -225,6 +245,7 @@ SqliteStore::SqliteStore(const std::string& path, const SqliteOptions& options, 
       writer_(writer),
       readers_(path, options.durable, kMaxReaders),
       accounts_(&writer_mu_, writer_, &readers_),
+      limits_(&writer_mu_, writer_, &readers_),
       workflow_(MakeSqliteWorkflow(&writer_mu_, writer_, &readers_, clock_)) {}
 
 SqliteStore::~SqliteStore() {

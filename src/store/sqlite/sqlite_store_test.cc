@@ -59,6 +59,21 @@ class SqliteTest : public ::testing::Test {
   std::string path_;
 };
 
+// The limits commit without an fsync of their own (limits.cc) and leave the
+// writer's synchronous setting as it was, for everything else.
+TEST_F(SqliteTest, LimitsLeaveTheWriterDurable) {
+  Result<std::unique_ptr<Store>> store = OpenSqlite(path_, {.durable = true});
+  ASSERT_TRUE(store.ok()) << store.status().message();
+  ASSERT_TRUE(*(*store)->Limits()->TakeToken("k", 1, 2, 100, 0));
+  ASSERT_TRUE((*store)->Limits()->AddFailure("k", 100, 10, 0).ok());
+  EXPECT_EQ(*Impl(**store).WriterPragma("synchronous"), 2);
+  Result<std::unique_ptr<Store>> reopened = (store->reset(), OpenSqlite(path_, {.durable = true}));
+  ASSERT_TRUE(reopened.ok());
+  EXPECT_EQ((*reopened)->Limits()->FailuresSince("k", 0)->size(), 1u);  // committed
+  EXPECT_FALSE(*(*reopened)->Limits()->TakeToken("k", 0, 2, 100, 0) &&
+               *(*reopened)->Limits()->TakeToken("k", 0, 2, 100, 0));
+}
+
 TEST_F(SqliteTest, PragmasOnOpen) {
   struct Case {
     bool durable;

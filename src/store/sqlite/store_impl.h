@@ -81,6 +81,27 @@ class SqliteAccounts : public AccountStore {
   ReaderPool* readers_;
 };
 
+// Store::Limits() of the SQLite backend (limits.cc): writes on the store's
+// writer connection under its lock (one process per database file, so that
+// lock and SQLite's own write lock serialize every writer), reads on a
+// pooled reader.
+class SqliteLimits : public LimitStore {
+ public:
+  SqliteLimits(std::mutex* writer_mu, sqlite3* writer, ReaderPool* readers)
+      : writer_mu_(writer_mu), writer_(writer), readers_(readers) {}
+  Result<std::string> LimitsSecret(const std::string& candidate) override;
+  Status AddFailure(const std::string& key, long long at, int keep, long long prune_before) override;
+  Result<std::vector<long long>> FailuresSince(const std::string& key, long long since) override;
+  Status ClearFailures(const std::string& key) override;
+  Result<bool> TakeToken(const std::string& key, double per_second, double burst, double now,
+                         double prune_before) override;
+
+ private:
+  std::mutex* writer_mu_;
+  sqlite3* writer_;
+  ReaderPool* readers_;
+};
+
 class SqliteStore : public Store, public RowAccess {
  public:
   // Takes ownership of `writer`, already migrated.
@@ -99,6 +120,7 @@ class SqliteStore : public Store, public RowAccess {
   Result<std::vector<RevisionInfo>> Revisions(const std::string& path) override;
   Result<std::string> RevisionBytes(const std::string& path, const std::string& revision) override;
   AccountStore* Accounts() override { return &accounts_; }
+  LimitStore* Limits() override { return &limits_; }
   WorkflowStore* Workflow() override { return workflow_.get(); }
 
   // Rows for copying a site between backends (rows.cc).
@@ -115,6 +137,7 @@ class SqliteStore : public Store, public RowAccess {
   sqlite3* writer_;  // guarded by writer_mu_
   ReaderPool readers_;
   SqliteAccounts accounts_;
+  SqliteLimits limits_;
   std::unique_ptr<WorkflowStore> workflow_;  // shares writer_mu_, writer_ and readers_
 };
 
