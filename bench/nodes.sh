@@ -11,7 +11,7 @@
 # What it prints:
 #   1. a cached article page through nginx: one node, then two nodes (requests/s, latency p50/p99), then
 #      through HAProxy with two nodes;
-#   2. an uncached page (search results, a query to the database each time) on one node: PostgreSQL and SQLite;
+#   2. a search results page (one query, repeated) on one node: PostgreSQL and SQLite;
 #   3. durable reader feedback (POST /api/feedback, each acknowledged once committed): PostgreSQL and SQLite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -128,7 +128,7 @@ wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.body = '{"article": "/relationships/sex-and-relationships/why-you-might-cry-during-sex/", "helpful": true, "category": "helpful", "comment": ""}'
 LUA
-echo "2. search results (a database query each: /search?q=sex), one node, and"
+echo "2. a search results page (/search?q=sex, the same query again and again), one node, and"
 echo "3. durable feedback (POST /api/feedback, answered once committed), one node:"
 for db in "$pg" "$sqlite"; do
   label=$([ "$db" = "$pg" ] && echo PostgreSQL || echo SQLite)
