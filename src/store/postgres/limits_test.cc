@@ -15,22 +15,7 @@
 namespace vetted::store {
 namespace {
 
-class PostgresLimits : public pg_testing::SchemaTest {
- protected:
-  void SetUp() override {
-    ASSERT_NO_FATAL_FAILURE(SchemaTest::SetUp());
-    a_ = Node();
-    b_ = Node();
-    ASSERT_TRUE(a_ && b_);
-  }
-  void TearDown() override {
-    a_.reset();
-    b_.reset();
-    SchemaTest::TearDown();
-  }
-
-  std::unique_ptr<Store> a_, b_;  // two nodes on one database
-};
+class PostgresLimits : public pg_testing::TwoNodesTest {};
 
 TEST_F(PostgresLimits, TwoNodesAgreeOnTheSecret) {
   std::vector<std::string> seen(2);

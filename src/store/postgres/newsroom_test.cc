@@ -28,20 +28,8 @@ AccountRecord Account(const std::string& email) {
   return r;
 }
 
-class PostgresNewsroom : public pg_testing::SchemaTest {
+class PostgresNewsroom : public pg_testing::TwoNodesTest {
  protected:
-  void SetUp() override {
-    ASSERT_NO_FATAL_FAILURE(SchemaTest::SetUp());
-    a_ = Node();
-    b_ = Node();
-    ASSERT_TRUE(a_ && b_);
-  }
-  void TearDown() override {
-    a_.reset();
-    b_.reset();
-    SchemaTest::TearDown();
-  }
-
   int64_t NewArticle(Store& node, const std::string& path) {
     int64_t id = 0;
     Status s = node.Workflow()->Write([&](WorkflowTx& tx) {
@@ -56,8 +44,6 @@ class PostgresNewsroom : public pg_testing::SchemaTest {
     EXPECT_TRUE(s.ok()) << s.message();
     return id;
   }
-
-  std::unique_ptr<Store> a_, b_;  // two nodes on one database
 };
 
 TEST_F(PostgresNewsroom, TwoNodesAppendingAuditEntriesKeepOneChain) {

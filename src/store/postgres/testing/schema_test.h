@@ -48,4 +48,22 @@ class SchemaTest : public ::testing::Test {
   std::string address_;
 };
 
+// Two stores ("nodes") on the test's schema, as two vetted processes sharing one database.
+class TwoNodesTest : public SchemaTest {
+ protected:
+  void SetUp() override {
+    ASSERT_NO_FATAL_FAILURE(SchemaTest::SetUp());
+    a_ = Node();
+    b_ = Node();
+    ASSERT_TRUE(a_ && b_);
+  }
+  void TearDown() override {
+    a_.reset();
+    b_.reset();
+    SchemaTest::TearDown();
+  }
+
+  std::unique_ptr<store::Store> a_, b_;
+};
+
 }  // namespace vetted::pg_testing
