@@ -786,6 +786,25 @@ std::string_view EditorStylesheet();
 
 }  // namespace admin
 
+namespace {
+
+// A file the admin's pages load (a script, a stylesheet), built into the program.
+Route AssetRoute(const char* pattern, std::string_view body, const char* type, std::string_view route) {
+  return {kGet, pattern, Access::kPublic, kNoBody,
+          [body, type, route](Request&&, const PathMatch&, Respond respond) {
+            Response res;
+            res.body = std::string(body);
+            res.headers = {{"Content-Type", type},
+                           {"Content-Length", std::to_string(res.body.size())},
+                           {"Cache-Control", "no-store"}};
+            AddSecurityHeaders(res.headers);
+            res.route = route;
+            respond(std::move(res));
+          }};
+}
+
+}  // namespace
+
 Status AddEditorRoutes(Router& router, App::Impl& app) {
   if (!app.articles) return Status::Ok();
   auto ed = std::shared_ptr<admin::Editor>(new admin::Editor{app, *app.articles, {}});
@@ -821,39 +840,9 @@ Status AddEditorRoutes(Router& router, App::Impl& app) {
          respond(admin::CiteSearchPage(content->site.bibliography, req));
        },
        kAuthors},
-      {kGet, "/admin/cite.js", Access::kPublic, kNoBody,
-       [](Request&&, const PathMatch&, Respond respond) {
-         Response res;
-         res.body = std::string(admin::CiteScript());
-         res.headers = {{"Content-Type", "text/javascript; charset=utf-8"},
-                        {"Content-Length", std::to_string(res.body.size())},
-                        {"Cache-Control", "no-store"}};
-         AddSecurityHeaders(res.headers);
-         res.route = "admin_js";
-         respond(std::move(res));
-       }},
-      {kGet, "/admin/editor.css", Access::kPublic, kNoBody,
-       [](Request&&, const PathMatch&, Respond respond) {
-         Response res;
-         res.body = std::string(admin::EditorStylesheet());
-         res.headers = {{"Content-Type", "text/css; charset=utf-8"},
-                        {"Content-Length", std::to_string(res.body.size())},
-                        {"Cache-Control", "no-store"}};
-         AddSecurityHeaders(res.headers);
-         res.route = "admin_css";
-         respond(std::move(res));
-       }},
-      {kGet, "/admin/editor.js", Access::kPublic, kNoBody,
-       [](Request&&, const PathMatch&, Respond respond) {
-         Response res;
-         res.body = std::string(admin::EditorScript());
-         res.headers = {{"Content-Type", "text/javascript; charset=utf-8"},
-                        {"Content-Length", std::to_string(res.body.size())},
-                        {"Cache-Control", "no-store"}};
-         AddSecurityHeaders(res.headers);
-         res.route = "admin_js";
-         respond(std::move(res));
-       }},
+      AssetRoute("/admin/cite.js", admin::CiteScript(), "text/javascript; charset=utf-8", "admin_js"),
+      AssetRoute("/admin/editor.css", admin::EditorStylesheet(), "text/css; charset=utf-8", "admin_css"),
+      AssetRoute("/admin/editor.js", admin::EditorScript(), "text/javascript; charset=utf-8", "admin_js"),
   };
   for (Route& r : routes)
     if (Status s = router.Add(std::move(r)); !s.ok()) return s;

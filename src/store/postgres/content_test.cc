@@ -16,6 +16,7 @@
 #include "store/postgres/pg.h"
 #include "store/postgres/postgres_store.h"
 #include "store/postgres/testing/cluster.h"
+#include "store/postgres/testing/schema_test.h"
 #include "util/util.h"
 
 namespace vetted::store {
@@ -44,37 +45,7 @@ ImportInput Site(const std::string& version, int articles = 3) {
   return in;
 }
 
-class PostgresContentTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    const ::testing::TestInfo* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    schema_ = pg_testing::SchemaFor(std::string(info->test_suite_name()) + "." + info->name());
-    ASSERT_TRUE(pg_testing::DropSchema(schema_).ok());
-    Result<std::string> address = pg_testing::Address(schema_);
-    ASSERT_TRUE(address.ok()) << address.status().message();
-    address_ = *address;
-  }
-  void TearDown() override { (void)pg_testing::DropSchema(schema_); }
-
-  // A store ("node") on the test's schema.
-  std::unique_ptr<Store> Node() {
-    Result<std::unique_ptr<Store>> store = OpenPostgres(address_);
-    EXPECT_TRUE(store.ok()) << store.status().message();
-    return store.ok() ? std::move(store).value() : nullptr;
-  }
-
-  int64_t QueryInt(const std::string& sql) {
-    Result<std::unique_ptr<pg::Conn>> conn = pg::Conn::Open(address_);
-    EXPECT_TRUE(conn.ok()) << conn.status().message();
-    if (!conn.ok()) return -1;
-    Result<pg::Rows> rows = (*conn)->Query(sql.c_str());
-    EXPECT_TRUE(rows.ok()) << rows.status().message();
-    return rows.ok() && !rows->empty() ? rows->Int(0, 0) : -1;
-  }
-
-  std::string schema_;
-  std::string address_;
-};
+class PostgresContentTest : public pg_testing::SchemaTest {};
 
 std::vector<std::string> Paths(const Snapshot& snapshot) {
   std::vector<std::string> out;

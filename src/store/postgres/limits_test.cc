@@ -10,33 +10,12 @@
 
 #include "store/postgres/postgres_store.h"
 #include "store/postgres/testing/cluster.h"
+#include "store/postgres/testing/schema_test.h"
 
 namespace vetted::store {
 namespace {
 
-class PostgresLimits : public ::testing::Test {
- protected:
-  void SetUp() override {
-    const ::testing::TestInfo* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    schema_ = pg_testing::SchemaFor(std::string(info->test_suite_name()) + "." + info->name());
-    ASSERT_TRUE(pg_testing::DropSchema(schema_).ok());
-    Result<std::string> address = pg_testing::Address(schema_);
-    ASSERT_TRUE(address.ok()) << address.status().message();
-    for (std::unique_ptr<Store>* node : {&a_, &b_}) {
-      Result<std::unique_ptr<Store>> store = OpenPostgres(*address);
-      ASSERT_TRUE(store.ok()) << store.status().message();
-      *node = std::move(store).value();
-    }
-  }
-  void TearDown() override {
-    a_.reset();
-    b_.reset();
-    (void)pg_testing::DropSchema(schema_);
-  }
-
-  std::string schema_;
-  std::unique_ptr<Store> a_, b_;
-};
+class PostgresLimits : public pg_testing::TwoNodesTest {};
 
 TEST_F(PostgresLimits, TwoNodesAgreeOnTheSecret) {
   std::vector<std::string> seen(2);

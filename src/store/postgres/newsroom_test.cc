@@ -11,6 +11,7 @@
 #include "store/postgres/pg.h"
 #include "store/postgres/postgres_store.h"
 #include "store/postgres/testing/cluster.h"
+#include "store/postgres/testing/schema_test.h"
 #include "util/util.h"
 
 namespace vetted::store {
@@ -27,27 +28,8 @@ AccountRecord Account(const std::string& email) {
   return r;
 }
 
-class PostgresNewsroom : public ::testing::Test {
+class PostgresNewsroom : public pg_testing::TwoNodesTest {
  protected:
-  void SetUp() override {
-    const ::testing::TestInfo* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    schema_ = pg_testing::SchemaFor(std::string(info->test_suite_name()) + "." + info->name());
-    ASSERT_TRUE(pg_testing::DropSchema(schema_).ok());
-    Result<std::string> address = pg_testing::Address(schema_);
-    ASSERT_TRUE(address.ok()) << address.status().message();
-    address_ = *address;
-    for (std::unique_ptr<Store>* node : {&a_, &b_}) {
-      Result<std::unique_ptr<Store>> store = OpenPostgres(address_);
-      ASSERT_TRUE(store.ok()) << store.status().message();
-      *node = std::move(store).value();
-    }
-  }
-  void TearDown() override {
-    a_.reset();
-    b_.reset();
-    (void)pg_testing::DropSchema(schema_);
-  }
-
   int64_t NewArticle(Store& node, const std::string& path) {
     int64_t id = 0;
     Status s = node.Workflow()->Write([&](WorkflowTx& tx) {
@@ -62,10 +44,6 @@ class PostgresNewsroom : public ::testing::Test {
     EXPECT_TRUE(s.ok()) << s.message();
     return id;
   }
-
-  std::string schema_;
-  std::string address_;
-  std::unique_ptr<Store> a_, b_;  // two nodes on one database
 };
 
 TEST_F(PostgresNewsroom, TwoNodesAppendingAuditEntriesKeepOneChain) {

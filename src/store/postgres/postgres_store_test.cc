@@ -9,6 +9,7 @@
 #include "store/postgres/pg.h"
 #include "store/postgres/store_impl.h"
 #include "store/postgres/testing/cluster.h"
+#include "store/postgres/testing/schema_test.h"
 
 namespace vetted::store {
 namespace {
@@ -25,31 +26,7 @@ std::unique_ptr<Store> MakePostgres(const std::string& dir) {
 INSTANTIATE_TEST_SUITE_P(Postgres, StoreContract, ::testing::Values(StoreFactory{"Postgres", MakePostgres}),
                          [](const auto& info) { return info.param.name; });
 
-class PostgresTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    const ::testing::TestInfo* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    schema_ = pg_testing::SchemaFor(std::string(info->test_suite_name()) + "." + info->name());
-    ASSERT_TRUE(pg_testing::DropSchema(schema_).ok());
-    Result<std::string> address = pg_testing::Address(schema_);
-    ASSERT_TRUE(address.ok()) << address.status().message();
-    address_ = *address;
-  }
-  void TearDown() override { (void)pg_testing::DropSchema(schema_); }
-
-  // Runs `sql` on a connection of our own and returns the first column of the first row.
-  int64_t QueryInt(const std::string& sql) {
-    Result<std::unique_ptr<pg::Conn>> conn = pg::Conn::Open(address_);
-    EXPECT_TRUE(conn.ok()) << conn.status().message();
-    if (!conn.ok()) return -1;
-    Result<pg::Rows> rows = (*conn)->Query(sql.c_str());
-    EXPECT_TRUE(rows.ok()) << rows.status().message();
-    return rows.ok() && !rows->empty() ? rows->Int(0, 0) : -1;
-  }
-
-  std::string schema_;
-  std::string address_;
-};
+class PostgresTest : public pg_testing::SchemaTest {};
 
 TEST_F(PostgresTest, OpenMigratesToTheNewestVersion) {
   Result<int> before = PostgresDatabaseVersion(address_);

@@ -18,6 +18,7 @@
 #include "store/postgres/postgres_store.h"
 #include "store/postgres/store_impl.h"
 #include "store/postgres/testing/cluster.h"
+#include "store/postgres/testing/schema_test.h"
 
 namespace vetted::store {
 namespace {
@@ -26,28 +27,19 @@ using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using ::testing::UnorderedElementsAre;
 
-class PostgresSearchTest : public ::testing::Test {
+class PostgresSearchTest : public pg_testing::SchemaTest {
  protected:
   void SetUp() override {
-    const ::testing::TestInfo* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    schema_ = pg_testing::SchemaFor(std::string(info->test_suite_name()) + "." + info->name());
-    ASSERT_TRUE(pg_testing::DropSchema(schema_).ok());
-    Result<std::string> address = pg_testing::Address(schema_);
-    ASSERT_TRUE(address.ok()) << address.status().message();
-    address_ = *address;
+    ASSERT_NO_FATAL_FAILURE(SchemaTest::SetUp());
     store_ = Open();
     ASSERT_NE(store_, nullptr);
   }
   void TearDown() override {
     store_.reset();
-    (void)pg_testing::DropSchema(schema_);
+    SchemaTest::TearDown();
   }
 
-  std::unique_ptr<Store> Open() {
-    Result<std::unique_ptr<Store>> store = OpenPostgres(address_);
-    EXPECT_TRUE(store.ok()) << store.status().message();
-    return store.ok() ? std::move(store).value() : nullptr;
-  }
+  std::unique_ptr<Store> Open() { return Node(); }
 
   static pg::Pool& PoolOf(Store& store) { return static_cast<postgres::PostgresStore&>(store).pool(); }
 
@@ -132,8 +124,6 @@ class PostgresSearchTest : public ::testing::Test {
     return out;
   }
 
-  std::string schema_;
-  std::string address_;
   std::unique_ptr<Store> store_;
 };
 
