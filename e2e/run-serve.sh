@@ -63,6 +63,9 @@ if ! "$vetted" import "$site" --db "$db" --quiet; then
 fi
 
 # Port 0: the server picks a free port and says which on stderr ("listening on http://127.0.0.1:PORT/").
+# The log exists before the server starts: the loop below may read it before the child has opened it (and
+# under `set -e -o pipefail` a failed read would end this script).
+: >"$log"
 "$vetted" serve --db "$db" --listen 127.0.0.1:0 >"$log" 2>&1 &
 pid=$!
 base=""
