@@ -353,9 +353,11 @@ Result<ImportReport> ImportContent(pg::Conn& conn, const ImportInput& input, con
       report.files_changed > 0 || reindexed > 0) {
     report.generation = *generation + 1;
     if (Status s = RecordChanges(conn, report.generation, report); !s.ok()) return s;
-    // Every node listening (GenerationListener) hears of it when this transaction commits.
+    // Every node listening (GenerationListener) hears of it when this transaction commits. Channels are
+    // per database, not per schema: the payload names the schema, "<schema> <generation>".
     if (Result<pg::Rows> n =
-            conn.Query("SELECT pg_notify('vetted_generation', $1::int8::text)", report.generation);
+            conn.Query("SELECT pg_notify('vetted_generation', current_schema() || ' ' || $1::int8::text)",
+                       report.generation);
         !n.ok())
       return n.status();
   }

@@ -159,7 +159,7 @@ TEST_F(PostgresContentTest, AnotherNodesImportIsSeenByGenerationAndChangesSince)
 }
 
 // LISTEN/NOTIFY: node B, waiting, is woken by node A's import (not by its timeout); a wait with nothing new
-// to hear returns after the timeout.
+// to hear (another schema's imports do not count) returns after the timeout.
 TEST_F(PostgresContentTest, AnImportOnOneNodeWakesTheOthersWait) {
   std::unique_ptr<Store> a = Node(), b = Node();
   ASSERT_TRUE(a && b);
@@ -169,9 +169,24 @@ TEST_F(PostgresContentTest, AnImportOnOneNodeWakesTheOthersWait) {
   // The listener connects on its own thread: give it a moment to listen.
   for (int i = 0; i < 200 && !b->WaitForChange(*before, std::chrono::milliseconds(1)); ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  // Another site, in another schema of the same database, imports meanwhile: the channel is the database's,
+  // but that is not this site's news.
+  const std::string other_schema = schema_ + "_other";
+  ASSERT_TRUE(pg_testing::DropSchema(other_schema).ok());
+  Result<std::string> other_address = pg_testing::Address(other_schema);
+  ASSERT_TRUE(other_address.ok());
+  Result<std::unique_ptr<Store>> other = OpenPostgres(*other_address);
+  ASSERT_TRUE(other.ok()) << other.status().message();
+  std::thread elsewhere([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    for (int i = 0; i < 5; ++i) EXPECT_TRUE((*other)->Import(Site("elsewhere " + std::to_string(i))).ok());
+  });
   auto quiet = std::chrono::steady_clock::now();
-  EXPECT_TRUE(b->WaitForChange(*before, std::chrono::milliseconds(300)));
-  EXPECT_GE(std::chrono::steady_clock::now() - quiet, std::chrono::milliseconds(250));  // nothing to hear
+  EXPECT_TRUE(b->WaitForChange(*before, std::chrono::milliseconds(400)));
+  EXPECT_GE(std::chrono::steady_clock::now() - quiet, std::chrono::milliseconds(350));  // nothing to hear
+  elsewhere.join();
+  other->reset();
+  (void)pg_testing::DropSchema(other_schema);
 
   std::thread importer([&] {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));

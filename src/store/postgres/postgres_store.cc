@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
+#include <string_view>
 
 #include "store/postgres/schema.h"
 #include "store/postgres/store_impl.h"
@@ -113,13 +114,16 @@ void GenerationListener::Run() {
       if (!Sleep(250)) return;
       continue;
     }
-    // Read after LISTEN: a change committed in between is both read here and notified.
-    Result<pg::Rows> now = (*conn)->Query("SELECT value FROM meta WHERE key = 'generation'");
+    // Read after LISTEN: a change committed in between is both read here and notified. Notifications
+    // reach every listener of the database: only those naming this store's schema count.
+    Result<pg::Rows> now =
+        (*conn)->Query("SELECT value, current_schema()::text FROM meta WHERE key = 'generation'");
     if (!now.ok() || now->empty()) {
       if (!Sleep(250)) return;
       continue;
     }
     Saw(now->Int(0, 0));
+    const std::string schema = now->Text(0, 1);
     live_ = true;
     PGconn* raw = (*conn)->raw();
     while (!stop_) {
@@ -129,7 +133,10 @@ void GenerationListener::Run() {
       if (n < 0 && errno != EINTR) break;
       if (PQconsumeInput(raw) == 0 || PQstatus(raw) != CONNECTION_OK) break;  // the server went away
       while (PGnotify* note = PQnotifies(raw)) {
-        Saw(std::strtoll(note->extra, nullptr, 10));
+        std::string_view payload = note->extra;  // "<schema> <generation>"
+        size_t space = payload.rfind(' ');
+        if (space != std::string_view::npos && payload.substr(0, space) == schema)
+          Saw(std::strtoll(note->extra + space + 1, nullptr, 10));
         PQfreemem(note);
       }
       if (n == 0) {

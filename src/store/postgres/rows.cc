@@ -254,8 +254,9 @@ class PostgresRowWriter : public RowWriter, private Reads {
   // Nodes already listening on this database hear of the copied generation
   // when the copy commits, as after an import (content.cc).
   Status Commit() override {
-    Result<pg::Rows> r =
-        conn_->Query("SELECT pg_notify('vetted_generation', value::text) FROM meta WHERE key = 'generation'");
+    Result<pg::Rows> r = conn_->Query(
+        "SELECT pg_notify('vetted_generation', current_schema() || ' ' || value::text) FROM meta "
+        "WHERE key = 'generation'");
     if (!r.ok()) return r.status();
     return tx_.Commit();
   }

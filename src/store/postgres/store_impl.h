@@ -30,12 +30,12 @@ Status Migrate(pg::Conn& conn);
 Result<int> DatabaseVersion(pg::Conn& conn);
 
 // Hears of new content generations from any node through LISTEN/NOTIFY
-// (ImportOn notifies channel vetted_generation with the new generation when
-// its transaction commits), on a connection and a thread of its own. While
-// connected it knows the current generation without a query; when the
-// connection is lost it says so (Current() is empty) and reconnects by
-// itself, reading the generation again so that nothing missed meanwhile is
-// lost.
+// (ImportOn notifies channel vetted_generation with "<schema> <generation>"
+// when its transaction commits; a listener heeds only its own schema's, as
+// sites in other schemas of the database notify the same channel), on a connection and a thread of its own.
+// While connected it knows the current generation without a query; when the connection is lost it says so
+// (Current() is empty) and reconnects by itself, reading the generation again so that nothing missed
+// meanwhile is lost.
 class GenerationListener {
  public:
   explicit GenerationListener(std::string conninfo);
