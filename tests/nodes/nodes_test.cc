@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -264,6 +265,47 @@ TEST_F(Nodes, FeedbackBurstIsSharedByTheNodes) {
     EXPECT_EQ(r.status, 429) << r.body;
     EXPECT_FALSE(RetryAfter(r).empty()) << r.head;
   }
+}
+
+// A publication scheduled through node A happens once, whichever node's poller finds it due first: both look
+// every second, and the newsroom's lock in the database lets only one finish it.
+TEST_F(Nodes, AScheduledPublicationHappensOnceWithTwoNodes) {
+  Server a(db_, extra_), b(db_, extra_);
+  ASSERT_GT(a.port(), 0) << a.log();
+  ASSERT_GT(b.port(), 0) << b.log();
+  Client writer(a.port(), kWriter), reviewer(a.port(), kReviewer), editor(a.port(), kEditor);
+  Json c = writer.Call("POST", "/admin/api/articles",
+                       {{"path", "content/sexual-health/scheduled.md"},
+                        {"source", Source("Scheduled", "Published by whichever node looks first.")}},
+                       201);
+  int64_t id = c.value("id", int64_t(0));
+  std::string rev = c.value("revision", std::string());
+  writer.Call("POST", "/admin/api/articles/" + std::to_string(id) + "/submit", {{"revision", rev}});
+  reviewer.Call("POST", "/admin/api/articles/" + std::to_string(id) + "/approve", {{"revision", rev}});
+  std::time_t when = std::time(nullptr) + 2;
+  char at[32];
+  std::strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&when));
+  editor.Call("POST", "/admin/api/articles/" + std::to_string(id) + "/publish",
+              {{"revision", rev}, {"at", at}});
+  Reply page;
+  for (int i = 0; i < 200; ++i) {
+    page = Http(b.port(), "GET", "/sexual-health/scheduled/");
+    if (page.status == 200) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_EQ(page.status, 200) << a.log() << b.log();
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));  // both pollers have looked again since
+  Json audit = editor.Call("GET", "/admin/api/audit", nullptr);
+  int published = 0, failed = 0;
+  for (const Json& e : audit.value("entries", Json::array())) {
+    if (e.value("article", int64_t(0)) != id) continue;
+    std::string action = e.value("action", "");
+    if (action == "publish") ++published;
+    if (action.ends_with("-failed")) ++failed;
+  }
+  EXPECT_EQ(published, 1) << audit.dump();
+  EXPECT_EQ(failed, 0) << audit.dump();
+  EXPECT_TRUE(audit.value("intact", false));
 }
 
 // The cluster script, for a cluster of a test's own.
