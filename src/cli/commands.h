@@ -106,7 +106,7 @@ int RunAuditVerify(const AuditVerifyArgs& args);
 // `vetted migrate --db ADDRESS [--status]`: brings the store's schema to this
 // program's version (what every command does when it opens a store; this
 // does it alone, e.g. before starting several nodes), or with --status only
-// says where it is: "schema: postgresql version 4 of 4 (up to date)".
+// says where it is: "schema: postgresql version 5 of 5 (up to date)".
 // Exit 1 when the store is newer than this program or cannot be opened.
 struct MigrateArgs {
   std::string db = kDefaultDb;
