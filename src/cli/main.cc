@@ -71,8 +71,13 @@ const std::vector<Subcommand>& Table() {
        [](const Args& a) { return RunImport(a.import); }},
       {"serve", "Serve the site from the database, with search and reader feedback",
        [](CLI::App& c, Args& a) {
-         c.add_option("--db", a.serve.db, "Store address: sqlite:PATH or a file path (must exist)")
+         c.add_option("--db", a.serve.db,
+                      "Store address: sqlite:PATH, a file path or postgresql://... (must exist)")
              ->envname("VETTED_DB");
+         c.add_option("--db-read", a.serve.db_read,
+                      "A streaming replica of the PostgreSQL --db (postgresql://...): page loads and "
+                      "searches read it once it has caught up")
+             ->envname("VETTED_DB_READ");
          c.add_option("--dir", a.serve.dir, "Serve this built folder instead (no search, no feedback)");
          c.add_option("--listen", a.serve.listen, "host:port to listen on")->envname("VETTED_LISTEN");
          c.add_option("--threads", a.serve.threads, "Worker threads (0: one per core)")

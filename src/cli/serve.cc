@@ -172,7 +172,7 @@ int RunServe(const ServeArgs& args) {
   options.access_log = args.access_log;
   if (!args.dir.empty()) return ServeFolder(args, options, sink);
 
-  std::unique_ptr<store::Store> store = OpenExistingOrSay("serve", args.db);
+  std::unique_ptr<store::Store> store = OpenExistingOrSay("serve", args.db, args.db_read);
   if (!store) return 2;
   server::AppOptions app_options;
   app_options.cache = !args.no_cache;

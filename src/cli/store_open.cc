@@ -13,8 +13,9 @@ Result<std::unique_ptr<store::Store>> OpenExistingStore(const std::string& db) {
   return store;
 }
 
-std::unique_ptr<store::Store> OpenExistingOrSay(const char* command, const std::string& db) {
-  Result<std::unique_ptr<store::Store>> store = store::Open(db, {.create = false});
+std::unique_ptr<store::Store> OpenExistingOrSay(const char* command, const std::string& db,
+                                                const std::string& db_read) {
+  Result<std::unique_ptr<store::Store>> store = store::Open(db, {.create = false, .read_address = db_read});
   if (store.ok()) return std::move(*store);
   if (store.status().code() == Code::kNotFound)
     std::fprintf(stderr, "vetted %s: %s (create it with `vetted import SITE --db %s`)\n", command,

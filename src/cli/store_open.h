@@ -16,6 +16,8 @@ Result<std::unique_ptr<store::Store>> OpenExistingStore(const std::string& db);
 
 // The same for `vetted COMMAND`: on failure prints "vetted COMMAND: ..." to
 // stderr (with the hint when there is no database) and returns null.
-std::unique_ptr<store::Store> OpenExistingOrSay(const char* command, const std::string& db);
+// `db_read`: a read replica's address (`serve --db-read`), or empty.
+std::unique_ptr<store::Store> OpenExistingOrSay(const char* command, const std::string& db,
+                                                const std::string& db_read = "");
 
 }  // namespace vetted::cli

@@ -130,9 +130,14 @@ TEST_F(ArticlesTest, ScriptedWorkflowFromDraftToLive) {
             std::string::npos)
       << live;
   EXPECT_NE(live.find("updated: 2026-12-08"), std::string::npos);
+  // Publishing it again a day later is refused: it would only move the "Updated" date readers see.
+  clock_.Advance(86400);
+  const size_t audit_before = articles_->Get(c->id)->audit.size();
+  EXPECT_EQ(articles_->Publish(kEd, c->id, {r2->revision, "", ""}).status().code(), Code::kConflict);
+  EXPECT_EQ(Live(kPath), live);
+  EXPECT_EQ(articles_->Get(c->id)->audit.size(), audit_before);
 
   // The live revision stays live while a new one is drafted and reviewed.
-  clock_.Advance(86400);
   Result<Saved> r3 = articles_->Save(kWendy, c->id, Figs("Figs are a fruit."), r2->revision, false);
   ASSERT_TRUE(r3.ok());
   EXPECT_EQ(Live(kPath), live);

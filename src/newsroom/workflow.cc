@@ -131,6 +131,10 @@ Result<PublishPlan> MayPublish(const Actor& actor, const ArticleFacts& facts, co
   if (!Editor(actor)) return Status::Forbidden("only an editor may publish an article");
   if (std::find(known.begin(), known.end(), revision) == known.end())
     return Status::Forbidden("revision " + Short(revision) + " is not a revision of this article");
+  // Publishing what readers already see would only move its "Updated" date.
+  if (revision == facts.live_revision && !facts.live_settings_changed)
+    return Status::Conflict("revision " + Short(revision) +
+                            " is already live and nothing about it changed since it was published");
   int needed = ApprovalsNeeded(facts, rules);
   int have = ApprovalsOf(facts, revision);
   if (have >= needed) return PublishPlan{};

@@ -43,10 +43,13 @@ struct ArticleFacts {
   // in question, and the accounts that saved any revision of it.
   std::vector<std::string> author_people;
   std::vector<int64_t> author_accounts;
-  std::string latest_revision;          // the newest saved revision
-  std::string submitted_revision;       // in review or approved; "" when none
-  std::string live_revision;            // what readers see; "" when none
-  bool ever_published = false;          // false: a new article
+  std::string latest_revision;     // the newest saved revision
+  std::string submitted_revision;  // in review or approved; "" when none
+  std::string live_revision;       // what readers see; "" when none
+  bool ever_published = false;     // false: a new article
+  // The live revision's settings outside the revision (aliases, dates...) were
+  // saved since it was last published: publishing it again makes them live.
+  bool live_settings_changed = false;
   bool major = false;                   // the submitted revision was marked "major"
   std::vector<ApprovalFact> approvals;  // every approval stored, of any revision
 };

@@ -226,6 +226,19 @@ INSTANTIATE_TEST_SUITE_P(
              ""}),
     [](const ::testing::TestParamInfo<Case>& info) { return info.param.name; });
 
+// Publishing the revision readers already see again would only move its "Updated" date; it is
+// allowed when settings outside the revision (aliases, dates) were saved since it went live.
+TEST(Rules, TheLiveRevisionIsPublishedAgainOnlyWhenItsSettingsChanged) {
+  ArticleFacts live = kEditedAfterApproval;  // kR1 approved and live, kR2 a newer draft
+  Status again = Publish(kEditorEd, live, kR1, "");
+  EXPECT_EQ(again.code(), Code::kConflict) << again.message();
+  EXPECT_NE(again.message().find("already live"), std::string::npos) << again.message();
+  EXPECT_EQ(Publish(kEditorEd, live, kR1, "a typo").code(), Code::kConflict);  // no way round it
+  live.live_settings_changed = true;
+  EXPECT_TRUE(Publish(kEditorEd, live, kR1, "").ok());
+  EXPECT_TRUE(Publish(kEditorEd, kEditedAfterApproval, kR2, "broken link").ok());  // a newer revision may go
+}
+
 TEST(Rules, NonClinicalBaseIsTheNewestApprovedRevision) {
   ArticleFacts f = kEditedAfterApproval;
   Result<PublishPlan> plan = MayPublish(kEditorEd, f, {}, kR2, "broken link", {kR1, kR2});

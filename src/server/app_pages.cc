@@ -168,6 +168,13 @@ Response App::Impl::Health(const Content& c) {
                                  {"database", store_down.load() ? "unreachable" : "ok"},
                                  {"generation", c.generation},
                                  {"articles", c.site.articles.size()}};
+  if (store::ReplicaReads reads; store.ReplicaCounts(&reads)) {
+    // Reads the replica answered, and those the primary did because it was behind or unreachable.
+    body["read_replica"] = {{"state", reads.reachable ? "ok" : "unreachable"},
+                            {"replica_reads", reads.replica},
+                            {"waited_for_replay", reads.waited},
+                            {"primary_reads", reads.primary}};
+  }
   return JsonResponse(ready ? 200 : 503, body, "healthz");
 }
 

@@ -38,12 +38,24 @@ Result<std::unique_ptr<Store>> Open(const std::string& address, const OpenOption
   if (address.empty()) return Status::Invalid(std::string("store: empty address; ") + kForms);
   std::string_view scheme = SchemeOf(address);
   std::string rest = scheme.empty() ? address : address.substr(scheme.size() + 1);
+  const bool postgres = scheme == "postgresql" || scheme == "postgres";
+  if (!options.read_address.empty()) {
+    std::string_view read_scheme = SchemeOf(options.read_address);
+    if (!postgres)
+      return Status::Invalid("store: a read replica needs a PostgreSQL database (postgresql://...), not \"" +
+                             address + "\"");
+    if (read_scheme != "postgresql" && read_scheme != "postgres")
+      return Status::Invalid("store: the read replica's address must be postgresql://..., not \"" +
+                             options.read_address + "\"");
+  }
   if (scheme.empty()) return OpenSqlitePath(address, options);
   if (scheme == "sqlite") return OpenSqlitePath(rest, options);
   if (scheme == "memory") return OpenMemory(rest, options.create, *options.clock);
-  if (scheme == "postgresql" || scheme == "postgres") {
-    return OpenPostgres(address,
-                        {.durable = options.durable, .create = options.create, .clock = options.clock});
+  if (postgres) {
+    return OpenPostgres(address, {.durable = options.durable,
+                                  .create = options.create,
+                                  .clock = options.clock,
+                                  .read_conninfo = options.read_address});
   }
   return Status::Invalid("store: unknown address scheme \"" + std::string(scheme) + ":\"; " + kForms);
 }

@@ -34,6 +34,9 @@ struct OpenOptions {
   // What "now" is for the store's timestamps (a revision's created_at). Must
   // outlive the store; tests pass a util::FixedClock.
   const util::Clock* clock = &util::SystemClock();
+  // A read replica's address (`vetted serve --db-read`): only for a
+  // postgresql:// store (kInvalid otherwise); see PostgresOptions::read_conninfo.
+  std::string read_address{};
 };
 
 // Opens the store at `address` (see above). kInvalid for an empty or

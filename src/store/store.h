@@ -180,6 +180,16 @@ struct RevisionInfo {
   bool current = false;    // the article's current revision
 };
 
+// Where a store's reads went, when it has a read replica (PostgreSQL with
+// --db-read): page loads and searches are read from the replica once it has
+// replayed every generation this store has seen, else from the primary.
+struct ReplicaReads {
+  int64_t replica = 0;    // reads answered by the replica
+  int64_t waited = 0;     // of those, how many waited for it to replay first
+  int64_t primary = 0;    // reads sent to the primary: the replica was behind or unreachable
+  bool reachable = true;  // the last attempt to use the replica found it answering
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -281,6 +291,13 @@ class Store {
   // The shared state of the sign-in throttle and the feedback rate limit
   // (store/limits.h); nullptr when the backend has none. Owned by the store.
   virtual LimitStore* Limits() { return nullptr; }
+
+  // Counts of the reads sent to a read replica and to the primary; false
+  // when the store has no read replica (the default).
+  virtual bool ReplicaCounts(ReplicaReads* out) const {
+    (void)out;
+    return false;
+  }
 };
 
 }  // namespace vetted::store

@@ -405,36 +405,44 @@ Result<ImportReport> PostgresStore::ImportArticles(const std::vector<ArticleSour
 }
 
 Result<Changes> PostgresStore::ChangesSince(int64_t generation) {
+  return Read<Changes>([&](pg::Conn& conn) { return ChangesOn(conn, generation); });
+}
+
+Result<Changes> PostgresStore::ChangesOn(pg::Conn& conn, int64_t generation) {
   // One consistent view for the generation and the changed articles' bytes.
-  return InTransaction<Changes>(
-      pool(), "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", [&](pg::Conn& conn) -> Result<Changes> {
-        Changes changes;
-        Result<pg::Rows> meta =
-            conn.Query("SELECT key, value FROM meta WHERE key IN ('generation', 'changes_from')");
-        if (!meta.ok()) return meta.status();
-        int64_t from = 0;
-        for (int i = 0; i < meta->size(); ++i)
-          (meta->View(i, 0) == "generation" ? changes.generation : from) = meta->Int(i, 1);
-        if (generation < from || generation > changes.generation) return changes;
-        changes.complete = true;
-        Result<pg::Rows> rows = conn.Query(
-            "SELECT c.path, coalesce(a.published, false), r.bytes "
-            "FROM (SELECT DISTINCT path FROM changes WHERE generation > $1::int8) c "
-            "LEFT JOIN articles a ON a.path = c.path LEFT JOIN revisions r ON r.id = a.current_revision "
-            "ORDER BY c.path COLLATE \"C\"",
-            generation);
-        if (!rows.ok()) return rows.status();
-        for (int i = 0; i < rows->size(); ++i) {
-          std::string path = rows->Text(i, 0);
-          if (path.empty())
-            changes.files_changed = true;
-          else if (rows->Int(i, 1) != 0)
-            changes.articles.push_back({std::move(path), rows->Text(i, 2)});
-          else
-            changes.removed.push_back(std::move(path));
-        }
-        return changes;
-      });
+  pg::Transaction tx(conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+  if (!tx.status().ok()) return tx.status();
+  Result<Changes> out = [&]() -> Result<Changes> {
+    Changes changes;
+    Result<pg::Rows> meta =
+        conn.Query("SELECT key, value FROM meta WHERE key IN ('generation', 'changes_from')");
+    if (!meta.ok()) return meta.status();
+    int64_t from = 0;
+    for (int i = 0; i < meta->size(); ++i)
+      (meta->View(i, 0) == "generation" ? changes.generation : from) = meta->Int(i, 1);
+    if (generation < from || generation > changes.generation) return changes;
+    changes.complete = true;
+    Result<pg::Rows> rows = conn.Query(
+        "SELECT c.path, coalesce(a.published, false), r.bytes "
+        "FROM (SELECT DISTINCT path FROM changes WHERE generation > $1::int8) c "
+        "LEFT JOIN articles a ON a.path = c.path LEFT JOIN revisions r ON r.id = a.current_revision "
+        "ORDER BY c.path COLLATE \"C\"",
+        generation);
+    if (!rows.ok()) return rows.status();
+    for (int i = 0; i < rows->size(); ++i) {
+      std::string path = rows->Text(i, 0);
+      if (path.empty())
+        changes.files_changed = true;
+      else if (rows->Int(i, 1) != 0)
+        changes.articles.push_back({std::move(path), rows->Text(i, 2)});
+      else
+        changes.removed.push_back(std::move(path));
+    }
+    return changes;
+  }();
+  if (!out.ok()) return out.status();
+  if (Status s = tx.Commit(); !s.ok()) return s;
+  return out;
 }
 
 Result<std::vector<RevisionInfo>> PostgresStore::Revisions(const std::string& path) {

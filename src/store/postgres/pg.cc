@@ -252,4 +252,15 @@ void Pool::Release(Conn* conn) {
   cv_.notify_one();
 }
 
+void Pool::DropIdle() {
+  std::vector<Conn*> idle;
+  {
+    std::lock_guard lock(mu_);
+    idle.swap(idle_);
+    open_ -= idle.size();
+  }
+  for (Conn* conn : idle) delete conn;
+  cv_.notify_all();
+}
+
 }  // namespace vetted::store::pg

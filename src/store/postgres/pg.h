@@ -171,6 +171,8 @@ class Pool {
   // Waits while all connections are checked out; kIo when a new connection
   // cannot be opened (the server is down).
   Result<Lease> Acquire();
+  // Closes the idle connections (their server went away: the next Acquire opens a new one).
+  void DropIdle();
   const std::string& conninfo() const { return conninfo_; }
 
  private:

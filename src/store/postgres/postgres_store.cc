@@ -97,6 +97,11 @@ void GenerationListener::Saw(int64_t generation) {
   cv_.notify_all();
 }
 
+int64_t GenerationListener::Known() {
+  std::lock_guard lock(mu_);
+  return generation_;
+}
+
 bool GenerationListener::Sleep(int ms) {
   pollfd p{wake_[0], POLLIN, 0};
   (void)poll(&p, wake_[0] >= 0 ? 1 : 0, ms);
@@ -154,11 +159,76 @@ PostgresStore::PostgresStore(const std::string& conninfo, const PostgresOptions&
     : clock_(options.clock),
       pool_(conninfo, kMaxConnections, options.durable ? "" : "SET synchronous_commit = off"),
       listener_(conninfo),
+      read_pool_(options.read_conninfo.empty()
+                     ? nullptr
+                     : std::make_unique<pg::Pool>(options.read_conninfo, kMaxConnections)),
+      replica_wait_(options.replica_wait),
       accounts_(MakePostgresAccounts(&pool_)),
       workflow_(MakePostgresWorkflow(&pool_, clock_)),
       limits_(MakePostgresLimits(&pool_)) {}
 
 PostgresStore::~PostgresStore() = default;
+
+namespace {
+int64_t SteadyMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+}  // namespace
+
+std::optional<pg::Pool::Lease> PostgresStore::CaughtUpReplica() {
+  if (SteadyMs() < replica_retry_at_.load(std::memory_order_relaxed)) {
+    primary_reads_.fetch_add(1, std::memory_order_relaxed);
+    return std::nullopt;
+  }
+  // Every generation this process has served came through listener_ (its
+  // own imports, Generation(), notifications): the replica must have it.
+  const int64_t needed = listener_.Known();
+  const int64_t deadline = SteadyMs() + replica_wait_.count();
+  for (bool waited = false;; waited = true) {
+    {
+      Result<pg::Pool::Lease> lease = read_pool_->Acquire();
+      if (!lease.ok()) {
+        ReplicaFailed();
+        break;
+      }
+      // A standby's view only moves forward: what this query sees, later reads on it see too.
+      Result<pg::Rows> generation = (*lease)->Query("SELECT value FROM meta WHERE key = 'generation'");
+      if (!generation.ok() || generation->empty()) {
+        ReplicaFailed();
+        break;
+      }
+      replica_reachable_.store(true, std::memory_order_relaxed);
+      if (generation->Int(0, 0) >= needed) {
+        replica_reads_.fetch_add(1, std::memory_order_relaxed);
+        if (waited) replica_waited_.fetch_add(1, std::memory_order_relaxed);
+        std::optional<pg::Pool::Lease> out;
+        out.emplace(std::move(*lease));
+        return out;
+      }
+    }
+    if (SteadyMs() >= deadline) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  primary_reads_.fetch_add(1, std::memory_order_relaxed);
+  return std::nullopt;
+}
+
+void PostgresStore::ReplicaFailed() {
+  read_pool_->DropIdle();  // one failed: the others are to the same server
+  replica_reachable_.store(false, std::memory_order_relaxed);
+  replica_retry_at_.store(SteadyMs() + 1000, std::memory_order_relaxed);
+}
+
+bool PostgresStore::ReplicaCounts(ReplicaReads* out) const {
+  if (read_pool_ == nullptr) return false;
+  out->replica = replica_reads_.load(std::memory_order_relaxed);
+  out->waited = replica_waited_.load(std::memory_order_relaxed);
+  out->primary = primary_reads_.load(std::memory_order_relaxed);
+  out->reachable = replica_reachable_.load(std::memory_order_relaxed);
+  return true;
+}
 
 Result<int64_t> PostgresStore::Generation() {
   Result<pg::Pool::Lease> conn = pool_.Acquire();
@@ -171,16 +241,16 @@ Result<int64_t> PostgresStore::Generation() {
 }
 
 Result<Snapshot> PostgresStore::Load() {
-  Result<pg::Pool::Lease> conn = pool_.Acquire();
-  if (!conn.ok()) return conn.status();
-  // One consistent view for all three reads.
-  pg::Transaction tx(**conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-  if (!tx.status().ok()) return tx.status();
-  Result<Snapshot> snapshot = LoadOn(**conn);
-  if (snapshot.ok()) {
-    if (Status s = tx.Commit(); !s.ok()) return s;
-  }
-  return snapshot;
+  return Read<Snapshot>([](pg::Conn& conn) -> Result<Snapshot> {
+    // One consistent view for all three reads.
+    pg::Transaction tx(conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    if (!tx.status().ok()) return tx.status();
+    Result<Snapshot> snapshot = LoadOn(conn);
+    if (snapshot.ok()) {
+      if (Status s = tx.Commit(); !s.ok()) return s;
+    }
+    return snapshot;
+  });
 }
 
 Result<Snapshot> LoadOn(pg::Conn& conn) {

@@ -10,6 +10,7 @@
 // transaction of its own and the content generation lives in the database.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -27,6 +28,15 @@ struct PostgresOptions {
   bool create = true;
   // What "now" is for a revision's created_at; must outlive the store.
   const util::Clock* clock = &util::SystemClock();
+  // A streaming replica of the same database (a libpq address), or empty.
+  // Page loads (Load, ChangesSince), searches and related articles are read
+  // there once it has replayed every generation this store has seen (from its
+  // own writes, Generation() or a notification), so a reader never sees older
+  // content than the node served before; the store waits up to
+  // `replica_wait` for it to catch up, then reads the primary. Everything
+  // else (writes, the newsroom, accounts) goes to the primary.
+  std::string read_conninfo{};
+  std::chrono::milliseconds replica_wait{250};
 };
 
 // Opens the database at `conninfo` (a libpq connection URI or key=value

@@ -450,11 +450,13 @@ AnswerCache<SearchResults>& SearchCaches() {
 // asked before at the database's current generation is answered from the
 // cache (the generation is read first, one small query).
 Result<SearchResults> PostgresStore::Search(const SearchQuery& query) {
+  if (QueryWords(query.text, kMaxWords).empty()) return SearchResults();
+  return Read<SearchResults>([&](pg::Conn& conn) { return SearchOn(conn, query); });
+}
+
+Result<SearchResults> PostgresStore::SearchOn(pg::Conn& conn, const SearchQuery& query) {
   std::vector<std::string> words = QueryWords(query.text, kMaxWords);
-  if (words.empty()) return SearchResults();
-  Result<pg::Pool::Lease> conn = pool_.Acquire();
-  if (!conn.ok()) return conn.status();
-  Result<QueryStems> q = StemsOf(**conn, words);
+  Result<QueryStems> q = StemsOf(conn, words);
   if (!q.ok()) return q.status();
   if (q->stems.empty()) return SearchResults();
   const size_t limit = std::min(query.limit, kMaxSearchLimit);
@@ -464,17 +466,17 @@ Result<SearchResults> PostgresStore::Search(const SearchQuery& query) {
   std::string cache_query = std::to_string(limit) + ' ' + std::to_string(offset) + ' ' +
                             std::to_string(section.size()) + ' ' + section;
   for (const std::string& stem : q->stems) cache_query += kSeparator + stem;
-  Result<pg::Rows> now = (*conn)->Query(
+  Result<pg::Rows> now = conn.Query(
       "SELECT (SELECT value FROM meta WHERE key = 'generation'), (SELECT id FROM search_instance)");
   if (!now.ok()) return now.status();
   SearchResults results;
   if (SearchCaches().Find({pool_.conninfo() + '\n' + now->Text(0, 1), now->Int(0, 0), cache_query}, results))
     return results;
-  pg::Transaction tx(**conn, kReadBegin);
+  pg::Transaction tx(conn, kReadBegin);
   if (!tx.status().ok()) return tx.status();
   // `every`: the articles with every word; `pick`: those, else the articles
   // with any word; ranked by ts_rank of the any-word query, then id.
-  Result<pg::Rows> rows = (*conn)->Query(
+  Result<pg::Rows> rows = conn.Query(
       "WITH every AS MATERIALIZED ("
       "  SELECT article_id FROM search WHERE document @@ $1::text::tsquery AND ($3 = '' OR section = $3)),"
       " pick AS MATERIALIZED ("
@@ -506,7 +508,7 @@ Result<SearchResults> PostgresStore::Search(const SearchQuery& query) {
     hits.push_back(std::move(h));
   }
   if (Status s = tx.Commit(); !s.ok()) return s;
-  if (Status s = MakeSnippets(**conn, *q, hits); !s.ok()) return s;
+  if (Status s = MakeSnippets(conn, *q, hits); !s.ok()) return s;
   for (Hit& h : hits) results.hits.push_back(std::move(h.hit));
   // Under the generation the rows were read at (the snapshot's).
   SearchCaches().Store({pool_.conninfo() + '\n' + rows->Text(0, 8), rows->Int(0, 7), cache_query}, results);
@@ -521,12 +523,15 @@ Result<SearchResults> PostgresStore::Search(const SearchQuery& query) {
 // in a body. Matching goes through the GIN index and ranking reads only the
 // small `head`: the large `document` is never read (detoasted) here.
 Result<std::vector<std::string>> PostgresStore::Related(const std::string& url, size_t limit) {
-  Result<pg::Pool::Lease> conn = pool_.Acquire();
-  if (!conn.ok()) return conn.status();
+  return Read<std::vector<std::string>>([&](pg::Conn& conn) { return RelatedOn(conn, url, limit); });
+}
+
+Result<std::vector<std::string>> PostgresStore::RelatedOn(pg::Conn& conn, const std::string& url,
+                                                          size_t limit) {
   // One snapshot: the generation the answer is cached under is the one it was computed at.
-  pg::Transaction tx(**conn, kReadBegin);
+  pg::Transaction tx(conn, kReadBegin);
   if (!tx.status().ok()) return tx.status();
-  Result<pg::Rows> article = (*conn)->Query(
+  Result<pg::Rows> article = conn.Query(
       "SELECT (SELECT value FROM meta WHERE key = 'generation'), (SELECT id FROM search_instance),"
       " s.article_id, s.title, s.tags, s.description"
       " FROM (SELECT 1) AS one LEFT JOIN search s ON s.url = $1",
@@ -543,7 +548,7 @@ Result<std::vector<std::string>> PostgresStore::Related(const std::string& url, 
   const int64_t id = article->Int(0, 2);
   std::vector<std::string> words = QueryWords(
       article->Text(0, 3) + " " + article->Text(0, 4) + " " + article->Text(0, 5), kMaxRelatedWords);
-  Result<QueryStems> q = StemsOf(**conn, words);
+  Result<QueryStems> q = StemsOf(conn, words);
   if (!q.ok()) return q.status();
   const std::vector<std::string>& stems = q->stems;
   // Each word's document frequency and the number of articles (key ""),
@@ -561,7 +566,7 @@ Result<std::vector<std::string>> PostgresStore::Related(const std::string& url, 
     asked.push_back(i);
   }
   if (!asked.empty() || articles < 0) {
-    Result<pg::Rows> counts = (*conn)->Query(
+    Result<pg::Rows> counts = conn.Query(
         "SELECT (SELECT count(*) FROM search), (SELECT count(*) FROM search WHERE document @@ w::tsquery)"
         " FROM (SELECT 1) AS one LEFT JOIN"
         "  unnest(string_to_array($1, chr(1))) WITH ORDINALITY AS u(w, i) ON true ORDER BY i",
@@ -601,7 +606,7 @@ Result<std::vector<std::string>> PostgresStore::Related(const std::string& url, 
   if (!order.empty()) {
     // The articles with any of the words, each word's rows read through the
     // index (LATERAL: one bitmap scan per word, never a scan of every document).
-    Result<pg::Rows> rows = (*conn)->Query(
+    Result<pg::Rows> rows = conn.Query(
         "WITH top AS (SELECT w::tsquery AS q, idf::float8 AS idf"
         "  FROM unnest(string_to_array($1, chr(1)), string_to_array($2, chr(1))) AS u(w, idf)),"
         " best AS (SELECT s.article_id,"

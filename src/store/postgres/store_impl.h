@@ -48,6 +48,8 @@ class GenerationListener {
   bool Wait(int64_t generation, std::chrono::milliseconds timeout);
   // A generation read or committed by this process (wakes Wait).
   void Saw(int64_t generation);
+  // The newest generation heard of or seen (-1: none yet).
+  int64_t Known();
 
  private:
   void Run();
@@ -91,14 +93,50 @@ class PostgresStore : public Store, public RowAccess {
   Result<std::unique_ptr<RowReader>> BeginRowRead() override;
   Result<std::unique_ptr<RowWriter>> BeginRowWrite() override;
   std::string BackendName() const override { return "postgresql"; }
+  bool ReplicaCounts(ReplicaReads* out) const override;
 
   pg::Pool& pool() { return pool_; }
   const util::Clock& clock() const { return *clock_; }
 
  private:
+  // Store::Search, Related, Load and ChangesSince on `conn` (the primary or the replica).
+  Result<SearchResults> SearchOn(pg::Conn& conn, const SearchQuery& query);
+  Result<std::vector<std::string>> RelatedOn(pg::Conn& conn, const std::string& url, size_t limit);
+  Result<Changes> ChangesOn(pg::Conn& conn, int64_t generation);
+
+  // Runs `read` (a read that may go to the replica: Result<T>(pg::Conn&)) on
+  // the read replica when there is one and it has replayed every generation
+  // this store knows of (waiting up to replica_wait_ for it), else on the
+  // primary; a replica that fails mid-read is left alone for a second and the
+  // read done again on the primary (reads are safe to repeat).
+  template <typename T, typename Fn>
+  Result<T> Read(Fn read) {
+    if (read_pool_ != nullptr) {
+      if (std::optional<pg::Pool::Lease> replica = CaughtUpReplica()) {
+        Result<T> out = read(**replica);
+        if (out.ok() || out.status().code() != Code::kIo) return out;
+        ReplicaFailed();
+      }
+    }
+    Result<pg::Pool::Lease> conn = pool_.Acquire();
+    if (!conn.ok()) return conn.status();
+    return read(**conn);
+  }
+  // A replica connection whose generation is at least listener_.Known(), or
+  // nothing (counted as a primary read): read the primary.
+  std::optional<pg::Pool::Lease> CaughtUpReplica();
+  void ReplicaFailed();
+
   const util::Clock* clock_;
   pg::Pool pool_;
   GenerationListener listener_;
+  std::unique_ptr<pg::Pool> read_pool_;  // the read replica's connections, or null
+  const std::chrono::milliseconds replica_wait_;
+  std::atomic<int64_t> replica_reads_{0};
+  std::atomic<int64_t> replica_waited_{0};
+  std::atomic<int64_t> primary_reads_{0};
+  std::atomic<int64_t> replica_retry_at_{0};  // steady-clock ms: the replica is skipped until then
+  std::atomic<bool> replica_reachable_{true};
   std::unique_ptr<AccountStore> accounts_;
   std::unique_ptr<WorkflowStore> workflow_;
   std::unique_ptr<LimitStore> limits_;
