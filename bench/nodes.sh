@@ -12,7 +12,11 @@
 #   1. a cached article page through nginx: one node, then two nodes (requests/s, latency p50/p99), then
 #      through HAProxy with two nodes;
 #   2. a search results page (one query, repeated) on one node: PostgreSQL and SQLite;
-#   3. durable reader feedback (POST /api/feedback, each acknowledged once committed): PostgreSQL and SQLite.
+#   3. durable reader feedback (POST /api/feedback, each acknowledged once committed): PostgreSQL and SQLite;
+#   4. uncached rendering (--no-cache: every article page of the site in turn, each rendered for its
+#      request, related articles asked of the store): PostgreSQL and SQLite;
+#   5. the search page of 2. on a node that reads a streaming replica (--db-read; pg_basebackup of the
+#      cluster, scripts/pg-test-cluster.sh replica).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,6 +37,7 @@ pgdir="$work/pg"
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+  bash scripts/pg-test-cluster.sh stop "$pgdir-replica" || true
   bash scripts/pg-test-cluster.sh stop "$pgdir" || true
   rm -rf "$work"
 }
@@ -43,11 +48,13 @@ wait_up() {  # port
   for _ in $(seq 1 200); do curl -sf -o /dev/null "http://127.0.0.1:$1/healthz" && return 0; sleep 0.05; done
   echo "nodes.sh: nothing answers on port $1" >&2; exit 1
 }
-serve() {  # db port -> starts a node
-  "$VETTED" serve --db "$1" --listen "127.0.0.1:$2" --access-log false --feedback-rate 100000000 \
-    --feedback-burst 100000000 >"$work/node-$2.log" 2>&1 &
+serve() {  # db port [more serve options] -> starts a node
+  local db=$1 port=$2
+  shift 2
+  "$VETTED" serve --db "$db" --listen "127.0.0.1:$port" --access-log false --feedback-rate 100000000 \
+    --feedback-burst 100000000 "$@" >"$work/node-$port.log" 2>&1 &
   pids+=($!)
-  wait_up "$2"
+  wait_up "$port"
 }
 stop_all() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
@@ -138,4 +145,27 @@ for db in "$pg" "$sqlite"; do
   report "$label: feedback" "$(run_wrk "http://127.0.0.1:$port/api/feedback" "$work/feedback.lua")"
   stop_all
 done
+
+# 4. Uncached rendering: every article page in turn, rendered for each request.
+echo "4. uncached rendering (--no-cache, every page of the sitemap in turn), one node:"
+for db in "$pg" "$sqlite"; do
+  label=$([ "$db" = "$pg" ] && echo PostgreSQL || echo SQLite)
+  port=$(free_port)
+  serve "$db" "$port" --no-cache
+  curl -s "http://127.0.0.1:$port/sitemap.xml" | grep -o '<loc>[^<]*</loc>' |
+    sed -e 's|<loc>[a-z]*://[^/]*||' -e 's|</loc>||' >"$work/urls.txt"
+  URLS="$work/urls.txt" wrk -t2 -c8 -d2s -s bench/wrk/urls.lua "http://127.0.0.1:$port" >/dev/null  # warm-up
+  report "$label: uncached pages ($(wc -l <"$work/urls.txt") URLs)" \
+    "$(URLS="$work/urls.txt" run_wrk "http://127.0.0.1:$port" bench/wrk/urls.lua)"
+  stop_all
+done
+
+# 5. Search on a node whose reads go to a streaming replica.
+bash scripts/pg-test-cluster.sh replica "$pgdir-replica" "$pgdir"
+port=$(free_port)
+serve "$pg" "$port" --db-read "postgresql:///postgres?host=$pgdir-replica&user=postgres"
+echo "5. the search page of 2. on a node reading a streaming replica (--db-read):"
+report "PostgreSQL + replica: search" "$(run_wrk "http://127.0.0.1:$port/search?q=sex")"
+echo "   reads: $(curl -s "http://127.0.0.1:$port/healthz" | grep -o '"read_replica":{[^}]*}')"
+stop_all
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -31,7 +31,7 @@ inline constexpr const char* kDefaultDb = "vetted.db";
 struct ServeArgs {
   std::string db = kDefaultDb;
   std::string db_read;  // a read replica (PostgreSQL only), or empty
-  std::string dir;  // serve a built folder instead of the database
+  std::string dir;      // serve a built folder instead of the database
   // The server's own defaults (server::ServeOptions, server::AppOptions): one place each.
   std::string listen = server::kDefaultListen;
   int threads = server::ServeOptions{}.threads;
