@@ -219,7 +219,7 @@ TEST(Images, AltSrcAndLazy) {
 TEST(Images, UnmatchedLinkEventFromMd4c) {
   Fixture f;
   Document d = f.Run("![]([)]() and [@a]");
-  EXPECT_THAT(d.html, HasSubstr("<img src=\"[\" alt=\"\" loading=\"lazy\"> and<sup class=\"cite\">"
+  EXPECT_THAT(d.html, HasSubstr("<img src=\"%5B\" alt=\"\" loading=\"lazy\"> and<sup class=\"cite\">"
                                 "<a href=\"#ref-1\" id=\"cite-1\">1</a></sup></p>"));
   EXPECT_THAT(d.cited, ElementsAre("a"));
 }
