@@ -2,6 +2,7 @@
 // feature: a glossary, references (some with hostile fields), a link resolver
 // and callouts. Aborts when the fragment could run script (see html_check.h)
 // or when the glossary tooltips, TOC or diagnostics break their contracts.
+#include <cctype>
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -72,6 +73,33 @@ void Check(bool ok, const char* what) {
   std::abort();
 }
 
+// Every href/src value holds only what CommonMark's normalization leaves
+// (letters, digits, -_.+!*'(),#@?=;:/$~, "&amp;" and "&#39;" for & and ',
+// '%' before two hex digits): nothing a browser could read two ways.
+bool UrlsPercentEncoded(std::string_view html) {
+  for (std::string_view attr : {" href=\"", " src=\""}) {
+    for (size_t at = html.find(attr); at != std::string_view::npos; at = html.find(attr, at + 1)) {
+      size_t begin = at + attr.size(), end = html.find('"', begin);
+      if (end == std::string_view::npos) return false;
+      std::string_view v = html.substr(begin, end - begin);
+      for (size_t i = 0; i < v.size(); ++i) {
+        unsigned char c = static_cast<unsigned char>(v[i]);
+        if (v.substr(i, 5) == "&amp;" || v.substr(i, 5) == "&#39;") {
+          i += 4;
+        } else if (c == '%') {
+          if (i + 2 >= v.size() || !std::isxdigit(static_cast<unsigned char>(v[i + 1])) ||
+              !std::isxdigit(static_cast<unsigned char>(v[i + 2])))
+            return false;
+        } else if (!std::isalnum(c) && std::string_view("-_.+!*(),#@?=;:/$~").find(static_cast<char>(c)) ==
+                                           std::string_view::npos) {
+          return false;
+        }
+      }
+    }
+  }
+  return true;
+}
+
 }  // namespace
 }  // namespace vetted::fuzz
 
@@ -81,6 +109,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view md(reinterpret_cast<const char*>(data), size);
   markup::Document doc = markup::Render(md, fixture->ctx);
   fuzz::RequireSafeHtml(doc.html, "markup::Render");
+  fuzz::Check(fuzz::UrlsPercentEncoded(doc.html), "every href and src percent-encoded");
   for (const markup::TocEntry& e : doc.toc) {
     fuzz::Check(e.level >= fixture->ctx.toc_min && e.level <= fixture->ctx.toc_max, "toc level in range");
     fuzz::Check(!e.id.empty() && doc.html.find("id=\"" + e.id + "\"") != std::string::npos,
