@@ -189,6 +189,24 @@ TEST(Links, InternalResolvedExternalKeptBrokenReported) {
   EXPECT_EQ(unsafe.diagnostics[0].severity, Severity::kWarning);
 }
 
+// A resolver that answers with an address off the site (a bad alias, say)
+// must not turn an internal link into an external one: the link is broken.
+TEST(Links, ResolvedOffTheSiteIsBroken) {
+  for (const char* answer :
+       {"//evil.example/", "///evil.example/", "https://evil.example/", "javascript:x"}) {
+    Context ctx;
+    ctx.file = "a.md";
+    ctx.resolve_link = [answer](std::string_view) -> std::optional<std::string> {
+      return std::string(answer);
+    };
+    Document d = Render("[a](/old/#x) ![b](/img.png)", ctx);
+    EXPECT_THAT(d.html, HasSubstr("<a href=\"/old/#x\">a</a>")) << answer;
+    EXPECT_THAT(d.html, HasSubstr("<img src=\"/img.png\"")) << answer;
+    EXPECT_THAT(Rules(d), ElementsAre("broken-link@1", "broken-link@1")) << answer;
+    EXPECT_TRUE(d.links.empty()) << answer;
+  }
+}
+
 TEST(Images, AltSrcAndLazy) {
   struct Case {
     const char* md;
