@@ -2,6 +2,7 @@
 // feature: a glossary, references (some with hostile fields), a link resolver
 // and callouts. Aborts when the fragment could run script (see html_check.h)
 // or when the glossary tooltips, TOC or diagnostics break their contracts.
+#include <cctype>
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -72,6 +73,46 @@ void Check(bool ok, const char* what) {
   std::abort();
 }
 
+bool PercentEncoded(std::string_view v) {
+  for (size_t i = 0; i < v.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(v[i]);
+    if (v.substr(i, 5) == "&amp;" || v.substr(i, 5) == "&#39;") {
+      i += 4;
+    } else if (c == '%') {
+      if (i + 2 >= v.size() || !std::isxdigit(static_cast<unsigned char>(v[i + 1])) ||
+          !std::isxdigit(static_cast<unsigned char>(v[i + 2])))
+        return false;
+    } else if (!std::isalnum(c) &&
+               std::string_view("-_.+!*(),#@?=;:/$~").find(static_cast<char>(c)) == std::string_view::npos) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Every href/src value holds only what CommonMark's normalization leaves
+// (letters, digits, -_.+!*'(),#@?=;:/$~, "&amp;" and "&#39;" for & and ',
+// '%' before two hex digits): nothing a browser could read two ways. Reads
+// the tags as AuditHtml does (which has passed: well-formed, values quoted).
+bool UrlsPercentEncoded(std::string_view html) {
+  for (size_t i = html.find('<'); i != std::string_view::npos; i = html.find('<', i)) {
+    size_t k = i + 1;
+    while (k < html.size() && html[k] != ' ' && html[k] != '>') ++k;
+    while (k < html.size() && html[k] == ' ') {
+      size_t name = k + 1, eq = html.find('=', name);
+      if (eq == std::string_view::npos || html.substr(eq, 2) != "=\"") return false;
+      size_t end = html.find('"', eq + 2);
+      if (end == std::string_view::npos) return false;
+      std::string_view attr = html.substr(name, eq - name);
+      if ((attr == "href" || attr == "src") && !PercentEncoded(html.substr(eq + 2, end - eq - 2)))
+        return false;
+      k = end + 1;
+    }
+    i = k;
+  }
+  return true;
+}
+
 }  // namespace
 }  // namespace vetted::fuzz
 
@@ -81,6 +122,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view md(reinterpret_cast<const char*>(data), size);
   markup::Document doc = markup::Render(md, fixture->ctx);
   fuzz::RequireSafeHtml(doc.html, "markup::Render");
+  fuzz::Check(fuzz::UrlsPercentEncoded(doc.html), "every href and src percent-encoded");
   for (const markup::TocEntry& e : doc.toc) {
     fuzz::Check(e.level >= fixture->ctx.toc_min && e.level <= fixture->ctx.toc_max, "toc level in range");
     fuzz::Check(!e.id.empty() && doc.html.find("id=\"" + e.id + "\"") != std::string::npos,

@@ -315,6 +315,24 @@ TEST(Demo, ChecksWithoutErrors) {
   EXPECT_EQ(r.out.find(": error:"), std::string::npos) << r.out;
 }
 
+// Issue 11: a link a browser would read as another site ("/\host" is
+// "//host" to it) is sent percent-encoded, checked as a page of this site and
+// stops the build when there is no such page; a disguised script link is removed.
+TEST(SiteBuild, BackslashLinkIsCheckedAsAPageOfThisSite) {
+  auto files = SmallSite();
+  files["content/relationships/other.md"] =
+      "---\ntitle: Another page\ndescription: d\nauthors: [wendy]\npublished: 2026-01-01\n---\n"
+      "[see](/\\evil.example/path) and [x](java&Tab;script:alert(1)).\n";
+  SiteDir site(files);
+  CmdResult r = Vetted("build " + site.path() + " -o " + site.out());
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_NE(r.out.find("content/relationships/other.md:7: error: broken link: '/\\evil.example/path'"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("[unsafe-url]"), std::string::npos) << r.out;
+  fs::remove_all(site.out());
+}
+
 TEST(Revision, PrintsTheBodyHash) {
   SiteDir site(SmallSite());
   CmdResult r = Vetted("revision " + site.path() + "/content/relationships/crying.md");

@@ -72,6 +72,49 @@ bool BrowserWouldFollowSafely(std::string_view url) {
   return scheme == "http" || scheme == "https" || scheme == "mailto";
 }
 
+// True when a URL holds only what CommonMark leaves unencoded (no backslash,
+// space, control character, quote, bracket or raw UTF-8), each '%' starting
+// an escape: nothing a browser could read two ways.
+bool PercentEncoded(std::string_view url) {
+  for (size_t i = 0; i < url.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(url[i]);
+    if (c == '%') {
+      if (i + 2 >= url.size() || !isxdigit(static_cast<unsigned char>(url[i + 1])) ||
+          !isxdigit(static_cast<unsigned char>(url[i + 2])))
+        return false;
+      continue;
+    }
+    if (!isalnum(c) &&
+        std::string_view("-_.+!*'(),#@?=;:/&$~").find(static_cast<char>(c)) == std::string_view::npos)
+      return false;
+  }
+  return true;
+}
+
+// Where a browser on a page of the site goes with an href (the WHATWG URL
+// standard, written here apart from the code under test): kScheme for any
+// scheme, kOtherHost for "//host" ('\\' counts as '/' on http(s) pages),
+// else kThisSite.
+enum class Goes { kThisSite, kOtherHost, kScheme };
+Goes WhereBrowserGoes(std::string_view url) {
+  auto c0_or_space = [](char c) { return static_cast<unsigned char>(c) <= 0x20; };
+  while (!url.empty() && c0_or_space(url.front())) url.remove_prefix(1);
+  while (!url.empty() && c0_or_space(url.back())) url.remove_suffix(1);
+  std::string s;
+  for (char c : url)
+    if (c != '\t' && c != '\n' && c != '\r') s.push_back(c);
+  if (!s.empty() && isalpha(static_cast<unsigned char>(s[0]))) {
+    size_t i = 1;
+    while (i < s.size() &&
+           (isalnum(static_cast<unsigned char>(s[i])) || s[i] == '+' || s[i] == '-' || s[i] == '.'))
+      ++i;
+    if (i < s.size() && s[i] == ':') return Goes::kScheme;
+  }
+  auto slash = [](char c) { return c == '/' || c == '\\'; };
+  if (s.size() >= 2 && slash(s[0]) && slash(s[1])) return Goes::kOtherHost;
+  return Goes::kThisSite;
+}
+
 // Returns "" when html is safe, else what is wrong.
 std::string Audit(const std::string& html) {
   for (size_t i = html.find('<'); i != std::string::npos; i = html.find('<', i + 1)) {
@@ -98,6 +141,7 @@ std::string Audit(const std::string& html) {
       std::string value = Unescape(raw);
       if (value.find("<<") != std::string::npos) return value;
       if ((attr == "href" || attr == "src") && !BrowserWouldFollowSafely(value)) return "unsafe url " + value;
+      if ((attr == "href" || attr == "src") && !PercentEncoded(value)) return "url not encoded " + value;
       k = end + 1;
     }
     i = k;
@@ -173,6 +217,34 @@ TEST(Hostile, NothingExecutableSurvives) {
       "> <script>alert(1)</script>",
       "1. <b onmouseover=alert(1)>x</b>",
       "Term <dfn onclick=alert(1)>x</dfn> oxytocin",
+      // Destinations a browser reads differently from how they look (issue 11).
+      "[see](/\\evil.example/path)",
+      "[see](/\\\\evil.example/path)",
+      "[see](\\\\evil.example)",
+      "[see](/&#92;evil.example)",
+      "[see](/&bsol;evil.example)",
+      "[see](<//evil.example>)",
+      "[see](</\t/evil.example>)",
+      "[see](/&Tab;/evil.example)",
+      "[see](< /\\evil.example>)",
+      "![x](/\\evil.example/a.png)",
+      "[x](<java\tscript:alert(1)>)",
+      "[x](<java\x01script:alert(1)>)",
+      "[x](j&#x0D;avascript:alert(1))",
+      "[x](java&NewLine;script:alert(1))",
+      "[x](javascript\\:alert(1))",
+      "[x](javascript&#58;alert(1))",
+      "[x](&#x20;javascript:alert(1))",
+      "[x](<javascript:alert(1) >)",
+      "[x](JaVaScRiPt&colon;alert(1))",
+      "[x](&#x6A;&#x61;&#x76;&#x61;&#x73;&#x63;&#x72;&#x69;&#x70;&#x74;&#x3A;alert(1))",
+      "[x](foo\\)\\:)",
+      "[x](aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa:alert(1))",
+      "[x][r]\n\n[r]: /\\evil.example",
+      "[x][r]\n\n[r]: <java\tscript:alert(1)>",
+      "<https://x.org/\\\"onmouseover=alert(1)>",
+      "``` \"&gt;&lt;script&gt;alert(1)&lt;/script&gt;\nx\n```",
+      "``` &quot;onmouseover=alert(1)\nx\n```",
   };
   std::vector<GlossaryTerm> terms = {{"oxytocin", "\"><script>alert(1)</script>", {"<script>"}, 1}};
   Glossary glossary(terms);
@@ -214,6 +286,90 @@ TEST(Hostile, UnsafeLinksWarnAndKeepText) {
   }
 }
 
+// The link policy must never call an href internal (and check it against
+// the site) while a browser would leave the site with it, and must refuse
+// any disguise of a script scheme: each destination, as a link and as an
+// image, against a site that has every page it is asked about.
+TEST(Hostile, InternalLinksStayOnTheSite) {
+  const char* destinations[] = {
+      "/\\evil.example/path",
+      "\\\\evil.example",
+      "/\\/evil.example",
+      "\\/evil.example",
+      "/&#92;evil.example",
+      "/&bsol;&bsol;evil.example",
+      "/&Tab;/evil.example",
+      "</\t/evil.example>",
+      "&#x2F;&#x2F;evil.example",
+      "<//evil.example>",
+      "< //evil.example>",
+      "<\t//evil.example>",
+      "///evil.example",
+      "/%5Cevil.example",
+      "%2F%2Fevil.example",
+      "/ok/",
+      "ok.md",
+      "#x",
+      "?q=1",
+      "foo\\)\\:",
+      "12:30",
+      "<a b>",
+      "<java script:x>",
+      "https://x.org/a\\b",
+      "https:\\\\x.org",
+      "mailto:a@b.org",
+      "javascript:x",
+      "<java\tscript:x>",
+      "java&Tab;script:x",
+      "&#1;javascript:x",
+      "<\x01javascript:x>",
+      "jav&#x0A;ascript:x",
+      "data&colon;x",
+      "c:/x",
+      "a+b:x",
+      "vbscript\\:x",
+      "<\x7Fjavascript:x>",
+  };
+  for (const char* dest : destinations) {
+    for (const char* form : {"[x](", "![x]("}) {
+      std::string md = std::string(form) + dest + ")";
+      std::vector<std::string> asked;
+      Context ctx;
+      ctx.file = "a.md";
+      ctx.resolve_link = [&asked](std::string_view t) -> std::optional<std::string> {
+        asked.emplace_back(t);
+        return std::string(t);  // every page exists: the href keeps what was written
+      };
+      Document d = Render(md, ctx);
+      EXPECT_EQ(Audit(d.html), "") << md << "\n=> " << d.html;
+      size_t at = d.html.find(form[0] == '!' ? "src=\"" : "href=\"");
+      if (at == std::string::npos) {  // refused: it must have named a scheme
+        ASSERT_EQ(d.diagnostics.size(), 1u) << md << " => " << d.html;
+        EXPECT_EQ(d.diagnostics[0].rule, "unsafe-url") << md;
+        continue;
+      }
+      at = d.html.find('"', at) + 1;
+      std::string href = Unescape(d.html.substr(at, d.html.find('"', at) - at));
+      Goes goes = WhereBrowserGoes(href);
+      // (a scheme other than http, https or mailto already failed the Audit)
+      if (!asked.empty()) {
+        EXPECT_EQ(goes, Goes::kThisSite) << md << ": judged internal but the browser goes to " << href;
+      } else {
+        EXPECT_TRUE(goes != Goes::kThisSite || href.empty() || href[0] == '#' || href[0] == '?')
+            << md << ": not checked against the site but stays on it: " << href;
+      }
+    }
+  }
+  // The issue's example: checked as a page of the site (a broken link there), sent encoded.
+  Context ctx;
+  ctx.file = "a.md";
+  ctx.resolve_link = [](std::string_view) -> std::optional<std::string> { return std::nullopt; };
+  Document d = Render("[see](/\\evil.example/path)", ctx);
+  EXPECT_EQ(d.html, "<p><a href=\"/%5Cevil.example/path\">see</a></p>\n");
+  ASSERT_EQ(d.diagnostics.size(), 1u);
+  EXPECT_EQ(d.diagnostics[0].rule, "broken-link");
+}
+
 TEST(Hostile, AuditCatchesBadMarkup) {  // the checker itself must be able to fail
   EXPECT_NE(Audit("<script>"), "");
   EXPECT_NE(Audit("<img src=\"x\" onerror=\"y\">"), "");
@@ -224,6 +380,14 @@ TEST(Hostile, AuditCatchesBadMarkup) {  // the checker itself must be able to fa
   EXPECT_NE(Audit("<a href=\" \x01java\tscr\nipt:x\">"), "");
   EXPECT_NE(Audit("<img src=\"data:image/png,x\">"), "");
   EXPECT_NE(Audit("<a href=\"vbscript:x\">"), "");
+  EXPECT_NE(Audit("<a href=\"/\\evil.example/\">"), "");
+  EXPECT_NE(Audit("<a href=\"/a b\">"), "");
+  EXPECT_NE(Audit("<a href=\"/100%\">"), "");
+  EXPECT_EQ(WhereBrowserGoes("/\\evil.example"), Goes::kOtherHost);
+  EXPECT_EQ(WhereBrowserGoes(" /\t\\evil.example"), Goes::kOtherHost);
+  EXPECT_EQ(WhereBrowserGoes("/%5Cevil.example"), Goes::kThisSite);
+  EXPECT_EQ(WhereBrowserGoes("java\tscript:x"), Goes::kScheme);
+  EXPECT_EQ(WhereBrowserGoes("foo):"), Goes::kThisSite);
   EXPECT_EQ(Audit("<a href=\"https://x.org/a?b=c:d\">x</a>"), "");
   EXPECT_EQ(Audit("<a href=\"/a/b/#c\">x</a><a href=\"mailto:a@b.org\">y</a>"), "");
   EXPECT_EQ(Audit("<p class=\"a\">x &amp; y</p>"), "");

@@ -30,18 +30,32 @@ void AppendHtml(std::string& out, std::string_view s);
 // ---- url.cc ----------------------------------------------------------------
 
 enum class UrlKind {
-  kRelative,  // no scheme: a path, "#fragment" or "?query" on this site
-  kExternal,  // http:, https:, mailto: or protocol-relative "//host"
+  kRelative,  // no scheme and not "//host": a path, "#fragment" or "?query" on this site
+  kExternal,  // http:, https:, mailto: or another host without a scheme ("//host", "\\host")
   kUnsafe,    // any other scheme (javascript:, data:, vbscript:, ftp: ...)
 };
 
-// Classifies an already entity-decoded URL the way a browser would read it:
-// leading spaces and control characters are ignored, tabs and newlines
-// removed, the scheme compared case-insensitively.
+// Classifies a URL the way a browser reads it in an href on an http(s) page
+// (the WHATWG URL standard): leading and trailing spaces and control
+// characters ignored, tabs and newlines removed anywhere, a scheme is a
+// letter then letters, digits, '+', '-' or '.' up to ':', compared
+// case-insensitively; '\' counts as '/'.
 UrlKind ClassifyUrl(std::string_view url);
 
-// Appends a URL for an href/src attribute: HTML-escaped, with spaces and
-// control characters percent-encoded.
+// Percent-encodes a link or image destination as CommonMark's reference
+// renderer does: letters, digits and -_.+!*'(),#@?=;:/&$~ stay, '%' stays
+// when two hex digits follow (else "%25"), every other byte (backslash,
+// spaces, controls, quotes, brackets, non-ASCII UTF-8) becomes "%XX".
+std::string NormalizeUrl(std::string_view url);
+
+// The URL policy for a destination as written (`url`, entity-decoded with
+// backslash escapes processed) and the href sent for it (`href`, its
+// NormalizeUrl): kUnsafe when `url` names a scheme other than http, https or
+// mailto, however disguised; otherwise the kind of `href`, the exact text the
+// browser follows (so "/\host" is relative: it is sent as "/%5Chost").
+UrlKind JudgeUrl(std::string_view url, std::string_view href);
+
+// Appends a URL for an href/src attribute: NormalizeUrl, then HTML-escaped.
 void AppendUrlAttribute(std::string& out, std::string_view url);
 
 // ---- citation.cc -----------------------------------------------------------

@@ -189,6 +189,24 @@ TEST(Links, InternalResolvedExternalKeptBrokenReported) {
   EXPECT_EQ(unsafe.diagnostics[0].severity, Severity::kWarning);
 }
 
+// A resolver that answers with an address off the site (a bad alias, say)
+// must not turn an internal link into an external one: the link is broken.
+TEST(Links, ResolvedOffTheSiteIsBroken) {
+  for (const char* answer :
+       {"//evil.example/", "///evil.example/", "https://evil.example/", "javascript:x"}) {
+    Context ctx;
+    ctx.file = "a.md";
+    ctx.resolve_link = [answer](std::string_view) -> std::optional<std::string> {
+      return std::string(answer);
+    };
+    Document d = Render("[a](/old/#x) ![b](/img.png)", ctx);
+    EXPECT_THAT(d.html, HasSubstr("<a href=\"/old/#x\">a</a>")) << answer;
+    EXPECT_THAT(d.html, HasSubstr("<img src=\"/img.png\"")) << answer;
+    EXPECT_THAT(Rules(d), ElementsAre("broken-link@1", "broken-link@1")) << answer;
+    EXPECT_TRUE(d.links.empty()) << answer;
+  }
+}
+
 TEST(Images, AltSrcAndLazy) {
   struct Case {
     const char* md;
@@ -219,7 +237,7 @@ TEST(Images, AltSrcAndLazy) {
 TEST(Images, UnmatchedLinkEventFromMd4c) {
   Fixture f;
   Document d = f.Run("![]([)]() and [@a]");
-  EXPECT_THAT(d.html, HasSubstr("<img src=\"[\" alt=\"\" loading=\"lazy\"> and<sup class=\"cite\">"
+  EXPECT_THAT(d.html, HasSubstr("<img src=\"%5B\" alt=\"\" loading=\"lazy\"> and<sup class=\"cite\">"
                                 "<a href=\"#ref-1\" id=\"cite-1\">1</a></sup></p>"));
   EXPECT_THAT(d.cited, ElementsAre("a"));
 }
@@ -361,6 +379,99 @@ TEST(Failure, ThrowingLinkResolverInCalloutIsReported) {
 TEST(Failure, NoFailureNoDiagnostic) {
   Fixture f;
   EXPECT_TRUE(f.Run("Plain [@a] text.\n").diagnostics.empty());
+}
+
+}  // namespace
+}  // namespace vetted::markup
+
+namespace vetted::markup {
+namespace {
+
+// CommonMark 0.31 examples on entities, link destinations and info strings,
+// rendered without a site (no link checks), compared with the spec's HTML.
+TEST(CommonMark, EntitiesDestinationsAndInfoStrings) {
+  struct Case {
+    const char* md;
+    const char* want;
+  } cases[] = {
+      // Entity and numeric character references.
+      {"&nbsp; &amp; &copy; &AElig; &Dcaron;\n&frac34; &HilbertSpace; &DifferentialD;\n"
+       "&ClockwiseContourIntegral; &ngE;",
+       "<p>\xC2\xA0 &amp; \xC2\xA9 \xC3\x86 \xC4\x8E\n\xC2\xBE \xE2\x84\x8B \xE2\x85\x86\n"
+       "\xE2\x88\xB2 \xE2\x89\xA7\xCC\xB8</p>\n"},
+      {"&#35; &#1234; &#992; &#0;", "<p># \xD3\x92 \xCF\xA0 \xEF\xBF\xBD</p>\n"},
+      {"&#X22; &#XD06; &#xcab;", "<p>&quot; \xE0\xB4\x86 \xE0\xB2\xAB</p>\n"},
+      {"&nbsp &x; &#; &#x;\n&#87654321;\n&#abcdef0;\n&ThisIsNotDefined; &hi?;",
+       "<p>&amp;nbsp &amp;x; &amp;#; &amp;#x;\n&amp;#87654321;\n&amp;#abcdef0;\n"
+       "&amp;ThisIsNotDefined; &amp;hi?;</p>\n"},
+      {"&copy", "<p>&amp;copy</p>\n"},
+      {"&MadeUpEntity;", "<p>&amp;MadeUpEntity;</p>\n"},
+      {"[foo](/f&ouml;&ouml; \"f&ouml;&ouml;\")",
+       "<p><a href=\"/f%C3%B6%C3%B6\" title=\"f\xC3\xB6\xC3\xB6\">foo</a></p>\n"},
+      {"[foo]\n\n[foo]: /f&ouml;&ouml; \"f&ouml;&ouml;\"",
+       "<p><a href=\"/f%C3%B6%C3%B6\" title=\"f\xC3\xB6\xC3\xB6\">foo</a></p>\n"},
+      {"``` f&ouml;&ouml;\nfoo\n```", "<pre><code class=\"language-f\xC3\xB6\xC3\xB6\">foo\n</code></pre>\n"},
+      {"`f&ouml;&ouml;`", "<p><code>f&amp;ouml;&amp;ouml;</code></p>\n"},
+      // Info strings.
+      {"```ruby\ndef foo(x)\n  return 3\nend\n```",
+       "<pre><code class=\"language-ruby\">def foo(x)\n  return 3\nend\n</code></pre>\n"},
+      {"~~~~    ruby startline=3 $%@#$\ndef foo(x)\n~~~~~~~",
+       "<pre><code class=\"language-ruby\">def foo(x)\n</code></pre>\n"},
+      {"````;\n````", "<pre><code class=\"language-;\"></code></pre>\n"},
+      {"~~~ aa ``` ~~~\nfoo\n~~~", "<pre><code class=\"language-aa\">foo\n</code></pre>\n"},
+      {"``` foo\\+bar\nfoo\n```", "<pre><code class=\"language-foo+bar\">foo\n</code></pre>\n"},
+      {"```\t\"><x\nfoo\n```", "<pre><code class=\"language-&quot;&gt;&lt;x\">foo\n</code></pre>\n"},
+      // Link destinations: backslash escapes processed, then percent-encoded.
+      {"[link](foo\\)\\:)", "<p><a href=\"foo):\">link</a></p>\n"},
+      {"[link](\\(foo\\))", "<p><a href=\"(foo)\">link</a></p>\n"},
+      {"[link](foo(and(bar)))", "<p><a href=\"foo(and(bar))\">link</a></p>\n"},
+      {"[link](<foo(and(bar)>)", "<p><a href=\"foo(and(bar)\">link</a></p>\n"},
+      {"[a](<b)c>)", "<p><a href=\"b)c\">a</a></p>\n"},
+      {"[link](foo\\bar)", "<p><a href=\"foo%5Cbar\">link</a></p>\n"},
+      {"[link](foo%20b&auml;)", "<p><a href=\"foo%20b%C3%A4\">link</a></p>\n"},
+      {"[link](\"title\")", "<p><a href=\"%22title%22\">link</a></p>\n"},
+      {"[link](</my uri>)", "<p><a href=\"/my%20uri\">link</a></p>\n"},
+      {"[link](#fragment)\n\n[link](https://example.com#fragment)\n\n[link](https://example.com?foo=3#frag)",
+       "<p><a href=\"#fragment\">link</a></p>\n<p><a href=\"https://example.com#fragment\">link</a></p>\n"
+       "<p><a href=\"https://example.com?foo=3#frag\">link</a></p>\n"},
+      {"[foo](/bar\\* \"ti\\*tle\")", "<p><a href=\"/bar*\" title=\"ti*tle\">foo</a></p>\n"},
+      {"[foo]\n\n[foo]: /url\\bar\\*baz \"foo\\\"bar\\baz\"",
+       "<p><a href=\"/url%5Cbar*baz\" title=\"foo&quot;bar\\baz\">foo</a></p>\n"},
+      {"[foo]\n\n[foo]: /\xCF\x86\xCE\xBF\xCF\x85", "<p><a href=\"/%CF%86%CE%BF%CF%85\">foo</a></p>\n"},
+      {"[Foo bar]\n\n[Foo bar]: <my url> 'title'",
+       "<p><a href=\"my%20url\" title=\"title\">Foo bar</a></p>\n"},
+      {"![foo](/url \"title\")", "<p><img src=\"/url\" alt=\"foo\" title=\"title\" loading=\"lazy\"></p>\n"},
+      {"![foo ![bar](/url)](/url2)", "<p><img src=\"/url2\" alt=\"foo bar\" loading=\"lazy\"></p>\n"},
+      // Autolinks: no backslash escapes, encoded all the same.
+      {"<https://example.com/\\[\\>",
+       "<p><a href=\"https://example.com/%5C%5B%5C\">https://example.com/\\[\\</a></p>\n"},
+      {"<https://foo.bar.baz/test?q=hello&id=22&boolean>",
+       "<p><a href=\"https://foo.bar.baz/test?q=hello&amp;id=22&amp;boolean\">"
+       "https://foo.bar.baz/test?q=hello&amp;id=22&amp;boolean</a></p>\n"},
+      {"<MAILTO:FOO@BAR.BAZ>", "<p><a href=\"MAILTO:FOO@BAR.BAZ\">MAILTO:FOO@BAR.BAZ</a></p>\n"},
+      {"<foo@bar.example.com>", "<p><a href=\"mailto:foo@bar.example.com\">foo@bar.example.com</a></p>\n"},
+  };
+  Context ctx;
+  ctx.file = "a.md";
+  for (const Case& c : cases) {
+    Document d = Render(c.md, ctx);
+    EXPECT_EQ(d.html, c.want) << c.md;
+    EXPECT_TRUE(d.diagnostics.empty()) << c.md << ": " << d.diagnostics[0].message;
+  }
+}
+
+// Where vetted's policy departs from CommonMark on purpose: schemes other
+// than http, https and mailto are refused (the link text stays).
+TEST(CommonMark, OtherSchemesAreRefused) {
+  Context ctx;
+  ctx.file = "a.md";
+  for (const char* md : {"<a+b+c:d>", "<irc://foo.bar:2233/baz>", "<made-up-scheme://foo,bar>",
+                         "[link](javascript\\:alert(1))", "[x](c:/x)"}) {
+    Document d = Render(md, ctx);
+    EXPECT_EQ(d.html.find("<a"), std::string::npos) << md << " => " << d.html;
+    ASSERT_EQ(d.diagnostics.size(), 1u) << md;
+    EXPECT_EQ(d.diagnostics[0].rule, "unsafe-url") << md;
+  }
 }
 
 }  // namespace

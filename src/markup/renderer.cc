@@ -263,16 +263,24 @@ class Renderer {
     *out_ += '>';
   }
 
+  // CommonMark: the class is "language-" and the info string's first word,
+  // its entities decoded and backslash escapes processed ("f&ouml;&ouml;" ->
+  // "language-föö", ";" -> "language-;"), HTML-escaped like any attribute.
   void EnterCodeBlock(const MD_BLOCK_CODE_DETAIL& d) {
     *out_ += "<pre><code";
-    std::string lang;
-    for (size_t i = 0; d.lang.text != nullptr && i < d.lang.size; ++i) {
-      char c = d.lang.text[i];
-      if (IsWordByte(static_cast<unsigned char>(c)) && static_cast<unsigned char>(c) < 0x80)
-        lang.push_back(c);
-      if (c == '-' || c == '_' || c == '+') lang.push_back(c);
+    std::string info = DecodeAttribute(d.info);
+    auto is_space = [](char c) {
+      return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+    };
+    size_t begin = 0;  // md4c trims spaces only; CommonMark trims tabs too
+    while (begin < info.size() && is_space(info[begin])) ++begin;
+    size_t end = begin;  // the first word ends at whitespace, decoded or not (as in the reference renderers)
+    while (end < info.size() && !is_space(info[end])) ++end;
+    if (end > begin) {
+      *out_ += " class=\"language-";
+      AppendHtml(*out_, std::string_view(info).substr(begin, end - begin));
+      *out_ += '"';
     }
-    if (!lang.empty()) *out_ += " class=\"language-" + lang + "\"";
     *out_ += '>';
   }
 
@@ -375,27 +383,38 @@ class Renderer {
     }
   }
 
-  // Resolves an internal URL in place; false if it is broken.
-  bool CheckInternal(std::string& url, const char* where, bool is_link) {
-    if (!ctx_.resolve_link) return true;
+  // A relative destination: resolved against the site, `url` and `href`
+  // then name the canonical address; a broken one is reported and left as
+  // written. Either way `href` stays an address on this site.
+  void CheckInternal(std::string& url, std::string& href, const char* where, bool is_link) {
+    if (!ctx_.resolve_link) return;
     size_t cut = std::min(url.find('?'), url.find('#'));
     std::string_view path = std::string_view(url).substr(0, cut);
-    if (path.empty()) return true;  // "#fragment" or "?query" on this page
+    if (path.empty()) return;  // "#fragment" or "?query" on this page
     std::optional<std::string> target = ctx_.resolve_link(path);
     if (!target) {
       Diagnose(where, Severity::kError, "broken-link",
                "broken link: '" + std::string(Shorten(path)) + "' is not a page or file of this site");
-      return false;
+      return;
+    }
+    std::string resolved = *target + (cut == std::string::npos ? "" : url.substr(cut));
+    std::string resolved_href = NormalizeUrl(resolved);
+    if (ClassifyUrl(resolved_href) != UrlKind::kRelative) {  // a resolver's mistake must not leave the site
+      Diagnose(where, Severity::kError, "broken-link",
+               "broken link: '" + std::string(Shorten(path)) + "' resolves to '" +
+                   std::string(Shorten(resolved)) + "', which is not an address on this site");
+      return;
     }
     auto& links = st_.doc.links;
     if (is_link && std::find(links.begin(), links.end(), *target) == links.end()) links.push_back(*target);
-    url = *target + (cut == std::string::npos ? "" : url.substr(cut));
-    return true;
+    url = std::move(resolved);
+    href = std::move(resolved_href);
   }
 
   void EnterLink(const MD_SPAN_A_DETAIL& d) {
     std::string url = DecodeAttribute(d.href);
-    UrlKind kind = ClassifyUrl(url);
+    std::string href = NormalizeUrl(url);
+    UrlKind kind = JudgeUrl(url, href);
     if (kind == UrlKind::kUnsafe) {
       Diagnose(d.href.text, Severity::kWarning, "unsafe-url",
                "link to '" + std::string(Shorten(url)) +
@@ -403,9 +422,9 @@ class Renderer {
       links_.push_back(false);
       return;
     }
-    if (kind == UrlKind::kRelative) CheckInternal(url, d.href.text, true);
+    if (kind == UrlKind::kRelative) CheckInternal(url, href, d.href.text, true);
     *out_ += "<a href=\"";
-    AppendUrlAttribute(*out_, url);
+    AppendHtml(*out_, href);
     *out_ += '"';
     AppendTitle(d.title);
     *out_ += '>';
@@ -426,20 +445,21 @@ class Renderer {
 
   void LeaveImage() {
     Image& img = images_.front();
-    UrlKind kind = ClassifyUrl(img.src);
+    std::string href = NormalizeUrl(img.src);
+    UrlKind kind = JudgeUrl(img.src, href);
     if (kind == UrlKind::kUnsafe) {
       Diagnose(img.where, Severity::kWarning, "unsafe-url",
                "image '" + std::string(Shorten(img.src)) +
                    "' removed: only http, https and relative image URLs are kept");
       return;
     }
-    if (kind == UrlKind::kRelative) CheckInternal(img.src, img.where, false);
+    if (kind == UrlKind::kRelative) CheckInternal(img.src, href, img.where, false);
     if (util::Trim(alt_).empty()) {
       Diagnose(img.where, Severity::kError, "image-alt",
                "image '" + std::string(Shorten(img.src)) + "' has no alt text: describe it in ![...]");
     }
     *out_ += "<img src=\"";
-    AppendUrlAttribute(*out_, img.src);
+    AppendHtml(*out_, href);
     *out_ += "\" alt=\"";
     AppendHtml(*out_, util::Trim(alt_));
     *out_ += '"';
