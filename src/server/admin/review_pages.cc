@@ -34,6 +34,7 @@ newsroom::ArticleFacts FactsOf(const newsroom::ArticleRecord& r, const std::stri
   f.author_people.assign(people.begin(), people.end());
   for (const store::WfApproval& a : r.approvals) f.approvals.push_back({a.reviewer, a.revision});
   for (const store::AuditEntry& e : r.audit) f.ever_published = f.ever_published || e.action == "publish";
+  f.live_settings_changed = newsroom::LiveSettingsChanged(r);
   return f;
 }
 

@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# A soak: readers, reader feedback and editors at once for SOAK_SECONDS (600), sampling the server's
+# resident memory and open file descriptors every SAMPLE seconds (10). After a warm-up (WARMUP seconds, a
+# fifth of the run, at least 60), the last minute's average may not exceed the first minute's by more than
+# 10%, for either; no request may fail. Everything on 127.0.0.1, SQLite in a temporary folder.
+#
+#   bash bench/soak.sh                          # ten minutes (make soak runs it)
+#   SOAK_SECONDS=45 WARMUP=15 bash bench/soak.sh  # the quick variant in make test (checks the run, not growth)
+#
+# The load: READERS (8) wrk connections over every page of the sitemap; FEEDBACK (2) connections posting
+# reader feedback about 50 times a second each; EDITORS (4) editors saving revisions through the JSON API back
+# to back, one article published every 3 s (bench/newsroom-editors.mjs). VETTED: the binary (build/vetted).
+# SITE: the site imported (demo). CACHE_MB: --cache-mb for the server when set. Needs wrk, curl, node.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+VETTED=${VETTED:-build/vetted}
+SITE=${SITE:-demo}
+SOAK_SECONDS=${SOAK_SECONDS:-600}
+SAMPLE=${SAMPLE:-10}
+WARMUP=${WARMUP:-$(( SOAK_SECONDS / 5 > 60 ? SOAK_SECONDS / 5 : 60 ))}
+READERS=${READERS:-8}
+FEEDBACK=${FEEDBACK:-2}
+EDITORS=${EDITORS:-4}
+PASSWORD=soak-test-pass-5521
+REVIEWER_PASSWORD=soak-review-pass-7730
+for tool in wrk curl node; do
+  command -v "$tool" >/dev/null || { echo "soak.sh: $tool is missing (bash scripts/install-deps.sh)" >&2; exit 2; }
+done
+[ -x "$VETTED" ] || { echo "soak.sh: $VETTED is not built (make)" >&2; exit 2; }
+
+tmp=$(mktemp -d -p "${TMPDIR:-/tmp}" vetted-soak.XXXXXX)
+db="$tmp/site.db"
+pid=""
+jobs_=()
+cleanup() {
+  for j in "${jobs_[@]}"; do kill "$j" 2>/dev/null || true; done
+  if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+"$VETTED" import "$SITE" --db "$db" -q
+printf '%s\n' "$REVIEWER_PASSWORD" |
+  "$VETTED" user add reviewer@example.org --role reviewer --person priya-nair --password-stdin --db "$db" >/dev/null
+for i in $(seq -w 1 "$EDITORS"); do
+  printf '%s\n' "$PASSWORD" |
+    "$VETTED" user add "ed$i@example.org" --role writer,editor --password-stdin --db "$db" >/dev/null
+done
+cache=()
+[ -n "${CACHE_MB:-}" ] && cache=(--cache-mb "$CACHE_MB")
+"$VETTED" serve --db "$db" --listen 127.0.0.1:0 --feedback-rate 100000000 --feedback-burst 100000000 \
+  --access-log false "${cache[@]}" 2>"$tmp/serve.log" &
+pid=$!
+base=""
+for _ in $(seq 1 100); do
+  base=$(sed -n 's|.*listening on \(http://127\.0\.0\.1:[0-9]*\)/.*|\1|p' "$tmp/serve.log" | head -n 1)
+  [ -n "$base" ] && curl -sf -o /dev/null "$base/healthz" && break
+  base=""
+  sleep 0.1
+done
+[ -n "$base" ] || { cat "$tmp/serve.log" >&2; exit 1; }
+curl -s "$base/sitemap.xml" | grep -o '<loc>[^<]*</loc>' |
+  sed -e 's|<loc>[a-z]*://[^/]*||' -e 's|</loc>||' >"$tmp/urls.txt"
+article=$(grep -m1 -E '^/[^/]+/.+/$' "$tmp/urls.txt")
+cat >"$tmp/feedback.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = '{"article":"$article","helpful":false,"category":"other","comment":"soak"}'
+function delay() return 20 end
+function done(summary, latency, requests)
+  io.write(string.format("feedback=%d non_2xx=%d errors=%d\n", summary.requests, summary.errors.status,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
+end
+LUA
+
+echo "machine: $(nproc) cores; load average before: $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%Y-%m-%dT%H:%MZ)"
+echo "soak: ${SOAK_SECONDS}s, warm-up ${WARMUP}s; $READERS reader connections over $(wc -l <"$tmp/urls.txt") pages," \
+  "$FEEDBACK feedback connections, $EDITORS editors; a sample every ${SAMPLE}s"
+URLS="$tmp/urls.txt" wrk -t1 -c"$READERS" -d"${SOAK_SECONDS}s" --timeout 10s -s bench/wrk/percentiles.lua "$base" \
+  >"$tmp/readers.txt" &
+jobs_+=($!)
+wrk -t1 -c"$FEEDBACK" -d"${SOAK_SECONDS}s" --timeout 10s -s "$tmp/feedback.lua" "$base/api/feedback" \
+  >"$tmp/feedback.txt" &
+jobs_+=($!)
+node bench/newsroom-editors.mjs "$base/" "$EDITORS" "$SOAK_SECONDS" "$PASSWORD" reviewer@example.org \
+  "$REVIEWER_PASSWORD" >"$tmp/editors.json" &
+jobs_+=($!)
+
+start=$(date +%s)
+printf '%8s %10s %6s\n' seconds rss_kb fds >"$tmp/samples.txt"
+while :; do
+  now=$(( $(date +%s) - start ))
+  [ "$now" -ge "$SOAK_SECONDS" ] && break
+  rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
+  fds=$(ls "/proc/$pid/fd" | wc -l)
+  printf '%8d %10d %6d\n' "$now" "$rss" "$fds" >>"$tmp/samples.txt"
+  sleep "$SAMPLE"
+done
+for j in "${jobs_[@]}"; do wait "$j"; done
+jobs_=()
+
+cat "$tmp/samples.txt"
+echo "readers: $(cat "$tmp/readers.txt" | grep '^requests=')"
+echo "feedback: $(grep '^feedback=' "$tmp/feedback.txt")"
+echo "editors: $(cat "$tmp/editors.json")"
+failed=0
+line=$(grep '^requests=' "$tmp/readers.txt")
+for field in connect_errors read_errors write_errors timeouts non_2xx; do
+  n=$(grep -oP "$field=\K[0-9]+" <<<"$line")
+  [ "$n" = 0 ] || { echo "soak.sh: readers $field=$n" >&2; failed=1; }
+done
+fb=$(grep '^feedback=' "$tmp/feedback.txt")
+[ "$(grep -oP 'non_2xx=\K[0-9]+' <<<"$fb")" = 0 ] && [ "$(grep -oP ' errors=\K[0-9]+' <<<"$fb")" = 0 ] ||
+  { echo "soak.sh: feedback failed: $fb" >&2; failed=1; }
+node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  process.exit(r.errors === 0 && r.saves > 0 ? 0 : 1)' "$tmp/editors.json" ||
+  { echo "soak.sh: editors failed" >&2; failed=1; }
+# Growth: the first minute after the warm-up against the last minute.
+awk -v warm="$WARMUP" -v end="$SOAK_SECONDS" '
+  NR == 1 { next }
+  $1 >= warm && $1 < warm + 60 { br += $2; bf += $3; nb++ }
+  $1 >= end - 60 && $1 >= warm + 60 { lr += $2; lf += $3; nl++ }
+  END {
+    if (nb == 0 || nl == 0) { print "growth: the run is too short to compare (warm-up + 2 minutes needed)"; exit 0 }
+    gr = (lr / nl) / (br / nb) - 1; gf = (lf / nl) / (bf / nb) - 1
+    printf "growth after warm-up: resident memory %+.1f%% (%.0f -> %.0f MB), open files %+.1f%% (%.0f -> %.0f)\n",
+      gr * 100, br / nb / 1024, lr / nl / 1024, gf * 100, bf / nb, lf / nl
+    exit (gr > 0.10 || gf > 0.10) ? 1 : 0
+  }' "$tmp/samples.txt" || { echo "soak.sh: memory or open files grew by more than 10%" >&2; failed=1; }
+if grep -qiE 'abort|assert|sanitizer' "$tmp/serve.log"; then
+  echo "soak.sh: the server logged:" >&2; grep -iE 'abort|assert|sanitizer' "$tmp/serve.log" | head -5 >&2; failed=1
+fi
+[ "$failed" = 0 ] && echo "soak.sh: ok"
+exit "$failed"
