@@ -281,6 +281,11 @@ class Store {
   // The shared state of the sign-in throttle and the feedback rate limit
   // (store/limits.h); nullptr when the backend has none. Owned by the store.
   virtual LimitStore* Limits() { return nullptr; }
+
+  // True after a write failed for lack of space (kExhausted: the disk holding
+  // the database is full) until a write commits again. Cheap (an atomic
+  // load); any thread. Backends that cannot tell say false.
+  virtual bool OutOfSpace() const { return false; }
 };
 
 }  // namespace vetted::store
