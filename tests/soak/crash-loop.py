@@ -427,7 +427,8 @@ def main():
         counts = acks.counts()
         print(f"restart {k}: serving after {took * 1000:.0f} ms; acknowledged so far "
               + ", ".join(f"{v} {kind}" for kind, v in sorted(counts.items()))
-              + ("; " + "; ".join(found) if found else "; all present, chain intact, integrity ok"), flush=True)
+              + ("; " + "; ".join(found) if found else "; all present, chain intact"
+                 + ("" if args.db else ", integrity ok")), flush=True)
         if found:
             break
 
