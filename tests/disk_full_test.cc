@@ -18,6 +18,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <set>
 #include <string>
 #include <thread>
@@ -179,6 +180,29 @@ TEST_F(DiskFull, WritesAre503ReadsGoOnNothingIsCorruptAndWritesComeBack) {
   EXPECT_EQ(refused.status, 503) << refused.body;
   EXPECT_NE(refused.head.find("Retry-After: "), std::string::npos) << refused.head;
   EXPECT_NE(refused.body.find("disk is full"), std::string::npos) << refused.body;
+
+  // The editor's form: 503, an alert that says so, and the text typed still in the form.
+  Reply edit = Http(port, "GET", "/admin/articles/" + std::to_string(id) + "/edit",
+                    "Cookie: " + writer.cookie() + "\r\n");
+  ASSERT_EQ(edit.status, 200) << edit.body.substr(0, 300);
+  auto field = [&edit](const std::string& name) {
+    std::smatch m;
+    std::regex_search(edit.body, m, std::regex("name=\"" + name + "\"[^>]*value=\"([^\"]*)\""));
+    return m.size() > 1 ? m[1].str() : std::string();
+  };
+  Reply form = Http(port, "POST", "/admin/articles/" + std::to_string(id) + "/edit",
+                    "Cookie: " + writer.cookie() + "\r\nContent-Type: application/x-www-form-urlencoded\r\n",
+                    testing::FormEncode({{"csrf", field("csrf")},
+                                         {"base_revision", field("base_revision")},
+                                         {"title", "Full disk"},
+                                         {"description", "About a full disk."},
+                                         {"authors", "maya-okafor"},
+                                         {"body", "Typed in the editor while the disk was full."},
+                                         {"action", "save"}}));
+  EXPECT_EQ(form.status, 503) << form.body.substr(0, 500);
+  EXPECT_NE(form.head.find("Retry-After: "), std::string::npos) << form.head;
+  EXPECT_NE(form.body.find("disk is full"), std::string::npos) << form.body.substr(0, 500);
+  EXPECT_NE(form.body.find("Typed in the editor while the disk was full."), std::string::npos);
 
   // Reads go on: a cached page, an uncached one, search, the newsroom's own reads, /healthz.
   EXPECT_EQ(Http(port, "GET", kFlagship).status, 200);
