@@ -4,7 +4,7 @@ LISTEN ?= 127.0.0.1:8080
 DB ?= vetted.db
 STAMP := $(BUILD)/.deps-installed
 
-.PHONY: all vetted deps test demo bench clean format
+.PHONY: all vetted deps test demo bench soak clean format
 all: vetted
 
 $(STAMP): scripts/install-deps.sh $(wildcard e2e/package.json)
@@ -29,6 +29,14 @@ demo: vetted
 
 bench: vetted
 	bash bench/build-vs-hugo.sh
+
+# The long runs of docs/reliability.md. CRASH_RESTARTS: SIGKILL restarts of the crash loop (50);
+# CRASH_DB: a store address for it (default: a new SQLite file), e.g. postgresql:///postgres?host=DIR.
+CRASH_RESTARTS ?= 50
+CRASH_DB ?=
+soak: vetted
+	python3 tests/soak/crash-loop.py --vetted $(BUILD)/vetted --restarts $(CRASH_RESTARTS) \
+	  $(if $(CRASH_DB),--db '$(CRASH_DB)')
 
 format:
 	clang-format -i $$(find src tests fuzz bench -name "*.cc" -o -name "*.h" | grep -v node_modules)

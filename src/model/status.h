@@ -17,6 +17,7 @@ enum class Code {
   kConflict,   // the operation clashes with existing state
   kInternal,   // a bug: should never reach a user
   kForbidden,  // the caller may not do this (a newsroom rule refuses it; HTTP 403)
+  kExhausted,  // no space left: the disk holding the database is full; nothing was written (HTTP 503, retry)
 };
 
 // Status: kOk or a code with a human message. Cheap to copy when ok.
@@ -31,6 +32,7 @@ class Status {
   static Status Internal(std::string m) { return Status(Code::kInternal, std::move(m)); }
   static Status Forbidden(std::string m) { return Status(Code::kForbidden, std::move(m)); }
   static Status Conflict(std::string m) { return Status(Code::kConflict, std::move(m)); }
+  static Status Exhausted(std::string m) { return Status(Code::kExhausted, std::move(m)); }
 
   bool ok() const { return code_ == Code::kOk; }
   Code code() const { return code_; }

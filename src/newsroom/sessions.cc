@@ -456,7 +456,9 @@ Result<Session> Accounts::Resolve(std::string_view token) {
     return Status::NotFound("the account is disabled");
   }
   if (record->last_seen != now) {
-    if (Status s = store_.TouchSession(hash, now); !s.ok() && s.code() != Code::kNotFound) return s;
+    // A full disk leaves last_seen as it was: the session goes on (reads work; writes say why not).
+    Status s = store_.TouchSession(hash, now);
+    if (!s.ok() && s.code() != Code::kNotFound && s.code() != Code::kExhausted) return s;
   }
   return MakeSession(*account, "", record->csrf);
 }

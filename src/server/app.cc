@@ -294,6 +294,17 @@ void App::Impl::SawStore(const Status& status) {
   }
 }
 
+bool App::Impl::SawSpace() {
+  bool full = store.OutOfSpace();
+  if (store_full.exchange(full) != full && log) {
+    log(full ? "disk full: a write to the database failed for lack of space (SQLITE_FULL, no space left on "
+               "the device): writes answer 503 with Retry-After until space is freed; pages and search are "
+               "still served"
+             : std::string("disk space again: a write to the database succeeded, writes work again"));
+  }
+  return full;
+}
+
 bool App::Impl::StoreDown(bool look_again) {
   if (look_again) SawStore(store.Generation().status());
   return store_down.load(std::memory_order_acquire);
@@ -352,6 +363,7 @@ Result<std::unique_ptr<App>> App::Open(store::Store& store, const AppOptions& op
   }
   Impl* raw = impl.get();
   raw->router.SetStoreHealth([raw](bool look_again) { return raw->StoreDown(look_again); });
+  raw->router.SetStoreFull([raw] { return raw->SawSpace(); });
   impl->queue = std::make_unique<FeedbackQueue>(
       [raw](const std::vector<store::NewFeedback>& batch) { return raw->store.AddFeedback(batch); },
       std::max<size_t>(1, options.feedback_batch));
@@ -384,6 +396,7 @@ Result<std::unique_ptr<App>> App::Open(store::Store& store, const AppOptions& op
       if (raw->stopping) break;
       if (!waited && raw->poll_cv.wait_for(lock, wait(), [raw] { return raw->stopping; })) break;
       lock.unlock();
+      raw->SawSpace();  // logs when writes work again after a full disk
       // The newsroom's scheduled publications and unpublications, once a
       // second at most; what one publishes is served by the Reload below.
       if (raw->articles && !raw->store_down.load() &&

@@ -182,7 +182,11 @@ Response App::Impl::FeedbackStored(bool api, bool foreign, const std::string& ur
     message = "unknown revision \"" + revision + "\": the article at " + url +
               " never had it. Reload the page and send your feedback again.";
   } else {
-    if (log) log("feedback: " + id.status().message());
+    // A full disk is logged once (App::Impl::SawSpace), not at every post.
+    if (id.status().code() == Code::kExhausted)
+      SawSpace();
+    else if (log)
+      log("feedback: " + id.status().message());
     message = "Your feedback could not be saved just now. Please try again in a moment.";
   }
   return FeedbackError(api, FeedbackReasonStatus(reason), message, url, foreign);

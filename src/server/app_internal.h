@@ -166,6 +166,11 @@ struct App::Impl {
   // `look_again` (after a failure: rare while the database is up, and while
   // it is down requests are refused before they reach a handler).
   bool StoreDown(bool look_again);
+  // The database was out of space at the last look (store::Store::OutOfSpace:
+  // a write failed for lack of disk space, none has committed since). The
+  // router and the poller look; SawSpace logs the change, once each way.
+  std::atomic<bool> store_full{false};
+  bool SawSpace();
 
   std::mutex reload_mu;  // held by App::Reload throughout
   std::mutex poll_mu;

@@ -114,6 +114,30 @@ Response Unavailable(std::string_view path) {
   return res;
 }
 
+// A write refused because the database's disk is full: JSON for the APIs, text otherwise.
+Response StoreFull(std::string_view path, Response&& res) {
+  constexpr std::string_view kText =
+      "The site's disk is full, so nothing was saved. Pages can still be read. Please try again in a few "
+      "minutes; the site's operators have been told.";
+  if (res.status != 503) {
+    res = Response{};
+    res.status = 503;
+    if (util::StartsWith(path, "/api/") || util::StartsWith(path, "/admin/api/")) {
+      res.headers.emplace_back("Content-Type", "application/json");
+      res.body = "{\"error\":\"store_full\",\"message\":\"" + std::string(kText) + "\"}";
+    } else {
+      res = PlainResponse(503, kText);
+    }
+    res.headers.emplace_back("Cache-Control", "no-store");
+  }
+  bool has_retry = false;
+  for (const auto& [name, value] : res.headers)
+    has_retry = has_retry || util::EqualsIgnoreCase(name, "Retry-After");
+  if (!has_retry) res.headers.emplace_back("Retry-After", "30");
+  res.route = "store_full";
+  return std::move(res);
+}
+
 }  // namespace
 
 uint8_t MethodBit(std::string_view method) {
@@ -316,8 +340,11 @@ void Router::Handle(Request&& req, Respond respond) const {
   }
   if (uses_store) {
     // A failure of the database while the handler ran: say so as a 503 the client may retry.
-    respond = [down = store_down_, path = found.match.path, inner = std::move(respond)](Response&& res) {
+    // Or of a disk too full for the write: a 503 that says so and when to try again.
+    respond = [down = store_down_, full = store_full_, path = found.match.path,
+               inner = std::move(respond)](Response&& res) {
       if (res.status >= 500 && down(true)) return inner(Unavailable(path));
+      if (res.status >= 500 && full && full()) return inner(StoreFull(path, std::move(res)));
       inner(std::move(res));
     };
   }

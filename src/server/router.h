@@ -24,7 +24,10 @@
 //      otherwise fills Request::actor and Request::csrf;
 //   8. a route that needs the database while it is unreachable (see
 //      SetStoreHealth) -> 503 "unavailable" with Retry-After;
-//   9. calls the handler, which must call `respond` exactly once.
+//   9. calls the handler, which must call `respond` exactly once; a 5xx
+//      answer of a route that needs the database becomes 503 "unavailable"
+//      when the database is down, or 503 "store_full" (Retry-After) when
+//      it is out of space (SetStoreFull).
 //
 // Thread safety: Add only before the first Handle/Find/BodyLimit; after that
 // the table is read-only and those may be called from any number of threads.
@@ -141,6 +144,11 @@ class Router {
   // answer becomes that 503 when a fresh look finds the database down;
   // everything else (pages, assets, /healthz) is served as usual.
   void SetStoreHealth(std::function<bool(bool look_again)> down) { store_down_ = std::move(down); }
+  // Whether the database is out of space (store::Store::OutOfSpace; the App
+  // logs the change). A 5xx answer of a route that needs the database, while
+  // it is, becomes 503 "store_full" with Retry-After and a message that says
+  // so (a handler's own 503 keeps its body and gains the Retry-After).
+  void SetStoreFull(std::function<bool()> full) { store_full_ = std::move(full); }
 
   // The outcome of steps 1-6 for a request: the route and its match, or the
   // refusal to send.
@@ -169,6 +177,7 @@ class Router {
   RouterOptions options_;
   Gate gate_;
   std::function<bool(bool)> store_down_;
+  std::function<bool()> store_full_;
   std::vector<Route> routes_;
   std::vector<int> rank_;  // per route: higher is more specific
 };

@@ -280,3 +280,67 @@ TEST(Router, BearerMatches) {
 
 }  // namespace
 }  // namespace vetted::server
+
+namespace vetted::server {
+namespace {
+
+// While the store is out of space (SetStoreFull), a 5xx of a route that needs
+// the database becomes a 503 that says the disk is full, with Retry-After; a
+// handler's own 503 keeps its body; other answers, and routes that do not need
+// the database, are untouched; nothing changes once there is room again.
+TEST(RouterStoreFull, A5xxOfAStoreRouteBecomesA503WithRetryAfter) {
+  Router router;
+  auto answer = [](int status, std::string body) {
+    return [status, body](Request&&, const PathMatch&, Respond respond) {
+      Response res;
+      res.status = status;
+      res.body = body;
+      respond(std::move(res));
+    };
+  };
+  ASSERT_TRUE(
+      router.Add({kPost, "/api/feedback", Access::kPublic, 1024, answer(500, "store failed"), 0, true}).ok());
+  ASSERT_TRUE(router.Add({kPost, "/api/own", Access::kPublic, 1024, answer(503, "own words"), 0, true}).ok());
+  ASSERT_TRUE(router.Add({kPost, "/form", Access::kPublic, 1024, answer(500, "store failed"), 0, true}).ok());
+  ASSERT_TRUE(router.Add({kPost, "/fine", Access::kPublic, 1024, answer(201, "stored"), 0, true}).ok());
+  ASSERT_TRUE(router.Add({kGet, "/page", Access::kPublic, kNoBody, answer(500, "render failed")}).ok());
+  bool full = true;
+  router.SetStoreHealth([](bool) { return false; });
+  router.SetStoreFull([&full] { return full; });
+  auto call = [&router](std::string method, std::string target) {
+    Response out;
+    Request req;
+    req.method = std::move(method);
+    req.target = std::move(target);
+    router.Handle(std::move(req), [&out](Response res) { out = std::move(res); });
+    return out;
+  };
+
+  Response api = call("POST", "/api/feedback");
+  EXPECT_EQ(api.status, 503);
+  EXPECT_EQ(api.route, "store_full");
+  EXPECT_EQ(api.Header("Retry-After"), "30");
+  EXPECT_EQ(api.Header("Content-Type"), "application/json");
+  EXPECT_NE(api.body.find("\"error\":\"store_full\""), std::string::npos) << api.body;
+  EXPECT_NE(api.body.find("disk is full"), std::string::npos) << api.body;
+
+  Response own = call("POST", "/api/own");
+  EXPECT_EQ(own.status, 503);
+  EXPECT_EQ(own.body, "own words");
+  EXPECT_EQ(own.Header("Retry-After"), "30");
+
+  Response form = call("POST", "/form");
+  EXPECT_EQ(form.status, 503);
+  EXPECT_NE(form.body.find("disk is full"), std::string::npos) << form.body;
+
+  EXPECT_EQ(call("POST", "/fine").status, 201);
+  EXPECT_EQ(call("GET", "/page").status, 500);  // does not need the database
+
+  full = false;
+  Response later = call("POST", "/api/feedback");
+  EXPECT_EQ(later.status, 500);
+  EXPECT_EQ(later.body, "store failed");
+}
+
+}  // namespace
+}  // namespace vetted::server

@@ -298,6 +298,11 @@ class Store {
     (void)out;
     return false;
   }
+
+  // True after a write failed for lack of space (kExhausted: the disk holding
+  // the database is full) until a write commits again. Cheap (an atomic
+  // load); any thread. Backends that cannot tell say false.
+  virtual bool OutOfSpace() const { return false; }
 };
 
 }  // namespace vetted::store

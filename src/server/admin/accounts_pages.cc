@@ -118,6 +118,8 @@ int HttpStatus(const Status& s) {
       return 404;
     case Code::kConflict:
       return 409;
+    case Code::kExhausted:  // the disk is full; the router adds Retry-After
+      return 503;
     default:
       return 500;
   }

@@ -30,6 +30,9 @@ Response FromStatus(const Status& s) {
       return Error(400, "bad_request", s.message());
     case Code::kConflict:
       return Error(409, "conflict", s.message());
+    case Code::kExhausted:  // the router adds Retry-After
+      return Error(503, "store_full",
+                   "the server's disk is full: nothing was saved; try again in a few minutes");
     default:
       return Error(500, "internal", "the newsroom's store failed; try again");
   }

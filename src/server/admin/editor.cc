@@ -88,9 +88,18 @@ int HttpStatus(const Status& s) {
       return 400;
     case Code::kConflict:
       return 409;
+    case Code::kExhausted:  // the router adds Retry-After
+      return 503;
     default:
       return 500;
   }
+}
+
+// Why a save failed, for the editor's alert; the text stays in the form.
+std::string NotStoredWhy(const Status& s) {
+  if (s.code() == Code::kExhausted)
+    return "the server's disk is full. Your text is still in the form below: save again in a few minutes.";
+  return s.message();
 }
 
 std::string StateWords(std::string_view state) {
@@ -728,7 +737,7 @@ Response PostEdit(Editor& ed, const Request& req, const PathMatch& match, bool p
     source = base_rev->source;
   Result<newsroom::Saved> saved = ed.articles.Save(req.actor, *id, source, base, v.major);
   if (!saved.ok()) {
-    v.alert = "Not saved: " + saved.status().message();
+    v.alert = "Not saved: " + NotStoredWhy(saved.status());
     return EditorResponse(ed, HttpStatus(saved.status()), req, &*rec, v);
   }
   if (saved->conflict) {
@@ -770,7 +779,7 @@ Response PostNew(Editor& ed, const Request& req) {
   }
   Result<newsroom::Created> c = ed.articles.Create(req.actor, v.path, source);
   if (!c.ok()) {
-    v.alert = "Not created: " + c.status().message();
+    v.alert = "Not created: " + NotStoredWhy(c.status());
     return EditorResponse(ed, HttpStatus(c.status()), req, nullptr, v);
   }
   return SavedRedirect(ed, c->id, "saved", c->revision);

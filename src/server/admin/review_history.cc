@@ -100,6 +100,9 @@ Response StatusPage(const Request& req, const Status& s, std::string_view route)
       return Refuse(req, 400, s.message(), route);
     case Code::kConflict:
       return Refuse(req, 409, s.message(), route);
+    case Code::kExhausted:  // the router adds Retry-After
+      return Refuse(req, 503, "The server's disk is full, so nothing was saved. Try again in a few minutes.",
+                    route);
     default:
       return Refuse(req, 500, "the newsroom's store failed; try again", route);
   }

@@ -102,7 +102,9 @@ std::vector<Result<int64_t>> PostgresStore::AddFeedback(const std::vector<NewFee
     return tx.Commit();
   }();
   if (!status.ok()) {
-    Status io = status.code() == Code::kIo ? status : Status::Io(status.message());
+    Status io = status.code() == Code::kIo || status.code() == Code::kExhausted
+                    ? status
+                    : Status::Io(status.message());
     results.assign(batch.size(), io);
   }
   return results;

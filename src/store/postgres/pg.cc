@@ -37,6 +37,8 @@ Status ResultError(PGconn* conn, PGresult* result, std::string_view sql) {
   if (message.empty()) message = Trimmed(PQerrorMessage(conn));
   std::string out = "postgresql: " + FirstLine(sql) + ": " + message;
   if (state != nullptr && *state != '\0') out += std::string(" [") + state + "]";
+  // disk_full: the database server has no room for the write (HTTP 503 with the newsroom's message).
+  if (state != nullptr && std::string_view(state) == "53100") return Status::Exhausted(out);
   return Status::Io(out);
 }
 

@@ -1,5 +1,6 @@
 #include "store/sqlite/db.h"
 
+#include <cerrno>
 #include <mutex>
 #include <unordered_map>
 
@@ -18,6 +19,30 @@ struct StatementRegistry {
 StatementRegistry& Registry() {
   static StatementRegistry* registry = new StatementRegistry();
   return *registry;
+}
+
+// The flags of WatchSpace, by connection; looked up on errors only.
+struct SpaceWatch {
+  std::mutex mu;
+  std::unordered_map<sqlite3*, std::atomic<bool>*> flags;
+};
+
+SpaceWatch& Watches() {
+  static SpaceWatch* watch = new SpaceWatch();
+  return *watch;
+}
+
+// The error of `db` as a Status: kExhausted (and the watcher told) when the
+// disk is full, else kIo.
+Status ErrorStatus(sqlite3* db, std::string message) {
+  if (!sqlite::OutOfSpace(db)) return Status::Io(std::move(message));
+  SpaceWatch& watch = Watches();
+  {
+    std::lock_guard lock(watch.mu);
+    auto it = watch.flags.find(db);
+    if (it != watch.flags.end()) it->second->store(true, std::memory_order_release);
+  }
+  return Status::Exhausted(message + " (SQLITE_FULL: no space left on the database's disk)");
 }
 
 }  // namespace
@@ -47,7 +72,24 @@ sqlite3_stmt* CachedStatement(sqlite3* db, const char* sql) {
 namespace sqlite {
 
 Status SqlError(sqlite3* db, std::string_view what) {
-  return Status::Io("sqlite: " + std::string(what) + ": " + sqlite3_errmsg(db));
+  return ErrorStatus(db, "sqlite: " + std::string(what) + ": " + sqlite3_errmsg(db));
+}
+
+bool OutOfSpace(sqlite3* db) {
+  int code = sqlite3_extended_errcode(db);
+  if ((code & 0xff) == SQLITE_FULL) return true;
+  if ((code & 0xff) != SQLITE_IOERR) return false;
+  int err = sqlite3_system_errno(db);
+  return err == ENOSPC || err == EDQUOT;
+}
+
+void WatchSpace(sqlite3* db, std::atomic<bool>* flag) {
+  SpaceWatch& watch = Watches();
+  std::lock_guard lock(watch.mu);
+  if (flag != nullptr)
+    watch.flags[db] = flag;
+  else
+    watch.flags.erase(db);
 }
 
 Status Exec(sqlite3* db, const char* sql) {
@@ -55,7 +97,7 @@ Status Exec(sqlite3* db, const char* sql) {
   if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
     std::string message = err != nullptr ? err : sqlite3_errmsg(db);
     sqlite3_free(err);
-    return Status::Io(std::string("sqlite: ") + message);
+    return ErrorStatus(db, std::string("sqlite: ") + message);
   }
   return Status::Ok();
 }
@@ -97,6 +139,7 @@ void CloseConnection(sqlite3* db) {
     }
   }
   for (auto& [sql, stmt] : cache) sqlite3_finalize(stmt);
+  WatchSpace(db, nullptr);
   sqlite3_close_v2(db);
 }
 

@@ -4,6 +4,7 @@
 
 #include <sqlite3.h>
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -12,8 +13,18 @@
 
 namespace vetted::store::sqlite {
 
-// kIo "sqlite: <what>: <sqlite message>".
+// kIo "sqlite: <what>: <sqlite message>"; kExhausted when the last error of
+// `db` was for lack of space (see OutOfSpace).
 Status SqlError(sqlite3* db, std::string_view what);
+
+// Whether the last error of `db` says the disk is full: SQLITE_FULL, or an
+// I/O error whose errno is ENOSPC or EDQUOT (growing the WAL index, an fsync).
+bool OutOfSpace(sqlite3* db);
+
+// Sets *flag whenever an error of `db` is OutOfSpace (SqlError, Exec); the
+// flag must outlive the connection, or be unwatched (flag nullptr) before it
+// goes (CloseConnection unwatches). Clearing it is the owner's business.
+void WatchSpace(sqlite3* db, std::atomic<bool>* flag);
 
 // Runs one or more statements that return no rows.
 Status Exec(sqlite3* db, const char* sql);

@@ -246,9 +246,22 @@ SqliteStore::SqliteStore(const std::string& path, const SqliteOptions& options, 
       readers_(path, options.durable, kMaxReaders),
       accounts_(&writer_mu_, writer_, &readers_),
       limits_(&writer_mu_, writer_, &readers_),
-      workflow_(MakeSqliteWorkflow(&writer_mu_, writer_, &readers_, clock_)) {}
+      workflow_(MakeSqliteWorkflow(&writer_mu_, writer_, &readers_, clock_)) {
+  WatchSpace(writer_, &out_of_space_);
+  // Any commit of the writer (a transaction or a single statement) means
+  // there was room again. The hook runs before the commit is final; a commit
+  // that then fails for lack of space sets the flag again (SqlError).
+  sqlite3_commit_hook(
+      writer_,
+      [](void* flag) {
+        static_cast<std::atomic<bool>*>(flag)->store(false, std::memory_order_release);
+        return 0;
+      },
+      &out_of_space_);
+}
 
 SqliteStore::~SqliteStore() {
+  sqlite3_commit_hook(writer_, nullptr, nullptr);
   CloseConnection(writer_);
 }
 
@@ -355,7 +368,9 @@ std::vector<Result<int64_t>> SqliteStore::AddFeedback(const std::vector<NewFeedb
   if (status.ok()) status = AddFeedbackLocked(writer_, batch, results);
   if (status.ok()) status = tx.Commit();
   if (!status.ok()) {
-    Status io = status.code() == Code::kIo ? status : Status::Io(status.message());
+    Status io = status.code() == Code::kIo || status.code() == Code::kExhausted
+                    ? status
+                    : Status::Io(status.message());
     results.assign(batch.size(), io);
   }
   return results;

@@ -4,6 +4,7 @@
 
 #include <sqlite3.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -122,6 +123,9 @@ class SqliteStore : public Store, public RowAccess {
   AccountStore* Accounts() override { return &accounts_; }
   LimitStore* Limits() override { return &limits_; }
   WorkflowStore* Workflow() override { return workflow_.get(); }
+  // Set by a write that failed for lack of space, cleared by the next commit
+  // of the writer connection (its commit hook).
+  bool OutOfSpace() const override { return out_of_space_.load(std::memory_order_acquire); }
 
   // Rows for copying a site between backends (rows.cc).
   Result<std::unique_ptr<RowReader>> BeginRowRead() override;
@@ -139,6 +143,7 @@ class SqliteStore : public Store, public RowAccess {
   SqliteAccounts accounts_;
   SqliteLimits limits_;
   std::unique_ptr<WorkflowStore> workflow_;  // shares writer_mu_, writer_ and readers_
+  std::atomic<bool> out_of_space_{false};
 };
 
 // Store::Load's reads on `db`, inside the caller's transaction.
