@@ -406,6 +406,17 @@ TEST_F(ServeTest, TheBodyLimitIsAskedBeforeTheBodyIsRead) {
       // Refused instead of 100 Continue: the client never sends the body.
       {"expect continue over",
        "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 9\r\nExpect: 100-continue\r\n\r\n", 413},
+      // Only the heads are sent: the answer comes without the server waiting
+      // for a body (were it waiting, the connection would close at the body
+      // timeout without an answer).
+      {"a declared gigabyte, head only",
+       "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 1073741824\r\n\r\n", 413},
+      {"a declared gigabyte on a route taking no body",
+       "GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 1073741824\r\n\r\n", 413},
+      {"chunked, one byte over at its second chunk's size line (its data never sent)",
+       "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n4\r\n", 413},
+      {"chunked, a chunk of 4 GB declared",
+       "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nffffffff\r\n", 413},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);
