@@ -3,6 +3,7 @@
 #include "server/page_cache.h"
 
 #include <gtest/gtest.h>
+#include <malloc.h>
 
 #include <atomic>
 #include <string>
@@ -49,6 +50,30 @@ TEST(PageCacheTest, APageCountsItsBodiesKeyAndBookkeeping) {
             bytes + gz.body->gzip->size() + gz.body->gzip_head->size());
   // The compressor's buffer (sized for the input) is not kept.
   EXPECT_LT(gz.body->gzip->capacity(), 1000u);
+}
+
+// The estimate against what glibc's malloc says is in use: pages as the
+// server makes them (rendered HTML grown by appends, a compressed form, a
+// long key, related URLs), counted within 10% of the heap they take.
+TEST(PageCacheTest, TheCountMatchesWhatMallocHolds) {
+  PageCache cache(size_t{1} << 30);
+  const size_t before = mallinfo2().uordblks;
+  for (int i = 0; i < 400; ++i) {
+    std::string key = "/section/subsection/an-article-with-a-long-slug-" + std::to_string(i) + "/";
+    std::string html;
+    for (int line = 0; line < 600; ++line)
+      html += "<p>Line " + std::to_string(line * 7919 % 1000 + i) + " of an article about sleep.</p>\n";
+    std::vector<std::string> related;
+    for (int r = 0; r < 5; ++r)
+      related.push_back("/section/related-article-number-" + std::to_string(r) + "/");
+    CachedPage page{
+        MakeBody(std::move(html), key, BodyOptions{}, i % 2 ? Encodings::kGzip : Encodings::kBrotli),
+        std::move(related), false};
+    ASSERT_TRUE(cache.Put(key, std::move(page)));
+  }
+  const double held = static_cast<double>(mallinfo2().uordblks - before);
+  EXPECT_NEAR(static_cast<double>(cache.bytes()) / held, 1.0, 0.10)
+      << "counted " << cache.bytes() << ", malloc holds " << held;
 }
 
 TEST(PageCacheTest, EvictsTheLeastRecentlyUsedToStayWithinTheBudget) {
