@@ -38,7 +38,7 @@ trap cleanup EXIT
 
 status_kb() { awk -v f="$1:" '$1 == f {print $2}' "/proc/$pid/status"; }
 mb() { awk -v k="$1" 'BEGIN {printf "%.0f", k / 1024}'; }
-metric() { awk -v m="$1" '$1 == m {printf "%.0f", $2}' "$work/metrics"; }
+metric() { awk -v m="$1" '$1 == m {v = $2} END {printf "%.0f", v + 0}' "$work/metrics"; }
 
 echo "database: $DB; machine: $(nproc) cores; $(date -u +%Y-%m-%dT%H:%MZ); binary: $VETTED"
 for budget in "${budgets[@]}"; do
