@@ -36,6 +36,7 @@ struct ServeArgs {
   std::string listen = server::kDefaultListen;
   int threads = server::ServeOptions{}.threads;
   bool no_cache = !server::AppOptions{}.cache;
+  size_t cache_mb = server::AppOptions{}.cache_bytes >> 20;  // the page cache's budget in MiB
   double feedback_per_minute = server::AppOptions{}.feedback_per_minute;
   double feedback_burst = server::AppOptions{}.feedback_burst;
   size_t feedback_batch = server::AppOptions{}.feedback_batch;

@@ -84,6 +84,11 @@ const std::vector<Subcommand>& Table() {
              ->envname("VETTED_THREADS");
          c.add_flag("--no-cache", a.serve.no_cache, "Render every page on every request (for measuring)")
              ->envname("VETTED_NO_CACHE");
+         c.add_option("--cache-mb", a.serve.cache_mb,
+                      "Most MiB the page cache holds (pages with their compressed forms); past it the least "
+                      "recently used pages are dropped and rendered again when asked for")
+             ->envname("VETTED_CACHE_MB")
+             ->check(CLI::Range(size_t{1}, size_t{1} << 20));
          c.add_option("--feedback-rate", a.serve.feedback_per_minute, "Feedback posts per minute per client")
              ->envname("VETTED_FEEDBACK_RATE");
          c.add_option("--feedback-burst", a.serve.feedback_burst, "Feedback posts a client may send at once")

@@ -176,6 +176,7 @@ int RunServe(const ServeArgs& args) {
   if (!store) return 2;
   server::AppOptions app_options;
   app_options.cache = !args.no_cache;
+  app_options.cache_bytes = args.cache_mb << 20;
   app_options.feedback_per_minute = args.feedback_per_minute;
   app_options.feedback_burst = args.feedback_burst;
   app_options.feedback_batch = args.feedback_batch;

@@ -321,6 +321,7 @@ Result<std::unique_ptr<App>> App::Open(store::Store& store, const AppOptions& op
   auto start = std::chrono::steady_clock::now();
   Result<std::shared_ptr<const Content>> content = LoadContent(store, impl->RenderOptions(), *options.clock);
   if (!content.ok()) return content.status();
+  (*content)->cache.Configure(options.cache_bytes, impl->cache_counters);
   impl->content = std::move(*content);
   if (impl->log) {
     char line[160];
@@ -333,6 +334,9 @@ Result<std::unique_ptr<App>> App::Open(store::Store& store, const AppOptions& op
     metrics->Add("vetted_cache_hits_total", "", 0, "Responses served from the page cache");
     metrics->Add("vetted_cache_misses_total", "", 0,
                  "Pages rendered (or files read) because they were not cached");
+    metrics->Add(
+        "vetted_cache_evictions_total", "", 0,
+        "Pages dropped from the page cache to keep it within its budget (rendered again when asked)");
     metrics->Add("vetted_feedback_total", "result=\"accepted\"", 0,
                  "Feedback posts accepted (stored) and rejected, by reason");
     metrics->Add("vetted_reloads_total", "", 0, "Content reloads after an import");
@@ -467,6 +471,9 @@ Status App::Reload() {
       impl_->log("reload failed, still serving the previous content: " + content.status().message());
     return content.status();
   }
+  // A full load starts with an empty cache; UpdateContent's took the
+  // previous budget (set again here all the same).
+  (*content)->cache.Configure(impl_->options.cache_bytes, impl_->cache_counters);
   std::shared_ptr<const Content> old;
   {
     std::lock_guard<std::mutex> lock(impl_->content_mu);

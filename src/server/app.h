@@ -52,8 +52,16 @@ class Metrics;
 
 // Each default here is the one default: the CLI's ServeArgs (cli/commands.h)
 // takes its own from it.
+// The page cache's default budget (AppOptions::cache_bytes, `vetted serve
+// --cache-mb`); docs/serving.md says why this size.
+inline constexpr size_t kDefaultCacheBytes = size_t{256} << 20;
+
 struct AppOptions {
   bool cache = true;  // false: render every page on every request (to measure rendering)
+  // The most the page cache holds (pages with their compressed forms, keys
+  // and bookkeeping, server/page_cache.h); past it the least recently used
+  // pages are dropped and rendered again when next asked for.
+  size_t cache_bytes = kDefaultCacheBytes;
   // How often the poller asks Store::Generation (one indexed read of the
   // meta row, a few microseconds): short, so that an import is served within
   // milliseconds of its commit.

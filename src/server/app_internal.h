@@ -26,6 +26,7 @@
 #include "server/app.h"
 #include "server/feedback.h"
 #include "server/metrics.h"
+#include "server/page_cache.h"
 #include "server/responder.h"
 #include "server/router.h"
 #include "server/server.h"
@@ -35,16 +36,6 @@ namespace vetted::server {
 
 constexpr size_t kRelatedCount = 5;  // "Related articles" per article page
 inline constexpr std::chrono::seconds kScheduledEvery{1};
-
-// A page in the cache, with what it was rendered from besides the content.
-struct CachedPage {
-  std::shared_ptr<const CachedBody> body;
-  // An article page: the URLs Store::Related answered when it was rendered.
-  std::vector<std::string> related;
-  // Carried over from an earlier generation: Related is asked again on the
-  // first hit (the index's answer may have changed with any import).
-  bool verify = false;
-};
 
 // Everything one content generation serves. Built once by LoadContent or
 // UpdateContent, then read-only except for the page cache (its own lock).
@@ -72,8 +63,9 @@ struct Content {
   // a published article: they stay sections whatever articles go.
   std::shared_ptr<const std::set<std::string>> file_folders;
 
-  mutable std::shared_mutex cache_mu;
-  mutable std::unordered_map<std::string, CachedPage> cache;  // by URL path
+  // By URL path (and "\n404"); its budget and counters are set by App
+  // before the generation is served (UpdateContent: taken from `previous`).
+  mutable PageCache cache;
 };
 
 // Loads the store's published content and prepares it for serving.
@@ -154,6 +146,9 @@ struct App::Impl {
   // Cache hits, counted here (one atomic add per request) and added to
   // `metrics` when /metrics is read.
   std::atomic<uint64_t> cache_hits{0}, hits_reported{0};
+  // Evictions of every generation's page cache (PageCache::Configure).
+  std::shared_ptr<PageCacheCounters> cache_counters = std::make_shared<PageCacheCounters>();
+  std::atomic<uint64_t> evictions_reported{0};
   std::atomic<bool> warm{false};  // the search index's word lists are ready (see WarmSearch)
   // The database could not be reached at the last look (the poller looks at
   // every reload; Router::SetStoreHealth). Pages are served from memory

@@ -29,20 +29,15 @@ Response App::Impl::Page(const Request& req, const Content& c, const std::string
   // page's first request pays only for the encoding it takes.
   Encodings wanted = WantedEncoding(req);
   if (options.cache) {
-    std::shared_lock<std::shared_mutex> lock(c.cache_mu);
-    if (auto hit = c.cache.find(path); hit != c.cache.end()) {
-      CachedPage page = hit->second;
-      lock.unlock();
-      if (!page.verify || StillRelated(path, page.related)) {
-        cache_hits.fetch_add(1, std::memory_order_relaxed);  // to metrics when scraped
-        if (!page.body->Has(wanted) || page.verify) {
-          if (!page.body->Has(wanted)) page.body = WithEncoding(*page.body, wanted);
-          page.verify = false;
-          std::unique_lock<std::shared_mutex> write(c.cache_mu);
-          c.cache[path] = page;
-        }
-        return BodyResponse(req, *page.body, 200, is_static ? "static" : "page");
+    if (std::optional<CachedPage> page = c.cache.Get(path);
+        page && (!page->verify || StillRelated(path, page->related))) {
+      cache_hits.fetch_add(1, std::memory_order_relaxed);  // to metrics when scraped
+      if (!page->body->Has(wanted) || page->verify) {
+        if (!page->body->Has(wanted)) page->body = WithEncoding(*page->body, wanted);
+        page->verify = false;
+        c.cache.Refresh(path, page->body);
       }
+      return BodyResponse(req, *page->body, 200, is_static ? "static" : "page");
     }
   }
   Count("vetted_cache_misses_total", "", "Pages rendered (or files read) because they were not cached");
@@ -58,10 +53,7 @@ Response App::Impl::Page(const Request& req, const Content& c, const std::string
   }
   BodyOptions policy{.immutable = path.rfind("/assets/", 0) == 0, .last_modified = c.last_modified};
   std::shared_ptr<const CachedBody> body = MakeBody(std::move(*bytes), path, policy, wanted);
-  if (options.cache) {
-    std::unique_lock<std::shared_mutex> lock(c.cache_mu);
-    c.cache[path] = CachedPage{body, std::move(related), false};
-  }
+  if (options.cache) c.cache.Put(path, CachedPage{body, std::move(related), false});
   return BodyResponse(req, *body, 200, is_static ? "static" : "page");
 }
 
@@ -75,10 +67,8 @@ bool App::Impl::StillRelated(const std::string& url, const std::vector<std::stri
 Response App::Impl::NotFound(const Request& req, const Content& c) {
   const std::string key = "\n404";  // cannot collide with a URL path
   std::shared_ptr<const CachedBody> body;
-  {
-    std::shared_lock<std::shared_mutex> lock(c.cache_mu);
-    if (auto hit = c.cache.find(key); hit != c.cache.end()) body = hit->second.body;
-  }
+  if (options.cache)
+    if (std::optional<CachedPage> hit = c.cache.Get(key)) body = hit->body;
   if (!body) {
     Result<std::string> bytes = c.renderer->Render("404.html");
     if (!bytes.ok()) {
@@ -87,10 +77,7 @@ Response App::Impl::NotFound(const Request& req, const Content& c) {
       return res;
     }
     body = MakeBody(std::move(*bytes), "404.html", BodyOptions{.last_modified = c.last_modified});
-    if (options.cache) {
-      std::unique_lock<std::shared_mutex> lock(c.cache_mu);
-      c.cache.emplace(key, CachedPage{body, {}, false});
-    }
+    if (options.cache) c.cache.Put(key, CachedPage{body, {}, false});
   }
   Response res = BodyResponse(req, *body, 404, "not_found");
   return res;
@@ -188,11 +175,15 @@ Response App::Impl::MetricsPage(const Content& c) {
                  "Content generation being served");
     metrics->Set("vetted_articles", "", static_cast<double>(c.site.articles.size()),
                  "Published articles served");
-    {
-      std::shared_lock<std::shared_mutex> lock(c.cache_mu);
-      metrics->Set("vetted_cache_entries", "", static_cast<double>(c.cache.size()),
-                   "Pages in the page cache");
-    }
+    uint64_t evictions = cache_counters->evictions.load(std::memory_order_relaxed);
+    metrics->Add(
+        "vetted_cache_evictions_total", "", evictions - evictions_reported.exchange(evictions),
+        "Pages dropped from the page cache to keep it within its budget (rendered again when asked)");
+    metrics->Set("vetted_cache_entries", "", static_cast<double>(c.cache.size()), "Pages in the page cache");
+    metrics->Set("vetted_cache_bytes", "", static_cast<double>(c.cache.bytes()),
+                 "Bytes the page cache holds (pages, compressed forms, keys, bookkeeping)");
+    metrics->Set("vetted_cache_budget_bytes", "", static_cast<double>(c.cache.budget()),
+                 "The page cache's budget (vetted serve --cache-mb)");
     text = metrics->Prometheus();
   }
   return FreshResponse(200, "text/plain; version=0.0.4; charset=utf-8", std::move(text), kCacheNever,

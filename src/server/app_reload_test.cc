@@ -86,7 +86,7 @@ class UpdateContentTest : public ::testing::Test {
 
   void Cache(const std::string& path, std::vector<std::string> related = {}) {
     auto body = std::make_shared<CachedBody>();
-    previous_->cache[path] = CachedPage{body, std::move(related), false};
+    previous_->cache.Put(path, CachedPage{body, std::move(related), false});
   }
 
   util::FixedClock clock_{1'780'000'000};
@@ -122,11 +122,11 @@ TEST_F(UpdateContentTest, KeepsOnlyTheCachedPagesNoChangeReaches) {
   std::shared_ptr<const Content> next = Update();
   ASSERT_TRUE(next);
   std::set<std::string> kept;
-  for (const auto& [path, page] : next->cache) kept.insert(path);
+  next->cache.ForEach([&](const std::string& path, const CachedPage&) { kept.insert(path); });
   EXPECT_EQ(kept, (std::set<std::string>{"/sleep/snoring/", "/files/note.txt"}));
-  EXPECT_EQ(next->cache.at("/sleep/snoring/").body, previous_->cache.at("/sleep/snoring/").body);
-  EXPECT_TRUE(next->cache.at("/sleep/snoring/").verify) << "Related is asked again on the first hit";
-  EXPECT_FALSE(next->cache.at("/files/note.txt").verify);
+  EXPECT_EQ(next->cache.Peek("/sleep/snoring/")->body, previous_->cache.Peek("/sleep/snoring/")->body);
+  EXPECT_TRUE(next->cache.Peek("/sleep/snoring/")->verify) << "Related is asked again on the first hit";
+  EXPECT_FALSE(next->cache.Peek("/files/note.txt")->verify);
 }
 
 TEST_F(UpdateContentTest, ARemovedArticleDropsThePagesThatLinkToIt) {
@@ -138,8 +138,8 @@ TEST_F(UpdateContentTest, ARemovedArticleDropsThePagesThatLinkToIt) {
   std::shared_ptr<const Content> next = Update();
   ASSERT_TRUE(next);
   EXPECT_EQ(next->site.articles.size(), 3u);
-  EXPECT_FALSE(next->cache.count("/sleep/dreams/"));
-  EXPECT_TRUE(next->cache.count("/sleep/snoring/"));
+  EXPECT_FALSE(next->cache.Contains("/sleep/dreams/"));
+  EXPECT_TRUE(next->cache.Contains("/sleep/snoring/"));
 }
 
 TEST_F(UpdateContentTest, RemovingALinkedArticleIsRefused) {
@@ -164,8 +164,8 @@ TEST_F(UpdateContentTest, FoldersComeAndGoAsLoadWouldFindThem) {
   EXPECT_EQ(SectionUrls(*next), SectionUrls(**fresh));
   EXPECT_EQ(SectionUrls(*next), (std::vector<std::string>{"/new/", "/new/deeper/", "/sleep/"}));
   EXPECT_EQ(next->site.sections[0].title, (*fresh)->site.sections[0].title);
-  EXPECT_FALSE(next->cache.count("/sleep/snoring/")) << "the navigation of every page may change";
-  EXPECT_TRUE(next->cache.count("/files/note.txt"));
+  EXPECT_FALSE(next->cache.Contains("/sleep/snoring/")) << "the navigation of every page may change";
+  EXPECT_TRUE(next->cache.Contains("/files/note.txt"));
 }
 
 TEST_F(UpdateContentTest, ADraftIsLeftToTheFullLoad) {

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <filesystem>
@@ -1055,6 +1056,79 @@ TEST_F(AppTest, MetricsCountCacheHitsAndFeedback) {
   EXPECT_TRUE(Has(text, "vetted_content_generation " + std::to_string(app_->generation()) + "\n")) << text;
   // Hits are added once: scraping again does not count them twice.
   EXPECT_TRUE(Has(MetricsText(), "vetted_cache_hits_total 2\n"));
+}
+
+// The value of a metric line "name value" in /metrics text (-1 when absent).
+double MetricValue(const std::string& text, const std::string& name) {
+  size_t at = text.find("\n" + name + " ");
+  return at == std::string::npos ? -1 : std::stod(text.substr(at + name.size() + 2));
+}
+
+// Bounded memory (docs/reliability.md): a site much larger than the page
+// cache's budget is served page after page, in every encoding and again after
+// an import: the cache holds at most its budget at every step, pages go and
+// come back, and every answer is the very page an App without a cache renders.
+TEST_F(AppTest, TheCacheStaysWithinItsBudgetAndServesTheSamePagesAfterEviction) {
+  store::ImportInput site = SmallSite(kCryingBody, kCryingFront, 150);
+  ASSERT_TRUE(store_->Import(site).ok());
+  AppOptions options;
+  options.cache_bytes = 128 * 1024;
+  ASSERT_NO_FATAL_FAILURE(Reopen(options));
+  AppOptions uncached;
+  uncached.cache = false;
+  uncached.reload_poll = std::chrono::hours(1);
+  Result<std::unique_ptr<App>> fresh = App::Open(*store_, uncached, nullptr, {});
+  ASSERT_TRUE(fresh.ok()) << fresh.status().message();
+  std::vector<std::string> urls = SitemapUrls(Get("/sitemap.xml").Body());
+  ASSERT_GT(urls.size(), 150u);
+  urls.push_back("/no-such-page/");
+  std::vector<std::pair<int, std::string>> want = Pages(**fresh, urls);
+  size_t total = 0;
+  for (const auto& [status, body] : want) total += body.size();
+  ASSERT_GT(total, 4 * options.cache_bytes) << "the site must not fit";
+
+  const Fields encodings[] = {{}, {{"Accept-Encoding", "gzip"}}, {{"Accept-Encoding", "br, gzip"}}};
+  double most = 0;
+  for (int round = 0; round < 2; ++round) {
+    if (round == 1) {  // an import between the rounds: a changed page is never served from before it
+      site.articles[2] = MakeArticle(site.articles[2].path, site.articles[2].url,
+                                     "title: Zebra 0\ndescription: About zebras.\nauthors: [wendy]\n"
+                                     "published: 2026-01-01\n",
+                                     "\nA changed zebra fact.\n", site.articles[2].search);
+      ASSERT_TRUE(store_->Import(site).ok());
+      ASSERT_TRUE(app_->Reload().ok());
+      ASSERT_TRUE((*fresh)->Reload().ok());
+      want = Pages(**fresh, urls);
+      ASSERT_TRUE(Has(want[std::find(urls.begin(), urls.end(), site.articles[2].url) - urls.begin()].second,
+                      "A changed zebra fact."));
+    }
+    for (size_t i = 0; i < urls.size(); ++i) {
+      const Fields& accept = encodings[(i + round) % 3];
+      Response res = Get(urls[i], accept);
+      ASSERT_EQ(res.status, want[i].first) << urls[i];
+      std::string body = res.Body();
+      std::string encoding = HeaderOf(res, "Content-Encoding");
+      if (encoding == "gzip") body = encode_testing::Gunzip(body).value_or("");
+      if (encoding == "br") body = encode_testing::Unbrotli(body, 1 << 20).value_or("");
+      EXPECT_EQ(body, want[i].second) << urls[i] << " (" << encoding << ")";
+      if (i % 10 == 0 || i + 1 == urls.size()) {
+        std::string text = MetricsText();
+        double bytes = MetricValue(text, "vetted_cache_bytes");
+        ASSERT_GT(bytes, 0) << text;
+        EXPECT_LE(bytes, options.cache_bytes) << urls[i];
+        most = std::max(most, bytes);
+      }
+    }
+  }
+  std::string text = MetricsText();
+  EXPECT_EQ(MetricValue(text, "vetted_cache_budget_bytes"), options.cache_bytes) << text;
+  EXPECT_GT(MetricValue(text, "vetted_cache_evictions_total"), 100) << text;
+  EXPECT_LT(MetricValue(text, "vetted_cache_entries"), urls.size() / 2) << text;
+  EXPECT_GT(most, options.cache_bytes / 2) << "the budget is used, not left empty";
+  // Pages evicted long ago are rendered again, the same bytes.
+  std::vector<std::pair<int, std::string>> again = Pages(*app_, urls);
+  for (size_t i = 0; i < urls.size(); ++i) EXPECT_EQ(again[i], want[i]) << urls[i];
+  EXPECT_LE(MetricValue(MetricsText(), "vetted_cache_bytes"), options.cache_bytes);
 }
 
 TEST_F(AppTest, HealthzReportsTheGeneration) {

@@ -278,14 +278,17 @@ Result<std::shared_ptr<const Content>> UpdateContent(const Content& previous, co
           BuildContent(*c, std::move(known), options, clock, phase, check_only ? &*check_only : nullptr);
       !s.ok())
     return s;
-  {
-    std::shared_lock<std::shared_mutex> lock(previous.cache_mu);
-    c->cache.reserve(previous.cache.size());
-    for (const auto& [path, page] : previous.cache) {
-      if (!KeepPage(*c, delta, path, page)) continue;
-      CachedPage& kept = c->cache.emplace(path, page).first->second;
-      kept.verify = kept.verify || c->articles.count(path);  // Related may answer otherwise now
-    }
+  // The pages no change reaches, in the previous order of use, within the
+  // same budget.
+  c->cache.Configure(previous.cache.budget(), previous.cache.counters());
+  std::vector<std::pair<std::string, CachedPage>> kept;  // most recently used first
+  previous.cache.ForEach([&](const std::string& path, const CachedPage& page) {
+    if (KeepPage(*c, delta, path, page)) kept.emplace_back(path, page);
+  });
+  for (auto it = kept.rbegin(); it != kept.rend(); ++it) {
+    it->second.verify =
+        it->second.verify || c->articles.count(it->first);  // Related may answer otherwise now
+    c->cache.Put(it->first, std::move(it->second));
   }
   phase("cache");
   return std::shared_ptr<const Content>(std::move(c));

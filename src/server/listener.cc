@@ -67,10 +67,12 @@ using SignalSet = net::basic_signal_set<Executor>;
 constexpr auto kFirstRequestTimeout = std::chrono::seconds(10);  // new connection to its first request
 constexpr auto kHeaderTimeout = std::chrono::seconds(10);        // first byte of a head to its end
 constexpr auto kBodyTimeout = std::chrono::seconds(10);          // a whole request body
-constexpr auto kIdleTimeout = std::chrono::seconds(60);          // keep-alive wait for the next request
-constexpr auto kWriteTimeout = std::chrono::seconds(30);         // one response
-constexpr auto kLingerTimeout = std::chrono::seconds(2);         // draining input after a closing response
-constexpr auto kShutdownGrace = std::chrono::seconds(5);         // in-flight work allowed after a stop
+// The answer when ServeOptions::bodies_in_flight is reached.
+constexpr std::string_view kBusy = "too many request bodies being received at once; try again";
+constexpr auto kIdleTimeout = std::chrono::seconds(60);   // keep-alive wait for the next request
+constexpr auto kWriteTimeout = std::chrono::seconds(30);  // one response
+constexpr auto kLingerTimeout = std::chrono::seconds(2);  // draining input after a closing response
+constexpr auto kShutdownGrace = std::chrono::seconds(5);  // in-flight work allowed after a stop
 constexpr auto kShutdownPoll = std::chrono::milliseconds(20);
 constexpr auto kAcceptRetryDelay = std::chrono::milliseconds(100);  // after EMFILE and the like
 constexpr auto kSweepInterval = std::chrono::milliseconds(250);     // deadline checks
@@ -195,6 +197,17 @@ class Server {
     if (!options_.body_limit) return kMaxBodyBytes;
     return std::min(options_.body_limit(method, target), kMaxRouteBodyBytes);
   }
+  // Counts `n` more body bytes being received; false (nothing counted) when
+  // that would pass ServeOptions::bodies_in_flight.
+  bool ReserveBody(size_t n) {
+    const size_t cap = options_.bodies_in_flight;
+    size_t now = bodies_in_flight_.load(std::memory_order_relaxed);
+    do {
+      if (cap != 0 && (n > cap || now > cap - n)) return false;
+    } while (!bodies_in_flight_.compare_exchange_weak(now, now + n, std::memory_order_relaxed));
+    return true;
+  }
+  void ReleaseBody(size_t n) { bodies_in_flight_.fetch_sub(n, std::memory_order_relaxed); }
   bool logging() const { return options_.access_log && static_cast<bool>(log_); }
   void Log(const std::string& line) {
     std::lock_guard<std::mutex> lock(log_mu_);
@@ -217,6 +230,7 @@ class Server {
   std::unique_ptr<SignalSet> signals_;
   std::unique_ptr<Timer> retry_;  // accept retry
   std::unique_ptr<Timer> drain_;
+  std::atomic<size_t> bodies_in_flight_{0};  // ReserveBody
   size_t next_worker_ = 0;
   std::atomic<bool> stopping_{false};
   Clock::time_point stop_started_{};  // written before stopping_ is published
@@ -230,6 +244,7 @@ class Session : public std::enable_shared_from_this<Session> {
     server_.live_sessions.fetch_add(1, std::memory_order_relaxed);
   }
   ~Session() {
+    ReleaseBody();
     worker_.sessions.erase(this);
     server_.live_sessions.fetch_sub(1, std::memory_order_release);
   }
@@ -264,6 +279,16 @@ class Session : public std::enable_shared_from_this<Session> {
   void Dispatch();
   void Deliver(Response&& res);
   void Fail(int status, std::string_view message);
+  // The body bytes this request counts against ServeOptions::bodies_in_flight.
+  bool ReserveBody(size_t n) {
+    if (!server_.ReserveBody(n)) return false;
+    reserved_ += n;
+    return true;
+  }
+  void ReleaseBody() {
+    server_.ReleaseBody(reserved_);
+    reserved_ = 0;
+  }
   bool SerializeHead();
   void Write();
   void OnWritten(const ErrorCode& ec);
@@ -285,6 +310,7 @@ class Session : public std::enable_shared_from_this<Session> {
   ChunkedDecoder chunked_;
   std::string body_;
   uint64_t body_left_ = 0;
+  size_t reserved_ = 0;  // ReserveBody
   bool continue_sent_ = true;
   // The request being answered.
   bool is_head_ = false;
@@ -354,6 +380,8 @@ void Session::StartBody() {
   size_t limit = server_.BodyLimit(head_.method, head_.target);
   if (head_.framing == BodyFraming::kLength && head_.content_length > limit)
     return Fail(413, "request body too large");
+  if (head_.framing == BodyFraming::kLength && !ReserveBody(static_cast<size_t>(head_.content_length)))
+    return Fail(503, kBusy);
   deadline_ = worker_.now + kBodyTimeout;
   body_left_ = head_.content_length;
   chunked_ = ChunkedDecoder(limit);
@@ -374,6 +402,7 @@ void Session::ReadBody() {
     ParseResult r = chunked_.Feed(data, used, body_);
     Consume(used);
     if (r.state == ParseState::kError) return Fail(r.status, r.message);
+    if (body_.size() > reserved_ && !ReserveBody(body_.size() - reserved_)) return Fail(503, kBusy);
     if (r.state == ParseState::kComplete) return Dispatch();
   }
   if (!continue_sent_) return SendContinue();
@@ -410,6 +439,7 @@ void Session::ReadMore(void (Session::*next)()) {
 }
 
 void Session::Dispatch() {
+  ReleaseBody();  // received: the handler has it now
   state_ = State::kHandling;
   deadline_ = kNever;
   is_head_ = head_.method == "HEAD";
@@ -457,8 +487,10 @@ void Session::Fail(int status, std::string_view message) {
     log_path_ = "-";
     started_ = Clock::now();
   }
+  ReleaseBody();
   is_head_ = false;
   res_ = PlainResponse(status, message);
+  if (status == 503) res_.headers.emplace_back("Retry-After", "1");
   res_.route = "bad_request";
   close_after_ = true;
   Write();
@@ -589,6 +621,7 @@ void Session::Linger() {
 }
 
 void Session::Close() {
+  ReleaseBody();
   if (state_ == State::kClosed) return;
   state_ = State::kClosed;
   deadline_ = kNever;

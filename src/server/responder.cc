@@ -34,12 +34,14 @@ void AddEncoding(CachedBody& body, Encodings e) {
   if (e == Encodings::kGzip && !body.gzip_tried) {
     body.gzip_tried = true;
     if (auto gz = Gzip(bytes); gz && gz->size() < bytes.size()) {
+      gz->shrink_to_fit();  // the compressor's buffer was sized for the input: kept, it would double the page
       body.gzip = std::make_shared<const std::string>(std::move(*gz));
       body.gzip_head = HeadBlock(body, "gzip");
     }
   } else if (e == Encodings::kBrotli && !body.br_tried) {
     body.br_tried = true;
     if (auto br = Brotli(bytes, kBrotliQuality); br && br->size() < bytes.size()) {
+      br->shrink_to_fit();
       body.br = std::make_shared<const std::string>(std::move(*br));
       body.br_head = HeadBlock(body, "br");
     }
@@ -84,6 +86,9 @@ std::shared_ptr<const CachedBody> MakeBody(std::string bytes, std::string_view p
   body->brotli = options.brotli;
   body->etag = "\"" + util::Sha256Hex(bytes).substr(0, kEtagHex) + "\"";
   body->compressible = mime.compressible && bytes.size() >= kMinCompressSize;
+  // A rendered page grew by appends: up to twice its size in capacity, held
+  // as long as the page is cached (and counted against the cache's budget).
+  if (bytes.capacity() - bytes.size() > bytes.size() / 16) bytes.shrink_to_fit();
   body->identity = std::make_shared<const std::string>(std::move(bytes));
   body->identity_head = HeadBlock(*body, "");
   if (wanted == Encodings::kBrotli && !body->brotli) wanted = Encodings::kGzip;

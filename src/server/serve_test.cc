@@ -406,6 +406,17 @@ TEST_F(ServeTest, TheBodyLimitIsAskedBeforeTheBodyIsRead) {
       // Refused instead of 100 Continue: the client never sends the body.
       {"expect continue over",
        "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 9\r\nExpect: 100-continue\r\n\r\n", 413},
+      // Only the heads are sent: the answer comes without the server waiting
+      // for a body (were it waiting, the connection would close at the body
+      // timeout without an answer).
+      {"a declared gigabyte, head only",
+       "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 1073741824\r\n\r\n", 413},
+      {"a declared gigabyte on a route taking no body",
+       "GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 1073741824\r\n\r\n", 413},
+      {"chunked, one byte over at its second chunk's size line (its data never sent)",
+       "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n4\r\n", 413},
+      {"chunked, a chunk of 4 GB declared",
+       "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nffffffff\r\n", 413},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);
@@ -418,6 +429,63 @@ TEST_F(ServeTest, TheBodyLimitIsAskedBeforeTheBodyIsRead) {
       EXPECT_EQ(r.body.find("POST /echo"), std::string::npos);  // the handler never ran
     }
   }
+  StopAndJoin(control);
+}
+
+// ServeOptions::bodies_in_flight: the bodies being received at once, over
+// every connection, are capped; a request that would pass the cap is answered
+// 503 before its body is read, and what a request held is given back once its
+// handler has it or its connection goes.
+TEST_F(ServeTest, BodiesBeingReceivedAtOnceAreCapped) {
+  ServeControl control;
+  ServeOptions opts;
+  opts.bodies_in_flight = 100;
+  opts.body_limit = [](std::string_view, std::string_view target) -> size_t {
+    return target.substr(0, target.find('?')) == "/echo" ? 80 : 0;
+  };
+  int port = Start(&control, opts);
+  ASSERT_GT(port, 0);
+  const std::string head80 =
+      "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 80\r\nExpect: 100-continue\r\n\r\n";
+  const std::string body30(30, 'b');
+  const std::string post30 = "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 30\r\n\r\n" + body30;
+  const std::string chunked30 =
+      "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n1e\r\n" + body30 + "\r\n0\r\n\r\n";
+  Client a(port);
+  a.Send(head80);
+  ASSERT_EQ(a.Read().status, 100);  // its 80 bytes are counted from here
+  a.Send(std::string(10, 'a'));
+  for (const std::string& request : {post30, chunked30}) {
+    Client b(port);
+    b.Send(request);
+    HttpResponse r = b.Read();
+    EXPECT_EQ(r.status, 503) << request;
+    EXPECT_EQ(r.headers["retry-after"], "1");
+    EXPECT_EQ(r.headers["connection"], "close");
+    EXPECT_EQ(r.body.find("POST /echo"), std::string::npos) << "the handler never ran";
+  }
+  a.Send(std::string(70, 'a'));
+  HttpResponse done = a.Read();
+  EXPECT_EQ(done.status, 200);
+  EXPECT_NE(done.body.find(std::string(80, 'a')), std::string::npos);
+  {
+    Client c(port);  // a's bytes were given back when its handler got them
+    c.Send(post30);
+    EXPECT_EQ(c.Read().status, 200);
+  }
+  {
+    Client d(port);
+    d.Send(head80);
+    ASSERT_EQ(d.Read().status, 100);
+  }  // gone without its body: given back once the server sees the connection close
+  int status = 0;
+  for (int i = 0; i < 100 && status != 200; ++i) {
+    if (i > 0) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    Client e(port);
+    e.Send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 80\r\n\r\n" + std::string(80, 'e'));
+    status = e.Read().status;
+  }
+  EXPECT_EQ(status, 200);
   StopAndJoin(control);
 }
 

@@ -166,6 +166,12 @@ struct ServeOptions {
   // for every request. Never above kMaxRouteBodyBytes (http_parse.h). Called on
   // the worker threads: must be thread-safe.
   std::function<size_t(std::string_view method, std::string_view target)> body_limit;
+  // The most bytes of request bodies being received at once, over every
+  // connection (a body counts from its head until its handler is called): a
+  // request whose declared Content-Length would pass it is answered 503 with
+  // Retry-After before its body is read; a chunked body, once what it has
+  // sent would. 0 = no cap. Bounds the memory many slow uploads could hold.
+  size_t bodies_in_flight = size_t{128} << 20;
   // The operator's listener: every request is marked Request::ops_listener,
   // and the start line reads "ops listening on http://...".
   bool ops_listener = false;
