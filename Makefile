@@ -3,8 +3,15 @@ BUILD ?= build
 LISTEN ?= 127.0.0.1:8080
 DB ?= vetted.db
 STAMP := $(BUILD)/.deps-installed
+# make test's second run: the same tests built with AddressSanitizer + UBSan (docs/reliability.md, Sanitizers).
+ASAN_BUILD ?= build-asan
+# Not run under ASan, each with its reason in docs/reliability.md: style checks (compiler-independent), and
+# the tests listed there.
+ASAN_EXCLUDE ?= ^$$
+ASAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:strict_string_checks=1:detect_stack_use_after_return=0 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
-.PHONY: all vetted deps test demo bench clean format
+.PHONY: all vetted deps test test-asan fuzz demo bench clean format
 all: vetted
 
 $(STAMP): scripts/install-deps.sh $(wildcard e2e/package.json)
@@ -21,11 +28,25 @@ vetted: $(BUILD)/build.ninja
 
 test: vetted
 	cd $(BUILD) && ctest --output-on-failure -j2
+	$(MAKE) test-asan
+
+$(ASAN_BUILD)/build.ninja: CMakeLists.txt $(STAMP)
+	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Asan -DVETTED_SANITIZE=ON \
+	      -DCMAKE_CXX_FLAGS_ASAN="-O1 -g1" -DCMAKE_C_FLAGS_ASAN="-O1 -g1"
+
+test-asan: $(ASAN_BUILD)/build.ninja
+	nice -n 10 cmake --build $(ASAN_BUILD) -j2
+	cd $(ASAN_BUILD) && $(ASAN_ENV) ctest --output-on-failure -j2 -LE '^style$$' -E '$(ASAN_EXCLUDE)'
 
 demo: vetted
 	$(BUILD)/vetted import demo --db $(DB)
 	LISTEN=$(LISTEN) bash scripts/demo-accounts.sh $(BUILD)/vetted $(DB)
 	$(BUILD)/vetted serve --db $(DB) --listen $(LISTEN)
+
+# Every libFuzzer target (fuzz/README.md) for FUZZ_SECONDS each; fails on a crash, leak or timeout.
+FUZZ_SECONDS ?= 60
+fuzz:
+	FUZZ_SECONDS=$(FUZZ_SECONDS) bash scripts/fuzz.sh
 
 bench: vetted
 	bash bench/build-vs-hugo.sh
@@ -34,4 +55,4 @@ format:
 	clang-format -i $$(find src tests fuzz bench -name "*.cc" -o -name "*.h" | grep -v node_modules)
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD)
