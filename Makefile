@@ -8,7 +8,7 @@ ASAN_BUILD ?= build-asan
 # Not run under ASan, each with its reason in docs/reliability.md: style checks (compiler-independent), and
 # the tests listed there.
 ASAN_EXCLUDE ?= ^$$
-ASAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:strict_string_checks=1:detect_stack_use_after_return=0 \
+ASAN_ENV := ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
 .PHONY: all vetted deps test test-asan fuzz demo bench clean format
@@ -26,9 +26,13 @@ $(BUILD)/build.ninja: CMakeLists.txt $(STAMP)
 vetted: $(BUILD)/build.ninja
 	cmake --build $(BUILD)
 
+# SANITIZE=0 skips the second run (e.g. while bisecting a plain failure).
+SANITIZE ?= 1
 test: vetted
 	cd $(BUILD) && ctest --output-on-failure -j2
+ifneq ($(SANITIZE),0)
 	$(MAKE) test-asan
+endif
 
 $(ASAN_BUILD)/build.ninja: CMakeLists.txt $(STAMP)
 	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Asan -DVETTED_SANITIZE=ON \
