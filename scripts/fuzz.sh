@@ -5,7 +5,7 @@
 # grows past 2 GB; the input is kept in build-fuzz/artifacts/. See fuzz/README.md.
 #   FUZZ_SECONDS=300 make fuzz            FUZZ_TARGETS="app api" make fuzz
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 SECS=${FUZZ_SECONDS:-60}
 BUILD=${FUZZ_BUILD:-build-fuzz}
 TARGETS=${FUZZ_TARGETS:-"markup yaml bib http feedback form image cookie diff auth import api app"}
