@@ -213,6 +213,10 @@ Result<ReferenceImport> Library::ImportReferences(const Actor& actor, std::strin
   if (!MayChangeLibrary(actor, LibraryPart::kReferences))
     return Status::Forbidden("only writers and editors may import references");
   const std::string file = name.empty() ? "pasted text" : std::string(name);
+  // references.json holds only UTF-8 (JSON); a BibTeX or RIS file in another
+  // encoding would otherwise fail when written.
+  if (util::ValidUtf8Length(text) < 0)
+    return Status::Invalid(file + ": not UTF-8 text (save the file as UTF-8 and import it again)");
   std::vector<Diagnostic> diagnostics;
   std::vector<Reference> refs;
   BibFormat format = FormatOf(text, name);

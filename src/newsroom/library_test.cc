@@ -157,6 +157,19 @@ TEST_F(LibraryTest, ABrokenFileNamesItsLineAndChangesNothing) {
   EXPECT_EQ(AuditCount(), 0u);
 }
 
+// A BibTeX or RIS file in Latin-1 (not UTF-8) threw from inside the
+// transaction when its reference was written as JSON: now refused by name.
+TEST_F(LibraryTest, AFileThatIsNotUtf8IsRefused) {
+  for (const char* name : {"refs.bib", "refs.ris", ""}) {
+    std::string text = std::string(name) == "refs.ris" ? "TY  - JOUR\nID  - m1\nTI  - Caf\xe9\nER  - \n"
+                                                       : "@article{m1, title={Caf\xe9 and sleep}, year=2020}";
+    Result<ReferenceImport> r = library_->ImportReferences(kWendy, text, name);
+    ASSERT_EQ(r.status().code(), Code::kInvalid) << name;
+    EXPECT_NE(r.status().message().find("not UTF-8"), std::string::npos) << r.status().message();
+  }
+  EXPECT_EQ(AuditCount(), 0u);
+}
+
 TEST(CslJsonItem, RoundTripsThroughTheParser) {
   Reference r;
   r.id = "x";

@@ -959,7 +959,10 @@ Result<std::string> PageRenderer::StaticSearchPage(const SearchIndexMeta& meta) 
   Data d;
   d.Reserve(24);
   m.NoindexHead(d, "Search");
-  m.AddSearchForm(d, SearchView());
+  // Named: AddSearchForm refers to view.query (Ref), which must outlive Render
+  // (a temporary here was read after its end: ASan, stack-use-after-scope).
+  const SearchView view;
+  m.AddSearchForm(d, view);
   Flag(d, "static_search", true);
   Set(d, "search_docs", std::to_string(meta.docs));
   Set(d, "search_buckets", std::to_string(meta.buckets));

@@ -40,11 +40,11 @@ class Value {
   // the owner); setting a key again replaces its value for lookups.
   Value& Set(std::string_view key, Value v);
   const Value* Get(std::string_view key, uint64_t hash) const;
-  void Reserve(size_t fields) { fields_.reserve(fields); }
+  void Reserve(size_t fields);
 
   // Lists.
   Value& Append();  // a new object item
-  void Append(Value v) { items_.push_back(std::move(v)); }
+  void Append(Value v);
   const std::vector<Value>& items() const { return items_; }
   bool empty_list() const { return kind_ == Kind::kList && items_.empty(); }
 
@@ -58,10 +58,20 @@ class Value {
 };
 
 struct Value::Field {
+  // A constructor, not an aggregate: clang 14 (fuzz/) has no parenthesized
+  // aggregate initialisation for Set's emplace_back; one move of the value.
+  Field(uint64_t h, std::string_view k, Value&& v) : hash(h), key(k), value(std::move(v)) {}
   uint64_t hash;
   std::string_view key;
   Value value;
 };
+// Defined here, where Field is complete (clang, which builds fuzz/, requires it for both).
+inline void Value::Reserve(size_t fields) {
+  fields_.reserve(fields);
+}
+inline void Value::Append(Value v) {
+  items_.push_back(std::move(v));
+}
 
 class Template {
  public:

@@ -5,6 +5,8 @@
 
 #include <memory>
 #include <mutex>
+#include <string>
+#include <utility>
 
 namespace vetted::server::admin {
 
@@ -57,7 +59,10 @@ Result<std::vector<ResizedImage>> ResizeImage(std::string_view bytes) {
   if (raw == nullptr)
     return Status::Invalid(VipsError("the image cannot be read (a damaged or partial file?)"));
   Image header(raw);
-  const int width = vips_image_get_width(header.get()), height = vips_image_get_height(header.get());
+  int width = vips_image_get_width(header.get()), height = vips_image_get_height(header.get());
+  // The thumbnails are turned upright (EXIF orientation): sizes are chosen
+  // from the upright picture's width.
+  if (vips_image_get_orientation_swap(header.get())) std::swap(width, height);
   if (width <= 0 || height <= 0 || static_cast<long long>(width) * height > kMaxImagePixels)
     return Status::Invalid("the image is too large: at most " + std::to_string(kMaxImagePixels / 1'000'000) +
                            " megapixels are taken");
@@ -65,6 +70,11 @@ Result<std::vector<ResizedImage>> ResizeImage(std::string_view bytes) {
   for (int w : kImageWidths)
     if (w <= width) widths.push_back(w);
   if (widths.empty()) widths.push_back(width);
+  // WebP cannot hold a side over kMaxWebpSide: a picture that would still be
+  // taller than that at its narrowest size is refused, not a server error.
+  if (static_cast<long long>(height) * widths.front() > static_cast<long long>(kMaxWebpSide) * width)
+    return Status::Invalid("the image is too tall for its width: resized, it would be over " +
+                           std::to_string(kMaxWebpSide) + " pixels high, more than WebP can hold");
   std::vector<ResizedImage> out;
   for (int w : widths) {
     VipsImage* thumb = nullptr;

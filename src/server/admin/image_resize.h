@@ -22,6 +22,8 @@ inline constexpr int kImageWidths[] = {480, 960, 1600};
 // The largest picture taken (pixels in all), so a small file that decodes
 // into a huge one costs little.
 inline constexpr long long kMaxImagePixels = 40'000'000;
+// WebP's largest side (pixels).
+inline constexpr int kMaxWebpSide = 16383;
 
 struct ResizedImage {
   int width = 0, height = 0;
@@ -35,7 +37,8 @@ std::string_view SniffImage(std::string_view bytes);
 // EXIF orientation) and makes one WebP (quality 80, metadata stripped) per
 // width above, narrowest first, each with its width and height (the aspect
 // ratio kept). kInvalid with a sentence for anything else: not one of those
-// formats, a file that does not decode, more than kMaxImagePixels.
+// formats, a file that does not decode, more than kMaxImagePixels, taller
+// than kMaxWebpSide at the narrowest size made.
 Result<std::vector<ResizedImage>> ResizeImage(std::string_view bytes);
 
 // The width and height an image file declares, as libvips reads it ({0, 0}

@@ -162,6 +162,9 @@ Response PostImages(Context& ctx, const Request& req) {
         ctx, req, 400,
         "Alternative text is required: say what the picture shows, for readers who cannot see it.");
   if (credit.empty()) return ImagesPage(ctx, req, 400, "A credit is required: say who made the picture.");
+  // The record is JSON, which holds only UTF-8 text (a browser always sends it).
+  if (util::ValidUtf8Length(alt) < 0 || util::ValidUtf8Length(credit) < 0)
+    return ImagesPage(ctx, req, 400, "The alternative text and the credit must be UTF-8 text.");
   if (file->body.size() > kMaxImageBytes)
     return ImagesPage(ctx, req, 400,
                       "The file is too large: at most " + std::to_string(kMaxImageBytes / (1024 * 1024)) +

@@ -333,6 +333,37 @@ TEST_F(LibraryPages, ImageUploadRefusals) {
   EXPECT_TRUE(FileText("library/images.json").empty());
 }
 
+// A picture too tall for WebP at its narrowest size (a 184-byte PNG of 1 x
+// 20,000 pixels) was a 500 "could not be encoded": it is the uploader's 400.
+TEST_F(LibraryPages, ATooTallImageIs400NotAServerError) {
+  std::string writer = SignIn("writer@x.org");
+  for (auto [w, h] : {std::pair{1, 20000}, {480, 17000}}) {
+    Response res = Post("/admin/library/images", writer,
+                        Multipart({{"csrf", csrf_, ""},
+                                   {"image", admin::SolidPng(w, h), "tall.png"},
+                                   {"alt", "A line", ""},
+                                   {"credit", "Ana", ""}}),
+                        true);
+    EXPECT_EQ(res.status, 400) << w << "x" << h;
+    EXPECT_NE(res.Body().find("too tall for its width"), std::string::npos);
+  }
+  EXPECT_TRUE(Audit().empty());
+  // Alternative text that is not UTF-8 (a hand-made request) threw when the
+  // record was written as JSON: now a 400.
+  Response latin1 = Post("/admin/library/images", writer,
+                         Multipart({{"csrf", csrf_, ""},
+                                    {"image", admin::SolidPng(40, 20), "x.png"},
+                                    {"alt", "Caf\xe9", ""},
+                                    {"credit", "Ana", ""}}),
+                         true);
+  EXPECT_EQ(latin1.status, 400);
+  EXPECT_NE(latin1.Body().find("UTF-8"), std::string::npos);
+  EXPECT_TRUE(Audit().empty());
+  auto wide = admin::ResizeImage(admin::SolidPng(3000, 1));  // only the height is limited
+  ASSERT_TRUE(wide.ok()) << wide.status().message();
+  EXPECT_EQ(wide->size(), 3u);
+}
+
 TEST_F(LibraryPages, EditorsEditPeopleWritersMayNot) {
   std::string writer = SignIn("writer@x.org");
   Response read = Get("/admin/library/people", writer);

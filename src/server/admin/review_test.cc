@@ -444,5 +444,17 @@ TEST(WordDiff, MarksChangedWordsAndCountsThem) {
   EXPECT_EQ(admin::DiffWords("a b", "a").html, "a<del> b</del>");
 }
 
+// diff_fuzz's invariant (dropping the <del> runs gives the new text): an
+// unchanged space between a deletion and an addition went into the <del> run
+// only, so the new text lost it (" x b" read "x b").
+TEST(WordDiff, AnUnchangedSpaceBetweenChangesStaysInBothTexts) {
+  admin::WordDiff d = admin::DiffWords("a b c", " x b c d");
+  EXPECT_EQ(d.html, "<del>a</del> <ins>x </ins>b c<ins> d</ins>");
+  EXPECT_EQ(d.added, 2u);
+  EXPECT_EQ(d.removed, 1u);
+  EXPECT_EQ(admin::DiffWords("Take one tablet", "Take two tablets").html,
+            "Take <del>one tablet</del><ins>two tablets</ins>");
+}
+
 }  // namespace
 }  // namespace vetted::server

@@ -65,8 +65,15 @@ WordDiff DiffWords(std::string_view from, std::string_view to) {
     }
     std::string& run = info.type == dtl::SES_DELETE ? del : ins;
     if (!pending_space.empty()) {
-      del += del.empty() ? "" : pending_space;
-      ins += ins.empty() ? "" : pending_space;
+      // The space is in both texts: inside the runs only when both go on
+      // (each keeps it), else shown as unchanged between them.
+      if (!del.empty() && !ins.empty()) {
+        del += pending_space;
+        ins += pending_space;
+      } else {
+        flush();
+        out.html += util::Escape(pending_space);
+      }
       pending_space.clear();
     }
     run += token;
