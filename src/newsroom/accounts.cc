@@ -102,6 +102,12 @@ Result<std::string> CheckEmail(std::string_view email) {
     if (c <= ' ' || c == 0x7f)
       return Status::Invalid("the email address \"" + std::string(email) +
                              "\" has a space or control character");
+  // RFC 5322's specials outside a quoted local part (which is not taken): no
+  // quotes, angle brackets, parentheses, brackets, commas, colons, semicolons
+  // or backslashes, so an address never breaks out of the markup or the mail
+  // header it is written into.
+  if (size_t bad = email.find_first_of("\"<>()[],;:\\"); bad != std::string_view::npos)
+    return Status::Invalid("the email address may not hold '" + std::string(1, email[bad]) + "'");
   size_t at = email.find('@');
   if (at == std::string_view::npos || at == 0 || at + 1 == email.size() ||
       email.find('@', at + 1) != std::string_view::npos)

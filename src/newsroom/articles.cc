@@ -89,8 +89,16 @@ Status CheckPath(const std::string& path) {
             path.find("..") == std::string::npos && path.find("//") == std::string::npos &&
             path.find('\\') == std::string::npos && !util::EndsWith(path, "/_section.md") &&
             path.find_first_of(" \t\r\n") == std::string::npos;
-  if (ok) return Status::Ok();
-  return Status::Invalid("an article's path is content/<section>/<name>.md, not \"" + path + "\"");
+  if (!ok) return Status::Invalid("an article's path is content/<section>/<name>.md, not \"" + path + "\"");
+  // The path becomes the page's address: nothing that means something in a
+  // URL or in HTML, and no control characters.
+  for (char c : path)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f ||
+        std::string_view("\"'<>`?#%&=;:|*{}^[]").find(c) != std::string_view::npos)
+      return Status::Invalid(std::string("an article's path may not hold ") +
+                             (c > 0x20 ? "'" + std::string(1, c) + "'" : "a control character") +
+                             " (it becomes the page's address): use letters, digits and hyphens");
+  return Status::Ok();
 }
 
 }  // namespace

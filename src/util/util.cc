@@ -163,13 +163,39 @@ std::string Escape(std::string_view s) {
   return out;
 }
 
+namespace {
+
+// Code points a slug never keeps (they become a dash like punctuation):
+// spaces other than ' ', soft hyphen, zero-width and direction marks, bidi
+// embeddings, overrides and isolates, line and paragraph separators, the
+// byte-order mark. In an address they are invisible or reorder what is shown.
+bool InvisibleInSlug(uint32_t cp) {
+  return cp == 0xA0 || cp == 0xAD || (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x2028 && cp <= 0x202F) ||
+         (cp >= 0x205F && cp <= 0x206F) || cp == 0x3000 || cp == 0xFEFF;
+}
+
+}  // namespace
+
 std::string Slugify(std::string_view s) {
   // A dash only ever stands for dropped bytes, so the slug is never longer
   // than s: written in place into a buffer of s's size (no push_back checks).
   std::string out(s.size(), '\0');
   size_t n = 0;
   bool dash = false;
-  for (unsigned char c : s) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0xC2 && c <= 0xEF) {  // a 2- or 3-byte sequence: kept whole unless invisible
+      size_t len = c >= 0xE0 ? 3 : 2;
+      if (i + len <= s.size()) {
+        uint32_t cp = len == 2 ? (c & 0x1Fu) << 6 | (s[i + 1] & 0x3Fu)
+                               : (c & 0x0Fu) << 12 | (s[i + 1] & 0x3Fu) << 6 | (s[i + 2] & 0x3Fu);
+        if (InvisibleInSlug(cp)) {
+          dash = true;
+          i += len - 1;
+          continue;
+        }
+      }
+    }
     bool keep = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80;
     if (c >= 'A' && c <= 'Z') {
       c = static_cast<unsigned char>(c - 'A' + 'a');

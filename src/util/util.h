@@ -19,7 +19,9 @@ std::string Escape(std::string_view s);
 size_t NextToEscape(std::string_view s, size_t from);
 
 // Lower-case ASCII slug: letters and digits kept, runs of anything else
-// become one '-', no leading/trailing '-'. Non-ASCII UTF-8 letters are kept as is.
+// become one '-', no leading/trailing '-'. Non-ASCII UTF-8 letters are kept as is;
+// invisible ones (non-breaking and other spaces, zero-width and direction marks,
+// bidi overrides and isolates, line separators, BOM) count as punctuation.
 std::string Slugify(std::string_view s);
 // The other way, for display: "Sex and relationships" from
 // "sex-and-relationships" ('-' and '_' become spaces, a first ASCII letter

@@ -30,6 +30,12 @@ TEST(UtilTest, Slugify) {
       {"Step 1: rest", "step-1-rest"},
       {"Ünïcode stays", "Ünïcode-stays"},
       {"---", ""},
+      // Invisible and direction-changing characters are dropped like punctuation.
+      {"evil\u202Egnp.exe", "evil-gnp-exe"},
+      {"java\u200Bscript", "java-script"},
+      {"a\u2028b\u00A0c\uFEFF", "a-b-c"},
+      {"\u2066x\u2069", "x"},
+      {"caf\u00E9 \uFF1Cx\uFF1E", "caf\u00E9-\uFF1Cx\uFF1E"},
   };
   for (const auto& c : cases) EXPECT_EQ(Slugify(c.in), c.out) << c.in;
 }

@@ -50,9 +50,22 @@ std::string_view SniffImage(std::string_view b) {
   return "";
 }
 
+// True when `bytes` look like markup (SVG, XML, HTML): '<' first, after any
+// byte-order mark and white space.
+static bool LooksLikeMarkup(std::string_view b) {
+  if (b.substr(0, 3) == "\xEF\xBB\xBF") b.remove_prefix(3);
+  size_t first = b.find_first_not_of(" \t\r\n");
+  return first != std::string_view::npos && b[first] == '<';
+}
+
 Result<std::vector<ResizedImage>> ResizeImage(std::string_view bytes) {
-  if (SniffImage(bytes).empty())
+  if (SniffImage(bytes).empty()) {
+    if (LooksLikeMarkup(bytes))
+      return Status::Invalid(
+          "SVG and other markup files are not taken (a drawing can carry script): upload a PNG, JPEG, GIF or "
+          "WebP");
     return Status::Invalid("the file is not an image (PNG, JPEG, GIF or WebP are taken)");
+  }
   if (!InitVips()) return Status::Internal("libvips could not start");
   void* buf = const_cast<char*>(bytes.data());
   VipsImage* raw = vips_image_new_from_buffer(buf, bytes.size(), "", nullptr);

@@ -170,7 +170,8 @@ Response PostImages(Context& ctx, const Request& req) {
                       "The file is too large: at most " + std::to_string(kMaxImageBytes / (1024 * 1024)) +
                           " MB are taken.");
   Result<std::vector<ResizedImage>> sizes = ResizeImage(file->body);
-  if (!sizes.ok()) return ImagesPage(ctx, req, HttpStatus(sizes.status()), sizes.status().message());
+  if (!sizes.ok())
+    return ImagesPage(ctx, req, HttpStatus(sizes.status()), "Image file: " + sizes.status().message() + ".");
 
   const std::string stem = Stem(file->filename), at = util::FormatIsoUtc(ctx.clock->NowSeconds());
   std::string name;
