@@ -34,7 +34,7 @@ store::ImportInput TinySite() {
       {"site.toml", "title = \"Test Health\"\nbase_url = \"https://test.example/\"\n"},
       {"people/wendy.md", "---\nname: Wendy Writer\nroles: [writer]\nsummary: A writer.\n---\nBio.\n"},
       {"people/rita.md", "---\nname: Rita Reviewer\nroles: [medical-reviewer]\nsummary: A doctor.\n---\n"},
-      {"glossary.yaml", "- term: insomnia\n  definition: Trouble sleeping.\n"},
+      {"glossary.yaml", "insomnia: Trouble sleeping.\n"},
       {"references.json", "[{\"id\": \"doe2019\", \"type\": \"book\", \"title\": \"Sleep\"}]"}};
   std::vector<Diagnostic> diagnostics;
   store::ArticleSource a;

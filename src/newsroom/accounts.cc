@@ -51,15 +51,18 @@ std::string PasswordProblem(std::string_view password) {
 Result<std::string> HashPassword(std::string_view password, PasswordCost cost) {
   if (!SodiumReady()) return Status::Internal("libsodium did not initialize");
   char out[crypto_pwhash_STRBYTES];
-  if (crypto_pwhash_str_alg(out, password.data(), password.size(), cost.ops, cost.mem_bytes,
-                            crypto_pwhash_ALG_ARGON2ID13) != 0)
+  // An empty view may have a null data(); libsodium declares the argument non-null.
+  if (crypto_pwhash_str_alg(out, password.empty() ? "" : password.data(), password.size(), cost.ops,
+                            cost.mem_bytes, crypto_pwhash_ALG_ARGON2ID13) != 0)
     return Status::Internal("password hashing ran out of memory");
   return std::string(out);
 }
 
 bool VerifyPassword(const std::string& hash, std::string_view password) {
   if (!SodiumReady() || hash.empty()) return false;
-  return crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) == 0;
+  // An empty view may have a null data(): UB for libsodium's non-null argument (auth_fuzz, UBSan).
+  return crypto_pwhash_str_verify(hash.c_str(), password.empty() ? "" : password.data(), password.size()) ==
+         0;
 }
 
 bool NeedsRehash(const std::string& hash, PasswordCost cost) {

@@ -44,6 +44,12 @@ TEST(Passwords, HashVerifyAndRehash) {
   EXPECT_TRUE(VerifyPassword(*hash, "tram-lamp-orbit"));
   EXPECT_FALSE(VerifyPassword(*hash, "tram-lamp-orbiT"));
   EXPECT_FALSE(VerifyPassword("", "x"));
+  // An empty password (a view whose data() is null) is refused, never passed on as a null pointer
+  // (auth_fuzz under UBSan; the ASan build of this test is the regression check).
+  EXPECT_FALSE(VerifyPassword(*hash, std::string_view()));
+  Result<std::string> empty = HashPassword(std::string_view(), kTestPasswordCost);
+  ASSERT_TRUE(empty.ok());
+  EXPECT_TRUE(VerifyPassword(*empty, std::string_view()));
   EXPECT_FALSE(NeedsRehash(*hash, kTestPasswordCost));
   EXPECT_TRUE(NeedsRehash(*hash, kPasswordCost));
   // The production cost is at least OWASP's minimum for argon2id.

@@ -81,7 +81,10 @@ std::vector<std::string> CitedKeys(std::string_view body) {
 std::vector<const Reference*> FindReferences(const std::vector<Reference>& library, std::string_view query,
                                              size_t max, size_t* total) {
   std::vector<std::string> words;
-  for (std::string_view w : util::Split(util::ToLower(query), ' '))
+  // Named: a range-for keeps only Split's result alive, not the lowered text
+  // its views point into (app_fuzz under ASan: stack-use-after-scope).
+  const std::string lowered = util::ToLower(query);
+  for (std::string_view w : util::Split(lowered, ' '))
     if (!util::Trim(w).empty()) words.emplace_back(util::Trim(w));
   std::vector<const Reference*> out;
   size_t count = 0;
