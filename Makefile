@@ -26,8 +26,9 @@ $(BUILD)/build.ninja: CMakeLists.txt $(STAMP)
 vetted: $(BUILD)/build.ninja
 	cmake --build $(BUILD)
 
-# SANITIZE=0 skips the second run (e.g. while bisecting a plain failure).
-SANITIZE ?= 1
+# SANITIZE=1 adds the second run, the same tests built with ASan + UBSan (make test-asan). Off by default
+# until it has been timed whole within CI's limit (docs/reliability.md, Sanitizers).
+SANITIZE ?= 0
 test: vetted
 	cd $(BUILD) && ctest --output-on-failure -j2
 ifneq ($(SANITIZE),0)
