@@ -43,7 +43,7 @@ trap cleanup EXIT
 "$VETTED" import "$SITE" --db "$db" -q
 printf '%s\n' "$REVIEWER_PASSWORD" |
   "$VETTED" user add reviewer@example.org --role reviewer --person priya-nair --password-stdin --db "$db" >/dev/null
-for i in $(seq -w 1 "$EDITORS"); do
+for i in $(seq -f %02g 1 "$EDITORS"); do
   printf '%s\n' "$PASSWORD" |
     "$VETTED" user add "ed$i@example.org" --role writer,editor --password-stdin --db "$db" >/dev/null
 done
@@ -62,7 +62,13 @@ done
 [ -n "$base" ] || { cat "$tmp/serve.log" >&2; exit 1; }
 curl -s "$base/sitemap.xml" | grep -o '<loc>[^<]*</loc>' |
   sed -e 's|<loc>[a-z]*://[^/]*||' -e 's|</loc>||' >"$tmp/urls.txt"
-article=$(grep -m1 -E '^/[^/]+/.+/$' "$tmp/urls.txt")
+article=""  # the first page of the sitemap that takes feedback (an article)
+while read -r url; do
+  code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
+    --data "{\"article\":\"$url\",\"helpful\":true,\"category\":\"helpful\",\"comment\":\"\"}" "$base/api/feedback")
+  if [ "$code" = 201 ]; then article=$url; break; fi
+done <"$tmp/urls.txt"
+[ -n "$article" ] || { echo "soak.sh: no page of the sitemap takes feedback" >&2; exit 1; }
 cat >"$tmp/feedback.lua" <<LUA
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"

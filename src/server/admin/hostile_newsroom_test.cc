@@ -98,7 +98,9 @@ const std::vector<std::string> kMarkdown = {
     "> <script>alert(1)</script>",
     "</textarea><script>alert(1)</script>",
     "{{mustache}} <pwntag pwnattr=1>",
-    "[see](/\\evil.example/path)",
+    // ("/\\evil.example/path" is refused at saving since markup judges it as a browser does: a
+    // broken link; an external address with a backslash is written percent-encoded.)
+    "[see](https://x.org/\\evil.example/path)",
     "Apnoea pwnterm.",
 };
 // What only an article's body can hold once the library has them: citations
