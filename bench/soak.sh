@@ -94,13 +94,17 @@ node bench/newsroom-editors.mjs "$base/" "$EDITORS" "$SOAK_SECONDS" "$PASSWORD" 
 jobs_+=($!)
 
 start=$(date +%s)
-printf '%8s %10s %6s\n' seconds rss_kb fds >"$tmp/samples.txt"
+# rss_kb is what the check compares; anon_kb (the heap) and file_kb (mapped files: the SQLite database,
+# which grows with every saved revision) say where it went.
+printf '%8s %10s %6s %10s %10s\n' seconds rss_kb fds anon_kb file_kb >"$tmp/samples.txt"
 while :; do
   now=$(( $(date +%s) - start ))
   [ "$now" -ge "$SOAK_SECONDS" ] && break
   rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
+  anon=$(awk '/RssAnon/ {print $2}' "/proc/$pid/status")
+  file=$(awk '/RssFile/ {print $2}' "/proc/$pid/status")
   fds=$(ls "/proc/$pid/fd" | wc -l)
-  printf '%8d %10d %6d\n' "$now" "$rss" "$fds" >>"$tmp/samples.txt"
+  printf '%8d %10d %6d %10d %10d\n' "$now" "$rss" "$fds" "$anon" "$file" >>"$tmp/samples.txt"
   sleep "$SAMPLE"
 done
 for j in "${jobs_[@]}"; do wait "$j"; done
