@@ -52,10 +52,9 @@ Result<Facts> LoadFacts(WorkflowTx& tx, int64_t id, const std::string& revision)
   for (const store::WfApproval& a : out.approvals) f.approvals.push_back({a.reviewer, a.revision});
   Result<std::vector<AuditEntry>> audit = tx.Audit(id);
   if (!audit.ok()) return audit.status();
+  f.live_settings_changed = LiveSettingsChanged(f.live_revision, *audit);
   for (const AuditEntry& e : *audit) {
-    if (e.action == "save-settings" && e.revision == f.live_revision) f.live_settings_changed = true;
     if (e.action != "publish") continue;
-    f.live_settings_changed = false;
     f.ever_published = true;
     if (out.first_published.empty() || e.at.substr(0, 10) < out.first_published)
       out.first_published = e.at.substr(0, 10);

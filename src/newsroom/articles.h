@@ -185,5 +185,7 @@ std::string SettingsChanges(const std::string& before, const std::string& after,
 // save, Saved::settings_only) after it was last published: publishing it
 // again brings the change to readers.
 bool LiveSettingsChanged(const ArticleRecord& record);
+// The same from the live revision's hash and the article's audit log, oldest first.
+bool LiveSettingsChanged(const std::string& live_revision, const std::vector<store::AuditEntry>& audit);
 
 }  // namespace vetted::newsroom

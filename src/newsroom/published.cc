@@ -228,10 +228,13 @@ std::string SettingsChanges(const std::string& before, const std::string& after,
 }
 
 bool LiveSettingsChanged(const ArticleRecord& record) {
-  const std::string& live = record.article.live_revision;
+  return LiveSettingsChanged(record.article.live_revision, record.audit);
+}
+
+bool LiveSettingsChanged(const std::string& live, const std::vector<store::AuditEntry>& audit) {
   if (live.empty()) return false;
   bool changed = false;
-  for (const store::AuditEntry& e : record.audit) {
+  for (const store::AuditEntry& e : audit) {
     if (e.action == "publish") changed = false;
     if (e.action == "save-settings" && e.revision == live) changed = true;
   }
