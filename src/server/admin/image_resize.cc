@@ -96,6 +96,14 @@ Result<std::vector<ResizedImage>> ResizeImage(std::string_view bytes) {
                               nullptr) != 0)
       return Status::Invalid(VipsError("the image cannot be decoded (a damaged or partial file?)"));
     Image small(thumb);
+    // libvips decodes lazily: a file whose header reads well but whose data
+    // is damaged fails only when the pixels are needed. Decode them here, so
+    // that such a file is the uploader's 400 and a failing encode below is
+    // vetted's own error.
+    VipsImage* decoded = vips_image_copy_memory(small.get());
+    if (decoded == nullptr)
+      return Status::Invalid(VipsError("the image cannot be decoded (a damaged or partial file?)"));
+    small.reset(decoded);
     void* data = nullptr;
     size_t len = 0;
     if (vips_webpsave_buffer(small.get(), &data, &len, "Q", 80, "strip", TRUE, nullptr) != 0)
