@@ -124,7 +124,8 @@ class Conn {
   Status Exec(const std::string& sql);
 
   // Runs one statement with parameters; kIo "postgresql: <first line of
-  // sql>: <message> [SQLSTATE]" when it fails.
+  // sql>: <message> [SQLSTATE]" when it fails (kExhausted when the server
+  // has no room for it: SQLSTATE 53100 disk_full).
   template <typename... Args>
   Result<Rows> Query(const char* sql, const Args&... args) {
     Params params(args...);
