@@ -10,6 +10,8 @@
 #                                  on a Unix socket in DIR; does nothing when it is running already
 # As root, PostgreSQL runs as the `postgres` user (it refuses to run as root). The cluster
 # trades durability for speed (fsync off) unless PG_FSYNC=on (benchmarks of durable writes).
+# PG_WALDIR: `start` puts the WAL there (initdb -X) rather than in DIR/data; PG_OPTIONS: more
+# server options (-c name=value ...). The full-disk test uses both.
 set -euo pipefail
 cmd=${1:?usage: pg-test-cluster.sh start|stop|halt DIR, or replica DIR PRIMARY_DIR}
 dir=${2:?usage: pg-test-cluster.sh start|stop|halt DIR, or replica DIR PRIMARY_DIR}
@@ -20,7 +22,7 @@ if [ -z "$bin" ] || [ ! -x "$bin/initdb" ]; then
 fi
 as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 
-server_options="-k $dir -c listen_addresses='' -c fsync=${PG_FSYNC:-off} -c full_page_writes=${PG_FSYNC:-off} -c max_connections=300"
+server_options="-k $dir -c listen_addresses='' -c fsync=${PG_FSYNC:-off} -c full_page_writes=${PG_FSYNC:-off} -c max_connections=300 ${PG_OPTIONS:-}"
 
 case $cmd in
   replica)
@@ -55,8 +57,8 @@ case $cmd in
       exit 0
     fi
     if [ ! -f "$dir/data/PG_VERSION" ]; then
-      if ! as_pg "$bin/initdb" -D "$dir/data" -A trust -U postgres -E UTF8 --locale=C --no-sync \
-        >"$dir/initdb.log" 2>&1 9>&-; then
+      if ! as_pg "$bin/initdb" -D "$dir/data" ${PG_WALDIR:+-X "$PG_WALDIR"} -A trust -U postgres -E UTF8 \
+        --locale=C --no-sync >"$dir/initdb.log" 2>&1 9>&-; then
         cat "$dir/initdb.log" >&2
         exit 1
       fi

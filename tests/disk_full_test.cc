@@ -6,18 +6,28 @@
 // fails without harm, nothing is corrupted, and once the filler is deleted
 // writes work again without a restart. Needs root to mount the tmpfs (CI runs
 // as root); skipped with a message otherwise.
+//
+// DiskFullPostgres: the same on PostgreSQL, with a throwaway cluster of its
+// own (scripts/pg-test-cluster.sh) whose data folder is a small tmpfs and whose
+// WAL is elsewhere (initdb -X): a table that cannot grow answers ERROR 53100
+// and the server goes on. Skipped when not root or PostgreSQL is not installed.
 #include <gtest/gtest.h>
+#include <pwd.h>
 #include <sqlite3.h>
 #include <sys/mount.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <random>
 #include <regex>
 #include <set>
 #include <string>
@@ -294,6 +304,217 @@ TEST_F(DiskFull, AStopWhileFullLosesNothing) {
   EXPECT_EQ(out.find("\"refused\""), std::string::npos);
   EXPECT_EQ(Pragma(db_, "integrity_check"), "ok");
   EXPECT_EQ(again.Stop(SIGTERM), 0) << again.log();
+}
+
+// Runs scripts/pg-test-cluster.sh COMMAND DIR with `env` (VAR=value ...) before it; its exit code.
+int Cluster(const std::string& command, const fs::path& dir, const std::string& env = "") {
+  std::string cmd = env + " bash " + std::string(VETTED_SOURCE_DIR) + "/scripts/pg-test-cluster.sh " +
+                    command + " " + dir.string() + " >/dev/null 2>&1";
+  int rc = std::system(cmd.c_str());
+  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+// `n` bytes of lowercase words that PostgreSQL's compression cannot shrink much: stored,
+// they need pages of their own.
+std::string Words(size_t n, unsigned seed) {
+  std::mt19937 random(seed);
+  std::string out;
+  while (out.size() < n) {
+    size_t length = 3 + random() % 7;
+    for (size_t i = 0; i < length; ++i) out += static_cast<char>('a' + random() % 26);
+    out += ' ';
+  }
+  return out;
+}
+
+std::string Quoted(const std::string& s) {
+  return "'" + s + "'";
+}
+
+using Clock = std::chrono::steady_clock;
+
+double MsSince(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+class DiskFullPostgres : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    bool installed = false;
+    std::error_code ec;
+    for (const auto& version : fs::directory_iterator("/usr/lib/postgresql", ec))
+      installed = installed || fs::exists(version.path() / "bin" / "initdb");
+    if (!installed) GTEST_SKIP() << "PostgreSQL is not installed (scripts/install-deps.sh installs it)";
+    if (::geteuid() != 0) GTEST_SKIP() << "this test mounts a tmpfs: it needs root (CI runs it as root)";
+    const passwd* pg = ::getpwnam("postgres");
+    if (pg == nullptr) GTEST_SKIP() << "no `postgres` user to run the cluster as";
+    dir_ = testing::TempDir("disk-full-pg");
+    data_ = dir_ / "data";
+    fs::create_directories(data_);
+    // The cluster's data folder: owned by `postgres`, which runs the server (initdb checks the mode).
+    std::string options = "size=" + std::to_string(kDiskMb) +
+                          "m,mode=0700,uid=" + std::to_string(pg->pw_uid) +
+                          ",gid=" + std::to_string(pg->pw_gid);
+    if (::mount("tmpfs", data_.c_str(), "tmpfs", 0, options.c_str()) != 0) {
+      std::string why = std::strerror(errno);
+      fs::remove_all(dir_);
+      GTEST_SKIP() << "cannot mount a tmpfs to fill (" << why << "): this test needs root";
+    }
+    mounted_ = true;
+    // The WAL off the tmpfs (initdb -X), as on a server with a volume of its own for it: a full pg_wal
+    // stops PostgreSQL (PANIC), a table that cannot grow is an ERROR (53100) and the server goes on.
+    // No timed checkpoint while the disk is full: one then stops PostgreSQL too (PANIC writing
+    // pg_logical/replorigin_checkpoint.tmp; docs/reliability.md).
+    started_ = true;  // from here on, TearDown stops it (whatever a failed start left running)
+    ASSERT_EQ(Cluster("start", dir_,
+                      "PG_WALDIR=" + (dir_ / "wal").string() + " PG_OPTIONS='-c checkpoint_timeout=1d'"),
+              0)
+        << testing::Read(dir_ / "initdb.log") << testing::Read(dir_ / "server.log");
+    db_ = "postgresql:///postgres?host=" + dir_.string() + "&user=postgres";
+    std::string out;
+    ASSERT_EQ(RunVetted("import " + std::string(VETTED_SOURCE_DIR) + "/demo --db " + Quoted(db_) + " --quiet",
+                        &out),
+              0)
+        << out;
+    fs::path pw = dir_ / "pw";
+    std::ofstream(pw) << kWriter.password << "\n";
+    ASSERT_EQ(RunVetted("user add " + kWriter.email + " --role writer,editor --person " + kWriter.person +
+                            " --password-stdin --db " + Quoted(db_) + " < " + pw.string(),
+                        &out),
+              0)
+        << out;
+  }
+  void TearDown() override {
+    std::error_code ec;
+    if (mounted_) fs::remove(data_ / "filler", ec);                     // room for a clean shutdown
+    if (started_ && Cluster("halt", dir_) != 0) Cluster("stop", dir_);  // stop: at once
+    if (mounted_ && ::umount2(data_.c_str(), 0) != 0) ::umount2(data_.c_str(), MNT_DETACH);
+    if (started_) Cluster("stop", dir_);
+    if (!dir_.empty()) fs::remove_all(dir_);
+  }
+
+  static constexpr int kDiskMb = 64;
+  fs::path dir_, data_;
+  std::string db_;
+  bool mounted_ = false, started_ = false;
+};
+
+// Reader feedback until the disk refuses it, a newsroom save, reads meanwhile, then room again.
+TEST_F(DiskFullPostgres, WritesAre503ReadsGoOnAndWritesComeBackWithoutARestart) {
+  Server server(db_, {"--feedback-rate", "100000", "--feedback-burst", "100000", "--access-log", "false"});
+  int port = server.port();
+  ASSERT_GT(port, 0) << server.log();
+  Client writer(port, kWriter);
+  ASSERT_FALSE(writer.cookie().empty());
+  Json created =
+      writer.Call("POST", "/admin/api/articles",
+                  {{"path", "content/sexual-health/full-disk.md"}, {"source", Source("First text.")}}, 201);
+  int64_t id = created.value("id", int64_t(0));
+  std::string base = created.value("revision", "");
+  std::vector<std::string> acknowledged, refused;
+  auto post = [&](const std::string& comment) {
+    Reply r = Feedback(port, comment);
+    if (r.status == 201) {
+      acknowledged.push_back(comment);
+    } else {
+      refused.push_back(comment);
+      EXPECT_EQ(r.status, 503) << r.head << r.body;
+      EXPECT_NE(r.head.find("Retry-After: "), std::string::npos) << r.head;
+      EXPECT_NE(r.body.find("could not be saved"), std::string::npos) << r.body;
+    }
+    return r.status;
+  };
+  ASSERT_EQ(post("before the disk filled"), 201);
+  ASSERT_EQ(Http(port, "GET", kFlagship).status, 200);  // now cached
+  // Ready (the search index's word lists read): /healthz says "ok".
+  for (int i = 0; i < 500 && Http(port, "GET", "/healthz").status != 200; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+
+  size_t filled = Fill(data_ / "filler");
+  ASSERT_GT(filled, 0u);
+
+  // Feedback until a post is refused: the pages of the table have room for some first.
+  auto start = Clock::now();
+  int posts = 0;
+  while (posts < 5000 && refused.empty()) post("while the disk filled " + std::to_string(posts++));
+  ASSERT_FALSE(refused.empty()) << posts << " posts, all acknowledged, on a full disk";
+  const size_t before_first_503 = acknowledged.size() - 1;  // without "before the disk filled"
+  const double until_503_ms = MsSince(start);
+  for (int i = 0; i < 20; ++i) post("once the disk was full " + std::to_string(i));
+  EXPECT_EQ(acknowledged.size() - 1, before_first_503) << "a post acknowledged after the first 503";
+  std::printf(
+      "disk full (postgresql): filler of %zu bytes fills the %d MB tmpfs; %zu posts acknowledged, then the "
+      "first 503 (%.0f ms); %zu of the 20 posts after it refused\n",
+      filled, kDiskMb, before_first_503, until_503_ms, refused.size() - 1);
+
+  // A save whose text needs pages of its own: 503, Retry-After, a message that says why.
+  Reply save = Save(port, writer, id, base, "Second text. " + Words(200 * 1024, 1));
+  EXPECT_EQ(save.status, 503) << save.body.substr(0, 300);
+  EXPECT_NE(save.head.find("Retry-After: "), std::string::npos) << save.head;
+  EXPECT_NE(save.body.find("disk is full"), std::string::npos) << save.body.substr(0, 300);
+
+  // Reads go on: a cached page, an uncached one, search, the newsroom's own reads, /healthz.
+  EXPECT_EQ(Http(port, "GET", kFlagship).status, 200);
+  EXPECT_EQ(Http(port, "GET", kUncached).status, 200);
+  Reply search = Http(port, "GET", "/search?q=cried");
+  EXPECT_EQ(search.status, 200);
+  EXPECT_NE(search.body.find(kFlagship), std::string::npos);
+  EXPECT_EQ(Http(port, "GET", "/api/search?q=crying+sex").status, 200);
+  // The newsroom's reads, in a new second: the session's last-seen time is written, and that write
+  // fits in its page, so it succeeds on the full disk. It does not end the condition (a poll later,
+  // the log has no "disk space again"): only the write that failed for lack of room can.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  Reply record =
+      Http(port, "GET", "/admin/api/articles/" + std::to_string(id), "Cookie: " + writer.cookie() + "\r\n");
+  EXPECT_EQ(record.status, 200) << record.body.substr(0, 300);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  Reply health = Http(port, "GET", "/healthz");
+  EXPECT_EQ(health.status, 200);
+  EXPECT_NE(health.body.find("\"database\":\"ok\""), std::string::npos) << health.body;
+
+  std::string log = server.log();
+  EXPECT_EQ(Count(log, "disk full: "), 1u) << log;
+  EXPECT_NE(log.find("SQLSTATE 53100"), std::string::npos) << log;
+  EXPECT_EQ(Count(log, "disk space again"), 0u) << log;
+  EXPECT_EQ(Count(log, "feedback: "), 0u) << "one line per refused post floods the log\n" << log;
+
+  // Room again: writes work at once, without a restart; the log says so once.
+  fs::remove(data_ / "filler");
+  start = Clock::now();
+  EXPECT_EQ(post("after the space was freed"), 201);
+  Reply resaved = Save(port, writer, id, base, "Second text, once there was room. " + Words(200 * 1024, 2));
+  EXPECT_EQ(resaved.status, 200) << resaved.body.substr(0, 300);
+  for (int i = 0; i < 100 && Count(server.log(), "disk space again") == 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  std::printf(
+      "disk full (postgresql): after the filler was deleted, a post (201), a save (200) and \"disk space "
+      "again\" in the log within %.0f ms\n",
+      MsSince(start));
+  log = server.log();
+  EXPECT_EQ(Count(log, "disk space again"), 1u) << log;
+  EXPECT_EQ(Count(log, "disk full: "), 1u) << log;
+  EXPECT_EQ(Count(log, "database unreachable"), 0u) << log;
+
+  // Every acknowledged post is stored, none refused; the save once; PostgreSQL never stopped.
+  std::string out;
+  ASSERT_EQ(RunVetted("feedback export --db " + Quoted(db_) + " --format json", &out), 0) << out;
+  Json all = Json::parse(out, nullptr, false);
+  std::set<std::string> stored;
+  for (const Json& f : all) stored.insert(f.value("comment", ""));
+  for (const std::string& c : acknowledged) EXPECT_TRUE(stored.contains(c)) << "acknowledged, lost: " << c;
+  for (const std::string& c : refused) EXPECT_FALSE(stored.contains(c)) << "refused, stored: " << c;
+  for (const std::string& c : stored)
+    EXPECT_TRUE(std::find(acknowledged.begin(), acknowledged.end(), c) != acknowledged.end())
+        << "stored, never acknowledged: \"" << c << "\"";
+  Json rec = writer.Call("GET", "/admin/api/articles/" + std::to_string(id), nullptr);
+  EXPECT_EQ(rec.value("revisions", Json::array()).size(), 2u) << "create, and the save once there was room";
+  std::string pg_log = testing::Read(dir_ / "server.log");
+  std::printf("disk full (postgresql): PostgreSQL logged %zu errors \"No space left on device\"\n",
+              Count(pg_log, "No space left on device"));
+  EXPECT_NE(pg_log.find("No space left on device"), std::string::npos) << "no write ever found the disk full";
+  EXPECT_EQ(pg_log.find("PANIC"), std::string::npos) << pg_log.substr(0, 2000);
+  EXPECT_EQ(pg_log.find("terminated by signal"), std::string::npos) << pg_log.substr(0, 2000);
+  EXPECT_EQ(server.Stop(SIGTERM), 0) << server.log();
 }
 
 }  // namespace

@@ -297,9 +297,9 @@ void App::Impl::SawStore(const Status& status) {
 bool App::Impl::SawSpace() {
   bool full = store.OutOfSpace();
   if (store_full.exchange(full) != full && log) {
-    log(full ? "disk full: a write to the database failed for lack of space (SQLITE_FULL, no space left on "
-               "the device): writes answer 503 with Retry-After until space is freed; pages and search are "
-               "still served"
+    log(full ? "disk full: a write to the database failed for lack of space (" + store.OutOfSpaceCause() +
+                   "): writes answer 503 with Retry-After until space is freed; pages and search are still "
+                   "served"
              : std::string("disk space again: a write to the database succeeded, writes work again"));
   }
   return full;

@@ -303,6 +303,9 @@ class Store {
   // the database is full) until a write commits again. Cheap (an atomic
   // load); any thread. Backends that cannot tell say false.
   virtual bool OutOfSpace() const { return false; }
+  // The backend's own name for that failure, for the log line that says
+  // writes are refused ("SQLITE_FULL, no space left on the device").
+  virtual std::string OutOfSpaceCause() const { return "no space left on the device"; }
 };
 
 }  // namespace vetted::store

@@ -161,6 +161,7 @@ Status Conn::Exec(const std::string& sql) {
   ExecStatusType st = result != nullptr ? PQresultStatus(result) : PGRES_FATAL_ERROR;
   Status out = Status::Ok();
   if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) out = ResultError(conn_, result, sql);
+  if (space_ != nullptr) Saw(sql, result, out);
   PQclear(result);
   return out;
 }
@@ -171,10 +172,28 @@ Result<Rows> Conn::Run(const char* sql, const Params& params) {
   ExecStatusType st = result != nullptr ? PQresultStatus(result) : PGRES_FATAL_ERROR;
   if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
     Status s = ResultError(conn_, result, sql);
+    if (space_ != nullptr) Saw(sql, result, s);
     PQclear(result);
     return s;
   }
+  if (space_ != nullptr) Saw(sql, result, Status::Ok());
   return Rows(result);
+}
+
+void Conn::Saw(std::string_view sql, PGresult* result, const Status& status) {
+  if (!status.ok()) {
+    if (status.code() == Code::kExhausted) space_->Failed(sql);
+  } else if (space_->Full()) {
+    const char* tag = result != nullptr ? PQcmdStatus(result) : nullptr;
+    if (tag != nullptr && std::string_view(tag).starts_with("ROLLBACK"))  // also a COMMIT of a failed block
+      room_for_ = 0;
+    else if (uint64_t failure = space_->Awaited(sql); failure != 0)
+      room_for_ = failure;
+  }
+  if (InTransaction()) return;
+  // Idle again: the statement alone, or its transaction, has ended.
+  if (status.ok() && room_for_ != 0) space_->Committed(room_for_);
+  room_for_ = 0;
 }
 
 bool Conn::Broken() const {
@@ -183,6 +202,23 @@ bool Conn::Broken() const {
 
 bool Conn::InTransaction() const {
   return PQtransactionStatus(conn_) != PQTRANS_IDLE;
+}
+
+void SpaceWatch::Failed(std::string_view sql) {
+  std::lock_guard lock(mu_);
+  ++failures_;
+  last_.assign(sql);
+  full_.store(true, std::memory_order_release);
+}
+
+uint64_t SpaceWatch::Awaited(std::string_view sql) {
+  std::lock_guard lock(mu_);
+  return full_.load(std::memory_order_relaxed) && sql == last_ ? failures_ : 0;
+}
+
+void SpaceWatch::Committed(uint64_t failure) {
+  std::lock_guard lock(mu_);
+  if (failure == failures_) full_.store(false, std::memory_order_release);
 }
 
 std::string SqlState(const Status& status) {
@@ -230,6 +266,7 @@ Result<Pool::Lease> Pool::Acquire() {
     ++open_;
   }
   Result<std::unique_ptr<Conn>> conn = Conn::Open(conninfo_);
+  if (conn.ok()) (*conn)->Watch(&space_);
   if (conn.ok() && !on_connect_.empty()) {
     if (Status s = (*conn)->Exec(on_connect_); !s.ok()) conn = s;
   }

@@ -11,6 +11,7 @@
 
 #include <libpq-fe.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
@@ -84,6 +85,32 @@ class Rows {
   std::shared_ptr<PGresult> result_;
 };
 
+// Whether the server has had no room for a write: set when a statement
+// fails with kExhausted (SQLSTATE 53100 disk_full), cleared when the
+// statement that failed so most recently succeeds again and its transaction
+// (or the statement alone) commits. Not any commit: while the disk is full a
+// write that fits in a page's free space (an UPDATE, an INSERT into a page
+// with room) still succeeds, so a commit alone does not say there is room.
+// A statement is known by its SQL text. Thread-safe; Full is an atomic load.
+class SpaceWatch {
+ public:
+  bool Full() const { return full_.load(std::memory_order_acquire); }
+  // `sql` failed for lack of space.
+  void Failed(std::string_view sql);
+  // While Full: the number of the failure that `sql` succeeding answers (it is
+  // the statement that failed last), or 0.
+  uint64_t Awaited(std::string_view sql);
+  // A transaction in which Awaited said `failure` has committed: clears Full
+  // unless another statement has failed since.
+  void Committed(uint64_t failure);
+
+ private:
+  std::atomic<bool> full_{false};
+  std::mutex mu_;
+  uint64_t failures_ = 0;  // guarded by mu_
+  std::string last_;       // guarded by mu_: the SQL that failed last
+};
+
 // One connection. Not thread-safe: one user at a time (see Pool).
 class Conn {
  public:
@@ -97,7 +124,8 @@ class Conn {
   Status Exec(const std::string& sql);
 
   // Runs one statement with parameters; kIo "postgresql: <first line of
-  // sql>: <message> [SQLSTATE]" when it fails.
+  // sql>: <message> [SQLSTATE]" when it fails (kExhausted when the server
+  // has no room for it: SQLSTATE 53100 disk_full).
   template <typename... Args>
   Result<Rows> Query(const char* sql, const Args&... args) {
     Params params(args...);
@@ -110,10 +138,19 @@ class Conn {
   // Not idle: inside a transaction block, or failed in one.
   bool InTransaction() const;
   PGconn* raw() const { return conn_; }
+  // Reports failures for lack of space, and commits after them, to `watch`
+  // (which outlives the connection); nullptr: to nobody (the default).
+  void Watch(SpaceWatch* watch) { space_ = watch; }
 
  private:
   explicit Conn(PGconn* conn) : conn_(conn) {}
+  // After each statement: tells space_ of a failure for lack of space, or of
+  // a commit of a statement it awaited.
+  void Saw(std::string_view sql, PGresult* result, const Status& status);
+
   PGconn* conn_;
+  SpaceWatch* space_ = nullptr;
+  uint64_t room_for_ = 0;  // this transaction ran the statement space_ awaits (its failure's number)
 };
 
 // The SQLSTATE a Conn error carries ("23505" for a unique violation), or "".
@@ -174,6 +211,8 @@ class Pool {
   // Closes the idle connections (their server went away: the next Acquire opens a new one).
   void DropIdle();
   const std::string& conninfo() const { return conninfo_; }
+  // Whether this pool's server has had no room for a write (see SpaceWatch).
+  const SpaceWatch& space() const { return space_; }
 
  private:
   void Release(Conn* conn);
@@ -185,6 +224,7 @@ class Pool {
   std::condition_variable cv_;
   std::vector<Conn*> idle_;
   size_t open_ = 0;
+  SpaceWatch space_;  // every connection of the pool reports to it
 };
 
 }  // namespace vetted::store::pg

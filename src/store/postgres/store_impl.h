@@ -94,6 +94,10 @@ class PostgresStore : public Store, public RowAccess {
   Result<std::unique_ptr<RowWriter>> BeginRowWrite() override;
   std::string BackendName() const override { return "postgresql"; }
   bool ReplicaCounts(ReplicaReads* out) const override;
+  // A write on the primary failed for lack of space (SQLSTATE 53100) and the
+  // statement that failed so last has not succeeded since (pg::SpaceWatch).
+  bool OutOfSpace() const override { return pool_.space().Full(); }
+  std::string OutOfSpaceCause() const override { return "the PostgreSQL server's disk_full, SQLSTATE 53100"; }
 
   pg::Pool& pool() { return pool_; }
   const util::Clock& clock() const { return *clock_; }

@@ -126,6 +126,7 @@ class SqliteStore : public Store, public RowAccess {
   // Set by a write that failed for lack of space, cleared by the next commit
   // of the writer connection (its commit hook).
   bool OutOfSpace() const override { return out_of_space_.load(std::memory_order_acquire); }
+  std::string OutOfSpaceCause() const override { return "SQLITE_FULL, no space left on the device"; }
 
   // Rows for copying a site between backends (rows.cc).
   Result<std::unique_ptr<RowReader>> BeginRowRead() override;
