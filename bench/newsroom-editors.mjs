@@ -7,6 +7,10 @@
 //   node bench/newsroom-editors.mjs BASE_URL EDITORS DURATION_S PASSWORD REVIEWER_EMAIL REVIEWER_PASSWORD
 //
 // Editors are ed01@example.org ... (writer and editor roles, one password). Prints one JSON line.
+// VERSIONS (environment; 0, the default: no limit): each editor writes the article's text in VERSIONS
+// versions in turn, so that its history stays at VERSIONS revisions however many saves there are (a save of a
+// text saved before reuses its revision, still a save with its audit entry); without it, every save adds a
+// revision.
 import { apiSession } from '../e2e/newsroom-lib.mjs';
 
 const [baseArg, nArg, durArg, password, reviewerEmail, reviewerPassword] = process.argv.slice(2);
@@ -17,6 +21,7 @@ if (!reviewerPassword) {
 const base = new URL(baseArg);
 const editors = Number(nArg);
 const durationMs = Number(durArg) * 1000;
+const versions = Number(process.env.VERSIONS || 0);
 
 const source = (i, n) => `---\ntitle: "Load test article ${i}"\ndescription: "Saved again and again."\n` +
   `authors: [maya-okafor]\n---\n\nRevision ${n} of article ${i}. Sleep matters for health.\n`;
@@ -58,7 +63,8 @@ async function editorLoop(i) {
     }
     a.inflight = true;
     const t0 = performance.now();
-    const r = await s.call('PUT', `/admin/api/articles/${a.id}`, { source: source(i, a.n + 1), base_revision: a.revision });
+    const next = versions > 0 ? (a.n + 1) % versions : a.n + 1;
+    const r = await s.call('PUT', `/admin/api/articles/${a.id}`, { source: source(i, next), base_revision: a.revision });
     saveMs.push(performance.now() - t0);
     a.inflight = false;
     if (r.status === 200) {
@@ -84,6 +90,11 @@ async function publisher() {
     a.busy = true;  // that editor pauses so the revision stays the latest
     while (a.inflight) await new Promise((res) => setTimeout(res, 5));
     const rev = a.revision;
+    if (rev === a.live) {  // its text came round to the live one again: nothing to publish this time
+      a.busy = false;
+      await new Promise((res) => setTimeout(res, 3000));
+      continue;
+    }
     const s = sessions[i];
     const steps = [
       [s, 'submit', {}], [reviewer, 'approve', {}], [s, 'publish', {}],
@@ -110,6 +121,7 @@ async function publisher() {
         await new Promise((res) => setTimeout(res, 5));
       }
       liveMs.push(performance.now() - t0);
+      a.live = rev;
     }
     a.busy = false;
     await new Promise((res) => setTimeout(res, 3000));

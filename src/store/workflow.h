@@ -173,6 +173,9 @@ class WorkflowTx {
   virtual Result<SaveResult> SaveRevision(const WfRevision& r) = 0;
   // The article's revisions, oldest first.
   virtual Result<std::vector<WfRevision>> Revisions(int64_t article_id) = 0;
+  // One revision of the article by its hash; kNotFound when it has none. A
+  // save needs only this, whatever the length of the article's history.
+  virtual Result<WfRevision> Revision(int64_t article_id, const std::string& hash) = 0;
 
   virtual Status AddApproval(const WfApproval& a) = 0;
   virtual Result<std::vector<WfApproval>> Approvals(int64_t article_id) = 0;  // oldest first
@@ -197,6 +200,10 @@ class WorkflowTx {
   virtual Status AppendAudit(AuditEntry& e) = 0;
   // Entries of one article (0: all), by seq.
   virtual Result<std::vector<AuditEntry>> Audit(int64_t article_id) = 0;
+  // The entries of one article whose action is one of `actions`, by seq: what
+  // the workflow's rules read without loading every save of a long history.
+  virtual Result<std::vector<AuditEntry>> AuditActions(int64_t article_id,
+                                                       const std::vector<std::string>& actions) = 0;
   virtual Result<AuditHead> Head() = 0;
 
   // The published content (Store::Load) as this transaction sees it.

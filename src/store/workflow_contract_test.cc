@@ -85,6 +85,17 @@ TEST_P(StoreContract, WorkflowArticlesAndRevisions) {
     if (!a.ok()) return a.status();
     EXPECT_EQ(a->latest_revision, kA);
     EXPECT_EQ(tx.Article(id + 100).status().code(), Code::kNotFound);
+    // One revision by its hash, as Revisions has it.
+    Result<WfRevision> b = tx.Revision(id, kB);
+    if (!b.ok()) return b.status();
+    EXPECT_EQ(b->hash, kB);
+    EXPECT_EQ(b->parent, kA);
+    EXPECT_EQ(b->article_id, id);
+    Result<WfRevision> first = tx.Revision(id, kA);
+    if (!first.ok()) return first.status();
+    EXPECT_EQ(first->source, "source of aaaa\n\x01\xff");
+    EXPECT_EQ(tx.Revision(id, "sha256:none").status().code(), Code::kNotFound);
+    EXPECT_EQ(tx.Revision(id + 100, kA).status().code(), Code::kNotFound);
     return Status::Ok();
   });
   EXPECT_TRUE(read.ok()) << read.message();
@@ -237,18 +248,40 @@ TEST_P(StoreContract, WorkflowAuditIsAChain) {
       return tx.AppendAudit(e);
     });
   }
+  // Other actions for AuditActions: only the named ones of that article come back, by seq.
+  for (const char* action : {"publish", "save-settings", "publish-x"}) {
+    MustWrite(*wf, [&](WorkflowTx& tx) {
+      AuditEntry e{0, "2026-12-02T10:01:00Z", 3, action, 1, kA, "draft", "published", "", ""};
+      return tx.AppendAudit(e);
+    });
+  }
+  MustWrite(*wf, [&](WorkflowTx& tx) {
+    AuditEntry e{0, "2026-12-02T10:02:00Z", 3, "publish", 2, kA, "draft", "published", "", ""};
+    return tx.AppendAudit(e);
+  });
   Reopen();
   wf = store_->Workflow();
   std::vector<AuditEntry> all;
   Status read = wf->Read([&](WorkflowTx& tx) {
     all = *tx.Audit(0);
-    EXPECT_EQ(tx.Audit(2)->size(), 1u);
-    EXPECT_EQ(tx.Head()->count, 3);
+    EXPECT_EQ(tx.Audit(2)->size(), 2u);
+    std::vector<AuditEntry> some = *tx.AuditActions(1, {"publish", "save-settings"});
+    EXPECT_EQ(some.size(), 2u);
+    if (some.size() == 2) {
+      EXPECT_EQ(some[0].action, "publish");
+      EXPECT_EQ(some[0].seq, 4);
+      EXPECT_EQ(some[1].action, "save-settings");
+    }
+    EXPECT_EQ(tx.AuditActions(1, {"save"})->size(), 2u);
+    EXPECT_TRUE(tx.AuditActions(1, {})->empty());
+    EXPECT_TRUE(tx.AuditActions(1, {"publis"})->empty());
+    EXPECT_EQ(tx.AuditActions(2, {"publish"})->size(), 1u);
+    EXPECT_EQ(tx.Head()->count, 7);
     EXPECT_EQ(tx.Head()->hash, AuditHash(all.back()));
     return Status::Ok();
   });
   ASSERT_TRUE(read.ok()) << read.message();
-  ASSERT_EQ(all.size(), 3u);
+  ASSERT_EQ(all.size(), 7u);
   EXPECT_EQ(all[0].seq, 1);
   EXPECT_EQ(all[0].prev_hash, "");
   EXPECT_EQ(all[1].prev_hash, AuditHash(all[0]));
@@ -257,7 +290,7 @@ TEST_P(StoreContract, WorkflowAuditIsAChain) {
   Result<AuditCheck> check = wf->VerifyAudit();
   ASSERT_TRUE(check.ok());
   EXPECT_TRUE(check->intact) << check->problem;
-  EXPECT_EQ(check->entries, 3u);
+  EXPECT_EQ(check->entries, 7u);
 }
 
 TEST_P(StoreContract, WorkflowContentInsideTheTransaction) {

@@ -2,6 +2,7 @@
 // swaps it in when the callback succeeds (see store/workflow.h).
 #include "store/memory/workflow.h"
 
+#include <algorithm>
 #include <mutex>
 #include <shared_mutex>
 #include <utility>
@@ -122,6 +123,12 @@ class MemoryTx : public WorkflowTx {
     return OfArticle(wf_.revisions, article_id);
   }
 
+  Result<WfRevision> Revision(int64_t article_id, const std::string& hash) override {
+    for (const WfRevision& r : wf_.revisions)
+      if (r.article_id == article_id && r.hash == hash) return r;
+    return Status::NotFound("article " + std::to_string(article_id) + " has no revision " + hash);
+  }
+
   Status AddApproval(const WfApproval& a) override { return Push(wf_.approvals, a); }
   Result<std::vector<WfApproval>> Approvals(int64_t article_id) override {
     return OfArticle(wf_.approvals, article_id);
@@ -180,6 +187,14 @@ class MemoryTx : public WorkflowTx {
 
   Result<std::vector<AuditEntry>> Audit(int64_t article_id) override {
     return OfArticle(wf_.audit, article_id);
+  }
+  Result<std::vector<AuditEntry>> AuditActions(int64_t article_id,
+                                               const std::vector<std::string>& actions) override {
+    std::vector<AuditEntry> out;
+    for (const AuditEntry& e : wf_.audit)
+      if (e.article_id == article_id && std::find(actions.begin(), actions.end(), e.action) != actions.end())
+        out.push_back(e);
+    return out;
   }
   Result<AuditHead> Head() override { return wf_.head; }
 

@@ -207,6 +207,18 @@ class PostgresTx : public WorkflowTx {
     return out;
   }
 
+  Result<WfRevision> Revision(int64_t article_id, const std::string& hash) override {
+    Result<pg::Rows> rows = conn_.Query(
+        "SELECT article_id, hash, source, parent, author, created_at, major FROM wf_revisions "
+        "WHERE article_id = $1::bigint AND hash = $2",
+        article_id, hash);
+    if (!rows.ok()) return rows.status();
+    if (rows->empty())
+      return Status::NotFound("article " + std::to_string(article_id) + " has no revision " + hash);
+    return WfRevision{rows->Int(0, 0), rows->Text(0, 1), rows->Text(0, 2),    rows->Text(0, 3),
+                      rows->Int(0, 4), rows->Text(0, 5), rows->Int(0, 6) != 0};
+  }
+
   Status AddApproval(const WfApproval& a) override {
     return conn_
         .Query(
@@ -346,6 +358,25 @@ class PostgresTx : public WorkflowTx {
         "SELECT seq, at, account, action, article_id, revision, before, after, detail, prev_hash "
         "FROM audit WHERE $1::bigint = 0 OR article_id = $1::bigint ORDER BY seq",
         article_id);
+    if (!rows.ok()) return rows.status();
+    std::vector<AuditEntry> out;
+    out.reserve(static_cast<size_t>(rows->size()));
+    for (int i = 0; i < rows->size(); ++i) {
+      out.push_back({rows->Int(i, 0), rows->Text(i, 1), rows->Int(i, 2), rows->Text(i, 3), rows->Int(i, 4),
+                     rows->Text(i, 5), rows->Text(i, 6), rows->Text(i, 7), rows->Text(i, 8),
+                     rows->Text(i, 9)});
+    }
+    return out;
+  }
+
+  Result<std::vector<AuditEntry>> AuditActions(int64_t article_id,
+                                               const std::vector<std::string>& actions) override {
+    std::string list;
+    for (const std::string& a : actions) list += (list.empty() ? "" : ",") + a;
+    Result<pg::Rows> rows = conn_.Query(
+        "SELECT seq, at, account, action, article_id, revision, before, after, detail, prev_hash "
+        "FROM audit WHERE article_id = $1::bigint AND action = ANY(string_to_array($2, ',')) ORDER BY seq",
+        article_id, list);
     if (!rows.ok()) return rows.status();
     std::vector<AuditEntry> out;
     out.reserve(static_cast<size_t>(rows->size()));

@@ -119,6 +119,17 @@ class SqliteTx : public WorkflowTx {
     return out;
   }
 
+  Result<WfRevision> Revision(int64_t article_id, const std::string& hash) override {
+    Query q(db_,
+            "SELECT article_id, hash, source, parent, author, created_at, major FROM wf_revisions "
+            "WHERE article_id = ? AND hash = ?");
+    q.Bind(article_id, hash);
+    if (q.Next())
+      return WfRevision{q.Int(0), q.Text(1), q.Text(2), q.Text(3), q.Int(4), q.Text(5), q.Int(6) != 0};
+    if (!q.status().ok()) return q.status();
+    return Status::NotFound("article " + std::to_string(article_id) + " has no revision " + hash);
+  }
+
   Status AddApproval(const WfApproval& a) override {
     Query q(db_,
             "INSERT INTO wf_approvals(article_id, revision, reviewer, reviewer_person, note, created_at) "
@@ -241,10 +252,33 @@ class SqliteTx : public WorkflowTx {
   }
 
   Result<std::vector<AuditEntry>> Audit(int64_t article_id) override {
+    // Two statements: "? = 0 OR article_id = ?" would keep SQLite from the
+    // index on article_id, a scan of the whole log for one article.
+    if (article_id == 0) {
+      Query q(db_,
+              "SELECT seq, at, account, action, article_id, revision, before, after, detail, prev_hash "
+              "FROM audit ORDER BY seq");
+      return Entries(q);
+    }
     Query q(db_,
             "SELECT seq, at, account, action, article_id, revision, before, after, detail, prev_hash "
-            "FROM audit WHERE ? = 0 OR article_id = ? ORDER BY seq");
-    q.Bind(article_id, article_id);
+            "FROM audit WHERE article_id = ? ORDER BY seq");
+    q.Bind(article_id);
+    return Entries(q);
+  }
+
+  Result<std::vector<AuditEntry>> AuditActions(int64_t article_id,
+                                               const std::vector<std::string>& actions) override {
+    std::string list = ",";
+    for (const std::string& a : actions) list += a + ",";
+    Query q(db_,
+            "SELECT seq, at, account, action, article_id, revision, before, after, detail, prev_hash "
+            "FROM audit WHERE article_id = ? AND instr(?, ',' || action || ',') > 0 ORDER BY seq");
+    q.Bind(article_id, list);
+    return Entries(q);
+  }
+
+  static Result<std::vector<AuditEntry>> Entries(Query& q) {
     std::vector<AuditEntry> out;
     while (q.Next()) {
       out.push_back({q.Int(0), q.Text(1), q.Int(2), q.Text(3), q.Int(4), q.Text(5), q.Text(6), q.Text(7),
