@@ -249,6 +249,18 @@ Result<std::vector<store::AuditEntry>> Articles::Audit(int64_t article_id) {
   return out;
 }
 
+Result<store::WfArticle> Articles::Row(int64_t id) {
+  store::WfArticle out;
+  Status s = wf_.Read([&](WorkflowTx& tx) {
+    Result<store::WfArticle> a = tx.Article(id);
+    if (!a.ok()) return a.status();
+    out = std::move(*a);
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
 Result<ArticleRecord> Articles::Get(int64_t id) {
   ArticleRecord record;
   Status s = wf_.Read([&](WorkflowTx& tx) {

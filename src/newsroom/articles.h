@@ -133,6 +133,10 @@ class Articles {
   Result<int> RunScheduled();
 
   Result<ArticleRecord> Get(int64_t id);  // = History
+  // The article's own row (state, latest and live revision) without its
+  // history: what a step's answer needs, at the same cost however long the
+  // history is. kNotFound for an unknown id.
+  Result<store::WfArticle> Row(int64_t id);
   Result<ArticleRecord> History(int64_t id) { return Get(id); }
   Result<std::vector<ArticleSummary>> List(const ArticleFilter& filter);
   // The audit log, oldest first (article 0: all).

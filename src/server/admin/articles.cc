@@ -220,8 +220,8 @@ void Action(Articles& articles, const std::string& action, Request&& req, const 
     }
   }
   if (!s.ok()) return respond(FromStatus(s));
-  Result<newsroom::ArticleRecord> rec = articles.Get(*id);
-  if (rec.ok()) ok["state"] = rec->article.state;
+  Result<store::WfArticle> row = articles.Row(*id);  // not Get: the whole history is not needed
+  if (row.ok()) ok["state"] = row->state;
   respond(JsonResponse(200, ok, kRoute));
 }
 
