@@ -109,6 +109,19 @@ class PostgresTickets : public TicketTx {
   pg::Conn& conn_;
 };
 
+// The rows of "SELECT seq, at, account, action, article_id, revision, before,
+// after, detail, prev_hash FROM audit ..." as entries.
+Result<std::vector<AuditEntry>> AuditEntries(const Result<pg::Rows>& rows) {
+  if (!rows.ok()) return rows.status();
+  std::vector<AuditEntry> out;
+  out.reserve(static_cast<size_t>(rows->size()));
+  for (int i = 0; i < rows->size(); ++i) {
+    out.push_back({rows->Int(i, 0), rows->Text(i, 1), rows->Int(i, 2), rows->Text(i, 3), rows->Int(i, 4),
+                   rows->Text(i, 5), rows->Text(i, 6), rows->Text(i, 7), rows->Text(i, 8), rows->Text(i, 9)});
+  }
+  return out;
+}
+
 class PostgresTx : public WorkflowTx {
  public:
   PostgresTx(pg::Conn& conn, const util::Clock* clock) : conn_(conn), clock_(clock), tickets_(conn) {}
@@ -358,15 +371,7 @@ class PostgresTx : public WorkflowTx {
         "SELECT seq, at, account, action, article_id, revision, before, after, detail, prev_hash "
         "FROM audit WHERE $1::bigint = 0 OR article_id = $1::bigint ORDER BY seq",
         article_id);
-    if (!rows.ok()) return rows.status();
-    std::vector<AuditEntry> out;
-    out.reserve(static_cast<size_t>(rows->size()));
-    for (int i = 0; i < rows->size(); ++i) {
-      out.push_back({rows->Int(i, 0), rows->Text(i, 1), rows->Int(i, 2), rows->Text(i, 3), rows->Int(i, 4),
-                     rows->Text(i, 5), rows->Text(i, 6), rows->Text(i, 7), rows->Text(i, 8),
-                     rows->Text(i, 9)});
-    }
-    return out;
+    return AuditEntries(rows);
   }
 
   Result<std::vector<AuditEntry>> AuditActions(int64_t article_id,
@@ -377,15 +382,7 @@ class PostgresTx : public WorkflowTx {
         "SELECT seq, at, account, action, article_id, revision, before, after, detail, prev_hash "
         "FROM audit WHERE article_id = $1::bigint AND action = ANY(string_to_array($2, ',')) ORDER BY seq",
         article_id, list);
-    if (!rows.ok()) return rows.status();
-    std::vector<AuditEntry> out;
-    out.reserve(static_cast<size_t>(rows->size()));
-    for (int i = 0; i < rows->size(); ++i) {
-      out.push_back({rows->Int(i, 0), rows->Text(i, 1), rows->Int(i, 2), rows->Text(i, 3), rows->Int(i, 4),
-                     rows->Text(i, 5), rows->Text(i, 6), rows->Text(i, 7), rows->Text(i, 8),
-                     rows->Text(i, 9)});
-    }
-    return out;
+    return AuditEntries(rows);
   }
 
   Result<AuditHead> Head() override {
