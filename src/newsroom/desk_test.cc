@@ -99,7 +99,11 @@ class DeskTest : public ::testing::Test {
   }
   std::vector<std::string> Actions() {
     std::vector<std::string> out;
-    for (const store::AuditEntry& e : *articles_->Audit()) out.push_back(e.action);
+    // A named Result: a range-for over *articles_->Audit() would iterate a
+    // vector inside a temporary already destroyed (found under ASan).
+    Result<std::vector<store::AuditEntry>> audit = articles_->Audit();
+    if (!audit.ok()) return out;
+    for (const store::AuditEntry& e : *audit) out.push_back(e.action);
     return out;
   }
 
