@@ -12,7 +12,8 @@
 # to back, one article published every 3 s (bench/newsroom-editors.mjs). VERSIONS (20): each editor's text comes
 # in that many versions in turn, so an article's history stays at 20 revisions (a newsroom's articles have tens,
 # not the tens of thousands an unlimited run of saves gives in minutes); VERSIONS=0 lets it grow with every save.
-# VETTED: the binary (build/vetted).
+# VETTED: the binary (build/vetted). STORE=postgresql: the same on PostgreSQL, a throwaway cluster started
+# in the temporary folder (scripts/pg-test-cluster.sh, durable: PG_FSYNC=on) and removed afterwards.
 # SITE: the site imported (demo). CACHE_MB: --cache-mb for the server when set. Needs wrk, curl, node.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,9 +40,15 @@ jobs_=()
 cleanup() {
   for j in "${jobs_[@]}"; do kill "$j" 2>/dev/null || true; done
   if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
+  [ "${STORE:-sqlite}" = postgresql ] && bash scripts/pg-test-cluster.sh stop "$tmp/pg" >/dev/null 2>&1
   rm -rf "$tmp"
 }
 trap cleanup EXIT
+if [ "${STORE:-sqlite}" = postgresql ]; then
+  chmod 755 "$tmp"
+  PG_FSYNC=on bash scripts/pg-test-cluster.sh start "$tmp/pg"
+  db="postgresql:///postgres?host=$tmp/pg&user=postgres"
+fi
 
 "$VETTED" import "$SITE" --db "$db" -q
 printf '%s\n' "$REVIEWER_PASSWORD" |
@@ -83,6 +90,7 @@ function done(summary, latency, requests)
 end
 LUA
 
+echo "store: ${STORE:-sqlite}"
 echo "machine: $(nproc) cores; load average before: $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%Y-%m-%dT%H:%MZ)"
 echo "soak: ${SOAK_SECONDS}s, warm-up ${WARMUP}s; $READERS reader connections over $(wc -l <"$tmp/urls.txt") pages," \
   "$FEEDBACK feedback connections, $EDITORS editors; a sample every ${SAMPLE}s"
@@ -110,7 +118,8 @@ while :; do
   file=$(awk '/RssFile/ {print $2}' "/proc/$pid/status")
   dbmap=$(awk -v db="$db" '/^[0-9a-f]+-[0-9a-f]+ / { on = ($6 == db || $6 == db "-shm") } on && /^Rss:/ { s += $2 }
     END { print s + 0 }' "/proc/$pid/smaps")
-  dbfile=$(( $(stat -c %s "$db") / 1024 ))
+  dbfile=0
+  [ -f "$db" ] && dbfile=$(( $(stat -c %s "$db") / 1024 ))
   fds=$(ls "/proc/$pid/fd" | wc -l)
   printf '%8d %10d %6d %10d %10d %10d %10d\n' "$now" "$rss" "$fds" "$anon" "$file" "$dbmap" "$dbfile" \
     >>"$tmp/samples.txt"
