@@ -108,6 +108,33 @@ std::string FlowList(const std::vector<std::string>& items) {
   return out + "]";
 }
 
+// A line as the loader judges a front matter's fences (load/document.cc):
+// without its line break and trailing white space.
+std::string_view Bare(std::string_view line) {
+  while (!line.empty() &&
+         (line.back() == '\n' || line.back() == '\r' || line.back() == ' ' || line.back() == '\t'))
+    line.remove_suffix(1);
+  return line;
+}
+
+bool IsFence(std::string_view line) {
+  return Bare(line) == "---" || Bare(line) == "...";
+}
+
+// `text` for the inside of the front matter: a line that would end it ("---"
+// or "...", which a writer may paste into the references with a CSL YAML
+// file) is indented by a space, so that it stays in the front matter, where
+// the check reports it at its line, instead of turning the rest of the front
+// matter into the article's text.
+std::string Fenced(std::string_view text) {
+  std::string out;
+  for (std::string_view line : Lines(text)) {
+    if (IsFence(line)) out += ' ';
+    out += line;
+  }
+  return out;
+}
+
 std::string Normalized(std::string text) {
   return util::ReplaceAll(util::ReplaceAll(text, "\r\n", "\n"), "\r", "\n");
 }
@@ -119,9 +146,9 @@ ArticleFields FieldsOfSource(const std::string& source, const std::string& path)
   std::vector<std::string_view> lines = Lines(source);
   // The front matter: between a first line "---" and the next "---" (or "...").
   size_t close = 0;
-  if (!lines.empty() && Chomp(lines[0]) == "---") {
+  if (!lines.empty() && Bare(lines[0]) == "---") {
     for (size_t i = 1; i < lines.size(); ++i)
-      if (Chomp(lines[i]) == "---" || Chomp(lines[i]) == "...") {
+      if (IsFence(lines[i])) {
         close = i;
         break;
       }
@@ -186,7 +213,11 @@ ArticleFields FieldsOfSource(const std::string& source, const std::string& path)
 
 std::string SourceOfFields(const ArticleFields& f) {
   std::string out = "---\n";
-  if (f.unreadable) return out + f.kept + "---\n" + f.body;
+  if (f.unreadable) {
+    out += Fenced(f.kept);
+    if (!out.empty() && out.back() != '\n') out += '\n';
+    return out + "---\n" + f.body;
+  }
   auto scalar = [&](const char* key, const std::string& value) {
     if (!value.empty()) out += std::string(key) + ": " + Quoted(value) + "\n";
   };
@@ -219,9 +250,9 @@ std::string SourceOfFields(const ArticleFields& f) {
   while (!refs.empty() && (refs.back() == '\n' || refs.back() == ' ')) refs.pop_back();
   if (!util::Trim(refs).empty()) {
     bool block = refs[0] == ' ' || refs[0] == '-' || refs[0] == '\t';
-    out += std::string("references:") + (block ? "\n" : " ") + refs + "\n";
+    out += std::string("references:") + (block ? "\n" : " ") + Fenced(refs) + "\n";
   }
-  out += f.kept;
+  out += Fenced(f.kept);
   if (!f.kept.empty() && f.kept.back() != '\n') out += '\n';
   return out + "---\n" + f.body;
 }

@@ -109,6 +109,37 @@ TEST(ArticleForm, FormValuesAreDecodedAndLineEndsMadeLf) {
   EXPECT_EQ(a.authors, (std::vector<std::string>{"wendy", "walt"}));
 }
 
+// A line "---" (or "...") typed or pasted into the references, or into the
+// raw front matter of an unreadable file, ended the front matter there: the
+// rest of it became the article's text (found by form_fuzz). It stays in the
+// front matter now, and the body comes back byte for byte.
+TEST(ArticleForm, AFenceInTheReferencesDoesNotEndTheFrontMatter) {
+  ArticleFields f = FieldsOfForm(
+      "title=Naps&references=---%0D%0A-+id%3A+smith2020%0D%0A++title%3A+Sleep%0D%0A...+%0D%0A&body=The+text.%"
+      "0A");
+  EXPECT_EQ(f.references, "---\n- id: smith2020\n  title: Sleep\n... \n");
+  std::string source = SourceOfFields(f);
+  ArticleFields back = FieldsOfSource(source, "content/a/b.md");
+  EXPECT_EQ(back.body, "The text.\n") << source;
+  std::vector<Diagnostic> diagnostics;
+  Article a = load::ParseArticle(source, "content/a/b.md", diagnostics);
+  EXPECT_EQ(a.body, "The text.\n");
+  // The line is not YAML there: the check names it (the writer sees where), nothing is lost.
+  ASSERT_FALSE(diagnostics.empty());
+  EXPECT_EQ(diagnostics[0].rule, "yaml-syntax") << diagnostics[0].message;
+  EXPECT_GT(diagnostics[0].pos.line, 2);
+
+  ArticleFields raw;
+  raw.unreadable = true;
+  raw.kept = "title: [unclosed\n---\nmore: x\n";
+  raw.body = "Body.\n";
+  ArticleFields raw_back = FieldsOfSource(SourceOfFields(raw), "content/a/b.md");
+  EXPECT_EQ(raw_back.body, "Body.\n");
+  // A fence with trailing white space is a fence, as the loader reads it.
+  ArticleFields spaced = FieldsOfSource("---\ntitle: A\n--- \t\nBody\n", "content/a/b.md");
+  EXPECT_EQ(spaced.body, "Body\n");
+}
+
 TEST(ArticleForm, ControlsAreLabelledAndEscaped) {
   ArticleFields f;
   f.title = "A <b>bold</b> \"title\"";
