@@ -1,21 +1,7 @@
--- wrk script: GET the URL paths listed in the file named by URLS (env), one per line, in turn from a
--- random start per thread; at the end one line with the request count, every kind of error wrk counts,
--- and the latency percentiles p50, p99, p99.9 and the maximum (milliseconds).
-local urls = {}
-local i = 0
-
-function init(args)
-  for line in io.lines(os.getenv("URLS")) do
-    urls[#urls + 1] = line
-  end
-  math.randomseed(os.time() + tonumber(tostring({}):sub(8), 16))
-  i = math.random(#urls)
-end
-
-function request()
-  i = i % #urls + 1
-  return wrk.format("GET", urls[i])
-end
+-- wrk script: the requests of urls.lua (the URL paths in the file named by URLS, in turn from a random
+-- start per thread); at the end one line with the request count, every kind of error wrk counts, and the
+-- latency percentiles p50, p99, p99.9 and the maximum (milliseconds). Run from the repository's root.
+dofile("bench/wrk/urls.lua")
 
 function done(summary, latency, requests)
   local e = summary.errors
